@@ -1,0 +1,162 @@
+"""Immutable snapshots of EM: one :class:`EMState` per iteration.
+
+The engine produces them, the window and the command line only read them.
+Arrays inside a state are read-only, so a snapshot can be shared between
+threads and kept in a history without defensive copies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+STATUS_OK = "ok"
+STATUS_DEGENERATE = "degenerate"
+STATUS_SINGULAR = "singular"
+
+
+def _frozen(array, dtype=float):
+    out = np.array(array, dtype=dtype, copy=True)
+    out.setflags(write=False)
+    return out
+
+
+@dataclass(frozen=True)
+class CollapseRecord:
+    """What collapsed, when, and what the engine did about it.
+
+    Attributes
+    ----------
+    components : tuple of int
+        Indices (in the state *before* any removal) of the components whose
+        covariance became singular.
+    iteration : int
+        The iteration whose M-step produced the singular covariance(s).
+    reason : str
+        ``"not positive definite"`` or ``"condition number above max_condition"``.
+    effective_counts : tuple of float
+        Sum of responsibilities of each collapsed component.
+    smallest_eigenvalues : tuple of float
+        Smallest eigenvalue of each collapsed covariance.
+    condition_numbers : tuple of float
+        2-norm condition number of each (``inf`` when not positive definite).
+    action : str
+        ``"stopped"``, ``"reinitialized"``, ``"removed"`` or ``"continued"``:
+        the collapse policy that was applied.
+    """
+
+    components: tuple
+    iteration: int
+    reason: str
+    effective_counts: tuple
+    smallest_eigenvalues: tuple
+    condition_numbers: tuple
+    action: str
+
+    @property
+    def component(self) -> int:
+        """The first collapsed component (most collapses involve one)."""
+        return self.components[0]
+
+    def describe(self) -> str:
+        """One sentence in plain words, for logs and the status bar."""
+        parts = []
+        for k, n, lam, cond in zip(
+            self.components, self.effective_counts, self.smallest_eigenvalues,
+            self.condition_numbers,
+        ):
+            parts.append(
+                f"component {k} ({n:.3g} effective points, smallest eigenvalue "
+                f"{lam:.3g}, condition number {cond:.3g})"
+            )
+        return (
+            f"Iteration {self.iteration}: covariance of " + "; ".join(parts)
+            + f" is singular ({self.reason}); action: {self.action}."
+        )
+
+
+@dataclass(frozen=True)
+class EMState:
+    """A frozen snapshot of one EM iteration.
+
+    Attributes
+    ----------
+    iteration : int
+        0 for the initial parameters, then 1, 2, ...
+    weights : ndarray of shape (K,)
+    means : ndarray of shape (K, D)
+    covariances : ndarray of shape (K, D, D)
+        Always full matrices, whatever the covariance type.
+    log_likelihood : float
+        Total log-likelihood of the data (sum over points, nats) under exactly
+        these parameters. ``inf`` where a singular component sits on data
+        points; never NaN.
+    objective : float
+        ``log_likelihood`` plus the log prior density (equal to it without a
+        prior). EM never lets it decrease, except across a re-seed or removal.
+    condition_numbers : ndarray of shape (K,)
+        2-norm condition number of each covariance; ``inf`` where singular.
+    effective_counts : ndarray of shape (K,)
+        Sum of each component's responsibilities under these parameters.
+    component_status : tuple of str, length K
+        Each ``"ok"``, ``"degenerate"`` or ``"singular"``.
+    collapse : CollapseRecord or None
+        Set on the state whose M-step produced a singular covariance.
+    converged : bool
+        Whether the change in ``objective`` fell below ``tol``.
+    eigenvalues : ndarray of shape (K, D)
+        Eigenvalues of each covariance, ascending.
+    covariance_type : str
+    pseudo_log_likelihood : float or None
+        Under the ``continue`` policy with a singular component: the total
+        log-likelihood as scipy's ``multivariate_normal(allow_singular=True)``
+        would report it (densities on the support only). Not comparable with
+        ``log_likelihood`` of a non-singular state. None otherwise.
+    events : tuple of str
+        Plain-words notes on what happened in this iteration besides EM
+        (a re-seed, a removal), for logs and the window.
+    """
+
+    iteration: int
+    weights: np.ndarray
+    means: np.ndarray
+    covariances: np.ndarray
+    log_likelihood: float
+    objective: float
+    condition_numbers: np.ndarray
+    effective_counts: np.ndarray
+    component_status: tuple
+    collapse: CollapseRecord | None = None
+    converged: bool = False
+    eigenvalues: np.ndarray = field(default=None)
+    covariance_type: str = "full"
+    pseudo_log_likelihood: float | None = None
+    events: tuple = ()
+
+    def __post_init__(self):
+        for name in ("weights", "means", "covariances", "condition_numbers",
+                     "effective_counts"):
+            object.__setattr__(self, name, _frozen(getattr(self, name)))
+        if self.eigenvalues is None:
+            eig = np.linalg.eigvalsh(self.covariances)
+        else:
+            eig = self.eigenvalues
+        object.__setattr__(self, "eigenvalues", _frozen(eig))
+        object.__setattr__(self, "component_status", tuple(self.component_status))
+        object.__setattr__(self, "events", tuple(self.events))
+
+    @property
+    def n_components(self) -> int:
+        """K, the number of components in this state."""
+        return self.weights.shape[0]
+
+    @property
+    def n_features(self) -> int:
+        """D, the dimension of the data."""
+        return self.means.shape[1]
+
+    @property
+    def is_collapsed(self) -> bool:
+        """True when any component is singular."""
+        return STATUS_SINGULAR in self.component_status
