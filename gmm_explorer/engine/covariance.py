@@ -1,0 +1,136 @@
+"""Covariance representations, one set of pure helpers per covariance type.
+
+Each type stores its covariances in scikit-learn's native shape:
+
+========== ===============
+type       native shape
+========== ===============
+full       (K, D, D)
+tied       (D, D)
+diag       (K, D)
+spherical  (K,)
+========== ===============
+
+:func:`to_full` turns any of them into (K, D, D) matrices (what ``EMState``
+holds), :func:`from_full` projects full matrices onto a type, and
+:func:`whitening_factors` gives, per component, the upper-triangular ``U``
+with ``U @ U.T == inv(Sigma)`` that the E-step uses (scikit-learn's
+``precisions_cholesky_``), computed by a Cholesky factorisation and a
+triangular solve, never an explicit inverse.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import linalg
+
+COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
+
+
+def to_full(covariances, covariance_type, n_components, n_features):
+    """Full (K, D, D) matrices from a native representation.
+
+    Parameters
+    ----------
+    covariances : ndarray
+        Native shape for ``covariance_type`` (see module docstring).
+    covariance_type : str
+    n_components, n_features : int
+
+    Returns
+    -------
+    ndarray of shape (K, D, D)
+    """
+    K, D = n_components, n_features
+    if covariance_type == "full":
+        return np.array(covariances, dtype=float)
+    if covariance_type == "tied":
+        return np.broadcast_to(covariances, (K, D, D)).copy()
+    if covariance_type == "diag":
+        out = np.zeros((K, D, D))
+        idx = np.arange(D)
+        out[:, idx, idx] = covariances
+        return out
+    return np.asarray(covariances, dtype=float)[:, None, None] * np.eye(D)
+
+
+def from_full(full, covariance_type, weights=None):
+    """Project full (K, D, D) matrices onto ``covariance_type``.
+
+    ``tied`` takes the weighted average of the matrices (their common value
+    when they are all equal); ``diag`` keeps the diagonals; ``spherical`` the
+    mean of each diagonal.
+
+    Parameters
+    ----------
+    full : ndarray of shape (K, D, D)
+    covariance_type : str
+    weights : ndarray of shape (K,), optional
+        Used by ``tied``; equal weights when omitted.
+
+    Returns
+    -------
+    ndarray in the native shape of ``covariance_type``.
+    """
+    full = np.asarray(full, dtype=float)
+    if covariance_type == "full":
+        return full.copy()
+    if covariance_type == "tied":
+        if np.all(full == full[0]):
+            return full[0].copy()
+        w = np.full(full.shape[0], 1.0 / full.shape[0]) if weights is None else weights
+        return np.tensordot(w, full, axes=1)
+    diag = np.diagonal(full, axis1=1, axis2=2).copy()
+    if covariance_type == "diag":
+        return diag
+    return diag.mean(axis=1)
+
+
+def cholesky_or_none(matrix):
+    """Lower Cholesky factor of ``matrix``, or None when it is not positive definite."""
+    try:
+        return linalg.cholesky(matrix, lower=True, check_finite=False)
+    except linalg.LinAlgError:
+        return None
+
+
+def whitening_factors(full, usable):
+    """Upper-triangular ``U_k`` with ``U_k @ U_k.T = inv(Sigma_k)``, and ``log|U_k|``.
+
+    Parameters
+    ----------
+    full : ndarray of shape (K, D, D)
+    usable : ndarray of bool, shape (K,)
+        Components whose covariance is positive definite in float64; the
+        others get ``U = 0`` and ``log|U| = nan`` and must be handled by the
+        caller (see :mod:`gmm_explorer.engine.singular`).
+
+    Returns
+    -------
+    factors : ndarray of shape (K, D, D)
+    log_det : ndarray of shape (K,)
+        ``sum(log(diag(U_k)))``, i.e. ``-0.5 * log|Sigma_k|``.
+    """
+    K, D, _ = full.shape
+    factors = np.zeros((K, D, D))
+    log_det = np.full(K, np.nan)
+    identity = np.eye(D)
+    for k in range(K):
+        if not usable[k]:
+            continue
+        lower = linalg.cholesky(full[k], lower=True, check_finite=False)
+        factors[k] = linalg.solve_triangular(lower, identity, lower=True,
+                                             check_finite=False).T
+        log_det[k] = -np.sum(np.log(np.diag(lower)))
+    return factors, log_det
+
+
+def n_covariance_parameters(covariance_type, n_components, n_features):
+    """Free parameters in the covariances (scikit-learn's count)."""
+    K, D = n_components, n_features
+    return {
+        "full": K * D * (D + 1) // 2,
+        "tied": D * (D + 1) // 2,
+        "diag": K * D,
+        "spherical": K,
+    }[covariance_type]

@@ -1,0 +1,568 @@
+"""``GaussianMixtureEM``: EM one iteration at a time, with an explicit account of
+singular covariances."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gmm_explorer.engine import diagnostics, estep, mstep, starts
+from gmm_explorer.engine.covariance import (
+    from_full, n_covariance_parameters, to_full,
+)
+from gmm_explorer.engine.datasets import check_random_state
+from gmm_explorer.engine.errors import SingularCovarianceError
+from gmm_explorer.engine.prior import ConjugatePrior, log_prior, map_covariances, map_means
+from gmm_explorer.engine.state import CollapseRecord, EMState
+from gmm_explorer.engine.validation import (
+    check_covariances, check_data, check_means, check_n_components, check_settings,
+    check_weights,
+)
+
+_SETTINGS = ("n_components", "covariance_type", "reg_covar", "prior", "on_collapse", "init",
+             "max_condition", "random_state", "tol", "init_covariance_scale")
+
+
+class GaussianMixtureEM:
+    """Expectation-maximisation for a Gaussian mixture, one iteration at a time.
+
+    Parameters
+    ----------
+    n_components : int
+        K, the number of Gaussians.
+    covariance_type : {"full", "tied", "diag", "spherical"}
+        scikit-learn's meanings: one full matrix per component, one full
+        matrix shared by all, one diagonal per component, one variance per
+        component.
+    reg_covar : float
+        Added to the diagonal of every covariance after each M-step, exactly
+        as scikit-learn's ``reg_covar``. It keeps covariances invertible but
+        does not stop a component from shrinking onto one point: its
+        covariance then becomes ``reg_covar * I`` (status ``"degenerate"``).
+    prior : {None, "conjugate"}
+        None: maximum likelihood. ``"conjugate"``: maximum a posteriori with
+        the default conjugate prior of Fraley & Raftery (2007), as in R's
+        mclust (see :mod:`gmm_explorer.engine.prior`); it keeps every
+        covariance away from singular.
+    on_collapse : {"stop", "reinitialize", "remove", "continue"}
+        What to do after an M-step leaves a covariance singular (not positive
+        definite in float64, or condition number above ``max_condition``):
+
+        ``"stop"``
+            Return that state with ``collapse`` set and halt; the next
+            :meth:`step` raises :class:`SingularCovarianceError`.
+        ``"reinitialize"``
+            Re-seed the component at the worst-explained data point with the
+            data's covariance and go on.
+        ``"remove"``
+            Drop the component and renormalise the weights (K shrinks).
+        ``"continue"``
+            Go on the way scipy's ``multivariate_normal(allow_singular=True)``
+            would. A singular covariance has no inverse and a zero
+            determinant, so scipy uses the *pseudo*-inverse and the
+            *pseudo*-determinant: it keeps only the directions in which the
+            component still has spread (its non-zero eigenvalues) and
+            measures density *within* the flat set the component lives on (a
+            point, a line, a plane). Points off that set get density zero;
+            points on it get a finite number, but that number is a density
+            in fewer dimensions than the others, like comparing a length
+            with an area. So responsibilities and the log-likelihood scipy
+            reports (kept here as ``pseudo_log_likelihood``) are not
+            comparable with those of the healthy components, and the true
+            log-likelihood is infinite (``log_likelihood = inf``) as soon as
+            the collapsed component sits on a data point.
+    init : {"k-means++", "kmeans", "random", "random_from_data", "random_integers"}
+        The start (see :mod:`gmm_explorer.engine.starts`); parameters given to
+        :meth:`initialize` override it.
+    max_condition : float
+        A covariance whose 2-norm condition number exceeds this counts as
+        singular.
+    random_state : None, int or numpy.random.RandomState
+    tol : float
+        :meth:`step` marks a state converged when the change in
+        ``objective`` *per data point* falls below ``tol`` (scikit-learn's
+        convention, so the same ``tol`` means the same for any N).
+    init_covariance_scale : float, optional
+        The multiple of the identity used as covariance by the
+        ``random_integers`` start (5 by default, as in the seed question).
+
+    Attributes
+    ----------
+    history : list of EMState
+        ``history[0]`` is the initial state.
+    halted : bool
+        True after a collapse under ``on_collapse="stop"``.
+    """
+
+    def __init__(self, n_components=1, covariance_type="full", reg_covar=1e-6, prior=None,
+                 on_collapse="stop", init="k-means++", max_condition=1e12, random_state=None,
+                 tol=1e-3, init_covariance_scale=None, **unknown):
+        if unknown:
+            names = ", ".join(sorted(unknown))
+            raise ValueError(f"unknown option(s) {names}; the options are "
+                             f"{', '.join(_SETTINGS)}.")
+        self.reg_covar, self.max_condition, self.tol, self.init_covariance_scale = \
+            check_settings(n_components, covariance_type, reg_covar, prior, on_collapse, init,
+                           max_condition, tol, init_covariance_scale)
+        self.n_components = int(n_components)
+        self.covariance_type = covariance_type
+        self.prior = prior
+        self.on_collapse = on_collapse
+        self.init = init
+        self.random_state = random_state
+        self.history: list[EMState] = []
+        self.halted = False
+        self._X = None
+        self._params = None
+        self._center = None
+        self._resp = None
+        self._point_log_density = None
+        self._prior = None
+        self._data_log_det = None
+        self._data_scale = 1.0
+        self._data_covariance = None
+        self._rng = None
+
+    # ------------------------------------------------------------------ setup
+    def get_params(self):
+        """The settings, as a dict of the constructor's arguments."""
+        return {name: getattr(self, name) for name in _SETTINGS}
+
+    @classmethod
+    def from_parameters(cls, weights, means, covariances, covariance_type="full", **settings):
+        """A fitted model without data, for ``predict``, ``score_samples`` and ``sample``.
+
+        Parameters
+        ----------
+        weights : array-like of shape (K,)
+        means : array-like of shape (K, D)
+        covariances : array-like
+            Full (K, D, D) matrices or the native shape of ``covariance_type``.
+        covariance_type : str
+        **settings
+            Other constructor arguments.
+        """
+        means = np.asarray(means, dtype=float)
+        if means.ndim != 2:
+            raise ValueError(f"means must have shape (K, D); got {means.shape}.")
+        K, D = means.shape
+        em = cls(n_components=K, covariance_type=covariance_type, **settings)
+        w = check_weights(weights, K)
+        m = check_means(means, K, D)
+        cov = check_covariances(covariances, covariance_type, K, D, w)
+        em._center = np.zeros(D)
+        em._params = (w, m, cov)
+        full = to_full(cov, covariance_type, K, D)
+        em._data_scale = float(np.sqrt(np.mean(np.trace(full, axis1=1, axis2=2)) / D))
+        return em
+
+    @property
+    def X(self):
+        """The data being fitted, shape (N, D)."""
+        return self._X
+
+    @property
+    def state(self):
+        """The latest state (None before :meth:`initialize`)."""
+        return self.history[-1] if self.history else None
+
+    def initialize(self, X, weights=None, means=None, covariances=None):
+        """Set the data and the initial parameters; return ``history[0]``.
+
+        Parameters
+        ----------
+        X : array-like of shape (N, D)
+        weights : array-like of shape (K,), optional
+        means : array-like of shape (K, D), optional
+        covariances : array-like, optional
+            Full (K, D, D) matrices (projected onto ``covariance_type``) or the
+            type's native shape. Given parameters override ``init``.
+
+        Returns
+        -------
+        EMState
+        """
+        X = check_data(X)
+        N, D = X.shape
+        K = check_n_components(self.n_components, N)
+        self._X = X
+        self._rng = check_random_state(self.random_state)
+        self._center = X.mean(axis=0)
+        data_cov = np.atleast_2d(np.cov(X, rowvar=False, ddof=0))
+        self._data_covariance = data_cov
+        sign, log_det = np.linalg.slogdet(data_cov)
+        self._data_log_det = float(log_det) if sign > 0 else None
+        self._data_scale = float(np.sqrt(max(np.trace(data_cov) / D, np.finfo(float).tiny)))
+        self._prior = ConjugatePrior.default(X, K) if self.prior == "conjugate" else None
+        given_w = None if weights is None else check_weights(weights, K)
+        given_m = None if means is None else check_means(means, K, D)
+        given_c = None if covariances is None else check_covariances(
+            covariances, self.covariance_type, K, D, given_w)
+        if given_w is not None and given_m is not None and given_c is not None:
+            w, m, c = given_w, given_m, given_c
+        else:
+            w, m, c = self._start(X, K)
+            w = w if given_w is None else given_w
+            m = m if given_m is None else given_m
+            c = c if given_c is None else given_c
+        self.history = []
+        self.halted = False
+        self._resp = np.empty((K, N))
+        self._params = (w, m, c)
+        state = self._evaluate(0, w, m, c)
+        self.history.append(state)
+        return state
+
+    def _start(self, X, K):
+        """Initial (weights, means, native covariances) from ``init``."""
+        D = X.shape[1]
+        if self.init in ("random_integers", "random_from_data"):
+            if self.init == "random_integers":
+                means = starts.random_integer_means(X, K, self._rng)
+                scale = 5.0 if self.init_covariance_scale is None else self.init_covariance_scale
+                full = np.broadcast_to(scale * np.eye(D), (K, D, D))
+            else:
+                means = starts.random_data_means(X, K, self._rng)
+                full = np.broadcast_to(self._data_covariance, (K, D, D))
+                if self.init_covariance_scale is not None:
+                    full = np.broadcast_to(self.init_covariance_scale * np.eye(D), (K, D, D))
+            weights = np.full(K, 1.0 / K)
+            return weights, means, from_full(full, self.covariance_type)
+        resp = starts.initial_responsibilities(X, K, self.init, self._rng)
+        return self._m_step(resp)[:3]
+
+    # ------------------------------------------------------------ EM proper
+    def _m_step(self, resp):
+        """(weights, means, native covariances, effective counts) from (K, N) responsibilities."""
+        X, center = self._X, self._center
+        stats = mstep.sufficient_statistics(X, center, resp, self.covariance_type)
+        if self._prior is None:
+            means_c = stats.means
+            cov = mstep.ml_covariances(X, center, resp, stats, self.covariance_type,
+                                       self.reg_covar)
+        else:
+            # The prior's mean is the data's mean, i.e. the centre used here.
+            means_c = map_means(stats, self._prior)
+            scatter = mstep.central_scatter(X, center, resp, stats, self.covariance_type)
+            cov = map_covariances(scatter, stats, self._prior, self.covariance_type)
+            cov = _add_ridge(cov, self.covariance_type, self.reg_covar)
+        weights = stats.counts / stats.counts.sum()
+        return weights, means_c + center, cov, stats.counts
+
+    def _densities(self, means, full, positive, condition, kinds_for):
+        """ComponentDensities for responsibilities (``"resp"``) or the true likelihood."""
+        kinds = []
+        for pd, cond in zip(positive, condition):
+            if kinds_for == "true":
+                kinds.append("cholesky" if pd else "point-mass")
+            elif not pd or (self.on_collapse == "continue" and cond > self.max_condition):
+                kinds.append("pseudo")
+            else:
+                kinds.append("cholesky")
+        return estep.build_densities(means - self._center, full, kinds, self._data_scale)
+
+    def _evaluate(self, iteration, weights, means, cov, collapse=None, events=(),
+                  previous=None, comparable=True):
+        """E-step for these parameters (fills the responsibilities) and the state."""
+        X = self._X
+        K, D = means.shape
+        full = to_full(cov, self.covariance_type, K, D)
+        eigenvalues, condition, positive = diagnostics.spectrum(full)
+        log_weights = np.log(weights)
+        dens = self._densities(means, full, positive, condition, "resp")
+        _, point = estep.e_step(X, self._center, dens, log_weights, self._resp)
+        self._point_log_density = point
+        pseudo = None
+        if all(kind == "cholesky" for kind in dens.kinds):
+            log_likelihood = float(point.sum())
+        else:
+            pseudo = float(point.sum()) if np.all(np.isfinite(point)) else (
+                -np.inf if np.isneginf(point).any() else np.inf)
+            true = self._densities(means, full, positive, condition, "true")
+            log_likelihood = estep.total_log_density(X, self._center, true, log_weights)
+        objective = log_likelihood
+        if self._prior is not None:
+            lp = log_prior(means, cov, self._prior, self.covariance_type)
+            objective = -np.inf if lp == -np.inf else log_likelihood + lp
+        counts = self._resp.sum(axis=1)
+        status = diagnostics.component_status(eigenvalues, condition, positive, counts,
+                                              self.max_condition, self._data_log_det)
+        converged = False
+        if previous is not None and comparable and np.isfinite(objective) \
+                and np.isfinite(previous.objective):
+            converged = abs(objective - previous.objective) / X.shape[0] < self.tol
+        return EMState(
+            iteration=iteration, weights=weights, means=means, covariances=full,
+            log_likelihood=log_likelihood, objective=objective, condition_numbers=condition,
+            effective_counts=counts, component_status=status, collapse=collapse,
+            converged=converged, eigenvalues=eigenvalues,
+            covariance_type=self.covariance_type, pseudo_log_likelihood=pseudo,
+            events=events,
+        )
+
+    def step(self):
+        """One M-step (from the current responsibilities) and one E-step.
+
+        Returns
+        -------
+        EMState
+            The new state, also appended to ``history``.
+
+        Raises
+        ------
+        SingularCovarianceError
+            When EM halted on a collapse under ``on_collapse="stop"``.
+        ValueError
+            Before :meth:`initialize`.
+        """
+        if not self.history:
+            raise ValueError("call initialize(X) before step().")
+        if self.halted:
+            raise SingularCovarianceError(self._halt_message())
+        previous = self.history[-1]
+        iteration = previous.iteration + 1
+        weights, means, cov, counts = self._m_step(self._resp)
+        K, D = means.shape
+        full = to_full(cov, self.covariance_type, K, D)
+        eigenvalues, condition, positive = diagnostics.spectrum(full)
+        reasons = diagnostics.singular_reasons(condition, positive, self.max_condition)
+        collapsed = [k for k, r in enumerate(reasons) if r is not None]
+        collapse, events, comparable = None, (), True
+        if collapsed:
+            action = {"stop": "stopped", "reinitialize": "reinitialized",
+                      "remove": "removed", "continue": "continued"}[self.on_collapse]
+            if action == "removed" and len(collapsed) == K:
+                action = "stopped"
+                events = ("every component collapsed, so none can be removed: stopped",)
+            already = {k for k, s in enumerate(previous.component_status) if s == "singular"}
+            if action != "continued" or set(collapsed) - already or K != previous.n_components:
+                collapse = CollapseRecord(
+                    components=tuple(collapsed), iteration=iteration,
+                    reason=reasons[collapsed[0]],
+                    effective_counts=tuple(float(counts[k]) for k in collapsed),
+                    smallest_eigenvalues=tuple(float(eigenvalues[k, 0]) for k in collapsed),
+                    condition_numbers=tuple(float(condition[k]) for k in collapsed),
+                    action=action,
+                )
+            if action == "reinitialized":
+                weights, means, cov, events = self._reseed(weights, means, cov, collapsed)
+                comparable = False
+            elif action == "removed":
+                weights, means, cov, events = self._remove(weights, means, cov, collapsed)
+                comparable = False
+        self._params = (weights, means, cov)
+        state = self._evaluate(iteration, weights, means, cov, collapse, events, previous,
+                               comparable)
+        self.history.append(state)
+        if collapse is not None and collapse.action == "stopped":
+            self.halted = True
+        return state
+
+    def _reseed(self, weights, means, cov, collapsed):
+        """Re-seed collapsed components at the worst-explained points."""
+        K, D = means.shape
+        worst = np.argsort(self._point_log_density)
+        means = means.copy()
+        full = to_full(cov, self.covariance_type, K, D)
+        weights = weights.copy()
+        events = []
+        for k, n in zip(collapsed, worst):
+            means[k] = self._X[n]
+            full[k] = self._data_covariance
+            weights[k] = 1.0 / K
+            events.append(f"component {k} re-seeded at data point {int(n)} with the data's "
+                          f"covariance")
+        weights /= weights.sum()
+        if self.covariance_type == "tied":
+            full[:] = self._data_covariance
+        return weights, means, from_full(full, self.covariance_type, weights), tuple(events)
+
+    def _remove(self, weights, means, cov, collapsed):
+        """Drop collapsed components; renormalise the weights."""
+        K, D = means.shape
+        keep = np.setdiff1d(np.arange(K), collapsed)
+        weights = weights[keep] / weights[keep].sum()
+        means = means[keep]
+        if self.covariance_type != "tied":
+            cov = cov[keep]
+        self.n_components = len(keep)
+        self._resp = np.empty((len(keep), self._X.shape[0]))
+        events = (f"component(s) {', '.join(map(str, collapsed))} removed; "
+                  f"{len(keep)} remain",)
+        return weights, means, cov, events
+
+    def _halt_message(self):
+        record = next((s.collapse for s in reversed(self.history) if s.collapse), None)
+        k, it = record.component, record.iteration
+        n, lam, cond = (record.effective_counts[0], record.smallest_eigenvalues[0],
+                        record.condition_numbers[0])
+        fewer = max(1, self.n_components - len(record.components))
+        return (
+            f"Component {k} collapsed at iteration {it}: its covariance is singular "
+            f"({record.reason}; {n:.3g} effective points, smallest eigenvalue {lam:.3g}, "
+            f"condition number {cond:.3g}), so its Gaussian density is undefined and the "
+            f"likelihood can grow without bound. EM stopped there (on_collapse='stop'). "
+            f"Remedies: add a ridge with reg_covar (for example reg_covar=1e-6, as "
+            f"scikit-learn), use the conjugate prior (prior='conjugate'), use fewer "
+            f"components (n_components={fewer}), or choose on_collapse='reinitialize', "
+            f"'remove' or 'continue'. Call rewind(iteration) or initialize(X) to start again."
+        )
+
+    def run(self, max_iter=100, tol=None, callback=None):
+        """Step until converged, halted by a collapse, or ``max_iter`` steps.
+
+        Parameters
+        ----------
+        max_iter : int
+            Most steps this call takes.
+        tol : float, optional
+            Overrides the constructor's ``tol`` (per-point change in objective).
+        callback : callable, optional
+            ``callback(state)`` after each step; a truthy return stops the run
+            (how a worker thread pauses).
+
+        Returns
+        -------
+        EMState
+            The last state.
+        """
+        if tol is not None:
+            self.tol = float(tol)
+        for _ in range(int(max_iter)):
+            state = self.step()
+            if callback is not None and callback(state):
+                break
+            if state.converged or self.halted:
+                break
+        return self.state
+
+    def rewind(self, iteration):
+        """Drop the history after ``iteration`` and continue EM from that state.
+
+        Parameters
+        ----------
+        iteration : int
+            Index into ``history``.
+
+        Returns
+        -------
+        EMState
+        """
+        if not self.history:
+            raise ValueError("call initialize(X) before rewind().")
+        if not 0 <= iteration < len(self.history):
+            raise ValueError(f"iteration={iteration} is not in the history "
+                             f"(0 to {len(self.history) - 1}).")
+        state = self.history[iteration]
+        del self.history[iteration + 1:]
+        self.n_components = state.n_components
+        params = self._params_of(state)
+        self._params = params
+        self._resp = np.empty((state.n_components, self._X.shape[0]))
+        self._evaluate(iteration, *params)
+        self.halted = state.collapse is not None and state.collapse.action == "stopped"
+        return state
+
+    def _params_of(self, state):
+        cov = from_full(state.covariances, self.covariance_type, state.weights)
+        return np.array(state.weights), np.array(state.means), cov
+
+    # ------------------------------------------------------------ diagnostics
+    def responsibilities(self, state=None):
+        """Responsibilities of every data point under a state's parameters.
+
+        Parameters
+        ----------
+        state : EMState, optional
+            Default the latest. Other states are recomputed (one E-step).
+
+        Returns
+        -------
+        ndarray of shape (N, K)
+            A fresh array.
+        """
+        if self._X is None:
+            raise ValueError("call initialize(X) first: there is no data.")
+        if state is None or state is self.state:
+            return self._resp.T.copy()
+        return self._predict_parts(self._X, self._params_of(state))[0].T
+
+    def _predict_parts(self, X, params=None):
+        """(K, N) responsibilities and (N,) log densities for new points."""
+        if self._params is None:
+            raise ValueError("the model has no parameters yet: call initialize(X) first.")
+        weights, means, cov = self._params if params is None else params
+        K, D = means.shape
+        X = check_data(X) if np.asarray(X).shape[0] >= 2 else np.atleast_2d(
+            np.asarray(X, dtype=float))
+        if X.ndim != 2 or X.shape[1] != D:
+            raise ValueError(f"X must have shape (n, {D}); got {np.shape(X)}.")
+        full = to_full(cov, self.covariance_type, K, D)
+        _, condition, positive = diagnostics.spectrum(full)
+        dens = self._densities(means, full, positive, condition, "resp")
+        return estep.e_step(X, self._center, dens, np.log(weights))
+
+    def predict_proba(self, X):
+        """Posterior probability of each component for each row of X, shape (n, K)."""
+        return self._predict_parts(X)[0].T
+
+    def predict(self, X):
+        """Most probable component of each row of X, shape (n,)."""
+        return np.argmax(self._predict_parts(X)[0], axis=0)
+
+    def score_samples(self, X):
+        """Log density of the mixture at each row of X, shape (n,)."""
+        return self._predict_parts(X)[1]
+
+    def score(self, X=None):
+        """Mean log density per point (scikit-learn's ``score``)."""
+        X = self._X if X is None else X
+        return float(np.mean(self.score_samples(X)))
+
+    def sample(self, n_samples=1, random_state=None):
+        """Draw points from the current mixture.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, D)
+        labels : ndarray of shape (n_samples,)
+        """
+        if self._params is None:
+            raise ValueError("the model has no parameters yet: call initialize(X) first.")
+        if n_samples < 1:
+            raise ValueError(f"n_samples={n_samples} must be >= 1.")
+        rng = check_random_state(random_state)
+        weights, means, cov = self._params
+        K, D = means.shape
+        full = to_full(cov, self.covariance_type, K, D)
+        counts = rng.multinomial(n_samples, weights)
+        X = np.vstack([rng.multivariate_normal(means[k], full[k], int(c))
+                       for k, c in enumerate(counts)])
+        labels = np.repeat(np.arange(K), counts)
+        return X, labels
+
+    def n_parameters(self):
+        """Free parameters: covariances, means and K - 1 weights (scikit-learn's count)."""
+        K = self._params[1].shape[0] if self._params is not None else self.n_components
+        D = self._params[1].shape[1]
+        return n_covariance_parameters(self.covariance_type, K, D) + K * D + K - 1
+
+    def bic(self, X=None):
+        """Bayesian information criterion (lower is better), as scikit-learn."""
+        X = self._X if X is None else np.asarray(X, dtype=float)
+        return -2 * self.score(X) * X.shape[0] + self.n_parameters() * np.log(X.shape[0])
+
+    def aic(self, X=None):
+        """Akaike information criterion (lower is better), as scikit-learn."""
+        X = self._X if X is None else np.asarray(X, dtype=float)
+        return -2 * self.score(X) * X.shape[0] + 2 * self.n_parameters()
+
+
+def _add_ridge(cov, covariance_type, reg_covar):
+    if reg_covar == 0:
+        return cov
+    if covariance_type in ("diag", "spherical"):
+        return cov + reg_covar
+    cov = cov.copy()
+    D = cov.shape[-1]
+    cov[..., np.arange(D), np.arange(D)] += reg_covar
+    return cov

@@ -1,0 +1,187 @@
+"""The M-step: weighted sufficient statistics in one chunked pass, then
+maximum-likelihood covariances per type, exactly as scikit-learn.
+
+Second moments are accumulated about the data's centre with one matrix
+product per chunk ((K, c) responsibilities times (c, P) products of
+coordinates), and the covariance is ``S_k / n_k - (mu_k - c)(mu_k - c)^T``.
+That subtraction loses digits when a component sits far from the centre
+relative to its own spread, which is exactly what a collapsing component
+does; those components are recomputed from explicit differences
+``x - mu_k`` (:func:`exact_scatter`), so every covariance carries at least
+about ten significant digits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gmm_explorer.engine.estep import chunk_rows
+
+# scikit-learn adds this to every effective count (keeps empty components finite).
+COUNT_GUARD = 10 * np.finfo(float).eps
+# Recompute a covariance from explicit differences when the cancellation in
+# S/n - m m^T could cost more than about this relative error.
+_CANCELLATION_LIMIT = 1e-11 / np.finfo(float).eps
+
+
+@dataclass
+class SufficientStatistics:
+    """Responsibility-weighted sums about the data's centre.
+
+    Attributes
+    ----------
+    counts : ndarray of shape (K,)
+        ``n_k = sum_n r_nk`` plus scikit-learn's ``10 * eps`` guard.
+    means : ndarray of shape (K, D)
+        Weighted means, relative to the centre.
+    second : ndarray of shape (K, D, D) or (K, D)
+        ``sum_n r_nk x x^T / n_k`` (full and tied) or its diagonal
+        (diag and spherical), ``x`` relative to the centre.
+    """
+
+    counts: np.ndarray
+    means: np.ndarray
+    second: np.ndarray
+
+
+def sufficient_statistics(X, center, resp, covariance_type):
+    """One pass over the data.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    center : ndarray of shape (D,)
+    resp : ndarray of shape (K, N)
+    covariance_type : str
+
+    Returns
+    -------
+    SufficientStatistics
+    """
+    N, D = X.shape
+    K = resp.shape[0]
+    counts = resp.sum(axis=1) + COUNT_GUARD
+    first = np.zeros((K, D))
+    diagonal_only = covariance_type in ("diag", "spherical")
+    rows, cols = (np.arange(D), np.arange(D)) if diagonal_only else np.triu_indices(D)
+    second = np.zeros((K, rows.size))
+    step = chunk_rows(K, D)
+    for start in range(0, N, step):
+        stop = min(N, start + step)
+        xc = X[start:stop] - center
+        r = resp[:, start:stop]
+        first += r @ xc
+        second += r @ (xc[:, rows] * xc[:, cols])
+    first /= counts[:, None]
+    second /= counts[:, None]
+    if diagonal_only:
+        return SufficientStatistics(counts, first, second)
+    full = np.zeros((K, D, D))
+    full[:, rows, cols] = second
+    full[:, cols, rows] = second
+    return SufficientStatistics(counts, first, full)
+
+
+def exact_scatter(X, center, resp_k, mean_k, diagonal_only=False):
+    """``sum_n r_n (x_n - mu)(x_n - mu)^T`` from explicit differences.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    center : ndarray of shape (D,)
+    resp_k : ndarray of shape (N,)
+    mean_k : ndarray of shape (D,)
+        Relative to ``center``.
+    diagonal_only : bool
+
+    Returns
+    -------
+    ndarray of shape (D, D), or (D,) when ``diagonal_only``.
+    """
+    N, D = X.shape
+    out = np.zeros(D if diagonal_only else (D, D))
+    step = chunk_rows(1, D) * 8
+    origin = center + mean_k
+    for start in range(0, N, step):
+        stop = min(N, start + step)
+        diff = X[start:stop] - origin
+        weighted = diff.T * resp_k[start:stop]
+        if diagonal_only:
+            out += np.einsum("dn,nd->d", weighted, diff)
+        else:
+            out += weighted @ diff
+    return out
+
+
+def central_scatter(X, center, resp, stats, covariance_type):
+    """Per-component weighted covariance about its own mean (no ridge, no prior).
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    center : ndarray of shape (D,)
+    resp : ndarray of shape (K, N)
+    stats : SufficientStatistics
+    covariance_type : str
+
+    Returns
+    -------
+    ndarray of shape (K, D, D) for full and tied, (K, D) for diag and spherical
+        ``W_k / n_k`` where ``W_k = sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T``.
+    """
+    means = stats.means
+    diagonal_only = covariance_type in ("diag", "spherical")
+    if diagonal_only:
+        scatter = stats.second - means**2
+        smallest = scatter.min(axis=1)
+        magnitude = stats.second.max(axis=1)
+    else:
+        scatter = stats.second - means[:, :, None] * means[:, None, :]
+        diag = np.diagonal(scatter, axis1=1, axis2=2)
+        smallest = diag.min(axis=1)
+        magnitude = np.diagonal(stats.second, axis1=1, axis2=2).max(axis=1)
+    # Relative error of the subtraction ~ eps * magnitude / smallest variance.
+    risky = ~(magnitude < _CANCELLATION_LIMIT * np.maximum(smallest, 0.0))
+    if not diagonal_only:
+        # A small diagonal is not the only way to lose digits: check the
+        # smallest eigenvalue too (cheap, K small matrices).
+        eig_min = np.linalg.eigvalsh(scatter)[:, 0]
+        risky |= ~(magnitude < _CANCELLATION_LIMIT * np.maximum(eig_min, 0.0))
+    for k in np.flatnonzero(risky):
+        scatter[k] = exact_scatter(X, center, resp[k], means[k], diagonal_only)
+        scatter[k] /= stats.counts[k]
+    return scatter
+
+
+def ml_covariances(X, center, resp, stats, covariance_type, reg_covar):
+    """Maximum-likelihood covariances plus the ridge, in native shape.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    center : ndarray of shape (D,)
+    resp : ndarray of shape (K, N)
+    stats : SufficientStatistics
+    covariance_type : str
+    reg_covar : float
+        Added to every diagonal, as scikit-learn's ``reg_covar``.
+
+    Returns
+    -------
+    ndarray in the native shape of ``covariance_type``.
+    """
+    D = X.shape[1]
+    scatter = central_scatter(X, center, resp, stats, covariance_type)
+    if covariance_type == "full":
+        covariances = scatter
+        covariances[:, np.arange(D), np.arange(D)] += reg_covar
+        return covariances
+    if covariance_type == "tied":
+        pooled = np.tensordot(stats.counts, scatter, axes=1) / stats.counts.sum()
+        pooled[np.arange(D), np.arange(D)] += reg_covar
+        return pooled
+    if covariance_type == "diag":
+        return scatter + reg_covar
+    return scatter.mean(axis=1) + reg_covar

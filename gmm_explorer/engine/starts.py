@@ -1,0 +1,142 @@
+"""Starting points for EM.
+
+Each start returns either hard or soft responsibilities (turned into
+parameters by one M-step, as scikit-learn does) or parameters directly:
+
+``k-means++``
+    k-means++ seeding (greedy, as scikit-learn's), each point assigned to its
+    nearest seed.
+``kmeans``
+    Lloyd's k-means from a k-means++ seeding, each point assigned to its
+    cluster.
+``random``
+    Random soft responsibilities (uniform, normalised per point).
+``random_from_data``
+    K distinct data points as means, the data's covariance for every
+    component, equal weights.
+``random_integers``
+    The seed question's start: integer means drawn between the minimum and
+    maximum of the *first* column, for every dimension; covariances
+    ``init_covariance_scale * I`` (5 by default); equal weights.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+INITS = ("k-means++", "kmeans", "random", "random_from_data", "random_integers")
+_ROWS_PER_CHUNK = 65536
+
+
+def _squared_distances(X, centers):
+    """(N, C) squared Euclidean distances, in chunks over N."""
+    out = np.empty((X.shape[0], centers.shape[0]))
+    center_norms = np.einsum("cd,cd->c", centers, centers)
+    for start in range(0, X.shape[0], _ROWS_PER_CHUNK):
+        chunk = X[start:start + _ROWS_PER_CHUNK]
+        block = out[start:start + _ROWS_PER_CHUNK]
+        np.matmul(chunk, centers.T, out=block)
+        block *= -2.0
+        block += np.einsum("nd,nd->n", chunk, chunk)[:, None]
+        block += center_norms
+        np.maximum(block, 0.0, out=block)
+    return out
+
+
+def kmeans_plusplus(X, n_clusters, rng):
+    """Greedy k-means++ seeds.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    n_clusters : int
+    rng : numpy.random.RandomState
+
+    Returns
+    -------
+    ndarray of shape (K, D)
+    """
+    N = X.shape[0]
+    trials = 2 + int(np.log(n_clusters))
+    centers = np.empty((n_clusters, X.shape[1]))
+    centers[0] = X[rng.randint(N)]
+    closest = _squared_distances(X, centers[:1])[:, 0]
+    for i in range(1, n_clusters):
+        total = closest.sum()
+        if total <= 0:  # fewer distinct points than clusters
+            centers[i] = X[rng.randint(N)]
+            continue
+        picks = np.searchsorted(np.cumsum(closest), rng.uniform(size=trials) * total)
+        picks = np.minimum(picks, N - 1)
+        candidate_dist = np.minimum(closest[:, None], _squared_distances(X, X[picks]))
+        best = int(np.argmin(candidate_dist.sum(axis=0)))
+        centers[i] = X[picks[best]]
+        closest = candidate_dist[:, best]
+    return centers
+
+
+def nearest(X, centers):
+    """Index of the nearest centre for every point, shape (N,)."""
+    labels = np.empty(X.shape[0], dtype=np.intp)
+    for start in range(0, X.shape[0], _ROWS_PER_CHUNK):
+        chunk = X[start:start + _ROWS_PER_CHUNK]
+        labels[start:start + _ROWS_PER_CHUNK] = np.argmin(
+            _squared_distances(chunk, centers), axis=1)
+    return labels
+
+
+def kmeans_labels(X, n_clusters, rng, max_iter=100):
+    """Lloyd's k-means from k-means++ seeds; an empty cluster takes the farthest point.
+
+    Returns
+    -------
+    ndarray of shape (N,)
+        Cluster of every point.
+    """
+    centers = kmeans_plusplus(X, n_clusters, rng)
+    labels = nearest(X, centers)
+    for _ in range(max_iter):
+        counts = np.bincount(labels, minlength=n_clusters)
+        sums = np.empty_like(centers)
+        for d in range(X.shape[1]):
+            sums[:, d] = np.bincount(labels, weights=X[:, d], minlength=n_clusters)
+        empty = counts == 0
+        centers[~empty] = sums[~empty] / counts[~empty, None]
+        if empty.any():
+            far = np.argsort(_squared_distances(X, centers).min(axis=1))[::-1]
+            centers[empty] = X[far[: empty.sum()]]
+        new_labels = nearest(X, centers)
+        if np.array_equal(new_labels, labels):
+            break
+        labels = new_labels
+    return labels
+
+
+def one_hot(labels, n_clusters):
+    """(K, N) hard responsibilities from labels (the engine's layout)."""
+    resp = np.zeros((n_clusters, labels.shape[0]))
+    resp[labels, np.arange(labels.shape[0])] = 1.0
+    return resp
+
+
+def initial_responsibilities(X, n_components, init, rng):
+    """(K, N) responsibilities for the responsibility-based starts."""
+    if init == "kmeans":
+        return one_hot(kmeans_labels(X, n_components, rng), n_components)
+    if init == "k-means++":
+        return one_hot(nearest(X, kmeans_plusplus(X, n_components, rng)), n_components)
+    resp = rng.uniform(size=(X.shape[0], n_components)).T.copy()
+    resp /= resp.sum(axis=0)
+    return resp
+
+
+def random_integer_means(X, n_components, rng):
+    """The seed's means: integers between min and max of the first column, shape (K, D)."""
+    low = int(np.floor(X[:, 0].min()))
+    high = int(np.ceil(X[:, 0].max()))
+    return rng.randint(low, high + 1, size=(n_components, X.shape[1])).astype(float)
+
+
+def random_data_means(X, n_components, rng):
+    """K distinct rows of X, shape (K, D)."""
+    return X[rng.choice(X.shape[0], n_components, replace=False)].astype(float)
