@@ -1,0 +1,81 @@
+"""One colour per component, the same in every view.
+
+Component ``k`` is drawn with ``component_color(k)`` in the scatter, the
+ellipses, the condition-number lines and the table. The palette is
+Tableau 10 followed by a second, darker set, so that the seed scene's ten
+components have ten clearly different colours.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: RGB of the components, in order; repeats cyclically beyond its length.
+PALETTE = np.array([
+    (31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40),
+    (148, 103, 189), (140, 86, 75), (227, 119, 194), (127, 127, 127),
+    (188, 189, 34), (23, 190, 207),
+    (57, 59, 121), (140, 109, 49), (99, 121, 57), (132, 60, 57),
+    (123, 65, 115), (82, 84, 163), (189, 158, 57), (173, 73, 74),
+], dtype=np.uint8)
+
+#: Background colour of a status cell in the components table.
+STATUS_COLORS = {
+    "ok": (200, 235, 200),
+    "degenerate": (255, 221, 150),
+    "singular": (255, 170, 170),
+}
+
+
+def component_color(k: int) -> tuple:
+    """RGB tuple of component ``k``."""
+    return tuple(int(c) for c in PALETTE[k % len(PALETTE)])
+
+
+def palette(n_components: int) -> np.ndarray:
+    """Colours of the first ``n_components`` components, shape (K, 3), float."""
+    return PALETTE[np.arange(n_components) % len(PALETTE)].astype(float)
+
+
+def point_colors(resp: np.ndarray, mode: str = "blended", levels: int = 6) -> np.ndarray:
+    """RGBA colours of points from their responsibilities, quantised.
+
+    Parameters
+    ----------
+    resp : ndarray of shape (N, K)
+        Responsibilities (rows sum to one).
+    mode : {"blended", "hard"}
+        ``"blended"``: the responsibility-weighted mean of the component
+        colours, opaque. ``"hard"``: the colour of the most responsible
+        component, with an opacity that grows with that responsibility
+        (the confidence).
+    levels : int
+        Number of quantisation levels per channel. Quantising keeps the
+        number of distinct colours small, so that the scatter can reuse
+        cached brushes instead of making one per point.
+
+    Returns
+    -------
+    rgba : ndarray of shape (N, 4), dtype uint8
+    """
+    resp = np.asarray(resp, dtype=float)
+    n, k = resp.shape
+    colors = palette(k)
+    out = np.empty((n, 4), dtype=np.uint8)
+    if mode == "blended":
+        rgb = resp @ colors
+        step = 255.0 / (levels * 4 - 1)
+        out[:, :3] = np.clip(np.round(rgb / step) * step, 0, 255)
+        out[:, 3] = 230
+    elif mode == "hard":
+        label = np.argmax(resp, axis=1)
+        conf = resp[np.arange(n), label]
+        # confidence runs from 1/K (no idea) to 1 (sure)
+        lo = 1.0 / k if k > 1 else 0.0
+        t = np.clip((conf - lo) / max(1.0 - lo, 1e-12), 0.0, 1.0)
+        t = np.round(t * (levels - 1)) / (levels - 1)
+        out[:, :3] = colors[label]
+        out[:, 3] = np.round(40 + t * 215)
+    else:
+        raise ValueError(f"mode must be 'blended' or 'hard', got {mode!r}")
+    return out

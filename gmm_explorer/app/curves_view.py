@@ -1,0 +1,152 @@
+"""Curves over iterations: the log-likelihood (and objective), the condition numbers.
+
+Both plots mark the shown iteration with a vertical line; they redraw their
+curves when the history changes and only move that line when the user
+scrubs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from gmm_explorer.app import colors
+
+
+def _finite_or_nan(values) -> np.ndarray:
+    v = np.asarray(values, dtype=float)
+    return np.where(np.isfinite(v), v, np.nan)
+
+
+class _HistoryPlot(pg.PlotWidget):
+    """A plot over iterations with a marker at the shown iteration."""
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent, background="w")
+        self.session = session
+        plot = self.getPlotItem()
+        plot.showGrid(x=True, y=True, alpha=0.2)
+        plot.setMenuEnabled(False)
+        self.setLabel("bottom", "iteration")
+        self.marker = pg.InfiniteLine(pos=0, angle=90,
+                                      pen=pg.mkPen((60, 60, 60), width=1.5, style=Qt.DashLine))
+        self.marker.setZValue(20)
+        self.addItem(self.marker, ignoreBounds=True)
+        session.historyChanged.connect(self.on_history_changed)
+        session.currentChanged.connect(self.on_current_changed)
+        self.setMinimumHeight(140)
+
+    def on_history_changed(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def on_current_changed(self, index: int) -> None:
+        """Move the marker to the shown iteration."""
+        state = self.session.state
+        if state is not None:
+            self.marker.setValue(state.iteration)
+
+
+class LikelihoodView(_HistoryPlot):
+    """Total log-likelihood per iteration, and the objective when a prior is on."""
+
+    def __init__(self, session, parent=None):
+        super().__init__(session, parent)
+        self.setLabel("left", "log-likelihood (nats)")
+        self.setToolTip("Total log-likelihood of the data at each iteration (blue) and, "
+                        "with the prior on, the objective EM maximises (orange).\n"
+                        "The dashed line marks the shown iteration; gaps are iterations "
+                        "where a singular component makes the likelihood infinite.")
+        self.legend = self.addLegend(offset=(-10, -10), labelTextSize="8pt")
+        self.ll_curve = self.plot([], [], pen=pg.mkPen((31, 119, 180), width=2),
+                                  symbol="o", symbolSize=4, symbolPen=None,
+                                  symbolBrush=(31, 119, 180), name="log-likelihood",
+                                  connect="finite")
+        self.obj_curve = self.plot([], [], pen=pg.mkPen((255, 127, 14), width=1.5,
+                                                        style=Qt.DashLine),
+                                   connect="finite")
+        self._legend_has_objective = False
+        self.on_history_changed()
+
+    def on_history_changed(self) -> None:
+        """Redraw both curves from the history."""
+        hist = self.session.history
+        it = np.array([s.iteration for s in hist], dtype=float)
+        ll = _finite_or_nan([s.log_likelihood for s in hist])
+        obj = _finite_or_nan([s.objective for s in hist])
+        self.ll_curve.setData(it, ll)
+        with_prior = self.session.model.prior is not None
+        self.obj_curve.setData(it if with_prior else [], obj if with_prior else [])
+        self.obj_curve.setVisible(with_prior)
+        if with_prior != self._legend_has_objective:
+            if with_prior:
+                self.legend.addItem(self.obj_curve, "objective (with prior)")
+            else:
+                self.legend.removeItem(self.obj_curve)
+            self._legend_has_objective = with_prior
+        self.on_current_changed(self.session.current)
+
+
+class ConditionView(_HistoryPlot):
+    """Condition number of each covariance per iteration, on a log axis."""
+
+    def __init__(self, session, parent=None):
+        super().__init__(session, parent)
+        self.setLogMode(y=True)
+        self.getAxis("left").enableAutoSIPrefix(False)
+        self.setLabel("left", "condition number")
+        self.setToolTip("2-norm condition number of each component's covariance "
+                        "(largest / smallest eigenvalue), log scale, one line per component "
+                        "in its colour.\nThe red line is max_condition: above it a covariance "
+                        "counts as singular. A line that leaves the plot became singular.")
+        self.limit = pg.InfiniteLine(angle=0, pen=pg.mkPen((200, 30, 30), width=1.5,
+                                                           style=Qt.DashLine),
+                                     label="max_condition",
+                                     labelOpts={"position": 0.97, "color": (200, 30, 30),
+                                                "anchors": [(1, 0), (1, 0)]})
+        self.addItem(self.limit)
+        self.lines: list = []
+        session.settingsChanged.connect(self._update_limit)
+        self._update_limit()
+        self.on_history_changed()
+
+    def _update_limit(self) -> None:
+        self.limit.setValue(np.log10(self.session.model.max_condition))
+        self._update_range()
+
+    def _update_range(self) -> None:
+        """Show from the smallest condition number up to just above max_condition."""
+        top = np.log10(self.session.model.max_condition) + 0.6
+        low = 0.0
+        for line in self.lines:
+            if line.isVisible():
+                _, y = line.getData()
+                if y is not None and np.any(np.isfinite(y)):
+                    low = min(low, float(np.nanmin(y)))
+        self.setYRange(low - 0.3, top, padding=0)
+
+    def on_history_changed(self) -> None:
+        """Redraw one line per component from the history."""
+        hist = self.session.history
+        k_count = max((s.n_components for s in hist), default=0)
+        while len(self.lines) < k_count:
+            k = len(self.lines)
+            pen = pg.mkPen(colors.component_color(k), width=1.8)
+            self.lines.append(self.plot([], [], pen=pen, connect="finite"))
+        it = np.array([s.iteration for s in hist], dtype=float)
+        for k, line in enumerate(self.lines):
+            cond = np.full(len(hist), np.nan)
+            for i, s in enumerate(hist):
+                if k < s.n_components:
+                    cond[i] = s.condition_numbers[k]
+            cond = _finite_or_nan(cond)
+            cond[cond <= 0] = np.nan
+            line.setData(it, cond)
+            line.setVisible(k < k_count)
+        self._update_range()
+        self.on_current_changed(self.session.current)
+
+    def line_data(self, k: int) -> tuple:
+        """(iterations, condition numbers) drawn for component ``k``."""
+        x, y = self.lines[k].getData()
+        return np.asarray(x), np.asarray(y)

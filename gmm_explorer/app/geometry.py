@@ -1,0 +1,162 @@
+"""Pure numpy helpers for drawing: ellipses, marginals, display responsibilities.
+
+Nothing here imports Qt, so each function is tested on its own.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Points on each drawn ellipse (the curve is closed: first point repeated).
+ELLIPSE_POINTS = 97
+
+_ANGLES = np.linspace(0.0, 2.0 * np.pi, ELLIPSE_POINTS)
+_UNIT_CIRCLE = np.vstack([np.cos(_ANGLES), np.sin(_ANGLES)])  # (2, P)
+
+
+def marginal(means: np.ndarray, covariances: np.ndarray, axes: tuple) -> tuple:
+    """Exact marginal of each component on two coordinates.
+
+    The marginal of a Gaussian on a subset of coordinates is the Gaussian
+    with those entries of the mean and that block of the covariance.
+
+    Parameters
+    ----------
+    means : ndarray of shape (K, D)
+    covariances : ndarray of shape (K, D, D)
+    axes : tuple of two int
+
+    Returns
+    -------
+    means2 : ndarray of shape (K, 2)
+    covs2 : ndarray of shape (K, 2, 2)
+    """
+    ax = list(axes)
+    means = np.asarray(means, dtype=float)
+    covariances = np.asarray(covariances, dtype=float)
+    return means[:, ax], covariances[:, ax][:, :, ax]
+
+
+def ellipse_curves(means2: np.ndarray, covs2: np.ndarray, radius: float = 1.0) -> np.ndarray:
+    """Closed curves of the ``radius``-sigma ellipses of 2-D Gaussians.
+
+    A point ``x`` of the curve of component ``k`` satisfies
+    ``(x - mu_k)^T Sigma_k^{-1} (x - mu_k) = radius**2``. The curve is the
+    unit circle mapped by ``V sqrt(L)``, where ``Sigma = V L V^T``
+    (``numpy.linalg.eigh``); a singular covariance gives a segment.
+
+    Parameters
+    ----------
+    means2 : ndarray of shape (K, 2)
+    covs2 : ndarray of shape (K, 2, 2)
+    radius : float
+        Mahalanobis radius (1, 2 or 3 sigma).
+
+    Returns
+    -------
+    curves : ndarray of shape (K, P, 2)
+        ``P = ELLIPSE_POINTS``; the last point equals the first.
+    """
+    vals, vecs = np.linalg.eigh(np.asarray(covs2, dtype=float))
+    scale = np.sqrt(np.clip(vals, 0.0, None))  # (K, 2)
+    # (K, 2, 2) @ (2, P): columns of V scaled by sqrt(eigenvalues)
+    transform = vecs * scale[:, None, :]
+    pts = radius * (transform @ _UNIT_CIRCLE)  # (K, 2, P)
+    return np.transpose(pts, (0, 2, 1)) + np.asarray(means2, dtype=float)[:, None, :]
+
+
+def log_joint(X: np.ndarray, weights: np.ndarray, means: np.ndarray,
+              covariances: np.ndarray) -> np.ndarray:
+    """``log w_k + log N(x | mu_k, Sigma_k)`` for every point and component.
+
+    Uses the eigendecomposition of each covariance; eigenvalues at or below
+    ``1e-300`` (a singular covariance) are left out, which gives the
+    pseudo-inverse and pseudo-determinant, as scipy's
+    ``multivariate_normal(allow_singular=True)``. Used only for display
+    (a subsample of points, a hovered point): the fit itself is the engine's.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    weights : ndarray of shape (K,)
+    means : ndarray of shape (K, D)
+    covariances : ndarray of shape (K, D, D)
+
+    Returns
+    -------
+    ndarray of shape (N, K)
+    """
+    X = np.asarray(X, dtype=float)
+    vals, vecs = np.linalg.eigh(np.asarray(covariances, dtype=float))
+    n, d = X.shape
+    out = np.empty((n, len(weights)))
+    with np.errstate(divide="ignore"):
+        log_w = np.log(np.asarray(weights, dtype=float))
+    for k in range(len(weights)):
+        lam = vals[k]
+        keep = lam > max(1e-300, lam.max() * 1e-15)
+        proj = (X - means[k]) @ vecs[k][:, keep]
+        maha = np.sum(proj ** 2 / lam[keep], axis=1)
+        rank = int(keep.sum())
+        out[:, k] = (log_w[k] - 0.5 * (maha + np.sum(np.log(lam[keep]))
+                                       + rank * np.log(2.0 * np.pi)))
+    return out
+
+
+def responsibilities(X, weights, means, covariances) -> np.ndarray:
+    """Posterior probability of each component for each point, shape (N, K)."""
+    lj = log_joint(X, weights, means, covariances)
+    top = np.max(lj, axis=1, keepdims=True)
+    top[~np.isfinite(top)] = 0.0
+    p = np.exp(lj - top)
+    total = p.sum(axis=1, keepdims=True)
+    total[total == 0] = 1.0
+    return p / total
+
+
+def display_subsample(n_points: int, max_points: int, seed: int = 0) -> np.ndarray:
+    """Fixed random subset of point indices to draw (all of them if few).
+
+    Returns sorted indices, so that the drawn subset is a deterministic
+    function of the data size.
+    """
+    if n_points <= max_points:
+        return np.arange(n_points)
+    rng = np.random.default_rng(seed)
+    return np.sort(rng.choice(n_points, size=max_points, replace=False))
+
+
+def density_image(x: np.ndarray, y: np.ndarray, bins: int = 256,
+                  extent: tuple | None = None) -> tuple:
+    """A 2-D histogram of all points, for the grey density under the scatter.
+
+    Returns
+    -------
+    counts : ndarray of shape (bins, bins)
+        Indexed ``[ix, iy]`` (pyqtgraph's ImageItem default orientation).
+    rect : tuple (x0, y0, width, height)
+    """
+    if extent is None:
+        x0, x1 = float(np.min(x)), float(np.max(x))
+        y0, y1 = float(np.min(y)), float(np.max(y))
+    else:
+        x0, x1, y0, y1 = extent
+    if x1 <= x0:
+        x1 = x0 + 1.0
+    if y1 <= y0:
+        y1 = y0 + 1.0
+    counts, _, _ = np.histogram2d(x, y, bins=bins, range=[[x0, x1], [y0, y1]])
+    return counts, (x0, y0, x1 - x0, y1 - y0)
+
+
+def nearest_point(points: np.ndarray, x: float, y: float, scale=(1.0, 1.0)) -> tuple:
+    """Index of the point nearest ``(x, y)`` and its distance, in scaled units.
+
+    ``scale`` divides the coordinates (for instance the size of a screen
+    pixel in data units), so that "near" means near on screen.
+    """
+    if len(points) == 0:
+        return -1, np.inf
+    d2 = ((points[:, 0] - x) / scale[0]) ** 2 + ((points[:, 1] - y) / scale[1]) ** 2
+    i = int(np.argmin(d2))
+    return i, float(np.sqrt(d2[i]))

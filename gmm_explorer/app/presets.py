@@ -1,0 +1,44 @@
+"""Named starting points for the window (``--preset NAME``).
+
+Each preset names a built-in dataset and the model settings to start with.
+Issue 5 adds the collapse scenes; for now there is the seed's scene.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gmm_explorer.app.settings import ModelSettings
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A dataset name (for ``load_builtin``) and the model to fit to it."""
+
+    name: str
+    dataset: str
+    model: ModelSettings = field(default_factory=ModelSettings)
+    description: str = ""
+
+
+PRESETS = {
+    "seed-scene": Preset(
+        name="seed-scene",
+        dataset="seed",
+        model=ModelSettings(n_components=10, covariance_type="full", init="k-means++",
+                            reg_covar=1e-6, prior=None, on_collapse="stop"),
+        description="The ten stretched blobs of the seed question, K=10, "
+                    "k-means++ start, the ridge reg_covar=1e-6 on.",
+    ),
+}
+
+DEFAULT_PRESET = "seed-scene"
+
+
+def get_preset(name: str) -> Preset:
+    """The preset called ``name``; ``ValueError`` naming the known ones otherwise."""
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise ValueError(f"unknown preset {name!r}; known presets: "
+                         + ", ".join(sorted(PRESETS))) from None

@@ -1,0 +1,405 @@
+"""The session: owns the engine, runs it, keeps the history, emits signals.
+
+Views subscribe to the signals and read the session; they never call the
+engine. Every action of the window is a method here (or of the window), so
+that a test can do without clicking what a person does with the mouse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from gmm_explorer.app import geometry
+from gmm_explorer.app.settings import ModelSettings, RunSettings
+from gmm_explorer.app.worker import RunWorker
+
+#: At most this many points are drawn (a fixed random subsample above it).
+MAX_DRAWN_POINTS = 4000
+
+
+def _default_engine_factory(**kwargs):
+    from gmm_explorer.engine import GaussianMixtureEM
+
+    return GaussianMixtureEM(**kwargs)
+
+
+class Session(QObject):
+    """The model behind the window.
+
+    Parameters
+    ----------
+    engine_factory : callable, optional
+        ``engine_factory(**ModelSettings.engine_kwargs()) -> engine``; the
+        default builds :class:`gmm_explorer.engine.GaussianMixtureEM`.
+
+    Signals
+    -------
+    dataChanged()
+        New data (or new axes): views rebuild what depends on the points.
+    historyChanged()
+        States were appended, or the history was cut or replaced.
+    currentChanged(int)
+        The iteration shown in every view changed (or its state did).
+    runningChanged(bool)
+        A run started or ended.
+    settingsChanged()
+        Model, run or display settings changed.
+    message(str)
+        Plain words for the status bar.
+    """
+
+    dataChanged = Signal()
+    historyChanged = Signal()
+    currentChanged = Signal(int)
+    runningChanged = Signal(bool)
+    settingsChanged = Signal()
+    message = Signal(str)
+
+    def __init__(self, engine_factory=None, parent=None):
+        super().__init__(parent)
+        self._engine_factory = engine_factory or _default_engine_factory
+        self.model = ModelSettings()
+        self.run_settings = RunSettings()
+        self.X = None
+        self.labels = None
+        self.feature_names: list = []
+        self.data_name = ""
+        self.axes = (0, 1)
+        self.history: list = []
+        self.current = -1
+        self.engine = None
+        self.display_indices = np.arange(0)
+        self._worker = None
+        self._token = 0
+
+    # ------------------------------------------------------------------ data
+    def set_data(self, X, labels=None, feature_names=None, name: str = "") -> None:
+        """Use new data and start EM on it from the current model settings.
+
+        Raises ``ValueError`` (and keeps the previous data) when ``X`` is not
+        a 2-D array of finite numbers with at least one column and more rows
+        than components.
+        """
+        X = np.asarray(X, dtype=float)
+        if X.ndim != 2 or X.shape[1] < 1 or X.shape[0] < 2:
+            raise ValueError(f"data must be a 2-D array with at least 2 rows, got shape {X.shape}")
+        if not np.all(np.isfinite(X)):
+            raise ValueError("data contain NaN or infinite values; clean them before loading")
+        k = self.model.n_components
+        if X.shape[0] < k:
+            raise ValueError(f"{k} components need at least {k} points; the data have {X.shape[0]}")
+        self.stop()
+        self.X = X
+        self.labels = None if labels is None else np.asarray(labels)
+        d = X.shape[1]
+        names = list(feature_names) if feature_names is not None else []
+        if len(names) != d:
+            names = [f"x{j}" for j in range(d)]
+        self.feature_names = names
+        self.data_name = name
+        self.axes = (0, 1) if d > 1 else (0, 0)
+        self.display_indices = geometry.display_subsample(len(X), MAX_DRAWN_POINTS)
+        self.dataChanged.emit()
+        self.reinitialize()
+        self.message.emit(f"Data: {name or 'unnamed'}, {X.shape[0]} points in {d} dimensions.")
+
+    def load_builtin(self, name: str) -> None:
+        """Load a built-in dataset (``"seed"``, ``"faithful"``, ``"iris"``, ...)."""
+        from gmm_explorer.engine.datasets import load_builtin
+
+        ds = load_builtin(name)
+        self.set_data(ds.X, ds.labels, ds.feature_names, ds.name)
+
+    def generate(self, generator: str, n_samples: int, n_centers: int, spread: float,
+                 seed: int) -> None:
+        """Generate data with one of ``gmm_explorer.engine.datasets.GENERATORS``."""
+        from gmm_explorer.engine.datasets import GENERATORS
+
+        if generator not in GENERATORS:
+            raise ValueError(f"unknown generator {generator!r}; known: {', '.join(GENERATORS)}")
+        X, labels = GENERATORS[generator](n_samples, n_centers, spread, seed)
+        self.set_data(X, labels, None, f"{generator} (N={n_samples}, centres={n_centers}, "
+                                       f"spread={spread:g}, seed={seed})")
+
+    def open_file(self, path) -> None:
+        """Load a data file with :func:`gmm_explorer.data.load_data`.
+
+        On failure the loaded data stay as they were and the error (a
+        ``ValueError`` with a clear message) propagates to the caller.
+        """
+        try:
+            from gmm_explorer.data import load_data
+        except ImportError as exc:
+            raise ValueError(f"cannot load files yet: the data loaders are missing ({exc})") from exc
+        loaded = load_data(path)
+        self.set_data(loaded.X, getattr(loaded, "labels", None),
+                      getattr(loaded, "feature_names", None), str(path))
+
+    def set_axes(self, x_axis: int, y_axis: int) -> None:
+        """Choose the two data columns shown (ellipses are exact marginals)."""
+        d = self.n_features
+        if not (0 <= x_axis < d and 0 <= y_axis < d):
+            raise ValueError(f"axes must be column indices below {d}, got ({x_axis}, {y_axis})")
+        if (x_axis, y_axis) == tuple(self.axes):
+            return
+        self.axes = (int(x_axis), int(y_axis))
+        self.dataChanged.emit()
+        self.currentChanged.emit(self.current)
+
+    @property
+    def n_features(self) -> int:
+        """D, the number of data columns (0 without data)."""
+        return 0 if self.X is None else self.X.shape[1]
+
+    # ------------------------------------------------------------ settings
+    def set_model(self, **changes) -> None:
+        """Change model settings (the engine's arguments) and restart EM.
+
+        A run in progress stops first. Unknown names or invalid values raise
+        ``ValueError`` and change nothing.
+        """
+        new = replace(self.model, **changes)
+        if new == self.model:
+            return
+        self.stop()
+        self.model = new
+        self.settingsChanged.emit()
+        if self.X is not None:
+            self.reinitialize()
+
+    def set_run_settings(self, **changes) -> None:
+        """Change max_iter, tol (the engine's, per data point) or delay.
+
+        A new delay (the speed) applies to a run in progress; changing
+        max_iter or tol stops a run first.
+        """
+        new = replace(self.run_settings, **changes)
+        if new == self.run_settings:
+            return
+        if (new.max_iter, new.tol) != (self.run_settings.max_iter, self.run_settings.tol):
+            self.stop()
+        self.run_settings = new
+        if self.engine is not None:
+            self.engine.tol = new.tol
+        if self._worker is not None:
+            self._worker.delay = new.delay
+        self.settingsChanged.emit()
+
+    # --------------------------------------------------------------- EM
+    def reinitialize(self, weights=None, means=None, covariances=None) -> None:
+        """Build a new engine from the settings and start it on the data.
+
+        Given parameters override the ``init`` method (a dragged mean).
+        The history is replaced by the one initial state.
+        """
+        self.stop()
+        engine = self._engine_factory(**self.model.engine_kwargs(), tol=self.run_settings.tol)
+        k = self.model.n_components
+        if self.X is not None and len(self.X) < k:
+            raise ValueError(f"{k} components need at least {k} points; the data have {len(self.X)}")
+        state = engine.initialize(self.X, weights=weights, means=means, covariances=covariances)
+        self.engine = engine
+        self.history = [state]
+        self.current = 0
+        self.historyChanged.emit()
+        self.currentChanged.emit(0)
+
+    def step(self) -> bool:
+        """One EM iteration from the shown state (the Step button).
+
+        From a past iteration, the later ones are discarded first. Returns
+        whether a new state was made.
+        """
+        self.stop()
+        if self.engine is None:
+            return False
+        self._cut_history()
+        from gmm_explorer.engine.errors import SingularCovarianceError
+
+        try:
+            state = self.engine.step()
+        except SingularCovarianceError as exc:
+            self.message.emit(str(exc))
+            return False
+        self.history.append(state)
+        self.current = len(self.history) - 1
+        self.historyChanged.emit()
+        self.currentChanged.emit(self.current)
+        if state.collapse is not None:
+            self.message.emit(state.collapse.describe())
+        return True
+
+    def step_back(self) -> None:
+        """Show the previous iteration (the history is kept)."""
+        self.stop()
+        if self.current > 0:
+            self.go_to(self.current - 1)
+
+    def go_to(self, index: int) -> None:
+        """Show iteration ``index`` in every view (the timeline)."""
+        if not self.history:
+            return
+        index = int(np.clip(index, 0, len(self.history) - 1))
+        if index != self.current:
+            self.current = index
+            self.currentChanged.emit(index)
+
+    def reset(self) -> None:
+        """Back to iteration 0, the same start; the history is discarded."""
+        self.stop()
+        if self.engine is None:
+            return
+        self.current = 0
+        self._cut_history()
+        self.message.emit("Reset to the start (iteration 0).")
+        self.currentChanged.emit(0)
+
+    def new_start(self) -> None:
+        """A different random start: the next ``random_state``."""
+        self.set_model(random_state=self.model.random_state + 1)
+
+    def move_mean(self, component: int, xy) -> None:
+        """Move one mean on the shown axes and restart EM from there.
+
+        The new start keeps the shown state's weights, covariances and the
+        other means; the history is replaced.
+        """
+        state = self.state
+        if state is None:
+            return
+        means = np.array(state.means, dtype=float)
+        ax = list(self.axes)
+        means[component, ax] = np.asarray(xy, dtype=float)[: len(ax)]
+        self.stop()
+        self.reinitialize(weights=np.array(state.weights), means=means,
+                          covariances=np.array(state.covariances))
+        self.message.emit(f"Moved the mean of component {component}; EM restarts from there.")
+
+    def _cut_history(self) -> None:
+        """Discard iterations after the shown one (engine and history)."""
+        last = len(self.history) - 1
+        if self.current < last:
+            self.engine.rewind(self.current)
+            del self.history[self.current + 1:]
+            self.historyChanged.emit()
+            self.message.emit(f"Discarded iterations {self.current + 1}-{last}; "
+                              f"continuing from iteration {self.current}.")
+
+    # --------------------------------------------------------------- run
+    @property
+    def running(self) -> bool:
+        """Whether a worker is stepping EM."""
+        return self._worker is not None
+
+    def run(self) -> None:
+        """Step EM in a worker thread until converged, halted, max_iter or paused."""
+        if self.running or self.engine is None:
+            return
+        self._cut_history()
+        self._token += 1
+        rs = self.run_settings
+        worker = RunWorker(self.engine, self._token, max_iter=rs.max_iter, delay=rs.delay)
+        worker.stateReady.connect(self._on_worker_state)
+        worker.runEnded.connect(self._on_worker_ended)
+        self._worker = worker
+        worker.start()
+        self.runningChanged.emit(True)
+        self.message.emit("Running...")
+
+    def pause(self) -> None:
+        """Stop a run after the iteration in progress."""
+        self.stop("Paused.")
+
+    def toggle_run(self) -> None:
+        """Run if paused, pause if running (Space)."""
+        if self.running:
+            self.pause()
+        else:
+            self.run()
+
+    def stop(self, message: str | None = None) -> None:
+        """End a run, wait for the worker, and take the engine's history.
+
+        Safe to call when nothing runs. After it returns no thread of this
+        session is alive.
+        """
+        worker = self._worker
+        if worker is None:
+            return
+        self._worker = None
+        self._token += 1  # late signals of this worker are ignored
+        worker.request_stop()
+        worker.wait()
+        worker.deleteLater()
+        self._sync_from_engine()
+        self.runningChanged.emit(False)
+        if message:
+            self.message.emit(message)
+
+    def shutdown(self) -> None:
+        """Stop any run; call before the window closes."""
+        self.stop()
+
+    def _sync_from_engine(self) -> None:
+        new = list(self.engine.history)
+        if len(new) != len(self.history) or (new and new[-1] is not self.history[-1]):
+            self.history = new
+            self.current = len(new) - 1
+            self.historyChanged.emit()
+            self.currentChanged.emit(self.current)
+
+    def _on_worker_state(self, token: int, state) -> None:
+        if token != self._token or state.iteration != len(self.history):
+            return
+        self.history.append(state)
+        self.current = len(self.history) - 1
+        self.historyChanged.emit()
+        self.currentChanged.emit(self.current)
+        if state.collapse is not None:
+            self.message.emit(state.collapse.describe())
+
+    def _on_worker_ended(self, token: int, reason: str, message: str) -> None:
+        if token != self._token:
+            return
+        self.stop()
+        self.message.emit(message)
+
+    # ---------------------------------------------------------- reading
+    @property
+    def state(self):
+        """The shown state (None before any data)."""
+        return self.history[self.current] if self.history else None
+
+    def change(self, index: int | None = None) -> float:
+        """Change of the objective at ``index`` from the iteration before (nan at 0)."""
+        index = self.current if index is None else index
+        if index <= 0 or index >= len(self.history):
+            return float("nan")
+        with np.errstate(invalid="ignore"):
+            return float(self.history[index].objective - self.history[index - 1].objective)
+
+    def is_converged(self, index: int | None = None) -> bool:
+        """Whether the engine marked the state at ``index`` converged."""
+        index = self.current if index is None else index
+        return bool(self.history and self.history[index].converged)
+
+    def drawn_points(self) -> np.ndarray:
+        """The drawn subsample on the shown axes, shape (M, 2)."""
+        if self.X is None:
+            return np.zeros((0, 2))
+        return self.X[self.display_indices][:, list(self.axes)]
+
+    def display_responsibilities(self, index: int | None = None) -> np.ndarray:
+        """Responsibilities of the drawn points for the state at ``index``, (M, K)."""
+        state = self.state if index is None else self.history[index]
+        Xs = self.X[self.display_indices]
+        return geometry.responsibilities(Xs, state.weights, state.means, state.covariances)
+
+    def point_responsibilities(self, row: int, index: int | None = None) -> np.ndarray:
+        """Responsibilities of data row ``row`` for the state at ``index``, (K,)."""
+        state = self.state if index is None else self.history[index]
+        return geometry.responsibilities(self.X[row:row + 1], state.weights, state.means,
+                                         state.covariances)[0]

@@ -1,0 +1,330 @@
+"""The main window: the centre plot, the docks, menus, keys and the status bar."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow,
+    QMessageBox, QScrollArea, QSlider, QVBoxLayout, QWidget,
+)
+
+from gmm_explorer.app.controls import BUILTIN_DATASETS, DataPanel, ModelPanel, RunPanel
+from gmm_explorer.app.curves_view import ConditionView, LikelihoodView
+from gmm_explorer.app.scatter_view import CentreView
+from gmm_explorer.app.table_view import ComponentTable
+
+DATA_FILTER = "Data files (*.csv *.tsv *.txt *.npy *.npz *.parquet *.xlsx);;All files (*)"
+
+
+class ExplorerWindow(QMainWindow):
+    """GMM Explorer's main window, built around a :class:`Session`."""
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("GMM Explorer")
+        self.last_error = ""
+        self._error_box = None
+        self._make_actions()
+
+        self.centre = CentreView(session)
+        self.timeline = QSlider(Qt.Horizontal)
+        self.timeline.setToolTip("Timeline: drag to show any past iteration in every view. "
+                                 "Stepping from a past iteration discards the later ones.")
+        self.timeline.setPageStep(1)
+        self.timeline.valueChanged.connect(session.go_to)
+        self.timeline_label = QLabel()
+        self.timeline_label.setMinimumWidth(110)
+        self.timeline_label.setToolTip("Shown iteration / last iteration in the history")
+        self.setCentralWidget(self._centre_widget())
+
+        self.data_panel = DataPanel(session, self.open_file_dialog, self.show_error)
+        self.model_panel = ModelPanel(session)
+        self.run_panel = RunPanel(session, self.actions_by_name)
+        self.likelihood = LikelihoodView(session)
+        self.conditions = ConditionView(session)
+        self.table = ComponentTable(session)
+        self._make_docks()
+        self._make_menus()
+        self._make_status_bar()
+
+        session.historyChanged.connect(self._on_history_changed)
+        session.currentChanged.connect(self._on_current_changed)
+        session.runningChanged.connect(self._on_running_changed)
+        session.message.connect(self.show_message)
+        self._on_history_changed()
+        self._on_current_changed(session.current)
+        self.resize(1280, 800)
+
+    # ------------------------------------------------------------ layout
+    def _centre_widget(self) -> QWidget:
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 2)
+        self.color_mode = QComboBox()
+        self.color_mode.addItems(["blended", "hard"])
+        self.color_mode.setToolTip("Point colours: blended (responsibility-weighted mix of the "
+                                   "component colours) or hard (the most responsible component, "
+                                   "faint where unsure)")
+        self.color_mode.currentTextChanged.connect(self.centre.set_color_mode)
+        bar.addWidget(QLabel("Colours"))
+        bar.addWidget(self.color_mode)
+        bar.addSpacing(12)
+        self.sigma_boxes = {}
+        for level in (1, 2, 3):
+            box = QCheckBox(f"{level}σ")
+            box.setChecked(self.centre.sigma_visible[level])
+            box.setToolTip(f"Show the ellipses at {level} sigma (Mahalanobis distance {level})")
+            box.toggled.connect(lambda on, lv=level: self.centre.set_sigma_visible(lv, on))
+            bar.addWidget(box)
+            self.sigma_boxes[level] = box
+        self.means_box = QCheckBox("means")
+        self.means_box.setChecked(True)
+        self.means_box.setToolTip("Show the means as handles you can drag")
+        self.means_box.toggled.connect(self.centre.set_means_visible)
+        bar.addWidget(self.means_box)
+        bar.addStretch(1)
+        self.drawing_note = QLabel()
+        self.drawing_note.setStyleSheet("color: #666;")
+        self.drawing_note.setToolTip("Above a few thousand points the plot draws a fixed random "
+                                     "subsample coloured by responsibilities, over a grey "
+                                     "histogram of all points, so that each step stays fast.")
+        bar.addWidget(self.drawing_note)
+
+        timeline = QHBoxLayout()
+        timeline.setContentsMargins(8, 2, 8, 4)
+        timeline.addWidget(QLabel("Iteration"))
+        timeline.addWidget(self.timeline, 1)
+        timeline.addWidget(self.timeline_label)
+
+        box = QVBoxLayout()
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addLayout(bar)
+        box.addWidget(self.centre, 1)
+        box.addLayout(timeline)
+        w = QWidget()
+        w.setLayout(box)
+        self.session.dataChanged.connect(self._update_drawing_note)
+        self._update_drawing_note()
+        return w
+
+    def _dock(self, title: str, widget, area, scroll: bool = False) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title)
+        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
+        if scroll:
+            area_widget = QScrollArea()
+            area_widget.setWidget(widget)
+            area_widget.setWidgetResizable(True)
+            area_widget.setFrameShape(QScrollArea.NoFrame)
+            area_widget.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+            widget = area_widget
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _make_docks(self) -> None:
+        L, R = Qt.LeftDockWidgetArea, Qt.RightDockWidgetArea
+        self.docks = {
+            "data": self._dock("Data", self.data_panel, L),
+            "model": self._dock("Model", self.model_panel, L),
+            "run": self._dock("Run", self.run_panel, L),
+            "likelihood": self._dock("Log-likelihood", self.likelihood, R),
+            "condition": self._dock("Condition numbers", self.conditions, R),
+            "table": self._dock("Components", self.table, R),
+        }
+        self.resizeDocks([self.docks["data"]], [330], Qt.Horizontal)
+        self.resizeDocks([self.docks["likelihood"]], [440], Qt.Horizontal)
+        self.resizeDocks([self.docks["likelihood"], self.docks["condition"],
+                          self.docks["table"]], [220, 220, 260], Qt.Vertical)
+
+    def _make_actions(self) -> None:
+        s = self.session
+
+        def act(name, text, slot, key=None, tip=""):
+            a = QAction(text, self)
+            if key:
+                a.setShortcut(QKeySequence(key))
+                a.setShortcutContext(Qt.WindowShortcut)
+            tip = tip or text
+            a.setToolTip(f"{tip} ({QKeySequence(key).toString()})" if key else tip)
+            a.setStatusTip(tip)
+            a.triggered.connect(slot)
+            self.addAction(a)
+            self.actions_by_name[name] = a
+            return a
+
+        self.actions_by_name = {}
+        act("open", "&Open data…", self.open_file_dialog, "Ctrl+O", "Load a data file")
+        act("quit", "&Quit", self.close, "Ctrl+Q", "Quit GMM Explorer")
+        act("step", "Step ▶", self.step, Qt.Key_Right, "One EM iteration (E-step and M-step)")
+        act("back", "◀ Back", s.step_back, Qt.Key_Left,
+            "Show the previous iteration (the history is kept)")
+        act("run", "Run", s.toggle_run, Qt.Key_Space,
+            "Run EM until it converges, halts or reaches max_iter; again to pause")
+        act("reset", "Reset", s.reset, Qt.Key_R, "Back to iteration 0 with the same start")
+        act("new_start", "New random start", s.new_start, "Ctrl+N",
+            "Start again from a new random start (the next start seed)")
+        act("generate", "&Generate data", lambda: self.data_panel.generate(), "Ctrl+G",
+            "Generate data with the generator settings of the Data dock")
+        for name in BUILTIN_DATASETS:
+            act(f"builtin:{name}", {"seed": "Seed scene (ten stretched blobs)",
+                                    "faithful": "Old Faithful", "iris": "Iris"}.get(name, name),
+                lambda checked=False, n=name: self.load_builtin(n),
+                tip=f"Load the built-in dataset {name!r}")
+
+    def _make_menus(self) -> None:
+        a = self.actions_by_name
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(a["open"])
+        builtin = file_menu.addMenu("Built-in data")
+        for name in BUILTIN_DATASETS:
+            builtin.addAction(a[f"builtin:{name}"])
+        file_menu.addAction(a["generate"])
+        file_menu.addSeparator()
+        file_menu.addAction(a["quit"])
+        em_menu = bar.addMenu("&EM")
+        for name in ("step", "back", "run", "reset", "new_start"):
+            em_menu.addAction(a[name])
+        view_menu = bar.addMenu("&View")
+        self.color_actions = {}
+        for mode in ("blended", "hard"):
+            act = QAction(f"{mode.capitalize()} colours", self, checkable=True)
+            act.setChecked(mode == "blended")
+            act.triggered.connect(lambda checked=False, m=mode: self.color_mode.setCurrentText(m))
+            view_menu.addAction(act)
+            self.color_actions[mode] = act
+        self.color_mode.currentTextChanged.connect(
+            lambda m: [x.setChecked(k == m) for k, x in self.color_actions.items()])
+        view_menu.addSeparator()
+        for level, box in self.sigma_boxes.items():
+            act = QAction(f"Ellipses at {level}σ", self, checkable=True)
+            act.setChecked(box.isChecked())
+            act.toggled.connect(box.setChecked)
+            box.toggled.connect(act.setChecked)
+            view_menu.addAction(act)
+        act = QAction("Means", self, checkable=True)
+        act.setChecked(True)
+        act.toggled.connect(self.means_box.setChecked)
+        self.means_box.toggled.connect(act.setChecked)
+        view_menu.addAction(act)
+        view_menu.addSeparator()
+        docks_menu = view_menu.addMenu("Panels")
+        for dock in self.docks.values():
+            docks_menu.addAction(dock.toggleViewAction())
+
+    def _make_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.status_labels = {}
+        for name, tip in (("iteration", "Shown iteration"),
+                          ("loglik", "Total log-likelihood of the data at the shown iteration"),
+                          ("change", "Change of the objective from the iteration before"),
+                          ("converged", "Whether EM has converged (change below tol)")):
+            label = QLabel()
+            label.setToolTip(tip)
+            label.setContentsMargins(6, 0, 6, 0)
+            bar.addPermanentWidget(label)
+            self.status_labels[name] = label
+
+    # ----------------------------------------------------------- actions
+    def step(self) -> None:
+        """The Step button, the Right key and ``--steps``: one EM iteration."""
+        self.session.step()
+
+    def load_builtin(self, name: str) -> None:
+        """Load a built-in dataset, reporting failures."""
+        try:
+            self.session.load_builtin(name)
+        except (ValueError, OSError) as exc:
+            self.show_error(str(exc))
+
+    def open_file_dialog(self) -> None:
+        """Ask for a data file and open it (Ctrl+O)."""
+        path, _ = QFileDialog.getOpenFileName(self, "Open data", "", DATA_FILTER)
+        if path:
+            self.open_file(path)
+
+    def open_file(self, path) -> bool:
+        """Open a data file; on failure keep the data and show why."""
+        try:
+            self.session.open_file(path)
+        except (ValueError, OSError) as exc:
+            self.show_error(f"Could not load {path}: {exc}")
+            return False
+        return True
+
+    def show_error(self, message: str) -> None:
+        """Show an error in the status bar and a non-blocking message box."""
+        self.last_error = message
+        self.statusBar().showMessage(message, 15000)
+        if self._error_box is None:
+            self._error_box = QMessageBox(QMessageBox.Warning, "GMM Explorer", "", parent=self)
+            self._error_box.setModal(False)
+        self._error_box.setText(message)
+        self._error_box.show()
+
+    def show_message(self, message: str) -> None:
+        """A transient message in the status bar."""
+        self.statusBar().showMessage(message, 10000)
+
+    # --------------------------------------------------------- following
+    def _on_history_changed(self) -> None:
+        n = len(self.session.history)
+        self.timeline.blockSignals(True)
+        self.timeline.setRange(0, max(n - 1, 0))
+        self.timeline.setValue(max(self.session.current, 0))
+        self.timeline.blockSignals(False)
+        self._update_timeline_label()
+
+    def _on_current_changed(self, index: int) -> None:
+        self.timeline.blockSignals(True)
+        self.timeline.setValue(max(index, 0))
+        self.timeline.blockSignals(False)
+        self._update_timeline_label()
+        s = self.session
+        state = s.state
+        labels = self.status_labels
+        if state is None:
+            for label in labels.values():
+                label.setText("")
+            return
+        labels["iteration"].setText(f"iteration {state.iteration}")
+        labels["loglik"].setText(f"log-likelihood {state.log_likelihood:,.3f}")
+        change = s.change()
+        labels["change"].setText("change —" if np.isnan(change) else f"change {change:+.3g}")
+        if state.collapse is not None:
+            labels["converged"].setText("collapsed")
+            labels["converged"].setStyleSheet("color: #b00; font-weight: bold;")
+        elif s.is_converged():
+            labels["converged"].setText("converged")
+            labels["converged"].setStyleSheet("color: #070; font-weight: bold;")
+        else:
+            labels["converged"].setText("not converged")
+            labels["converged"].setStyleSheet("color: #555;")
+
+    def _update_timeline_label(self) -> None:
+        s = self.session
+        last = s.history[-1].iteration if s.history else 0
+        shown = s.state.iteration if s.state is not None else 0
+        self.timeline_label.setText(f"{shown} / {last}")
+
+    def _on_running_changed(self, running: bool) -> None:
+        a = self.actions_by_name["run"]
+        a.setText("Pause" if running else "Run")
+
+    def _update_drawing_note(self) -> None:
+        s = self.session
+        if s.X is None:
+            self.drawing_note.setText("")
+            return
+        n, m = len(s.X), len(s.display_indices)
+        self.drawing_note.setText(f"{n:,} points" if m == n else
+                                  f"{m:,} of {n:,} points coloured; grey: all points")
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        """End a run cleanly before closing."""
+        self.session.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,118 @@
+"""Running EM in a worker thread, after Orange's ``concurrent.py``.
+
+:func:`run_loop` is a pure function: it steps, reports each state and checks
+for interruption between iterations. :class:`RunWorker` runs it in a
+``QThread``; the session keeps at most one, cancels it before starting
+another and waits for it on close.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Callable
+
+from PySide6.QtCore import QThread, Signal
+
+#: Why a run ended.
+PAUSED = "paused"
+CONVERGED = "converged"
+HALTED = "halted"
+MAX_ITER = "max_iter"
+FAILED = "failed"
+
+
+def run_loop(step: Callable, report: Callable, interrupted: Callable[[], bool], *,
+             max_iter: int, delay: Callable[[], float] = lambda: 0.0,
+             halted: Callable[[], bool] = lambda: False) -> tuple:
+    """Step EM until converged, halted, ``max_iter`` or interrupted.
+
+    Convergence is the engine's: ``state.converged`` (its ``tol``).
+
+    Parameters
+    ----------
+    step : callable
+        ``step() -> EMState``: one EM iteration.
+    report : callable
+        ``report(state)``, called after every iteration.
+    interrupted : callable
+        Checked before every iteration; a truthy answer ends the loop, so a
+        pause takes effect within one iteration.
+    max_iter : int
+        Stop once a state's ``iteration`` reaches this.
+    delay : callable
+        ``delay() -> float``: seconds to wait between iterations (the speed
+        control, read each time so that it can change during a run); the
+        wait is interruptible through ``interrupted``.
+    halted : callable
+        ``halted() -> bool``: the engine stopped at a collapse.
+
+    Returns
+    -------
+    reason : str
+        One of ``PAUSED``, ``CONVERGED``, ``HALTED``, ``MAX_ITER``, ``FAILED``.
+    message : str
+        Plain words for the status bar.
+    """
+    while True:
+        if interrupted():
+            return PAUSED, "Paused."
+        if halted():
+            return HALTED, "The engine halted at a collapse; change a setting or Reset."
+        try:
+            state = step()
+        except Exception as exc:  # the message goes to the status bar
+            return FAILED, str(exc)
+        report(state)
+        if state.collapse is not None and halted():
+            return HALTED, state.collapse.describe()
+        if state.converged:
+            return CONVERGED, f"Converged at iteration {state.iteration}."
+        if state.iteration >= max_iter:
+            return MAX_ITER, f"Reached max_iter = {max_iter}."
+        wait = delay()
+        if wait > 0:
+            end = time.monotonic() + wait
+            while time.monotonic() < end:
+                if interrupted():
+                    return PAUSED, "Paused."
+                time.sleep(min(0.005, max(end - time.monotonic(), 0)))
+
+
+class RunWorker(QThread):
+    """Runs :func:`run_loop` off the GUI thread.
+
+    Signals
+    -------
+    stateReady(int, object)
+        The worker's token and one EMState per iteration (queued to the GUI
+        thread). The token lets the session drop states from a run it has
+        already cancelled.
+    runEnded(int, str, str)
+        The token, and the reason and message from :func:`run_loop`.
+    """
+
+    stateReady = Signal(int, object)
+    runEnded = Signal(int, str, str)
+
+    def __init__(self, engine, token: int, *, max_iter: int, delay: float, parent=None):
+        super().__init__(parent)
+        self._engine = engine
+        self.token = token
+        self._max_iter = max_iter
+        self.delay = delay  # seconds; the session may change it during a run
+        self._stop = threading.Event()
+
+    def request_stop(self) -> None:
+        """Ask the loop to end before its next iteration."""
+        self._stop.set()
+
+    def run(self) -> None:  # noqa: D102 - QThread entry point
+        engine = self._engine
+        reason, message = run_loop(
+            engine.step, lambda state: self.stateReady.emit(self.token, state),
+            self._stop.is_set,
+            max_iter=self._max_iter, delay=lambda: self.delay,
+            halted=lambda: bool(getattr(engine, "halted", False)),
+        )
+        self.runEnded.emit(self.token, reason, message)

@@ -1,0 +1,69 @@
+"""Fixtures for the window's tests: offscreen Qt, a session, a window.
+
+``no_thread_outlives_the_test`` (autouse) records every QThread started
+during a test and fails the test if one is still running at its end.
+"""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QThread  # noqa: E402
+
+from gmm_explorer.app.session import Session  # noqa: E402
+from gmm_explorer.app.settings import ModelSettings  # noqa: E402
+
+_STARTED: list = []
+_ORIGINAL_START = QThread.start
+
+
+def _recording_start(self, *args, **kwargs):
+    _STARTED.append(self)
+    return _ORIGINAL_START(self, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def no_thread_outlives_the_test(qapp, monkeypatch):
+    """Fail the test if a QThread it started is still running at its end."""
+    monkeypatch.setattr(QThread, "start", _recording_start)
+    _STARTED.clear()
+    yield
+    qapp.processEvents()
+    alive = []
+    for thread in _STARTED:
+        try:
+            running = thread.isRunning()
+        except RuntimeError:  # the C++ object was deleted: it had finished
+            continue
+        if running:
+            alive.append(thread)
+            stop = getattr(thread, "request_stop", None)
+            if stop is not None:
+                stop()
+            thread.wait(5000)
+    _STARTED.clear()
+    assert not alive, f"{len(alive)} QThread(s) outlived the test"
+
+
+@pytest.fixture
+def session(qapp):
+    """A session on the seed's scene, K=10, ridge on; shut down afterwards."""
+    s = Session()
+    s.model = ModelSettings(n_components=10, covariance_type="full", init="k-means++",
+                            reg_covar=1e-6, random_state=0)
+    s.load_builtin("seed")
+    yield s
+    s.shutdown()
+
+
+@pytest.fixture
+def window(qtbot, session):
+    """The main window on the seed's scene (closed by qtbot at the end)."""
+    from gmm_explorer.app.window import ExplorerWindow
+
+    w = ExplorerWindow(session)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w

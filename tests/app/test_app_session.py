@@ -1,0 +1,223 @@
+"""The session: stepping, history, timeline, settings, the run worker."""
+
+import numpy as np
+import pytest
+
+from gmm_explorer.app.session import MAX_DRAWN_POINTS, Session
+
+
+def test_opens_on_the_seed_scene(session):
+    assert session.X.shape == (1000, 2)
+    assert session.engine.n_components == 10
+    assert session.engine.reg_covar == 1e-6
+    assert len(session.history) == 1 and session.current == 0
+    assert session.state.iteration == 0
+
+
+def test_step_appends_a_state_and_shows_it(session, qtbot):
+    with qtbot.waitSignal(session.currentChanged) as blocker:
+        assert session.step()
+    assert blocker.args == [1]
+    assert len(session.history) == 2
+    assert session.state is session.engine.history[-1]
+    assert session.state.iteration == 1
+
+
+def test_step_back_and_go_to_keep_the_history(session):
+    for _ in range(4):
+        session.step()
+    session.step_back()
+    assert session.current == 3 and len(session.history) == 5
+    session.go_to(1)
+    assert session.state.iteration == 1 and len(session.history) == 5
+    session.go_to(99)  # clipped to the last
+    assert session.current == 4
+
+
+def test_stepping_from_a_past_iteration_discards_the_later_ones(session, qtbot):
+    for _ in range(5):
+        session.step()
+    old_third = session.history[3]
+    session.go_to(2)
+    with qtbot.waitSignal(session.message) as blocker:
+        session.step()
+    assert "Discarded iterations 3-5" in blocker.args[0]
+    assert [s.iteration for s in session.history] == [0, 1, 2, 3]
+    assert len(session.engine.history) == 4
+    assert session.history[3] is not old_third
+    np.testing.assert_allclose(session.history[3].means, old_third.means)  # EM is deterministic
+
+
+def test_reset_goes_back_to_the_start(session):
+    start = session.history[0]
+    for _ in range(3):
+        session.step()
+    session.reset()
+    assert session.history == [start] and session.current == 0
+    assert len(session.engine.history) == 1
+
+
+def test_changing_the_model_rebuilds_the_engine(session):
+    session.step()
+    session.set_model(n_components=3, covariance_type="diag")
+    assert session.engine.n_components == 3
+    assert session.engine.covariance_type == "diag"
+    assert len(session.history) == 1 and session.state.n_components == 3
+    with pytest.raises(ValueError, match="covariance_type"):
+        session.set_model(covariance_type="round")
+    assert session.model.covariance_type == "diag"
+
+
+def test_new_start_changes_the_random_state(session):
+    before = session.history[0].means
+    session.new_start()
+    assert session.model.random_state == 1
+    assert not np.allclose(session.history[0].means, before)
+
+
+def test_move_mean_restarts_from_the_new_start(session):
+    for _ in range(3):
+        session.step()
+    shown = session.state
+    session.move_mean(2, (1.5, -2.5))
+    assert len(session.history) == 1
+    new = session.state
+    np.testing.assert_allclose(new.means[2], [1.5, -2.5])
+    np.testing.assert_allclose(np.delete(new.means, 2, axis=0), np.delete(shown.means, 2, axis=0))
+    np.testing.assert_allclose(new.weights, shown.weights)
+
+
+def test_tol_goes_to_the_engine(session):
+    session.set_run_settings(tol=1e-6)
+    assert session.engine.tol == 1e-6
+    session.set_model(n_components=4)
+    assert session.engine.tol == 1e-6
+
+
+def test_bad_data_keep_the_loaded_data(session):
+    X = session.X
+    with pytest.raises(ValueError, match="NaN"):
+        session.set_data(np.array([[0.0, np.nan], [1.0, 2.0]] * 10))
+    with pytest.raises(ValueError, match="at least 10 points"):
+        session.set_data(np.zeros((5, 2)))
+    assert session.X is X
+
+
+def test_open_file_failure_keeps_the_data(session, tmp_path):
+    X = session.X
+    with pytest.raises((ValueError, OSError)):
+        session.open_file(tmp_path / "missing.csv")
+    assert session.X is X and len(session.history) == 1
+
+
+def test_open_file_uses_the_loader(session, monkeypatch):
+    import types
+
+    fake = types.SimpleNamespace(
+        load_data=lambda path: types.SimpleNamespace(
+            X=np.random.default_rng(0).standard_normal((50, 3)), labels=None,
+            feature_names=["a", "b", "c"]))
+    monkeypatch.setitem(__import__("sys").modules, "gmm_explorer.data", fake)
+    session.open_file("some.csv")
+    assert session.X.shape == (50, 3) and session.feature_names == ["a", "b", "c"]
+    assert session.data_name == "some.csv"
+
+
+def test_generate_and_axes(session):
+    session.generate("blobs", 300, 3, 0.5, 7)
+    assert session.X.shape == (300, 2)
+    session.load_builtin("iris")
+    assert session.X.shape[1] == 4
+    session.set_axes(2, 3)
+    np.testing.assert_array_equal(session.drawn_points(), session.X[:, [2, 3]])
+    with pytest.raises(ValueError, match="column"):
+        session.set_axes(0, 4)
+
+
+def test_large_data_draw_a_fixed_subsample(qapp):
+    s = Session()
+    s.model = s.model.__class__(n_components=3)
+    rng = np.random.default_rng(0)
+    s.set_data(rng.standard_normal((20_000, 2)))
+    assert len(s.display_indices) == MAX_DRAWN_POINTS
+    r = s.display_responsibilities()
+    assert r.shape == (MAX_DRAWN_POINTS, 3)
+    full = s.engine.responsibilities()
+    np.testing.assert_allclose(r, full[s.display_indices], atol=1e-9)
+
+
+# ------------------------------------------------------------------ the worker
+
+def test_run_then_pause(session, qtbot):
+    session.set_run_settings(delay=0.02, max_iter=10_000, tol=1e-12)
+    with qtbot.waitSignal(session.runningChanged, timeout=5000) as started:
+        session.run()
+    assert started.args == [True] and session.running
+    qtbot.waitUntil(lambda: len(session.history) >= 3, timeout=5000)
+    with qtbot.waitSignal(session.runningChanged, timeout=5000) as stopped:
+        session.pause()
+    assert stopped.args == [False] and not session.running
+    n = len(session.history)
+    assert n >= 3 and session.history == session.engine.history
+    assert [s.iteration for s in session.history] == list(range(n))
+    qtbot.wait(60)  # nothing arrives after the pause
+    assert len(session.history) == n and len(session.engine.history) == n
+
+
+def test_run_ends_by_itself_at_max_iter(session, qtbot):
+    session.set_run_settings(delay=0.0, max_iter=6, tol=1e-12)
+    with qtbot.waitSignal(session.runningChanged, timeout=5000,
+                          check_params_cb=lambda running: not running):
+        session.run()
+    assert session.state.iteration == 6 and session.current == 6
+    assert not session.running
+
+
+def test_changing_a_setting_stops_the_run(session, qtbot):
+    session.set_run_settings(delay=0.01, max_iter=10_000, tol=1e-12)
+    session.run()
+    qtbot.waitUntil(lambda: len(session.history) >= 2, timeout=5000)
+    session.set_model(n_components=4)
+    assert not session.running
+    assert session.state.n_components == 4 and len(session.history) == 1
+
+
+def test_step_during_a_run_stops_it_first(session, qtbot):
+    session.set_run_settings(delay=0.05, max_iter=10_000, tol=1e-12)
+    session.run()
+    qtbot.waitUntil(lambda: len(session.history) >= 2, timeout=5000)
+    session.step()
+    assert not session.running
+    assert session.history == session.engine.history
+
+
+def test_shutdown_mid_run_ends_the_worker(session, qtbot):
+    session.set_run_settings(delay=0.2, max_iter=10_000, tol=1e-12)
+    session.run()
+    worker = session._worker
+    qtbot.waitUntil(lambda: len(session.history) >= 2, timeout=5000)
+    session.shutdown()
+    assert worker.isFinished() and not session.running
+
+
+def test_run_stops_at_a_collapse_under_stop(qapp, qtbot):
+    from gmm_explorer.engine.datasets import seed_scene
+
+    X, _ = seed_scene()
+    X = np.vstack([X, np.repeat(X[:1], 5, axis=0)])  # a stack of identical points
+    s = Session()
+    s.model = s.model.__class__(n_components=11, reg_covar=0.0, on_collapse="stop")
+    s.set_data(X)
+    means = np.vstack([s.state.means[:10], X[:1]])
+    covs = np.vstack([s.state.covariances[:10], 1e-4 * np.eye(2)[None]])
+    s.reinitialize(weights=np.full(11, 1 / 11), means=means, covariances=covs)
+    s.set_run_settings(delay=0.0, max_iter=200, tol=1e-12)
+    with qtbot.waitSignal(s.runningChanged, timeout=10_000,
+                          check_params_cb=lambda running: not running):
+        s.run()
+    assert s.engine.halted
+    assert s.state.collapse is not None and 10 in s.state.collapse.components
+    with qtbot.waitSignal(s.message) as blocker:
+        assert not s.step()
+    assert "collapsed" in blocker.args[0] and "reg_covar" in blocker.args[0]
+    s.shutdown()
