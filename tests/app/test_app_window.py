@@ -1,0 +1,338 @@
+"""The window: each control changes the session, each session change updates the views."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from gmm_explorer.app.table_view import COLUMNS
+
+
+# ------------------------------------------------------------ views follow the session
+
+def test_opens_on_the_seed_scene(window):
+    s = window.session
+    assert s.state.n_components == 10 and s.X.shape == (1000, 2)
+    assert window.model_panel.k.value() == 10
+    assert window.model_panel.ridge.isChecked()
+    assert window.table.rowCount() == 10
+    assert len(window.centre.scatter.data) == 1000
+
+
+@pytest.mark.parametrize("level", [1, 2, 3])
+def test_drawn_ellipses_lie_on_the_sigma_contours(window, level):
+    window.centre.set_sigma_visible(level, True)
+    window.step()
+    state = window.session.state
+    for k in range(state.n_components):
+        pts = window.centre.ellipse_data(k, level)
+        d = pts - state.means[k]
+        maha = np.einsum("pi,ij,pj->p", d, np.linalg.inv(state.covariances[k]), d)
+        np.testing.assert_allclose(maha, level ** 2, rtol=1e-8)
+
+
+def test_ellipses_are_exact_marginals_for_chosen_axes(window):
+    s = window.session
+    s.set_model(n_components=3)
+    s.load_builtin("iris")
+    window.data_panel.x_axis.setCurrentIndex(2)
+    window.data_panel.y_axis.setCurrentIndex(3)
+    assert s.axes == (2, 3)
+    state = s.state
+    for k in range(3):
+        pts = window.centre.ellipse_data(k, 1)
+        mu = state.means[k, [2, 3]]
+        cov = state.covariances[k][np.ix_([2, 3], [2, 3])]
+        d = pts - mu
+        maha = np.einsum("pi,ij,pj->p", d, np.linalg.inv(cov), d)
+        np.testing.assert_allclose(maha, 1.0, rtol=1e-8)
+    np.testing.assert_allclose(window.centre.handle(1).pos().x(), state.means[1, 2])
+    pos = window.centre.scatter.getData()
+    np.testing.assert_allclose(pos[0], s.X[:, 2])
+
+
+def test_table_shows_the_shown_state(window):
+    window.step()
+    window.step()
+    window.session.go_to(1)
+    state = window.session.state
+    t = window.table
+    assert t.cell_text(3, "weight") == f"{state.weights[3]:.3f}"
+    assert t.cell_text(3, "condition") == f"{state.condition_numbers[3]:.3g}"
+    assert t.cell_text(3, "status") == state.component_status[3]
+    assert t.cell_text(3, "eff. count") == f"{state.effective_counts[3]:.1f}"
+    swatch = t.item(3, COLUMNS.index("k")).background().color()
+    from gmm_explorer.app.colors import component_color
+    assert (swatch.red(), swatch.green(), swatch.blue()) == component_color(3)
+
+
+def test_curves_follow_the_history_and_mark_the_shown_iteration(window):
+    for _ in range(4):
+        window.step()
+    s = window.session
+    x, y = window.likelihood.ll_curve.getData()
+    np.testing.assert_array_equal(x, [0, 1, 2, 3, 4])
+    np.testing.assert_allclose(y, [st.log_likelihood for st in s.history])
+    s.go_to(2)
+    assert window.likelihood.marker.value() == 2
+    assert window.conditions.marker.value() == 2
+    it, logcond = window.conditions.line_data(5)
+    np.testing.assert_allclose(10 ** logcond, [st.condition_numbers[5] for st in s.history])
+    assert window.conditions.limit.value() == pytest.approx(12.0)
+    pen = window.conditions.lines[5].opts["pen"]
+    from gmm_explorer.app.colors import component_color
+    c = pen.color()
+    assert (c.red(), c.green(), c.blue()) == component_color(5)
+
+
+def test_colour_mode_changes_the_brushes(window):
+    window.step()
+    blended = [b.color().name() for b in window.centre.scatter.data["brush"][:50]]
+    window.color_mode.setCurrentText("hard")
+    assert window.centre.color_mode == "hard"
+    hard = window.centre.scatter.data["brush"]
+    alphas = {b.color().alpha() for b in hard}
+    assert len(alphas) > 1  # opacity follows confidence
+    assert [b.color().name() for b in hard[:50]] != blended or len(alphas) > 1
+
+
+def test_sigma_and_means_toggles(window):
+    window.sigma_boxes[1].setChecked(False)
+    assert not window.centre._ellipses[(0, 1)].isVisible()
+    window.sigma_boxes[3].setChecked(True)
+    assert window.centre._ellipses[(0, 3)].isVisible()
+    window.means_box.setChecked(False)
+    assert not window.centre.handle(0).isVisible()
+
+
+def test_status_bar_reports_iteration_loglik_change_converged(window):
+    window.step()
+    s = window.session
+    labels = window.status_labels
+    assert labels["iteration"].text() == "iteration 1"
+    assert f"{s.state.log_likelihood:,.3f}" in labels["loglik"].text()
+    assert f"{s.change():+.3g}" in labels["change"].text()
+    assert labels["converged"].text() in ("converged", "not converged")
+    s.set_run_settings(tol=1e-14)
+    s.set_run_settings(tol=1e-3)
+
+
+def test_hover_shows_the_responsibilities_of_the_nearest_point(window):
+    s = window.session
+    window.step()
+    row = 17
+    x, y = s.X[row]
+    text = window.centre.hover_text_at(x, y)
+    r = s.point_responsibilities(row)
+    top = int(np.argmax(r))
+    assert text.startswith(f"point {row}")
+    assert f"{top}: {r[top]:.3f}" in text
+    far = window.centre.hover_text_at(1e6, 1e6)
+    assert far == ""
+
+
+# ------------------------------------------------------------------ controls
+
+def test_model_controls_change_the_session(window):
+    s, panel = window.session, window.model_panel
+    panel.k.setValue(4)
+    assert s.model.n_components == 4 and s.state.n_components == 4
+    assert window.table.rowCount() == 4
+    panel.covariance_type.setCurrentText("spherical")
+    assert s.engine.covariance_type == "spherical"
+    panel.init.setCurrentText("random")
+    assert s.engine.init == "random"
+    panel.start_seed.setValue(5)
+    assert s.model.random_state == 5
+    panel.reg_covar.slider.setValue(panel.reg_covar.slider.value() + 2)  # one decade up
+    assert s.model.reg_covar == pytest.approx(1e-5)
+    panel.ridge.setChecked(False)
+    assert s.model.reg_covar == 0.0 and s.engine.reg_covar == 0.0
+    panel.prior.setChecked(True)
+    assert s.engine.prior == "conjugate"
+    panel.on_collapse.setCurrentText("remove")
+    assert s.engine.on_collapse == "remove"
+    panel.max_condition.slider.setValue(panel.max_condition.slider.value() - 2)
+    assert s.model.max_condition == pytest.approx(1e10)
+    assert window.conditions.limit.value() == pytest.approx(10.0)
+
+
+def test_run_controls_change_the_session(window):
+    s, panel = window.session, window.run_panel
+    panel.max_iter.setValue(33)
+    assert s.run_settings.max_iter == 33
+    panel.tol.slider.setValue(panel.tol.slider.value() - 3)
+    assert s.run_settings.tol == pytest.approx(1e-6) and s.engine.tol == pytest.approx(1e-6)
+    panel.speed.setValue(500)
+    assert s.run_settings.delay == 0.0
+    panel.speed.setValue(0)
+    assert s.run_settings.delay == pytest.approx(0.5)
+
+
+def test_data_controls_generate_and_load(window):
+    s, panel = window.session, window.data_panel
+    panel.generator.setCurrentText("blobs")
+    panel.n_samples.setValue(400)
+    panel.n_centers.setValue(3)
+    panel.spread.setValue(0.7)
+    panel.seed.setValue(11)
+    panel.generate()
+    assert s.X.shape == (400, 2)
+    assert "N=400" in s.data_name and "seed=11" in s.data_name
+    panel.builtin.setCurrentText("faithful")
+    panel.load_builtin()
+    assert s.X.shape == (272, 2)
+    assert window.centre.getPlotItem().getAxis("bottom").labelText == s.feature_names[0]
+
+
+def test_failed_open_keeps_the_data_and_says_why(window, tmp_path):
+    X = window.session.X
+    bad = tmp_path / "nonsense.csv"
+    bad.write_text("not,numbers\nat,all\n")
+    assert not window.open_file(bad)
+    assert window.session.X is X
+    assert str(bad) in window.last_error
+    assert window._error_box is not None and not window._error_box.isModal()
+
+
+def test_buttons_carry_the_actions(window, qtbot):
+    buttons = window.run_panel.buttons
+    qtbot.mouseClick(buttons["step"], Qt.LeftButton)
+    qtbot.mouseClick(buttons["step"], Qt.LeftButton)
+    assert window.session.current == 2
+    qtbot.mouseClick(buttons["back"], Qt.LeftButton)
+    assert window.session.current == 1
+    qtbot.mouseClick(buttons["reset"], Qt.LeftButton)
+    assert len(window.session.history) == 1
+
+
+def test_every_control_has_a_tooltip(window):
+    from PySide6.QtWidgets import (QAbstractButton, QAbstractSlider, QAbstractSpinBox,
+                                   QComboBox)
+
+    missing = []
+    for cls in (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox):
+        for w in window.findChildren(cls):
+            if w.parent() is not None and type(w.parent()).__name__ in ("QScrollBar",):
+                continue
+            if type(w).__name__ in ("QScrollBar",) or w.objectName().startswith("qt_"):
+                continue
+            tip = w.toolTip() or (w.parent().toolTip() if w.parent() else "")
+            if type(w).__name__ == "QToolButton" and w.defaultAction() is not None:
+                tip = tip or w.defaultAction().toolTip()
+            if not tip and w.isVisibleTo(window):
+                missing.append((type(w).__name__, getattr(w, "text", lambda: "")()))
+    assert not missing, missing
+
+
+def test_menus_hold_every_action(window):
+    in_menus = set()
+    for menu_action in window.menuBar().actions():
+        stack = [menu_action.menu()]
+        while stack:
+            m = stack.pop()
+            for a in m.actions():
+                in_menus.add(a)
+                if a.menu():
+                    stack.append(a.menu())
+    assert set(window.actions_by_name.values()) <= in_menus
+
+
+# ----------------------------------------------------------------- keys, timeline
+
+def test_keys_step_back_reset(window, qtbot):
+    window.centre.setFocus()
+    qtbot.keyClick(window, Qt.Key_Right)
+    qtbot.keyClick(window, Qt.Key_Right)
+    qtbot.keyClick(window, Qt.Key_Right)
+    assert window.session.current == 3
+    qtbot.keyClick(window, Qt.Key_Left)
+    assert window.session.current == 2 and len(window.session.history) == 4
+    qtbot.keyClick(window, Qt.Key_R)
+    assert len(window.session.history) == 1 and window.session.current == 0
+
+
+def test_space_runs_and_pauses(window, qtbot):
+    s = window.session
+    s.set_run_settings(delay=0.15, max_iter=10_000, tol=0.0)
+    window.centre.setFocus()
+    with qtbot.waitSignal(s.runningChanged, timeout=5000):
+        qtbot.keyClick(window, Qt.Key_Space)
+    assert s.running and window.actions_by_name["run"].text() == "Pause"
+    qtbot.waitUntil(lambda: len(s.history) >= 3, timeout=5000)
+    with qtbot.waitSignal(s.runningChanged, timeout=5000) as blocker:
+        qtbot.keyClick(window, Qt.Key_Space)
+    assert blocker.args == [False]
+    assert window.actions_by_name["run"].text() == "Run"
+    assert window.timeline.maximum() == len(s.history) - 1
+    assert window.table.cell_text(0, "weight") == f"{s.state.weights[0]:.3f}"
+
+
+def test_closing_mid_run_ends_the_worker(qtbot, session):
+    from gmm_explorer.app.window import ExplorerWindow
+
+    w = ExplorerWindow(session)
+    qtbot.addWidget(w)
+    w.show()
+    session.set_run_settings(delay=0.1, max_iter=10_000, tol=1e-12)
+    session.run()
+    worker = session._worker
+    qtbot.waitUntil(lambda: len(session.history) >= 2, timeout=5000)
+    w.close()
+    assert not session.running and worker.isFinished()
+
+
+def test_timeline_scrubs_every_view(window):
+    for _ in range(5):
+        window.step()
+    assert window.timeline.maximum() == 5 and window.timeline.value() == 5
+    window.timeline.setValue(2)
+    s = window.session
+    assert s.current == 2
+    state = s.history[2]
+    assert window.likelihood.marker.value() == 2
+    assert window.timeline_label.text() == "2 / 5"
+    assert window.status_labels["iteration"].text() == "iteration 2"
+    np.testing.assert_allclose(window.centre.handle(4).pos().x(), state.means[4, 0])
+    pts = window.centre.ellipse_data(4, 1)
+    d = pts - state.means[4]
+    np.testing.assert_allclose(np.einsum("pi,ij,pj->p", d, np.linalg.inv(state.covariances[4]), d), 1.0,
+                               rtol=1e-8)
+    window.step()  # from iteration 2: 3..5 are discarded
+    assert window.timeline.maximum() == 3 and s.current == 3
+    assert "Discarded iterations 3-5" in window.statusBar().currentMessage()
+
+
+def test_dragging_a_mean_restarts_from_there(window):
+    for _ in range(3):
+        window.step()
+    handle = window.centre.handle(6)
+    handle.setPos(QPointF(3.25, -4.5))
+    handle.sigPositionChangeFinished.emit(handle)  # what the end of a mouse drag emits
+    s = window.session
+    assert len(s.history) == 1
+    np.testing.assert_allclose(s.state.means[6], [3.25, -4.5])
+    assert window.timeline.maximum() == 0
+    np.testing.assert_allclose(window.centre.handle(6).pos().x(), 3.25)
+
+
+def test_dragging_a_mean_with_the_mouse(window, qtbot):
+    s = window.session
+    handle = window.centre.handle(0)
+    vb = window.centre.getPlotItem().getViewBox()
+    start = s.state.means[0].copy()
+    view = window.centre
+    scene_start = vb.mapViewToScene(QPointF(*start))
+    p0 = view.mapFromScene(scene_start)
+    target = p0 + type(p0)(40, 25)
+    from PySide6.QtTest import QTest
+    vp = view.viewport()
+    QTest.mousePress(vp, Qt.LeftButton, Qt.NoModifier, p0)
+    for i in range(1, 6):
+        QTest.mouseMove(vp, p0 + (target - p0) * (i / 5))
+    QTest.mouseRelease(vp, Qt.LeftButton, Qt.NoModifier, target)
+    assert len(s.history) == 1
+    moved = s.state.means[0]
+    assert not np.allclose(moved, start)
+    expected = vb.mapSceneToView(view.mapToScene(target))
+    np.testing.assert_allclose(moved, [expected.x(), expected.y()], rtol=0.05, atol=0.3)
+    assert handle is window.centre.handle(0)
