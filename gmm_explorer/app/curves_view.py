@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from gmm_explorer.app import colors
+from gmm_explorer.app.plotting import cache_axes
 
 
 def _finite_or_nan(values) -> np.ndarray:
@@ -28,6 +29,7 @@ class _HistoryPlot(pg.PlotWidget):
         plot = self.getPlotItem()
         plot.showGrid(x=True, y=True, alpha=0.2)
         plot.setMenuEnabled(False)
+        cache_axes(self)
         self.setLabel("bottom", "iteration")
         self.marker = pg.InfiniteLine(pos=0, angle=90,
                                       pen=pg.mkPen((60, 60, 60), width=1.5, style=Qt.DashLine))
@@ -39,6 +41,18 @@ class _HistoryPlot(pg.PlotWidget):
 
     def on_history_changed(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def _update_x_range(self) -> None:
+        """Widen the iteration axis in steps of ten, not every iteration.
+
+        A fixed axis is not repainted, which keeps a Step cheap.
+        """
+        hist = self.session.history
+        last = hist[-1].iteration if hist else 0
+        top = max(10, int(np.ceil((last + 1) / 10.0)) * 10)
+        if getattr(self, "_x_top", None) != top:
+            self._x_top = top
+            self.setXRange(0, top, padding=0.02)
 
     def on_current_changed(self, index: int) -> None:
         """Move the marker to the shown iteration."""
@@ -78,6 +92,7 @@ class LikelihoodView(_HistoryPlot):
         with_prior = self.session.model.prior is not None
         self.obj_curve.setData(it if with_prior else [], obj if with_prior else [])
         self.obj_curve.setVisible(with_prior)
+        self._update_x_range()
         if with_prior != self._legend_has_objective:
             if with_prior:
                 self.legend.addItem(self.obj_curve, "objective (with prior)")
@@ -134,16 +149,20 @@ class ConditionView(_HistoryPlot):
             pen = pg.mkPen(colors.component_color(k), width=1.8)
             self.lines.append(self.plot([], [], pen=pen, connect="finite"))
         it = np.array([s.iteration for s in hist], dtype=float)
-        for k, line in enumerate(self.lines):
-            cond = np.full(len(hist), np.nan)
+        table = np.full((len(hist), max(k_count, 1)), np.nan)
+        if hist and all(s.n_components == k_count for s in hist):
+            table[:] = [s.condition_numbers for s in hist]
+        else:  # K changed (a component was removed): pad with gaps
             for i, s in enumerate(hist):
-                if k < s.n_components:
-                    cond[i] = s.condition_numbers[k]
-            cond = _finite_or_nan(cond)
-            cond[cond <= 0] = np.nan
-            line.setData(it, cond)
+                table[i, :s.n_components] = s.condition_numbers
+        table = _finite_or_nan(table)
+        table[table <= 0] = np.nan
+        for k, line in enumerate(self.lines):
+            if k < k_count:
+                line.setData(it, table[:, k])
             line.setVisible(k < k_count)
         self._update_range()
+        self._update_x_range()
         self.on_current_changed(self.session.current)
 
     def line_data(self, k: int) -> tuple:

@@ -20,6 +20,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 
 from gmm_explorer.app import colors, geometry
+from gmm_explorer.app.plotting import cache_axes
 
 SIGMA_LEVELS = (1, 2, 3)
 _SIGMA_STYLES = {1: (2.2, Qt.SolidLine), 2: (1.4, Qt.DashLine), 3: (1.0, Qt.DotLine)}
@@ -49,6 +50,7 @@ class CentreView(pg.PlotWidget):
         self.sigma_visible = {1: True, 2: True, 3: False}
         self.means_visible = True
         self._brush_cache: dict = {}
+        self._codes = None  # quantised colour of each drawn point, as uint32
         self._points = np.zeros((0, 2))
         self._ellipses: dict = {}  # (k, level) -> PlotCurveItem
         self._handles: list = []
@@ -57,6 +59,7 @@ class CentreView(pg.PlotWidget):
         plot = self.getPlotItem()
         plot.showGrid(x=True, y=True, alpha=0.15)
         plot.setMenuEnabled(False)
+        cache_axes(self)
         self.setToolTip("The data coloured by responsibilities, the covariance ellipses at "
                         "1, 2 and 3 sigma and the means.\nDrag a mean (a circled cross) "
                         "to restart EM from there; hover a point to read its "
@@ -104,6 +107,7 @@ class CentreView(pg.PlotWidget):
         """New data or axes: positions, density image, axis labels, range."""
         s = self.session
         self._points = s.drawn_points()
+        self._codes = None
         self.scatter.setData(pos=self._points, pen=None, size=POINT_SIZE)
         if s.X is not None and len(s.X) > len(self._points):
             x, y = s.X[:, s.axes[0]], s.X[:, s.axes[1]]
@@ -134,13 +138,25 @@ class CentreView(pg.PlotWidget):
         self.hover_label.hide()
 
     def update_points(self) -> None:
-        """Swap the scatter's brushes for the shown state's responsibilities."""
+        """Recolour the drawn points for the shown state's responsibilities.
+
+        Colours are quantised (:func:`colors.point_colors`); only points whose
+        colour changed get a new brush (from the cache), so late iterations,
+        where few points change colour, cost almost nothing.
+        """
         s = self.session
         if s.state is None or not len(self._points):
             return
         rgba = colors.point_colors(s.display_responsibilities(), self.color_mode)
-        codes = rgba.view(np.uint32).ravel()
-        uniq, inverse = np.unique(codes, return_inverse=True)
+        codes = np.ascontiguousarray(rgba).view(np.uint32).ravel()
+        if self._codes is None or len(self._codes) != len(codes):
+            changed = np.arange(len(codes))
+        else:
+            changed = np.flatnonzero(codes != self._codes)
+        self._codes = codes
+        if not len(changed):
+            return
+        uniq, inverse = np.unique(codes[changed], return_inverse=True)
         table = np.empty(len(uniq), dtype=object)
         for i, code in enumerate(uniq):
             brush = self._brush_cache.get(int(code))
@@ -148,7 +164,14 @@ class CentreView(pg.PlotWidget):
                 c = np.array([code], dtype=np.uint32).view(np.uint8)
                 brush = self._brush_cache[int(code)] = pg.mkBrush(*(int(v) for v in c))
             table[i] = brush
-        self.scatter.setBrush(table[inverse.ravel()].tolist())
+        data = self.scatter.data
+        data["brush"][changed] = table[inverse.ravel()]
+        data["sourceRect"][changed] = 0  # ask pyqtgraph for these spots' atlas entries
+        self.scatter.updateSpots(data)
+
+    def point_brush_colors(self) -> np.ndarray:
+        """RGBA of every drawn point's brush, shape (M, 4) (for tests)."""
+        return np.array([b.color().getRgb() for b in self.scatter.data["brush"]])
 
     def ellipse_data(self, k: int, level: int) -> np.ndarray:
         """The drawn curve of component ``k`` at ``level`` sigma, shape (P, 2)."""

@@ -1,0 +1,56 @@
+"""``gmm-explorer`` flags: --screenshot, --steps, --components, --preset, DATA."""
+
+import pytest
+from PySide6.QtGui import QImage
+
+from gmm_explorer.app import launch as launch_module
+from gmm_explorer.app.launch import build_parser, build_window, launch
+
+
+def test_screenshot_writes_a_png_of_the_window(qapp, tmp_path):
+    out = tmp_path / "window.png"
+    assert launch(["--steps", "3", "--screenshot", str(out)]) == 0
+    img = QImage(str(out))
+    assert not img.isNull()
+    assert (img.width(), img.height()) == launch_module.WINDOW_SIZE
+
+
+def test_steps_go_through_the_step_button_path(qapp, qtbot, monkeypatch):
+    from gmm_explorer.app.window import ExplorerWindow
+
+    calls = []
+    original = ExplorerWindow.step
+    monkeypatch.setattr(ExplorerWindow, "step", lambda self: (calls.append(1), original(self)))
+    args = build_parser().parse_args(["--steps", "4", "--components", "3",
+                                      "--covariance-type", "tied"])
+    session, window = build_window(args)
+    qtbot.addWidget(window)
+    assert session.engine.n_components == 3 and session.engine.covariance_type == "tied"
+    for _ in range(args.steps):
+        window.actions_by_name["step"].trigger()  # what the Step button does
+    assert len(calls) == 4 and session.state.iteration == 4
+
+
+def test_default_preset_is_the_seed_scene(qapp, qtbot):
+    session, window = build_window(build_parser().parse_args([]))
+    qtbot.addWidget(window)
+    assert session.data_name == "seed" and session.model.n_components == 10
+    assert session.model.reg_covar == 1e-6 and session.model.init == "k-means++"
+
+
+def test_bad_preset_or_file_exits_2_with_a_message(qapp, tmp_path, capsys):
+    assert launch(["--preset", "nope", "--screenshot", str(tmp_path / "x.png")]) == 2
+    assert "unknown preset 'nope'" in capsys.readouterr().err
+    assert launch([str(tmp_path / "missing.csv"), "--screenshot", str(tmp_path / "x.png")]) == 2
+    assert "gmm-explorer:" in capsys.readouterr().err
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_negative_steps_are_refused(qapp, capsys):
+    assert launch(["--steps", "-1"]) == 2
+    assert "--steps" in capsys.readouterr().err
+
+
+def test_unknown_covariance_type_is_refused(qapp):
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--covariance-type", "round"])
