@@ -115,7 +115,8 @@ class GaussianMixtureEM:
         self._params = None
         self._center = None
         self._resp = None
-        self._point_log_density = None
+        self._densities_cache = None
+        self._counts = None
         self._prior = None
         self._data_log_det = None
         self._data_scale = 1.0
@@ -234,7 +235,8 @@ class GaussianMixtureEM:
     def _m_step(self, resp):
         """(weights, means, native covariances, effective counts) from (K, N) responsibilities."""
         X, center = self._X, self._center
-        stats = mstep.sufficient_statistics(X, center, resp, self.covariance_type)
+        counts = self._counts if resp is self._resp else None
+        stats = mstep.sufficient_statistics(X, center, resp, self.covariance_type, counts)
         if self._prior is None:
             means_c = stats.means
             cov = mstep.ml_covariances(X, center, resp, stats, self.covariance_type,
@@ -269,21 +271,20 @@ class GaussianMixtureEM:
         eigenvalues, condition, positive = diagnostics.spectrum(full)
         log_weights = np.log(weights)
         dens = self._densities(means, full, positive, condition, "resp")
-        _, point = estep.e_step(X, self._center, dens, log_weights, self._resp)
-        self._point_log_density = point
+        _, total, counts = estep.e_step(X, self._center, dens, log_weights, self._resp)
+        self._densities_cache = (dens, log_weights)
         pseudo = None
         if all(kind == "cholesky" for kind in dens.kinds):
-            log_likelihood = float(point.sum())
+            log_likelihood = total
         else:
-            pseudo = float(point.sum()) if np.all(np.isfinite(point)) else (
-                -np.inf if np.isneginf(point).any() else np.inf)
+            pseudo = total
             true = self._densities(means, full, positive, condition, "true")
             log_likelihood = estep.total_log_density(X, self._center, true, log_weights)
         objective = log_likelihood
         if self._prior is not None:
             lp = log_prior(means, cov, self._prior, self.covariance_type)
             objective = -np.inf if lp == -np.inf else log_likelihood + lp
-        counts = self._resp.sum(axis=1)
+        self._counts = counts
         status = diagnostics.component_status(eigenvalues, condition, positive, counts,
                                               self.max_condition, self._data_log_det)
         converged = False
@@ -360,7 +361,10 @@ class GaussianMixtureEM:
     def _reseed(self, weights, means, cov, collapsed):
         """Re-seed collapsed components at the worst-explained points."""
         K, D = means.shape
-        worst = np.argsort(self._point_log_density)
+        dens, log_weights = self._densities_cache
+        point = np.empty(self._X.shape[0])
+        estep.e_step(self._X, self._center, dens, log_weights, None, point)
+        worst = np.argsort(point)
         means = means.copy()
         full = to_full(cov, self.covariance_type, K, D)
         weights = weights.copy()
@@ -499,7 +503,9 @@ class GaussianMixtureEM:
         full = to_full(cov, self.covariance_type, K, D)
         _, condition, positive = diagnostics.spectrum(full)
         dens = self._densities(means, full, positive, condition, "resp")
-        return estep.e_step(X, self._center, dens, np.log(weights))
+        point = np.empty(X.shape[0])
+        resp, _, _ = estep.e_step(X, self._center, dens, np.log(weights), None, point)
+        return resp, point
 
     def predict_proba(self, X):
         """Posterior probability of each component for each row of X, shape (n, K)."""

@@ -43,7 +43,7 @@ SUPPORT_RTOL = 1e-8
 
 def chunk_rows(n_components, n_features):
     """Rows per chunk so that the (K * D, rows) temporary is about 1 MiB."""
-    return int(np.clip(_CHUNK_ELEMENTS // max(1, n_components * n_features), 512, 65536))
+    return int(np.clip(_CHUNK_ELEMENTS // max(1, n_components * n_features), 512, 8192))
 
 
 @dataclass
@@ -72,15 +72,23 @@ class ComponentDensities:
     support_tol: float
 
     @property
-    def offsets(self):
-        """(K * D,) the whitened means, laid out like the stacked factors."""
-        return np.einsum("kd,kde->ke", self.means, self.factors).ravel()
+    def special(self):
+        """Indices of the components that are not plain Cholesky ones."""
+        return [k for k, kind in enumerate(self.kinds) if kind != "cholesky"]
 
     @property
-    def stacked(self):
-        """(K * D, D): row ``k * D + e`` is column ``e`` of ``U_k``."""
+    def augmented(self):
+        """(D * K, D + 1) map from ``[x - centre, 1]`` to ``sqrt(1/2) * (x - mu_k) @ U_k``.
+
+        Row ``e * K + k`` is column ``e`` of ``U_k`` followed by minus the
+        whitened mean, so the sum over ``e`` adds D contiguous (K, c) blocks.
+        The factor sqrt(1/2) folds the -1/2 of the Gaussian's exponent into
+        the matrix product, saving a pass over (K, N).
+        """
         K, D, _ = self.factors.shape
-        return self.factors.transpose(0, 2, 1).reshape(K * D, D)
+        stacked = self.factors.transpose(2, 0, 1).reshape(D * K, D)
+        offsets = np.einsum("kd,kde->ek", self.means, self.factors).ravel()
+        return np.sqrt(0.5) * np.column_stack([stacked, -offsets])
 
 
 def build_densities(means_centered, full_covariances, kinds, data_scale):
@@ -125,28 +133,31 @@ def build_densities(means_centered, full_covariances, kinds, data_scale):
     )
 
 
-def log_densities_chunk(x_centered, densities, out):
-    """Log density of every component at every point of one chunk.
+def log_densities_chunk(x_augmented, densities, augmented, constant, out):
+    """Weighted log density of every component at every point of one chunk.
 
     Parameters
     ----------
-    x_centered : ndarray of shape (c, D)
-        A chunk of the data, minus the data's centre.
+    x_augmented : ndarray of shape (D + 1, c)
+        A chunk of the data minus the data's centre, feature-major, with a
+        row of ones.
     densities : ComponentDensities
+    augmented : ndarray of shape (D * K, D + 1)
+        ``densities.augmented``, computed once per E-step.
+    constant : ndarray of shape (K,)
+        ``log_norm + log(weights)``.
     out : ndarray of shape (K, c)
-        Filled with ``log N(x_n | mu_k, Sigma_k)`` (or its pseudo / point-mass
-        version, see the module docstring).
+        Filled with ``log w_k + log N(x_n | mu_k, Sigma_k)`` (or its pseudo /
+        point-mass version, see the module docstring).
     """
     K, D = densities.means.shape
-    whitened = densities.stacked @ x_centered.T
-    whitened -= densities.offsets[:, None]
+    whitened = augmented @ x_augmented
     np.square(whitened, out=whitened)
-    np.sum(whitened.reshape(K, D, -1), axis=1, out=out)
-    out *= -0.5
-    out += densities.log_norm[:, None]
-    for k, kind in enumerate(densities.kinds):
-        if kind == "cholesky":
-            continue
+    np.sum(whitened.reshape(D, K, -1), axis=0, out=out)
+    np.subtract(constant[:, None], out, out=out)
+    for k in densities.special:
+        kind = densities.kinds[k]
+        x_centered = x_augmented[:D].T
         null = densities.null_spaces[k]
         if null.shape[1]:
             residual = np.linalg.norm((x_centered - densities.means[k]) @ null, axis=1)
@@ -158,7 +169,7 @@ def log_densities_chunk(x_centered, densities, out):
         out[k, off] = -np.inf
 
 
-def normalize_chunk(log_prob, log_weights):
+def normalize_chunk(log_prob):
     """Turn weighted log densities into responsibilities, in place.
 
     One ``exp`` pass over the (K, c) block: ``r = exp(a - max) / sum`` and
@@ -168,8 +179,7 @@ def normalize_chunk(log_prob, log_weights):
     Parameters
     ----------
     log_prob : ndarray of shape (K, c)
-        Log densities on entry, responsibilities on return.
-    log_weights : ndarray of shape (K,)
+        Weighted log densities on entry, responsibilities on return.
 
     Returns
     -------
@@ -177,14 +187,13 @@ def normalize_chunk(log_prob, log_weights):
         Log mixture density of each point; ``-inf`` where every component
         gives zero density, ``+inf`` where a point-mass sits on the point.
     """
-    log_prob += log_weights[:, None]
     peak = log_prob.max(axis=0)
     finite = np.isfinite(peak)
     if finite.all():
         log_prob -= peak
         np.exp(log_prob, out=log_prob)
         total = log_prob.sum(axis=0)
-        log_prob /= total
+        log_prob *= 1.0 / total
         return peak + np.log(total)
     out = np.empty_like(peak)
     good = np.flatnonzero(finite)
@@ -206,8 +215,24 @@ def normalize_chunk(log_prob, log_weights):
     return out
 
 
-def e_step(X, center, densities, log_weights, resp_out=None):
-    """Responsibilities and per-point log densities over the whole data.
+def _chunks(X, center, n_components):
+    """Yield (start, stop, x_augmented) over row chunks of X, reusing one buffer.
+
+    ``x_augmented`` has shape (D + 1, c): the chunk minus the centre,
+    feature-major (each row contiguous), and a row of ones.
+    """
+    N, D = X.shape
+    step = chunk_rows(n_components, D)
+    buffer = np.ones((D + 1, min(step, N)))
+    for start in range(0, N, step):
+        stop = min(N, start + step)
+        x_augmented = buffer[:, : stop - start]
+        np.subtract(X[start:stop].T, center[:, None], out=x_augmented[:D])
+        yield start, stop, x_augmented
+
+
+def e_step(X, center, densities, log_weights, resp_out=None, point_out=None):
+    """Responsibilities over the whole data, and the total log-likelihood.
 
     Parameters
     ----------
@@ -217,23 +242,37 @@ def e_step(X, center, densities, log_weights, resp_out=None):
     log_weights : ndarray of shape (K,)
     resp_out : ndarray of shape (K, N), optional
         Written in place; allocated when omitted.
+    point_out : ndarray of shape (N,), optional
+        Filled with each point's log mixture density when given (kept
+        optional: an (N,) array is a large share of the memory budget).
 
     Returns
     -------
     resp : ndarray of shape (K, N)
-    point_log_density : ndarray of shape (N,)
+    total : float
+        Sum over points of the log mixture density; ``+inf`` if any point
+        has infinite density, never NaN.
+    counts : ndarray of shape (K,)
+        ``resp.sum(axis=1)``, accumulated while each block is in cache.
     """
-    N, D = X.shape
+    N = X.shape[0]
     K = log_weights.shape[0]
     resp = np.empty((K, N)) if resp_out is None else resp_out
-    point = np.empty(N)
-    step = chunk_rows(K, D)
-    for start in range(0, N, step):
-        stop = min(N, start + step)
+    augmented = densities.augmented
+    constant = densities.log_norm + log_weights
+    total, unbounded = 0.0, False
+    counts = np.zeros(K)
+    for start, stop, x_augmented in _chunks(X, center, K):
         block = resp[:, start:stop]
-        log_densities_chunk(X[start:stop] - center, densities, block)
-        point[start:stop] = normalize_chunk(block, log_weights)
-    return resp, point
+        log_densities_chunk(x_augmented, densities, augmented, constant, block)
+        point = normalize_chunk(block)
+        counts += block.sum(axis=1)
+        if point_out is not None:
+            point_out[start:stop] = point
+        if not unbounded:
+            unbounded = bool(np.isposinf(point).any())
+            total += point.sum()
+    return resp, (np.inf if unbounded else float(total)), counts
 
 
 def total_log_density(X, center, densities, log_weights):
@@ -252,16 +291,15 @@ def total_log_density(X, center, densities, log_weights):
     -------
     float
     """
-    N, D = X.shape
     K = log_weights.shape[0]
-    step = chunk_rows(K, D)
+    augmented = densities.augmented
+    constant = densities.log_norm + log_weights
     total = 0.0
-    block = np.empty((K, step))
-    for start in range(0, N, step):
-        stop = min(N, start + step)
+    block = np.empty((K, chunk_rows(K, X.shape[1])))
+    for start, stop, x_augmented in _chunks(X, center, K):
         view = block[:, : stop - start]
-        log_densities_chunk(X[start:stop] - center, densities, view)
-        point = normalize_chunk(view, log_weights)
+        log_densities_chunk(x_augmented, densities, augmented, constant, view)
+        point = normalize_chunk(view)
         if np.isposinf(point).any():
             return np.inf
         total += point.sum()

@@ -46,7 +46,7 @@ class SufficientStatistics:
     second: np.ndarray
 
 
-def sufficient_statistics(X, center, resp, covariance_type):
+def sufficient_statistics(X, center, resp, covariance_type, raw_counts=None):
     """One pass over the data.
 
     Parameters
@@ -55,6 +55,8 @@ def sufficient_statistics(X, center, resp, covariance_type):
     center : ndarray of shape (D,)
     resp : ndarray of shape (K, N)
     covariance_type : str
+    raw_counts : ndarray of shape (K,), optional
+        ``resp.sum(axis=1)`` when the caller has it already.
 
     Returns
     -------
@@ -62,18 +64,21 @@ def sufficient_statistics(X, center, resp, covariance_type):
     """
     N, D = X.shape
     K = resp.shape[0]
-    counts = resp.sum(axis=1) + COUNT_GUARD
-    first = np.zeros((K, D))
+    counts = (resp.sum(axis=1) if raw_counts is None else raw_counts) + COUNT_GUARD
     diagonal_only = covariance_type in ("diag", "spherical")
     rows, cols = (np.arange(D), np.arange(D)) if diagonal_only else np.triu_indices(D)
-    second = np.zeros((K, rows.size))
+    # One matrix product per chunk: responsibilities times [x, products of x],
+    # built feature-major so that every row of the buffer is contiguous.
     step = chunk_rows(K, D)
+    moments = np.empty((D + rows.size, min(step, N)))
+    sums = np.zeros((K, D + rows.size))
     for start in range(0, N, step):
         stop = min(N, start + step)
-        xc = X[start:stop] - center
-        r = resp[:, start:stop]
-        first += r @ xc
-        second += r @ (xc[:, rows] * xc[:, cols])
+        block = moments[:, : stop - start]
+        np.subtract(X[start:stop].T, center[:, None], out=block[:D])
+        np.multiply(block[rows], block[cols], out=block[D:])
+        sums += resp[:, start:stop] @ block.T
+    first, second = sums[:, :D], sums[:, D:]
     first /= counts[:, None]
     second /= counts[:, None]
     if diagonal_only:
