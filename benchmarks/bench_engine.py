@@ -11,23 +11,32 @@ Usage::
     python benchmarks/bench_engine.py            # the full grid (several minutes)
     python benchmarks/bench_engine.py --quick    # N up to 1e5
     python benchmarks/bench_engine.py --only 100000,10,2,full
+
+Both libraries run with single-threaded BLAS (set below before numpy loads,
+unless the environment already says otherwise): their matrix products are
+small, and on a two-core machine a second BLAS thread mostly waits, which
+made both several times slower and the ratio noisy.
 """
 
 from __future__ import annotations
 
-import argparse
-import gc
-import itertools
 import os
-import platform
-import statistics
-import time
-import tracemalloc
-import warnings
 
-import numpy as np
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
 
-from gmm_explorer.engine import GaussianMixtureEM
+import argparse  # noqa: E402  (after the thread settings, which must precede numpy)
+import gc  # noqa: E402
+import itertools  # noqa: E402
+import platform  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
+import warnings  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from gmm_explorer.engine import GaussianMixtureEM  # noqa: E402
 
 TYPES = ("full", "tied", "diag", "spherical")
 
@@ -101,7 +110,9 @@ def machine():
                        if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    return f"{cpu}, {os.cpu_count()} cores, numpy {np.__version__}, Python {platform.python_version()}"
+    threads = os.environ.get("OPENBLAS_NUM_THREADS")
+    return (f"{cpu}, {os.cpu_count()} cores, numpy {np.__version__}, "
+            f"Python {platform.python_version()}, BLAS threads {threads}")
 
 
 def main(argv=None):
