@@ -172,11 +172,8 @@ class ModelPanel(QWidget):
         self.start_seed = _tip(QSpinBox(), "Random seed of the start (same seed, same start)")
         self.start_seed.setRange(0, 2**31 - 1)
         self.start_seed.valueChanged.connect(lambda v: self._set(random_state=int(v)))
-        row = QHBoxLayout()
-        row.addWidget(self.init, 1)
-        row.addWidget(QLabel("seed"))
-        row.addWidget(self.start_seed)
-        form.addRow("Start", row)
+        form.addRow("Start", self.init)
+        form.addRow("Start seed", self.start_seed)
 
         self.ridge = _tip(QCheckBox(), "Add reg_covar to every covariance's diagonal (the "
                                        "ridge, as scikit-learn); off means no regularisation")
@@ -284,8 +281,23 @@ class RunPanel(QWidget):
         self.max_iter.valueChanged.connect(lambda v: session.set_run_settings(max_iter=int(v)))
         form.addRow("max_iter", self.max_iter)
         layout.addLayout(form)
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.notes.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.notes.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.notes.setStyleSheet("QLabel { background: #fafafa; border: 1px solid #ddd; "
+                                 "padding: 4px; }")
+        self.notes.setToolTip("What the shown iteration says: component health, collapses, "
+                              "re-seeds and removals, convergence")
+        layout.addWidget(self.notes, 1)
         session.settingsChanged.connect(self.on_settings_changed)
+        session.currentChanged.connect(self.on_current_changed)
         self.on_settings_changed()
+        self.on_current_changed(session.current)
+
+    def on_current_changed(self, index: int) -> None:
+        """Describe the shown iteration in plain words."""
+        self.notes.setText(describe_state(self.session))
 
     def on_settings_changed(self) -> None:
         """Show the session's run settings."""
@@ -297,3 +309,31 @@ class RunPanel(QWidget):
         self.max_iter.setValue(r.max_iter)
         for w in (self.speed, self.tol, self.max_iter):
             w.blockSignals(False)
+
+
+def describe_state(session) -> str:
+    """Plain words about the shown state, for the notes under the Run buttons."""
+    state = session.state
+    if state is None:
+        return "No data yet: generate or load some."
+    counts = {name: state.component_status.count(name) for name in ("ok", "degenerate", "singular")}
+    lines = [f"Iteration {state.iteration} of {session.history[-1].iteration}: "
+             f"{counts['ok']} ok, {counts['degenerate']} degenerate, "
+             f"{counts['singular']} singular."]
+    if state.collapse is not None:
+        lines.append(state.collapse.describe())
+    lines.extend(state.events)
+    if state.pseudo_log_likelihood is not None:
+        lines.append(f"Singular component(s) evaluated on their support only (as scipy's "
+                     f"allow_singular): pseudo log-likelihood "
+                     f"{state.pseudo_log_likelihood:,.1f}, not comparable with a proper "
+                     f"likelihood; it can grow without bound.")
+    if counts["degenerate"] and not state.collapse:
+        lines.append("A degenerate component explains almost no points or has shrunk to "
+                     "almost nothing; the ridge keeps it invertible but does not save it.")
+    if state.converged:
+        lines.append("Converged: the objective changed by less than tol per point.")
+    if getattr(session.engine, "halted", False) and state is session.history[-1]:
+        lines.append("EM halted at the collapse (on_collapse = stop). Change a setting, "
+                     "step back and choose a remedy, or Reset.")
+    return "\n\n".join(lines)

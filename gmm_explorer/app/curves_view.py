@@ -71,7 +71,7 @@ class LikelihoodView(_HistoryPlot):
                         "with the prior on, the objective EM maximises (orange).\n"
                         "The dashed line marks the shown iteration; gaps are iterations "
                         "where a singular component makes the likelihood infinite.")
-        self.legend = self.addLegend(offset=(-10, -10), labelTextSize="8pt")
+        self.legend = self.addLegend(offset=(-10, 10), labelTextSize="8pt")
         self.ll_curve = self.plot([], [], pen=pg.mkPen((31, 119, 180), width=2),
                                   symbol="o", symbolSize=4, symbolPen=None,
                                   symbolBrush=(31, 119, 180), name="log-likelihood",
@@ -99,6 +99,7 @@ class LikelihoodView(_HistoryPlot):
             else:
                 self.legend.removeItem(self.obj_curve)
             self._legend_has_objective = with_prior
+        self.legend.setVisible(with_prior)  # one curve needs no legend
         self.on_current_changed(self.session.current)
 
 

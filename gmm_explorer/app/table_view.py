@@ -9,17 +9,19 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 
 from gmm_explorer.app import colors
 
-COLUMNS = ("k", "weight", "mean", "eigenvalues", "condition", "eff. count", "status")
+COLUMNS = ("k", "weight", "status", "condition", "eff. count", "mean", "eigenvalues")
 _TIPS = (
     "The component's number and colour, the same in every view",
     "Mixing weight: the share of the data the component explains",
-    "Mean vector (all columns)",
-    "Eigenvalues of the covariance, ascending: its variances along its axes",
-    "Condition number: largest / smallest eigenvalue; huge means nearly singular",
-    "Effective count: the sum of the component's responsibilities",
     "ok; degenerate (fewer than D+1 effective points, or a tiny volume); "
     "singular (not positive definite, or condition number above max_condition)",
+    "Condition number: largest / smallest eigenvalue; huge means nearly singular",
+    "Effective count: the sum of the component's responsibilities",
+    "Mean vector (all columns)",
+    "Eigenvalues of the covariance, ascending: its variances along its axes",
 )
+_RIGHT_ALIGNED = (1, 3, 4)
+_STATUS_COLUMN = 2
 
 
 def _fmt_vector(v, digits: int = 3) -> str:
@@ -63,7 +65,7 @@ class ComponentTable(QTableWidget):
             for k in range(k_count):
                 for j in range(len(COLUMNS)):
                     item = QTableWidgetItem()
-                    if j in (1, 4, 5):
+                    if j in _RIGHT_ALIGNED:
                         item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                     self.setItem(k, j, item)
                 swatch = self.item(k, 0)
@@ -71,21 +73,22 @@ class ComponentTable(QTableWidget):
                 swatch.setForeground(QBrush(QColor(255, 255, 255)))
                 swatch.setTextAlignment(Qt.AlignCenter)
                 swatch.setText(str(k))
+        digits = 3 if state.n_features <= 2 else 2
         for k in range(k_count):
             status = state.component_status[k]
             values = (
                 "",
                 f"{state.weights[k]:.3f}",
-                _fmt_vector(state.means[k]),
-                _fmt_vector(state.eigenvalues[k]),
+                status,
                 f"{state.condition_numbers[k]:.3g}",
                 f"{state.effective_counts[k]:.1f}",
-                status,
+                _fmt_vector(state.means[k], digits),
+                _fmt_vector(state.eigenvalues[k], digits),
             )
             for j, text in enumerate(values):
                 if j:
                     self.item(k, j).setText(text)
-            self.item(k, 6).setBackground(QBrush(QColor(*colors.STATUS_COLORS.get(status, (255, 255, 255)))))
+            self.item(k, _STATUS_COLUMN).setBackground(QBrush(QColor(*colors.STATUS_COLORS.get(status, (255, 255, 255)))))
         if resized:
             self.resizeColumnsToContents()
             self.setColumnWidth(0, 26)

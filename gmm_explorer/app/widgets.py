@@ -34,6 +34,7 @@ class LogSlider(QWidget):
         self._lo = lo
         self._per = steps_per_decade
         self.slider = QSlider(Qt.Horizontal)
+        self.slider.setMinimumWidth(80)
         self.slider.setRange(0, int(round((hi - lo) * steps_per_decade)))
         self.label = QLabel()
         self.label.setMinimumWidth(52)

@@ -135,8 +135,10 @@ class ExplorerWindow(QMainWindow):
             "condition": self._dock("Condition numbers", self.conditions, R),
             "table": self._dock("Components", self.table, R),
         }
-        self.resizeDocks([self.docks["data"]], [330], Qt.Horizontal)
-        self.resizeDocks([self.docks["likelihood"]], [440], Qt.Horizontal)
+        for name in ("likelihood", "condition", "table"):
+            self.docks[name].setMinimumWidth(360)
+        self.resizeDocks([self.docks["data"]], [310], Qt.Horizontal)
+        self.resizeDocks([self.docks["likelihood"]], [430], Qt.Horizontal)
         self.resizeDocks([self.docks["likelihood"], self.docks["condition"],
                           self.docks["table"]], [220, 220, 260], Qt.Vertical)
 
@@ -322,7 +324,7 @@ class ExplorerWindow(QMainWindow):
             return
         n, m = len(s.X), len(s.display_indices)
         self.drawing_note.setText(f"{n:,} points" if m == n else
-                                  f"{m:,} of {n:,} points coloured; grey: all points")
+                                  f"{m:,} of {n:,} points coloured")
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
         """End a run cleanly before closing."""

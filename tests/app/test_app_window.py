@@ -336,3 +336,13 @@ def test_dragging_a_mean_with_the_mouse(window, qtbot):
     expected = vb.mapSceneToView(view.mapToScene(target))
     np.testing.assert_allclose(moved, [expected.x(), expected.y()], rtol=0.05, atol=0.3)
     assert handle is window.centre.handle(0)
+
+
+def test_notes_describe_the_shown_iteration(window):
+    window.step()
+    s = window.session
+    counts = s.state.component_status.count("ok")
+    assert f"Iteration 1 of 1: {counts} ok" in window.run_panel.notes.text()
+    window.step()
+    s.go_to(0)
+    assert window.run_panel.notes.text().startswith("Iteration 0 of 2")
