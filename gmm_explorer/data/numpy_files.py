@@ -1,0 +1,242 @@
+"""NumPy ``.npy`` and ``.npz`` files, read with ``allow_pickle=False`` always.
+
+A file that holds Python objects (an object array, which numpy stores
+pickled) is refused before anything in it is unpickled: unpickling can run
+arbitrary code.
+
+Accepted arrays: 1-D (N values, one feature), 2-D (N, D) of numbers or
+booleans, or a 1-D structured array whose numeric fields become the features
+(named after the fields) and whose string field becomes the known classes. In
+an ``.npz``, ``array_name`` chooses the array; without it a single array is
+taken, or the array called ``X`` (``x``, ``data``) with ``y`` (``labels``,
+``target``) as the known classes, as scikit-learn's datasets are saved, and
+an optional ``feature_names`` array of strings.
+"""
+
+from __future__ import annotations
+
+import zipfile
+
+import numpy as np
+
+from gmm_explorer.data.errors import DataError, LoadCancelled
+
+NPY_MAGIC = b"\x93NUMPY"
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip, or an empty zip
+_DATA_NAMES = ("X", "x", "data")
+_LABEL_NAMES = ("y", "labels", "label", "target")
+_CHUNK_ROWS = 262144
+
+_PICKLE_HELP = (
+    "it holds Python objects (a pickled object array), and GMM Explorer never unpickles "
+    "files because that can run code; save a plain numeric array instead, e.g. "
+    "np.save(path, np.asarray(X, dtype=float))"
+)
+
+
+def _is_pickle_refusal(exc: Exception) -> bool:
+    return "allow_pickle" in str(exc) or "Object arrays" in str(exc)
+
+
+def _npy_header(path):
+    """(shape, fortran_order, dtype) from an .npy header, without reading the data."""
+    fmt = np.lib.format
+    with open(path, "rb") as fh:
+        version = fmt.read_magic(fh)
+        if version == (1, 0):
+            return fmt.read_array_header_1_0(fh)
+        return fmt.read_array_header_2_0(fh)
+
+
+def read_npy(path, *, progress=None, cancel=None):
+    """(array, feature_names or None, labels or None, label_names or None, notes)."""
+    damaged = ("is not a readable .npy file ({}); it may be truncated or damaged: "
+               "save it again with np.save")
+    try:
+        _, _, dtype = _npy_header(path)
+    except (ValueError, OSError, EOFError, SyntaxError) as exc:
+        raise DataError(damaged.format(exc), path=path) from None
+    if dtype.hasobject:
+        raise DataError(_PICKLE_HELP, path=path)
+    try:
+        try:
+            arr = np.load(path, mmap_mode="r", allow_pickle=False)
+        except (ValueError, OSError) as exc:
+            if "mmap length" in str(exc) or "cannot mmap" in str(exc).lower():
+                raise
+            arr = np.load(path, allow_pickle=False)
+    except ValueError as exc:
+        if _is_pickle_refusal(exc):
+            raise DataError(_PICKLE_HELP, path=path) from None
+        raise DataError(damaged.format(exc), path=path) from None
+    except (OSError, EOFError) as exc:
+        raise DataError(damaged.format(exc), path=path) from None
+    return _from_array(arr, path, progress=progress, cancel=cancel)
+
+
+def list_npz(path) -> list[str]:
+    """Names of the arrays in an ``.npz`` file."""
+    with _open_npz(path) as npz:
+        return list(npz.files)
+
+
+def _open_npz(path):
+    try:
+        return np.load(path, allow_pickle=False)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise DataError(
+            f"is a zip archive but not a readable NumPy .npz file ({exc}); if it is a "
+            "spreadsheet, save it as CSV; else save it again with np.savez", path=path) from None
+
+
+def _get(npz, name, path):
+    try:
+        arr = npz[name]
+        if not isinstance(arr, np.ndarray):
+            raise DataError(f"member {name!r} is not a NumPy array; save the data with "
+                            "np.savez", path=path)
+        return arr
+    except ValueError as exc:
+        if _is_pickle_refusal(exc):
+            raise DataError(f"array {name!r}: {_PICKLE_HELP}", path=path) from None
+        raise DataError(f"array {name!r} cannot be read ({exc}); save the file again "
+                        "with np.savez", path=path) from None
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise DataError(f"array {name!r} cannot be read ({exc}); the file may be damaged: "
+                        "save it again with np.savez", path=path) from None
+
+
+def read_npz(path, *, array_name=None, progress=None, cancel=None):
+    """(array, feature_names or None, labels or None, label_names or None, notes)."""
+    with _open_npz(path) as npz:
+        files = list(npz.files)
+        members = list(getattr(npz, "zip", None).namelist()) if getattr(npz, "zip", None) \
+            else []
+        if members and not any(m.endswith(".npy") for m in members):
+            raise DataError(
+                "is a zip archive but not a NumPy .npz file (it holds no .npy arrays); if it "
+                "is a spreadsheet, save it as CSV", path=path)
+        if not files:
+            raise DataError("is an .npz file with no arrays in it; save your data with "
+                            "np.savez(path, X=X)", path=path)
+        label_array = None
+        if array_name is not None:
+            if array_name not in files:
+                raise DataError(
+                    f"has no array named {array_name!r}; its arrays are "
+                    f"{', '.join(map(repr, files))}", path=path)
+            name = array_name
+        elif len(files) == 1:
+            name = files[0]
+        else:
+            name = next((n for n in _DATA_NAMES if n in files), None)
+            if name is None:
+                raise DataError(
+                    f"holds several arrays ({', '.join(map(repr, files))}); choose one "
+                    "(array_name= in Python, --array NAME on the command line)", path=path)
+            label_array = next((n for n in _LABEL_NAMES if n in files), None)
+        arr = _get(npz, name, path)
+        names = None
+        if "feature_names" in files and name != "feature_names":
+            fn = _get(npz, "feature_names", path)
+            if fn.ndim == 1 and fn.dtype.kind in "US":
+                names = [str(v) for v in fn.tolist()]
+        X, fnames, labels, label_names, notes = _from_array(
+            arr, path, progress=progress, cancel=cancel, what=f"array {name!r}")
+        if names is not None and len(names) == X.shape[1]:
+            fnames = names
+        if label_array is not None and labels is None:
+            y = _get(npz, label_array, path)
+            if y.ndim != 1 or len(y) != X.shape[0]:
+                notes.append(f"array {label_array!r} was not used as known classes: it has "
+                             f"shape {y.shape}, not ({X.shape[0]},)")
+            else:
+                labels, label_names = encode_labels(y)
+                notes.append(f"known classes from array {label_array!r}")
+        return X, fnames, labels, label_names, notes
+
+
+def encode_labels(values) -> tuple[np.ndarray, tuple]:
+    """Integer codes 0..C-1 and the class names.
+
+    Text classes (stripped of surrounding spaces) are numbered in order of
+    first appearance, as the built-in iris; numeric classes in increasing
+    order. A blank name reads ``(blank)``.
+    """
+    values = np.asarray(values)
+    if values.dtype.kind in "biuf":
+        uniq, inverse = np.unique(values, return_inverse=True)
+        names = tuple(_number_name(v) for v in uniq.tolist())
+        return inverse.ravel().astype(np.int64), names
+    mapping: dict = {}
+    codes = np.fromiter(
+        (mapping.setdefault(str(v).strip(), len(mapping)) for v in values.ravel().tolist()),
+        dtype=np.int64, count=values.size)
+    names = tuple(name if name != "" else "(blank)" for name in mapping)
+    return codes, names
+
+
+def _number_name(v) -> str:
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _from_array(arr, path, *, progress=None, cancel=None, what="the array"):
+    notes: list[str] = []
+    dt = arr.dtype
+    if dt.names is not None:  # structured: fields become columns
+        if arr.ndim != 1:
+            raise DataError(f"{what} is a structured array of shape {arr.shape}; "
+                            "expected one dimension (one record per point)", path=path)
+        numeric = [n for n in dt.names if dt[n].kind in "biuf" and dt[n].shape == ()]
+        textual = [n for n in dt.names if dt[n].kind in "US"]
+        other = [n for n in dt.names if n not in numeric and n not in textual]
+        if not numeric:
+            raise DataError(f"{what} has no numeric fields (fields: {', '.join(dt.names)}); "
+                            "save the measurements as numbers", path=path)
+        X = np.column_stack([np.asarray(arr[n], dtype=np.float64) for n in numeric])
+        labels = label_names = None
+        if textual:
+            labels, label_names = encode_labels(np.asarray(arr[textual[0]]).astype(str))
+            notes.append(f"known classes from field {textual[0]!r}")
+            for n in textual[1:]:
+                notes.append(f"field {n!r} holds text and was not used")
+        for n in other:
+            notes.append(f"field {n!r} has type {dt[n]} and was not used")
+        return X, list(numeric), labels, label_names, notes
+    if dt.kind == "O":
+        raise DataError(f"{what}: {_PICKLE_HELP}", path=path)
+    if dt.kind == "c":
+        raise DataError(f"{what} holds complex numbers; give real values, e.g. the real "
+                        "and imaginary parts as two columns", path=path)
+    if dt.kind in "US":
+        raise DataError(f"{what} holds text ({dt}), not numbers; save it as a numeric "
+                        "array, e.g. np.asarray(X, dtype=float)", path=path)
+    if dt.kind not in "biuf":
+        raise DataError(f"{what} has type {dt}, which is not numeric; save it as float",
+                        path=path)
+    if arr.ndim == 0:
+        raise DataError(f"{what} is a single number, not a table of points; save an "
+                        "(N, D) array", path=path)
+    if arr.ndim > 2:
+        raise DataError(f"{what} has shape {arr.shape}; expected (N, D), one row per point "
+                        f"(reshape it, e.g. X.reshape(len(X), -1))", path=path)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    n = arr.shape[0]
+    X = np.empty(arr.shape, dtype=np.float64)
+    for start in range(0, max(n, 1), _CHUNK_ROWS):
+        if cancel is not None and cancel():
+            raise LoadCancelled(path)
+        stop = min(n, start + _CHUNK_ROWS)
+        try:
+            X[start:stop] = arr[start:stop]
+        except (OSError, ValueError) as exc:
+            raise DataError(f"{what} cannot be read ({exc}); the file may be truncated",
+                            path=path) from None
+        if progress is not None:
+            progress(stop / n if n else 1.0)
+    return X, None, None, None, notes
