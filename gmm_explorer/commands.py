@@ -719,10 +719,17 @@ def cmd_predict(args, out, log) -> int:
     data = _load(args, log)
     X = data.X
     used = list(data.feature_names)
-    if args.columns is None and used != names and names and set(names) <= set(used):
-        idx = [used.index(n) for n in names]
-        X = X[:, idx]
-        used = names
+    auto_names = used == [f"x{j}" for j in range(len(used))]
+    if args.columns is None and used != names and names and not auto_names:
+        if set(names) <= set(used):
+            X = X[:, [used.index(n) for n in names]]
+            used = names
+        else:
+            lacking = [n for n in names if n not in used]
+            raise DataError(
+                f"lacks the model's column(s) {', '.join(map(repr, lacking))} (it has "
+                f"{', '.join(map(repr, used))}); if this is the right model, choose the "
+                f"{D} columns to use, in the model's order, with --columns", path=args.data)
     if X.shape[1] != D:
         raise DataError(
             f"has {X.shape[1]} feature columns ({', '.join(used)}) but the model was fitted "

@@ -1,0 +1,211 @@
+"""fit, select and predict run in-process: outputs, exit codes, one-line errors."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gmm_explorer.commands import (
+    EXIT_COLLAPSE, EXIT_OK, EXIT_USAGE, parse_components, run_command,
+)
+from gmm_explorer.data import load_model, read_model
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+FAITHFUL = str(RESOURCES / "faithful.csv")
+IRIS = str(RESOURCES / "iris.csv")
+
+
+def run(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    code = run_command([str(a) for a in argv], stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def assert_one_line_error(err, *words):
+    lines = [line for line in err.splitlines() if line.startswith("error: ")]
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    for w in words:
+        assert w in lines[0], lines[0]
+    return lines[0]
+
+
+# --------------------------------------------------------------------------- fit
+def test_fit_writes_the_model_and_summarises(tmp_path):
+    model = tmp_path / "faithful.json"
+    code, out, err = run("fit", FAITHFUL, "--components", 2, "--seed", 3, "--n-init", 2,
+                         "--output", model)
+    assert code == EXIT_OK, err
+    assert "log-likelihood -1130.264" in out and "BIC" in out and str(model) in out
+    assert "start 1/2" in err and "start 2/2" in err  # progress on stderr
+    info = read_model(model)
+    assert info["n_components"] == 2 and info["n_samples"] == 272
+    prov = info["provenance"]
+    assert prov["data_file"] == FAITHFUL and prov["columns"] == ["eruptions", "waiting"]
+    assert prov["settings"]["seed"] == 3 and prov["settings"]["n_init"] == 2
+    assert prov["settings"]["covariance_type"] == "full"
+    assert prov["command"].startswith("gmm-explorer fit ")
+    assert len(prov["data_sha256"]) == 64
+
+
+def test_fit_is_reproducible_with_a_seed(tmp_path):
+    args = ["fit", IRIS, "-k", 3, "--init", "random_from_data", "--seed", 7, "-q"]
+    run(*args, "-o", tmp_path / "a.json")
+    run(*args, "-o", tmp_path / "b.json")
+    a, b = read_model(tmp_path / "a.json"), read_model(tmp_path / "b.json")
+    np.testing.assert_array_equal(a["means"], b["means"])
+
+
+def test_fit_quiet_columns_and_verbose(tmp_path):
+    code, out, err = run("fit", IRIS, "-k", 2, "--columns", "Petal.Length", "Petal.Width",
+                         "-q", "-o", tmp_path / "m.json", "--seed", 0)
+    assert code == EXIT_OK and err == ""
+    assert read_model(tmp_path / "m.json")["feature_names"] == ["Petal.Length", "Petal.Width"]
+    code, out, err = run("fit", FAITHFUL, "-k", 2, "-v", "-o", tmp_path / "m.json",
+                         "--seed", 0, "--covariance-type", "tied", "--prior", "conjugate")
+    assert code == EXIT_OK and "iteration   1: log-likelihood" in err
+
+
+def test_fit_default_output_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("fit", FAITHFUL, "-k", 1, "-q")
+    assert code == EXIT_OK and (tmp_path / "faithful.model.json").exists()
+
+
+def test_collapse_under_stop_has_its_own_exit_status(tmp_path):
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(size=(60, 2)), np.tile([[0.5, 0.5]], (60, 1))])
+    path = tmp_path / "dups.csv"
+    np.savetxt(path, X, delimiter=",")
+    code, out, err = run("fit", path, "-k", 3, "--reg-covar", 0, "--seed", 0, "-q",
+                         "-o", tmp_path / "m.json")
+    assert code == EXIT_COLLAPSE
+    assert_one_line_error(err, str(path), "collapsed", "Remedies")
+    assert not (tmp_path / "m.json").exists()
+    code, out, err = run("fit", path, "-k", 3, "--reg-covar", 0, "--seed", 0, "-q",
+                         "--on-collapse", "remove", "-o", tmp_path / "m.json")
+    assert code == EXIT_OK, err
+    assert "removed after collapsing" in out
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["fit", FAITHFUL], ["--components"]),
+    (["fit", FAITHFUL, "-k", "0"], ["at least 1"]),
+    (["fit", FAITHFUL, "-k", "two"], ["whole number"]),
+    (["fit", FAITHFUL, "-k", "2", "--covariance-type", "round"], ["full, tied"]),
+    (["fit", FAITHFUL, "-k", "2", "--covariance-type", "full,diag"], ["select"]),
+    (["fit", FAITHFUL, "-k", "2", "--reg-covar", "-1"], [">= 0"]),
+    (["fit", FAITHFUL, "-k", "2", "--init", "best"], ["kmeans"]),
+    (["fit", FAITHFUL, "-k", "2", "--bogus"], ["--bogus", "gmm-explorer fit --help"]),
+    (["select", FAITHFUL, "--components", "5-1"], ["1-8"]),
+    (["predict", FAITHFUL], ["--model"]),
+    (["fit", FAITHFUL, "-k", "300"], [FAITHFUL, "only 272 points"]),
+    (["fit", FAITHFUL, "-k", "2", "--columns", "height"], [FAITHFUL, "'eruptions'"]),
+    (["fit", "/no/such/file.csv", "-k", "2"], ["/no/such/file.csv", "no such file"]),
+    (["fit", FAITHFUL, "-k", "2", "-o", "/no/such/dir/m.json"], ["/no/such/dir/m.json"]),
+])
+def test_bad_arguments_and_input_exit_2_with_one_line(argv, words):
+    code, out, err = run(*argv)
+    assert code == EXIT_USAGE
+    assert_one_line_error(err, *words)
+
+
+def test_bad_data_file_names_line_and_column(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("x,y\n1,2\n3,4\n5,six\n")
+    code, _, err = run("fit", path, "-k", 1)
+    assert code == EXIT_USAGE
+    assert_one_line_error(err, f"error: {path}: line 4:", "'y'", "'six'")
+
+
+def test_missing_values_and_drop_missing(tmp_path):
+    path = tmp_path / "gaps.csv"
+    rows = [f"{i},{(i * 7) % 11}" for i in range(30)]
+    rows[4] = "4,"
+    path.write_text("x,y\n" + "\n".join(rows) + "\n")
+    code, _, err = run("fit", path, "-k", 2)
+    assert code == EXIT_USAGE
+    assert_one_line_error(err, "1 value in 1 row is missing", "line 6", "--drop-missing")
+    code, out, err = run("fit", path, "-k", 2, "--drop-missing", "-o", tmp_path / "m.json")
+    assert code == EXIT_OK and "note: 1 row" in err
+    assert read_model(tmp_path / "m.json")["provenance"]["n_dropped"] == 1
+
+
+@pytest.mark.parametrize("command", ["fit", "select", "predict"])
+def test_help_has_an_example(command, capsys):
+    code, _, _ = run(command, "--help")
+    assert code == EXIT_OK
+    text = capsys.readouterr().out
+    assert "example" in text and f"gmm-explorer {command}" in text
+
+
+# --------------------------------------------------------------------------- select
+def test_select_table_and_csv(tmp_path):
+    out_csv = tmp_path / "sel.csv"
+    code, out, err = run("select", FAITHFUL, "--components", "1-3", "--covariance-type",
+                         "full,tied", "--seed", 0, "-q", "--csv", out_csv)
+    assert code == EXIT_OK, err
+    assert "lower is better" in out.lower() and "mclust" in out
+    bic = out.split("\n\n")[1].splitlines()
+    assert bic[0].split() == ["BIC", "full", "tied"]
+    assert [line.split()[0] for line in bic[1:]] == ["1", "2", "3"]
+    assert sum(line.count("*") for line in bic[1:]) == 1
+    assert "best by BIC: 3 components, tied" in out  # mclust's choice for Old Faithful
+    rows = list(csv.DictReader(out_csv.open()))
+    assert len(rows) == 6
+    best = [r for r in rows if r["best_bic"] == "true"]
+    assert len(best) == 1 and best[0]["covariance_type"] == "tied"
+    full2 = next(r for r in rows if r["n_components"] == "2" and r["covariance_type"] == "full")
+    assert round(float(full2["log_likelihood"]), 3) == -1130.264
+    assert float(full2["bic"]) == pytest.approx(
+        -2 * float(full2["log_likelihood"]) + 11 * np.log(272))
+
+
+def test_parse_components():
+    assert parse_components("1-4") == [1, 2, 3, 4]
+    assert parse_components("2,5,3-4") == [2, 3, 4, 5]
+
+
+# --------------------------------------------------------------------------- predict
+def test_predict_rows_labels_probabilities(tmp_path):
+    model = tmp_path / "iris.json"
+    run("fit", IRIS, "-k", 3, "--seed", 0, "-q", "-o", model)
+    out_csv = tmp_path / "labels.csv"
+    code, out, err = run("predict", IRIS, "--model", model, "--output", out_csv)
+    assert code == EXIT_OK, err
+    rows = list(csv.reader(out_csv.open()))
+    assert rows[0] == ["line", "label", "p_0", "p_1", "p_2"]
+    assert len(rows) == 151 and rows[1][0] == "2"
+    P = np.array([[float(v) for v in r[2:]] for r in rows[1:]])
+    labels = np.array([int(r[1]) for r in rows[1:]])
+    np.testing.assert_allclose(P.sum(axis=1), 1, atol=1e-12)
+    np.testing.assert_array_equal(labels, P.argmax(axis=1))
+    from gmm_explorer.data import load_data
+
+    X = load_data(IRIS).X
+    np.testing.assert_allclose(P, load_model(model).predict_proba(X), atol=1e-10)
+    # stdout when no --output
+    code, out, _ = run("predict", IRIS, "--model", model, "-q")
+    assert out.splitlines()[0] == "line,label,p_0,p_1,p_2" and len(out.splitlines()) == 151
+
+
+def test_predict_picks_the_models_columns_by_name(tmp_path):
+    model = tmp_path / "petals.json"
+    run("fit", IRIS, "-k", 2, "--columns", "Petal.Width", "Petal.Length", "-q", "--seed", 0,
+        "-o", model)
+    code, out, err = run("predict", IRIS, "--model", model, "-q")
+    assert code == EXIT_OK, err
+    code, out, err = run("predict", FAITHFUL, "--model", model)
+    assert code == EXIT_USAGE
+    assert_one_line_error(err, "--columns", "Petal.Width")
+
+
+def test_predict_with_a_bad_model_file(tmp_path):
+    bad = tmp_path / "model.json"
+    bad.write_text(json.dumps({"weights": [1]}))
+    code, _, err = run("predict", FAITHFUL, "--model", bad)
+    assert code == EXIT_USAGE
+    assert_one_line_error(err, str(bad), "not a GMM Explorer model file")
