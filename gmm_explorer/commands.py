@@ -10,8 +10,9 @@ Exit status:
 - 0: done.
 - 2: bad input: a data or model file that cannot be used, or bad arguments.
   One line ``error: <file>: <what is wrong and what to do>`` on stderr.
-- 3: every start collapsed (a covariance became singular) under
-  ``--on-collapse stop``, so there is no model to write.
+- 3: every start collapsed (a covariance became singular and stayed so:
+  always under ``--on-collapse stop``, possibly under ``continue``), so there
+  is no sound model to write.
 - 1: an internal error (a bug: please report it with the traceback).
 - 130: interrupted (Ctrl-C).
 """
@@ -45,7 +46,7 @@ class UsageError(Exception):
 
 
 class CollapseError(Exception):
-    """Every start collapsed under ``--on-collapse stop``: exit status 3."""
+    """Every start collapsed (a singular covariance): exit status 3."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -148,8 +149,8 @@ examples:
 
 The summary goes to stdout, the progress to stderr (silence it with -q), the model
 to --output (default: <data name>.model.json in the current folder).
-exit status: 0 done; 2 bad data or arguments; 3 every start collapsed under
---on-collapse stop (no model written)."""
+exit status: 0 done; 2 bad data or arguments; 3 every start collapsed (a singular
+covariance, e.g. under --on-collapse stop): no model written."""
 
 _SELECT_EXAMPLE = """\
 examples:
@@ -609,7 +610,7 @@ def cmd_select(args, out, log) -> int:
     if not usable:
         if any(r["why"] == "collapsed" for r in rows):
             raise CollapseError(
-                f"{args.data}: every fit collapsed under --on-collapse stop; remedies: "
+                f"{args.data}: every fit collapsed (a singular covariance); remedies: "
                 "--reg-covar 1e-6, --prior conjugate, fewer --components, or --on-collapse "
                 "reinitialize")
         raise UsageError(f"{args.data}: no model could be fitted "
