@@ -72,12 +72,18 @@ class Session(QObject):
         self.current = -1
         self.engine = None
         self.display_indices = np.arange(0)
+        #: A pinned start (dict of weights, means, covariances) that
+        #: :meth:`reinitialize` uses when given no parameters (the lab's presets).
+        self.start = None
         self._worker = None
         self._token = 0
 
     # ------------------------------------------------------------------ data
-    def set_data(self, X, labels=None, feature_names=None, name: str = "") -> None:
+    def set_data(self, X, labels=None, feature_names=None, name: str = "",
+                 start=None) -> None:
         """Use new data and start EM on it from the current model settings.
+
+        ``start`` (weights, means, covariances) pins the start; None unpins it.
 
         Raises ``ValueError`` (and keeps the previous data) when ``X`` is not
         a 2-D array of finite numbers with at least one column and more rows
@@ -93,6 +99,7 @@ class Session(QObject):
             raise ValueError(f"{k} components need at least {k} points; the data have {X.shape[0]}")
         self.stop()
         self.X = X
+        self.start = start
         self.labels = None if labels is None else np.asarray(labels)
         d = X.shape[1]
         names = list(feature_names) if feature_names is not None else []
@@ -165,6 +172,8 @@ class Session(QObject):
         if new == self.model:
             return
         self.stop()
+        if new.n_components != self.model.n_components:
+            self.start = None  # a pinned start has the old K
         self.model = new
         self.settingsChanged.emit()
         if self.X is not None:
@@ -196,6 +205,9 @@ class Session(QObject):
         The history is replaced by the one initial state.
         """
         self.stop()
+        if weights is None and means is None and covariances is None and self.start:
+            weights, means, covariances = (self.start[k] for k in
+                                           ("weights", "means", "covariances"))
         engine = self._engine_factory(**self.model.engine_kwargs(), tol=self.run_settings.tol)
         k = self.model.n_components
         if self.X is not None and len(self.X) < k:
@@ -259,6 +271,7 @@ class Session(QObject):
 
     def new_start(self) -> None:
         """A different random start: the next ``random_state``."""
+        self.start = None
         self.set_model(random_state=self.model.random_state + 1)
 
     def move_mean(self, component: int, xy) -> None:
