@@ -30,6 +30,16 @@ from pathlib import Path
 
 import numpy as np
 
+from gmm_explorer.data import (
+    DataError, LoadCancelled, Standardizer, check_components, check_fit_data, load_data,
+    read_model,
+)
+from gmm_explorer.data.errors import describe_column
+from gmm_explorer.data.model_file import (
+    build_model_dict, engine_from_parameters, n_parameters, write_json_atomic,
+)
+from gmm_explorer.data.scaling import column_spread
+
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_USAGE = 2
@@ -411,8 +421,6 @@ def _start_seeds(seed, n_init):
 
 
 def _load(args, log):
-    from gmm_explorer.data import load_data
-
     data = load_data(
         args.data, columns=args.columns, delimiter=args.delimiter, array_name=args.array,
         drop_missing=args.drop_missing, progress=log.progress(f"loading {args.data}"),
@@ -426,8 +434,6 @@ def _load(args, log):
 
 def _prepare(data, args, covariance_type, n_components_max):
     """Checks, and the standardiser the fit runs in."""
-    from gmm_explorer.data import Standardizer, check_fit_data
-
     notes = check_fit_data(data.X, n_components_max, data.feature_names, args.data,
                            covariance_type=covariance_type)
     if args.standardize:
@@ -437,9 +443,6 @@ def _prepare(data, args, covariance_type, n_components_max):
     else:
         std = Standardizer.identity(data.n_features)
         if args.reg_covar > 0:
-            from gmm_explorer.data.errors import describe_column
-            from gmm_explorer.data.scaling import column_spread
-
             variance = column_spread(data.X)[1] ** 2
             j = int(np.argmin(variance))
             if args.reg_covar > 0.01 * variance[j]:
@@ -499,8 +502,6 @@ def _fmt_mean(names, mean, limit=6):
 
 
 def cmd_fit(args, out, log) -> int:
-    from gmm_explorer.data.model_file import build_model_dict, write_json_atomic
-
     output = args.output or (Path(args.data).stem + ".model.json")
     _check_writable(output)
     data = _load(args, log)
@@ -572,8 +573,6 @@ def cmd_select(args, out, log) -> int:
     Ks, types = args.components, args.covariance_type
     N = data.n_samples
     if max(Ks) > N:
-        from gmm_explorer.data import DataError
-
         raise DataError(f"asks for up to {max(Ks)} components but the data have only {N} "
                         f"points; use --components 1-{min(N, 8)}", path=args.data)
     master, seeds = _start_seeds(args.seed, args.n_init)
@@ -583,8 +582,6 @@ def cmd_select(args, out, log) -> int:
         for n in notes:
             log.note(n)
         Z = std.transform(data.X)
-        from gmm_explorer.data import check_components, DataError
-
         for K in Ks:
             try:
                 check_components(K, data.X, args.data)
@@ -594,8 +591,6 @@ def cmd_select(args, out, log) -> int:
             result = fit_best(Z, K, ctype, args, seeds, std, log, label=f"{ctype} K={K} ")
             row = {"K": K, "type": ctype, "result": result, "why": ""}
             if result.ok:
-                from gmm_explorer.data.model_file import n_parameters
-
                 p = n_parameters(ctype, result.final_components, data.n_features)
                 row.update(ll=result.log_likelihood, p=p,
                            bic=-2 * result.log_likelihood + p * math.log(N),
@@ -675,8 +670,6 @@ def _csv_cell(text):
 
 def _check_writable(path):
     """Refuse an output path that cannot be written, before any work is done."""
-    from gmm_explorer.data import DataError
-
     if os.path.isdir(path):
         raise DataError("is a folder; give a file name for the output", path=path)
     folder = os.path.dirname(os.path.abspath(path))
@@ -689,8 +682,6 @@ def _check_writable(path):
 
 
 def _write_text(path, text):
-    from gmm_explorer.data import DataError
-
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
         raise DataError("is a folder; give a file name", path=path)
@@ -709,9 +700,6 @@ def _write_text(path, text):
 
 
 def cmd_predict(args, out, log) -> int:
-    from gmm_explorer.data import DataError, Standardizer, read_model
-    from gmm_explorer.data.model_file import engine_from_parameters
-
     info = read_model(args.model)
     if args.output:
         _check_writable(args.output)
@@ -774,8 +762,6 @@ def run_command(argv, stdout=None, stderr=None) -> int:
 
     ``argv`` starts with the command's name (``["fit", "data.csv", "-k", "2"]``).
     """
-    from gmm_explorer.data import DataError, LoadCancelled
-
     out = sys.stdout if stdout is None else stdout
     err = sys.stderr if stderr is None else stderr
     argv = list(argv)

@@ -256,15 +256,12 @@ def load_data(path, *, columns=None, delimiter=None, array_name=None, drop_missi
     label_name = None
     if kind in ("npy", "npz"):
         if kind == "npy":
-            X_all, names, labels, label_names, notes = numpy_files.read_npy(
+            X_all, names, labels, label_names, notes, label_name = numpy_files.read_npy(
                 source, progress=progress, cancel=cancel)
         else:
-            X_all, names, labels, label_names, notes = numpy_files.read_npz(
+            X_all, names, labels, label_names, notes, label_name = numpy_files.read_npz(
                 source, array_name=array_name, progress=progress, cancel=cancel)
         names = list(names) if names is not None else [f"x{j}" for j in range(X_all.shape[1])]
-        if labels is not None:
-            label_name = next((n.split("'")[1] for n in notes if n.startswith("known classes")
-                               and "'" in n), "labels")
         missing_mask = None
         all_names = names
         numeric_positions = list(range(len(names)))

@@ -49,7 +49,7 @@ def _npy_header(path):
 
 
 def read_npy(path, *, progress=None, cancel=None):
-    """(array, feature_names or None, labels or None, label_names or None, notes)."""
+    """(X, feature_names or None, labels or None, label_names or None, notes, label source)."""
     damaged = ("is not a readable .npy file ({}); it may be truncated or damaged: "
                "save it again with np.save")
     try:
@@ -107,7 +107,7 @@ def _get(npz, name, path):
 
 
 def read_npz(path, *, array_name=None, progress=None, cancel=None):
-    """(array, feature_names or None, labels or None, label_names or None, notes)."""
+    """(X, feature_names or None, labels or None, label_names or None, notes, label source)."""
     with _open_npz(path) as npz:
         files = list(npz.files)
         members = list(getattr(npz, "zip", None).namelist()) if getattr(npz, "zip", None) \
@@ -141,7 +141,7 @@ def read_npz(path, *, array_name=None, progress=None, cancel=None):
             fn = _get(npz, "feature_names", path)
             if fn.ndim == 1 and fn.dtype.kind in "US":
                 names = [str(v) for v in fn.tolist()]
-        X, fnames, labels, label_names, notes = _from_array(
+        X, fnames, labels, label_names, notes, label_source = _from_array(
             arr, path, progress=progress, cancel=cancel, what=f"array {name!r}")
         if names is not None and len(names) == X.shape[1]:
             fnames = names
@@ -152,8 +152,9 @@ def read_npz(path, *, array_name=None, progress=None, cancel=None):
                              f"shape {y.shape}, not ({X.shape[0]},)")
             else:
                 labels, label_names = encode_labels(y)
+                label_source = label_array
                 notes.append(f"known classes from array {label_array!r}")
-        return X, fnames, labels, label_names, notes
+        return X, fnames, labels, label_names, notes, label_source
 
 
 def encode_labels(values) -> tuple[np.ndarray, tuple]:
@@ -206,7 +207,7 @@ def _from_array(arr, path, *, progress=None, cancel=None, what="the array"):
                 notes.append(f"field {n!r} holds text and was not used")
         for n in other:
             notes.append(f"field {n!r} has type {dt[n]} and was not used")
-        return X, list(numeric), labels, label_names, notes
+        return X, list(numeric), labels, label_names, notes, (textual[0] if textual else None)
     if dt.kind == "O":
         raise DataError(f"{what}: {_PICKLE_HELP}", path=path)
     if dt.kind == "c":
@@ -239,4 +240,4 @@ def _from_array(arr, path, *, progress=None, cancel=None, what="the array"):
                             path=path) from None
         if progress is not None:
             progress(stop / n if n else 1.0)
-    return X, None, None, None, notes
+    return X, None, None, None, notes, None

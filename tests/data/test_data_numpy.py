@@ -46,6 +46,7 @@ def test_npy_structured_fields_and_classes(tmp_path):
     data = load_data(tmp_path / "s.npy")
     assert data.feature_names == ("length", "width")
     assert data.label_names == ("a", "b") and data.labels.tolist() == [0, 1, 0]
+    assert data.label_column == "species"
 
 
 def test_npz_single_and_named_arrays(tmp_path):
@@ -67,6 +68,7 @@ def test_npz_X_and_y_as_scikit_learn_saves_them(tmp_path):
     np.testing.assert_array_equal(data.X, X)
     assert data.feature_names == ("a", "b")
     assert data.label_names == ("0", "1", "2") and data.labels.tolist() == [2, 0, 2, 1]
+    assert data.label_column == "y"
 
 
 def test_npy_missing_values(tmp_path):
