@@ -11,30 +11,66 @@ from gmm_explorer.engine.state import STATUS_DEGENERATE, STATUS_OK, STATUS_SINGU
 # of the data's has a volume negligible next to the data's: "degenerate".
 DEGENERATE_SCALE_RATIO = 1e-3
 
+# A Gaussian whose standard deviation is below this many ulps of its mean's
+# magnitude cannot be placed in float64: the rounding error of the mean alone
+# puts its own points many standard deviations away (so EM, which would send
+# the likelihood to +inf in exact arithmetic, sees it fall instead).
+RESOLUTION_ULPS = 64
 REASON_NOT_PD = "not positive definite"
+REASON_UNRESOLVED = "narrower than float64 can resolve at its mean"
 REASON_CONDITION = "condition number above max_condition"
 
 
-def spectrum(full):
-    """Eigenvalues (ascending, shape (K, D)) and 2-norm condition numbers (K,).
+def resolution_floor(means, data_scale):
+    """Smallest variance float64 can place at each mean, shape (K,).
 
-    A covariance that is not positive definite in float64 (its Cholesky
-    factorisation fails) has condition number ``inf``.
+    Parameters
+    ----------
+    means : ndarray of shape (K, D)
+        In the user's units.
+    data_scale : float
+        Root-mean-square spread of the data.
+    """
+    magnitude = np.maximum(np.abs(means).max(axis=1), data_scale)
+    return (RESOLUTION_ULPS * np.finfo(float).eps * magnitude) ** 2
+
+
+def spectrum(full, floor=None):
+    """Eigenvalues (ascending, shape (K, D)), condition numbers (K,) and usability (K,).
+
+    A covariance is usable when its Cholesky factorisation succeeds in
+    float64 and its smallest eigenvalue is above ``floor``; an unusable one
+    has condition number ``inf``.
+
+    Parameters
+    ----------
+    full : ndarray of shape (K, D, D)
+    floor : ndarray of shape (K,), optional
+        From :func:`resolution_floor`.
+
+    Returns
+    -------
+    eigenvalues : ndarray of shape (K, D)
+    condition : ndarray of shape (K,)
+    positive : ndarray of bool, shape (K,)
     """
     eigenvalues = np.linalg.eigvalsh(full)
     positive = np.array([cholesky_or_none(m) is not None for m in full])
+    if floor is not None:
+        positive &= eigenvalues[:, 0] > floor
     with np.errstate(divide="ignore", invalid="ignore"):
         condition = eigenvalues[:, -1] / eigenvalues[:, 0]
     condition = np.where(positive & (eigenvalues[:, 0] > 0), condition, np.inf)
     return eigenvalues, condition, positive
 
 
-def singular_reasons(condition, positive, max_condition):
+def singular_reasons(condition, positive, max_condition, eigenvalues=None):
     """Reason string per component, or None where it is not singular."""
     reasons = []
-    for cond, pd in zip(condition, positive):
+    for k, (cond, pd) in enumerate(zip(condition, positive)):
         if not pd:
-            reasons.append(REASON_NOT_PD)
+            resolved = eigenvalues is None or eigenvalues[k, 0] <= 0
+            reasons.append(REASON_NOT_PD if resolved else REASON_UNRESOLVED)
         elif cond > max_condition:
             reasons.append(REASON_CONDITION)
         else:

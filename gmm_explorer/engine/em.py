@@ -250,6 +250,9 @@ class GaussianMixtureEM:
         weights = stats.counts / stats.counts.sum()
         return weights, means_c + center, cov, stats.counts
 
+    def _floor(self, means):
+        return diagnostics.resolution_floor(means, self._data_scale)
+
     def _densities(self, means, full, positive, condition, kinds_for):
         """ComponentDensities for responsibilities (``"resp"``) or the true likelihood."""
         kinds = []
@@ -260,7 +263,8 @@ class GaussianMixtureEM:
                 kinds.append("pseudo")
             else:
                 kinds.append("cholesky")
-        return estep.build_densities(means - self._center, full, kinds, self._data_scale)
+        return estep.build_densities(means - self._center, full, kinds, self._data_scale,
+                                     self._floor(means))
 
     def _evaluate(self, iteration, weights, means, cov, collapse=None, events=(),
                   previous=None, comparable=True):
@@ -268,7 +272,7 @@ class GaussianMixtureEM:
         X = self._X
         K, D = means.shape
         full = to_full(cov, self.covariance_type, K, D)
-        eigenvalues, condition, positive = diagnostics.spectrum(full)
+        eigenvalues, condition, positive = diagnostics.spectrum(full, self._floor(means))
         log_weights = np.log(weights)
         dens = self._densities(means, full, positive, condition, "resp")
         _, total, counts = estep.e_step(X, self._center, dens, log_weights, self._resp)
@@ -324,8 +328,9 @@ class GaussianMixtureEM:
         weights, means, cov, counts = self._m_step(self._resp)
         K, D = means.shape
         full = to_full(cov, self.covariance_type, K, D)
-        eigenvalues, condition, positive = diagnostics.spectrum(full)
-        reasons = diagnostics.singular_reasons(condition, positive, self.max_condition)
+        eigenvalues, condition, positive = diagnostics.spectrum(full, self._floor(means))
+        reasons = diagnostics.singular_reasons(condition, positive, self.max_condition,
+                                               eigenvalues)
         collapsed = [k for k, r in enumerate(reasons) if r is not None]
         collapse, events, comparable = None, (), True
         if collapsed:
@@ -501,7 +506,7 @@ class GaussianMixtureEM:
         if X.ndim != 2 or X.shape[1] != D:
             raise ValueError(f"X must have shape (n, {D}); got {np.shape(X)}.")
         full = to_full(cov, self.covariance_type, K, D)
-        _, condition, positive = diagnostics.spectrum(full)
+        _, condition, positive = diagnostics.spectrum(full, self._floor(means))
         dens = self._densities(means, full, positive, condition, "resp")
         point = np.empty(X.shape[0])
         resp, _, _ = estep.e_step(X, self._center, dens, np.log(weights), None, point)

@@ -91,7 +91,7 @@ class ComponentDensities:
         return np.sqrt(0.5) * np.column_stack([stacked, -offsets])
 
 
-def build_densities(means_centered, full_covariances, kinds, data_scale):
+def build_densities(means_centered, full_covariances, kinds, data_scale, floor=None):
     """Precompute the densities of every component.
 
     Parameters
@@ -102,6 +102,9 @@ def build_densities(means_centered, full_covariances, kinds, data_scale):
         ``"cholesky"``, ``"pseudo"`` or ``"point-mass"`` per component.
     data_scale : float
         Root-mean-square spread of the data, for the support tolerance.
+    floor : ndarray of shape (K,), optional
+        Eigenvalues at or below it count as zero for the non-Cholesky kinds
+        (see :func:`gmm_explorer.engine.diagnostics.resolution_floor`).
 
     Returns
     -------
@@ -115,6 +118,8 @@ def build_densities(means_centered, full_covariances, kinds, data_scale):
     for k in np.flatnonzero(~usable):
         values, vectors = linalg.eigh(full_covariances[k], check_finite=False)
         cutoff = PSEUDO_RCOND * np.max(np.abs(values))
+        if floor is not None:
+            cutoff = max(cutoff, floor[k])
         keep = values > cutoff
         rank = int(keep.sum())
         factors[k][:, :rank] = vectors[:, keep] / np.sqrt(values[keep])
