@@ -49,6 +49,8 @@ class Session(QObject):
         Model, run or display settings changed.
     message(str)
         Plain words for the status bar.
+    runFailed(str)
+        A run ended on an error; the engine is back at the last good state.
     """
 
     dataChanged = Signal()
@@ -57,6 +59,7 @@ class Session(QObject):
     runningChanged = Signal(bool)
     settingsChanged = Signal()
     message = Signal(str)
+    runFailed = Signal(str)
 
     def __init__(self, engine_factory=None, parent=None):
         super().__init__(parent)
@@ -144,6 +147,42 @@ class Session(QObject):
         loaded = load_data(path)
         self.set_data(loaded.X, getattr(loaded, "labels", None),
                       getattr(loaded, "feature_names", None), str(path))
+
+    def save_session(self, path, *, embed_data: bool = True, view: dict | None = None) -> None:
+        """Save everything to a ``.gmmx`` session file (atomically); see ``session_file``."""
+        from gmm_explorer.app import session_file
+
+        session_file.write_session(path, session_file.snapshot_from(
+            self, embed_data=embed_data, view=view))
+        self.message.emit(f"Session saved to {path}.")
+
+    def open_session(self, path) -> dict:
+        """Replace the session by a saved one; return its view state (a dict).
+
+        On any failure (``ValueError`` naming the file) nothing changes.
+        """
+        from gmm_explorer.app import session_file
+
+        snap = session_file.read_session(path)
+        try:
+            model, run = ModelSettings(**snap.model), RunSettings(**snap.run)
+            engine = session_file.rebuild_engine(snap, self._engine_factory, tol=run.tol)
+        except (TypeError, ValueError) as exc:
+            raise session_file.SessionFileError(f"holds settings or states that do not fit "
+                                                f"together ({exc})", path=path) from None
+        self.stop()
+        self.model, self.run_settings, self.engine, self.start = model, run, engine, snap.start
+        self.X, self.labels, self.data_name = snap.X, snap.labels, snap.data_name
+        self.feature_names = snap.feature_names or [f"x{j}" for j in range(snap.X.shape[1])]
+        self.axes = tuple(snap.axes)
+        self.display_indices = geometry.display_subsample(len(snap.X), MAX_DRAWN_POINTS)
+        self.history, self.current = list(engine.history), snap.current
+        for signal in (self.settingsChanged, self.dataChanged, self.historyChanged):
+            signal.emit()
+        self.currentChanged.emit(self.current)
+        self.message.emit(f"Session opened from {path} (iteration "
+                          f"{self.history[self.current].iteration}).")
+        return snap.view
 
     def set_axes(self, x_axis: int, y_axis: int) -> None:
         """Choose the two data columns shown (ellipses are exact marginals)."""
@@ -378,6 +417,13 @@ class Session(QObject):
         if token != self._token:
             return
         self.stop()
+        if reason == "failed":  # back to the last good state, so stepping still works
+            try:
+                self.engine.rewind(len(self.history) - 1)
+            except Exception as exc:  # noqa: BLE001 - reported, the history is kept
+                message = f"{message}; the engine could not be restored ({exc}): Reset"
+            message = f"The run stopped on an error: {message}"
+            self.runFailed.emit(message)
         self.message.emit(message)
 
     # ---------------------------------------------------------- reading

@@ -1,0 +1,475 @@
+"""Session files (``.gmmx``): the whole session in one file, no pickle.
+
+A session file is a zip archive holding
+
+- ``manifest.json``: the format name and version, the model and run
+  settings, the data's provenance (embedded, or a path and SHA-256 hash),
+  the view state (shown iteration, axes, toggles), each state's scalars,
+  its collapse record and events;
+- ``.npy`` arrays (read back with ``allow_pickle=False``): the data, and
+  every state's arrays concatenated along the component axis (the number of
+  components may shrink under ``on_collapse="remove"``; ``ks`` says how
+  many each state has).
+
+This module is Qt-free so that it can be tested headless. Writing goes
+through a temporary file in the same folder and :func:`os.replace`, so a
+crash never leaves half a session. Reading checks everything before
+returning; a damaged, truncated or foreign file raises
+:class:`SessionFileError` naming the file, and nothing else changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import os
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gmm_explorer.data.errors import DataError
+
+SESSION_FORMAT = "gmm-explorer session"
+FORMAT_VERSION = 1
+SUFFIX = ".gmmx"
+FILE_FILTER = "GMM Explorer sessions (*.gmmx);;All files (*)"
+_STATUS_CODES = {"ok": 0, "degenerate": 1, "singular": 2}
+_STATUS_NAMES = {v: k for k, v in _STATUS_CODES.items()}
+_STATE_ARRAYS = ("weights", "means", "covariances", "condition_numbers", "effective_counts",
+                 "eigenvalues")
+#: A manifest bigger than this is not one of ours.
+_MAX_MANIFEST = 64 * 1024 * 1024
+
+
+class SessionFileError(DataError):
+    """A session file that cannot be opened or written: which file, why, what to do."""
+
+
+@dataclass
+class SessionSnapshot:
+    """Everything a session file holds, as plain Python and numpy.
+
+    Attributes
+    ----------
+    model : dict
+        ``ModelSettings`` as keyword arguments (the engine's).
+    run : dict
+        ``RunSettings`` as keyword arguments.
+    X : ndarray of shape (N, D)
+    labels : ndarray of shape (N,) or None
+    feature_names : list of str
+    data_name : str
+        What the window calls the data (a file path, a built-in's name).
+    data_path : str or None
+        The data file, when the data are stored by reference.
+    data_sha256 : str or None
+        SHA-256 of that file's bytes when the session was saved.
+    history : list of EMState
+    current : int
+        Index of the shown state in ``history``.
+    axes : tuple of int
+        The two data columns shown.
+    view : dict
+        The window's toggles (colours, ellipses, means), JSON-able.
+    start : dict or None
+        A pinned start (``weights``, ``means``, ``covariances`` arrays) that
+        Reset and new settings re-run from, or None.
+    """
+
+    model: dict
+    run: dict
+    X: np.ndarray
+    labels: np.ndarray | None = None
+    feature_names: list = field(default_factory=list)
+    data_name: str = ""
+    data_path: str | None = None
+    data_sha256: str | None = None
+    history: list = field(default_factory=list)
+    current: int = 0
+    axes: tuple = (0, 1)
+    view: dict = field(default_factory=dict)
+    start: dict | None = None
+
+
+# --------------------------------------------------------------------------- helpers
+def file_sha256(path) -> str:
+    """SHA-256 of a file's bytes, as hex."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _num(x):
+    """A float for JSON: non-finite values as the strings 'inf', '-inf', 'nan'."""
+    if x is None:
+        return None
+    x = float(x)
+    return x if math.isfinite(x) else repr(x)
+
+
+def _unnum(x):
+    return None if x is None else float(x)
+
+
+def _jsonable(value):
+    """Settings values as JSON (numpy scalars to Python, non-finite floats to text)."""
+    if isinstance(value, (bool, str)) or value is None:
+        return value
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return _num(value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    raise TypeError(f"cannot store {type(value).__name__} in a session file")
+
+
+def _npy_bytes(array) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, np.ascontiguousarray(array), allow_pickle=False)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- snapshot
+def snapshot_from(session, *, embed_data: bool = True, view: dict | None = None):
+    """The snapshot of a live session (read only; the session is not changed).
+
+    Parameters
+    ----------
+    session : gmm_explorer.app.session.Session
+        Read through its public attributes.
+    embed_data : bool
+        Store the data in the file (default). When False and the data came
+        from a file that still exists, store its path and SHA-256 instead;
+        data that have no file (built-in, generated) are always embedded.
+    view : dict, optional
+        The window's toggles to store.
+    """
+    if session.X is None or not session.history:
+        raise ValueError("there is nothing to save yet: load or generate data first")
+    data_path = data_hash = None
+    name = session.data_name or ""
+    if not embed_data and name and os.path.isfile(name):
+        data_path = os.path.abspath(name)
+        data_hash = file_sha256(data_path)
+    from dataclasses import asdict
+
+    return SessionSnapshot(
+        model=asdict(session.model), run=asdict(session.run_settings), X=np.asarray(session.X),
+        labels=None if session.labels is None else np.asarray(session.labels),
+        feature_names=list(session.feature_names), data_name=name, data_path=data_path,
+        data_sha256=data_hash, history=list(session.history), current=int(session.current),
+        axes=tuple(int(a) for a in session.axes), view=dict(view or {}),
+        start=_start_of(session),
+    )
+
+
+def _start_of(session):
+    start = getattr(session, "start", None)
+    if not start:
+        return None
+    return {k: np.asarray(start[k], dtype=float) for k in ("weights", "means", "covariances")}
+
+
+def _state_rows(history) -> tuple[list, dict]:
+    """Per-state manifest rows and the concatenated arrays."""
+    rows = []
+    for s in history:
+        row = {"iteration": int(s.iteration), "k": int(s.n_components),
+               "log_likelihood": _num(s.log_likelihood), "objective": _num(s.objective),
+               "converged": bool(s.converged), "covariance_type": s.covariance_type,
+               "pseudo_log_likelihood": _num(s.pseudo_log_likelihood)}
+        if s.events:
+            row["events"] = list(s.events)
+        if s.collapse is not None:
+            c = s.collapse
+            row["collapse"] = {
+                "components": [int(k) for k in c.components], "iteration": int(c.iteration),
+                "reason": c.reason, "action": c.action,
+                "effective_counts": [_num(v) for v in c.effective_counts],
+                "smallest_eigenvalues": [_num(v) for v in c.smallest_eigenvalues],
+                "condition_numbers": [_num(v) for v in c.condition_numbers],
+            }
+        rows.append(row)
+    arrays = {f"history/{name}.npy": np.concatenate([getattr(s, name) for s in history])
+              for name in _STATE_ARRAYS}
+    arrays["history/status.npy"] = np.array(
+        [_STATUS_CODES.get(st, 2) for s in history for st in s.component_status], dtype=np.uint8)
+    return rows, arrays
+
+
+def write_session(path, snapshot: SessionSnapshot) -> None:
+    """Write a session file atomically (temporary file, then ``os.replace``).
+
+    Raises
+    ------
+    SessionFileError
+        The folder is missing or not writable, or the disk is full; an
+        existing file at ``path`` is left as it was.
+    """
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise SessionFileError("cannot be written: its folder does not exist; create it or "
+                               "choose another path", path=path)
+    rows, arrays = _state_rows(snapshot.history)
+    manifest = {
+        "format": SESSION_FORMAT, "format_version": FORMAT_VERSION,
+        "model": _jsonable(snapshot.model), "run": _jsonable(snapshot.run),
+        "data": {"name": snapshot.data_name, "feature_names": list(snapshot.feature_names),
+                 "embedded": snapshot.data_path is None, "path": snapshot.data_path,
+                 "sha256": snapshot.data_sha256, "shape": list(np.shape(snapshot.X)),
+                 "has_labels": snapshot.labels is not None},
+        "current": int(snapshot.current), "axes": [int(a) for a in snapshot.axes],
+        "view": _jsonable(snapshot.view), "states": rows,
+    }
+    manifest["has_start"] = snapshot.start is not None
+    if snapshot.start is not None:
+        for k, v in snapshot.start.items():
+            arrays[f"start/{k}.npy"] = v
+    if snapshot.data_path is None:
+        arrays["data/X.npy"] = np.asarray(snapshot.X, dtype=float)
+        if snapshot.labels is not None:
+            arrays["data/labels.npy"] = np.asarray(snapshot.labels)
+    from gmm_explorer.data.model_file import program_version
+
+    manifest["program_version"] = program_version()
+    text = json.dumps(manifest, indent=1, allow_nan=False)
+    fd, tmp = None, None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            fd = None
+            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                zf.writestr("manifest.json", text)
+                for name, array in arrays.items():
+                    zf.writestr(name, _npy_bytes(array))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        tmp = None
+    except IsADirectoryError:
+        raise SessionFileError("is a folder; give a file name such as work.gmmx",
+                               path=path) from None
+    except OSError as exc:
+        raise SessionFileError(f"cannot be written ({exc.strerror or exc}); choose another "
+                               f"path", path=path) from None
+    finally:
+        if fd is not None:
+            os.close(fd)
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+# --------------------------------------------------------------------------- reading
+def _damaged(path, why: str) -> SessionFileError:
+    return SessionFileError(f"is damaged or incomplete ({why}); it cannot be opened. Open "
+                            f"another copy, or the data file itself", path=path)
+
+
+def _array(zf, name, path):
+    try:
+        raw = zf.read(name)
+    except KeyError:
+        raise _damaged(path, f"{name} is missing") from None
+    try:
+        return np.load(io.BytesIO(raw), allow_pickle=False)
+    except ValueError as exc:
+        raise _damaged(path, f"{name} is not a plain numeric array: {exc}") from None
+
+
+def read_session(path) -> SessionSnapshot:
+    """Read and check a session file.
+
+    Data stored by reference are loaded from their file with
+    :func:`gmm_explorer.data.load_data` and checked against the saved hash.
+
+    Raises
+    ------
+    SessionFileError
+        The file is missing, not a session file, damaged or truncated, made
+        by a newer version, or its data file is gone or has changed.
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise SessionFileError("does not exist; check the name and folder", path=path)
+    if os.path.isdir(path):
+        raise SessionFileError("is a folder, not a session file", path=path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return _read(zf, path)
+    except SessionFileError:
+        raise
+    except zipfile.BadZipFile:
+        raise SessionFileError("is not a GMM Explorer session file (not a zip archive); "
+                               "to load data, use File → Open data", path=path) from None
+    except OSError as exc:
+        raise SessionFileError(f"cannot be read ({exc.strerror or exc})", path=path) from None
+    except (KeyError, TypeError, ValueError, IndexError, EOFError, zlib.error,
+            NotImplementedError, RuntimeError) as exc:
+        raise _damaged(path, f"{type(exc).__name__}: {exc}") from None
+
+
+def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
+    try:
+        info = zf.getinfo("manifest.json")
+    except KeyError:
+        raise SessionFileError("is a zip archive but not a GMM Explorer session file (no "
+                               "manifest.json)", path=path) from None
+    if info.file_size > _MAX_MANIFEST:
+        raise SessionFileError("is not a GMM Explorer session file (manifest too large)",
+                               path=path)
+    try:
+        manifest = json.loads(zf.read("manifest.json").decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _damaged(path, f"manifest.json is not valid JSON: {exc}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != SESSION_FORMAT:
+        raise SessionFileError("is not a GMM Explorer session file (wrong format name)",
+                               path=path)
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise SessionFileError(f"was written by a newer GMM Explorer (format version "
+                               f"{version}); update the program to open it", path=path)
+    data = manifest["data"]
+    if data.get("embedded", True):
+        X = np.asarray(_array(zf, "data/X.npy", path), dtype=float)
+        labels = _array(zf, "data/labels.npy", path) if data.get("has_labels") else None
+    else:
+        X, labels = _load_referenced(data, path)
+    if X.ndim != 2 or list(X.shape) != list(data["shape"]) or not np.all(np.isfinite(X)):
+        raise _damaged(path, f"the data have shape {X.shape}, expected {data['shape']}")
+    history = _read_history(zf, manifest["states"], X.shape[1], path)
+    current = int(manifest["current"])
+    if not 0 <= current < len(history):
+        raise _damaged(path, f"shown iteration {current} is not in the history")
+    axes = tuple(int(a) for a in manifest.get("axes", (0, 1)))
+    if len(axes) != 2 or not all(0 <= a < X.shape[1] for a in axes):
+        axes = (0, 1) if X.shape[1] > 1 else (0, 0)
+    start = None
+    if manifest.get("has_start"):
+        start = {k: np.asarray(_array(zf, f"start/{k}.npy", path), dtype=float)
+                 for k in ("weights", "means", "covariances")}
+    model = {k: _unnum(v) if k in ("reg_covar", "max_condition") else v
+             for k, v in manifest["model"].items()}
+    run = {k: _unnum(v) if k in ("tol", "delay") else v for k, v in manifest["run"].items()}
+    return SessionSnapshot(
+        model=model, run=run, X=X, labels=labels,
+        feature_names=[str(n) for n in data.get("feature_names", [])],
+        data_name=str(data.get("name", "")), data_path=data.get("path"),
+        data_sha256=data.get("sha256"), history=history, current=current, axes=axes,
+        view=manifest.get("view") or {}, start=start,
+    )
+
+
+def _load_referenced(data: dict, path):
+    from gmm_explorer.data import load_data
+
+    source = data.get("path")
+    if not source or not os.path.isfile(source):
+        raise SessionFileError(f"refers to the data file {source}, which no longer exists; "
+                               f"put it back, or save sessions with the data embedded",
+                               path=path)
+    if data.get("sha256") and file_sha256(source) != data["sha256"]:
+        raise SessionFileError(f"refers to the data file {source}, which has changed since "
+                               f"the session was saved (its SHA-256 differs); the saved "
+                               f"history does not belong to it any more", path=path)
+    try:
+        loaded = load_data(source)
+    except DataError as exc:
+        raise SessionFileError(f"refers to data that cannot be loaded: {exc}",
+                               path=path) from None
+    return np.asarray(loaded.X, dtype=float), loaded.labels
+
+
+def _read_history(zf, rows, D: int, path) -> list:
+    from gmm_explorer.engine.state import CollapseRecord, EMState
+
+    if not isinstance(rows, list) or not rows:
+        raise _damaged(path, "the history is empty")
+    ks = np.array([int(r["k"]) for r in rows])
+    if np.any(ks < 1):
+        raise _damaged(path, "a state has no components")
+    total = int(ks.sum())
+    arrays = {name: np.asarray(_array(zf, f"history/{name}.npy", path), dtype=float)
+              for name in _STATE_ARRAYS}
+    status = _array(zf, "history/status.npy", path)
+    expected = {"weights": (total,), "means": (total, D), "covariances": (total, D, D),
+                "condition_numbers": (total,), "effective_counts": (total,),
+                "eigenvalues": (total, D)}
+    for name, shape in expected.items():
+        if arrays[name].shape != shape:
+            raise _damaged(path, f"history/{name}.npy has shape {arrays[name].shape}, "
+                                 f"expected {shape}")
+    if status.shape != (total,) or np.any(status > 2):
+        raise _damaged(path, "history/status.npy does not match the states")
+    for name in ("weights", "means", "covariances"):
+        if not np.all(np.isfinite(arrays[name])):
+            raise _damaged(path, f"history/{name}.npy holds NaN or infinite values")
+    offsets = np.concatenate([[0], np.cumsum(ks)])
+    history = []
+    for i, row in enumerate(rows):
+        a, b = offsets[i], offsets[i + 1]
+        c = row.get("collapse")
+        collapse = None if c is None else CollapseRecord(
+            components=tuple(int(k) for k in c["components"]), iteration=int(c["iteration"]),
+            reason=str(c["reason"]),
+            effective_counts=tuple(_unnum(v) for v in c["effective_counts"]),
+            smallest_eigenvalues=tuple(_unnum(v) for v in c["smallest_eigenvalues"]),
+            condition_numbers=tuple(_unnum(v) for v in c["condition_numbers"]),
+            action=str(c["action"]))
+        history.append(EMState(
+            iteration=int(row["iteration"]), weights=arrays["weights"][a:b],
+            means=arrays["means"][a:b], covariances=arrays["covariances"][a:b],
+            log_likelihood=_unnum(row["log_likelihood"]), objective=_unnum(row["objective"]),
+            condition_numbers=arrays["condition_numbers"][a:b],
+            effective_counts=arrays["effective_counts"][a:b],
+            component_status=tuple(_STATUS_NAMES[int(v)] for v in status[a:b]),
+            collapse=collapse, converged=bool(row["converged"]),
+            eigenvalues=arrays["eigenvalues"][a:b],
+            covariance_type=str(row.get("covariance_type", "full")),
+            pseudo_log_likelihood=_unnum(row.get("pseudo_log_likelihood")),
+            events=tuple(str(e) for e in row.get("events", ())),
+        ))
+        if any(math.isnan(v) for v in (history[-1].log_likelihood, history[-1].objective)):
+            raise _damaged(path, f"state {i} has a NaN log-likelihood")
+    return history
+
+
+# --------------------------------------------------------------------------- engine
+def rebuild_engine(snapshot: SessionSnapshot, engine_factory, tol: float | None = None):
+    """An engine holding the snapshot's history, ready to step on from its last state.
+
+    The engine is initialized on the data with the saved start, its history
+    replaced by the saved one, then rewound to the last saved state (which
+    recomputes that state's responsibilities), so ``step()`` continues
+    exactly where the saved run was.
+
+    Raises
+    ------
+    ValueError
+        The settings or the data do not fit the history (the message says why).
+    """
+    kwargs = dict(snapshot.model)
+    engine = engine_factory(**kwargs, tol=snapshot.run.get("tol", 1e-3) if tol is None else tol)
+    first = snapshot.history[0]
+    if first.n_features != snapshot.X.shape[1]:
+        raise ValueError(f"the saved states have {first.n_features} dimensions, the data "
+                         f"{snapshot.X.shape[1]}")
+    try:
+        engine.initialize(snapshot.X, weights=np.array(first.weights),
+                          means=np.array(first.means),
+                          covariances=np.array(first.covariances))
+    except ValueError:
+        engine.initialize(snapshot.X)
+    engine.history = list(snapshot.history)
+    engine.rewind(len(engine.history) - 1)
+    return engine
