@@ -58,6 +58,14 @@ class ExplorerWindow(QMainWindow):
         self._on_current_changed(session.current)
         self.resize(1280, 800)
 
+        from gmm_explorer.app.desktop import install_desktop
+
+        self.desktop = install_desktop(self, restore_layout=False)  # sessions, exports (7)
+
+        from gmm_explorer.app.lab_window import install_lab
+
+        install_lab(self)  # the singularity lab: presets, collapse panel, marks (issue 5)
+
     # ------------------------------------------------------------ layout
     def _centre_widget(self) -> QWidget:
         bar = QHBoxLayout()

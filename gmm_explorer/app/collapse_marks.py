@@ -1,0 +1,207 @@
+"""Marks of a collapse on the existing views, added from outside them.
+
+- :class:`CentreMarks`: red ellipses (dashed while degenerate, solid when
+  singular) over the flagged components, a red ring at their means (a
+  component on one point is otherwise invisible) and red rings round the
+  points they hold.
+- :class:`ConditionMarks`: a red cross where a component's line first
+  crosses ``max_condition``.
+- :class:`LikelihoodMarks`: an infinite log-likelihood as a red arrow at the
+  top of the plot, and scipy's pseudo log-likelihood (policy ``continue``)
+  as a grey dashed curve.
+- :class:`TableMarks`: flagged rows of the components table in red.
+
+Each reads the session only, after the view it decorates has updated.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+
+from gmm_explorer.app import geometry
+
+RED = (210, 20, 20)
+ROW_COLORS = {"singular": (255, 150, 150), "degenerate": (255, 205, 195)}
+
+
+def flagged(state) -> list:
+    """Indices of the components whose status is not ``"ok"``."""
+    return [k for k, s in enumerate(state.component_status) if s != "ok"]
+
+
+def _pen(width, style=Qt.SolidLine, color=RED):
+    pen = pg.mkPen(color, width=width, style=style)
+    pen.setCosmetic(True)
+    return pen
+
+
+class CentreMarks:
+    """Red ellipses, mean rings and held points for flagged components."""
+
+    def __init__(self, centre, session):
+        self.centre, self.session = centre, session
+        self.curves: list = []
+        self.rings = pg.ScatterPlotItem(pxMode=True, symbol="o", size=24, brush=None,
+                                        pen=_pen(2.5))
+        self.held = pg.ScatterPlotItem(pxMode=True, symbol="o", size=11, brush=None,
+                                       pen=_pen(1.5))
+        for item, z in ((self.rings, 25), (self.held, 5)):
+            item.setZValue(z)
+            centre.addItem(item, ignoreBounds=True)
+        self.highlighted = np.zeros(0, dtype=int)  # rows of the data held (for tests)
+        session.currentChanged.connect(self.update)  # also follows new data and axes
+        self.update()
+
+    def _curve(self, i):
+        while len(self.curves) <= i:
+            c = pg.PlotCurveItem(antialias=True)
+            c.setZValue(15)
+            self.centre.addItem(c, ignoreBounds=True)
+            self.curves.append(c)
+        return self.curves[i]
+
+    def update(self, *_args) -> None:
+        """Redraw the marks for the shown state."""
+        s = self.session
+        state = s.state
+        ks = flagged(state) if state is not None and s.X is not None else []
+        used = 0
+        if ks:
+            m2, c2 = geometry.marginal(state.means[ks], state.covariances[ks], s.axes)
+            levels = [lv for lv in (1, 2) if self.centre.sigma_visible.get(lv)] or [1]
+            for level in levels:
+                curves = geometry.ellipse_curves(m2, c2, level)
+                for j, k in enumerate(ks):
+                    style = Qt.SolidLine if state.component_status[k] == "singular" \
+                        else Qt.DashLine
+                    c = self._curve(used)
+                    c.setPen(_pen(3.0 if level == 1 else 2.0, style))
+                    c.setData(curves[j, :, 0], curves[j, :, 1])
+                    c.setVisible(True)
+                    used += 1
+            self.rings.setData(pos=m2)
+            resp = s.display_responsibilities()
+            best = np.argmax(resp, axis=1)
+            mask = np.isin(best, ks) & (resp.max(axis=1) > 0.5)
+            self.highlighted = s.display_indices[mask]
+            self.held.setData(pos=s.drawn_points()[mask])
+        else:
+            self.rings.setData(pos=np.zeros((0, 2)))
+            self.held.setData(pos=np.zeros((0, 2)))
+            self.highlighted = np.zeros(0, dtype=int)
+        for c in self.curves[used:]:
+            c.setVisible(False)
+
+    def red_components(self) -> list:
+        """Components drawn in red now (for tests)."""
+        s = self.session
+        return flagged(s.state) if s.state is not None else []
+
+
+class ConditionMarks:
+    """A red cross where each component first crosses ``max_condition``."""
+
+    def __init__(self, view, session):
+        self.view, self.session = view, session
+        self.crosses = view.plot([], [], pen=None, symbol="x", symbolSize=16,
+                                 symbolPen=pg.mkPen(RED, width=2.5), symbolBrush=RED)
+        self.crosses.setZValue(30)
+        self.points: list = []  # (component, iteration)
+        session.historyChanged.connect(self.update)
+        session.settingsChanged.connect(self.update)
+        self.update()
+
+    def update(self, *_args) -> None:
+        """Find the first crossing of each component in the history."""
+        s = self.session
+        limit = s.model.max_condition
+        seen, pts = set(), []
+        for state in s.history:
+            for k, (cond, status) in enumerate(zip(state.condition_numbers,
+                                                   state.component_status)):
+                if k not in seen and (status == "singular" or not cond <= limit):
+                    seen.add(k)
+                    pts.append((k, state.iteration))
+        self.points = pts
+        x = [it for _, it in pts]
+        self.crosses.setData(x, [limit] * len(x))
+
+
+class LikelihoodMarks:
+    """Infinite log-likelihood as an arrow at the top; scipy's pseudo value."""
+
+    def __init__(self, view, session):
+        self.view, self.session = view, session
+        self.arrows = view.plot([], [], pen=None, symbol="t1", symbolSize=16,
+                                symbolPen=pg.mkPen(RED), symbolBrush=RED)
+        self.stems = view.plot([], [], pen=_pen(1.5, Qt.DotLine), connect="pairs")
+        self.pseudo = view.plot([], [], pen=_pen(1.5, Qt.DashLine, (120, 120, 120)),
+                                connect="finite")
+        self.label = pg.TextItem("+∞", color=RED, anchor=(0.5, 1.1))
+        view.addItem(self.label, ignoreBounds=True)
+        self.label.hide()
+        self.top = None
+        session.historyChanged.connect(self.update)
+        self.update()
+
+    def update(self, *_args) -> None:
+        """Place the arrows above the highest finite value."""
+        hist = self.session.history
+        it = np.array([s.iteration for s in hist], dtype=float)
+        ll = np.array([s.log_likelihood for s in hist], dtype=float)
+        inf = np.flatnonzero(np.isposinf(ll))
+        finite = ll[np.isfinite(ll)]
+        pseudo = np.array([np.nan if s.pseudo_log_likelihood is None
+                           else s.pseudo_log_likelihood for s in hist], dtype=float)
+        self.pseudo.setData(it, pseudo) if np.any(np.isfinite(pseudo)) else \
+            self.pseudo.setData([], [])
+        if not len(inf):
+            self.arrows.setData([], [])
+            self.stems.setData([], [])
+            self.label.hide()
+            self.top = None
+            return
+        both = np.concatenate([finite, pseudo[np.isfinite(pseudo)]])
+        hi, lo = (both.max(), both.min()) if len(both) else (0.0, 0.0)
+        self.top = hi + 0.15 * max(hi - lo, 1.0)
+        self.arrows.setData(it[inf], np.full(len(inf), self.top))
+        sx, sy = [], []
+        for i in inf:
+            if i > 0 and np.isfinite(ll[i - 1]):
+                sx += [it[i - 1], it[i]]
+                sy += [ll[i - 1], self.top]
+        self.stems.setData(sx, sy)
+        self.label.setPos(it[inf[0]], self.top)
+        self.label.show()
+
+
+class TableMarks:
+    """Flagged rows of the components table in red (degenerate: pale red)."""
+
+    def __init__(self, table, session):
+        self.table, self.session = table, session
+        session.currentChanged.connect(self.update)
+        self.update()
+
+    def update(self, *_args) -> None:
+        """Colour the rows of the shown state (after the table filled them)."""
+        state = self.session.state
+        if state is None:
+            return
+        t = self.table
+        status_col = 2
+        for k in range(min(t.rowCount(), state.n_components)):
+            color = ROW_COLORS.get(state.component_status[k])
+            for j in range(1, t.columnCount()):
+                if j == status_col and color is None:
+                    continue  # the table's own status colour
+                item = t.item(k, j)
+                if item is not None:
+                    item.setBackground(QBrush(QColor(*color)) if color else QBrush())
+
+    def row_color(self, k: int) -> tuple:
+        """RGB of row ``k``'s mean cell (for tests)."""
+        return self.table.item(k, 5).background().color().getRgb()[:3]

@@ -1,0 +1,108 @@
+"""The collapse panel: what collapsed, why, and one button per remedy."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout,
+    QWidget,
+)
+
+from gmm_explorer.app.lab import REMEDIES
+from gmm_explorer.app.lab_text import HELP_LINK, REMEDY_TEXT, find_collapse, panel_html
+
+RIDGE_CHOICES = ("1e-9", "1e-6", "1e-4", "1e-3", "1e-2", "1e-1")
+_TIPS = {
+    "none": "Re-run the scene as loaded, without a remedy, from the same start",
+    **{k: "Re-run from the same start: " + v.replace("<b>", "").replace("</b>", "")
+       .replace("<i>", "").replace("</i>", "").replace("<code>", "").replace("</code>", "")
+       .replace("&amp;", "&").replace("&times;", "×").replace("&infin;", "∞")
+       for k, v in REMEDY_TEXT.items()},
+}
+
+
+class CollapsePanel(QWidget):
+    """Explains the shown collapse and offers the remedies.
+
+    Parameters
+    ----------
+    session : Session
+    lab : gmm_explorer.app.lab.Lab
+
+    Signals
+    -------
+    helpRequested()
+        The help link was clicked.
+    """
+
+    helpRequested = Signal()
+
+    def __init__(self, session, lab, parent=None):
+        super().__init__(parent)
+        self.session, self.lab = session, lab
+        self.text = QTextBrowser()
+        self.text.setOpenLinks(False)
+        self.text.anchorClicked.connect(self._on_link)
+        self.text.setToolTip("What collapsed, when, on how many points, and why")
+        self.buttons = {}
+        grid = QGridLayout()
+        for i, (name, (label, _)) in enumerate(REMEDIES.items()):
+            b = QPushButton(label)
+            b.setToolTip(_TIPS.get(name, label))
+            b.setCheckable(True)
+            b.clicked.connect(lambda _=False, n=name: self.apply(n))
+            grid.addWidget(b, i // 3, i % 3)
+            self.buttons[name] = b
+        self.ridge = QComboBox()
+        self.ridge.setEditable(True)
+        self.ridge.addItems(RIDGE_CHOICES)
+        self.ridge.setCurrentText("1e-6")
+        self.ridge.setToolTip("The ridge (reg_covar) the Ridge button uses, added to every "
+                              "covariance's diagonal")
+        ridge_row = QHBoxLayout()
+        ridge_row.addWidget(QLabel("ridge"))
+        ridge_row.addWidget(self.ridge, 1)
+        help_button = QPushButton("Why covariances become singular…")
+        help_button.setToolTip("Open the help page on singular covariances")
+        help_button.clicked.connect(self.helpRequested.emit)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text, 1)
+        layout.addLayout(grid)
+        layout.addLayout(ridge_row)
+        layout.addWidget(help_button)
+        layout.addWidget(self.error)
+        session.currentChanged.connect(self.refresh)
+        lab.presetChanged.connect(self.refresh)
+        lab.remedyChanged.connect(self.refresh)
+        self.refresh()
+
+    def apply(self, name: str, steps: int | None = None) -> None:
+        """Re-run with remedy ``name`` (the button's action)."""
+        self.error.setText("")
+        try:
+            ridge = float(self.ridge.currentText()) if name == "ridge" else None
+            self.lab.apply_remedy(name, ridge=ridge, steps=steps)
+        except ValueError as exc:
+            self.error.setText(str(exc))
+        self.refresh()
+
+    def refresh(self, *_args) -> None:
+        """Rewrite the text for the shown state."""
+        s = self.session
+        for name, b in self.buttons.items():
+            b.setChecked(name == self.lab.remedy)
+        if s.state is None:
+            self.text.setHtml("")
+            return
+        self.record = find_collapse(s.history, s.current)
+        self.text.setHtml(panel_html(s.state, self.record, self.lab.remedy, self.lab.preset))
+
+    def plain_text(self) -> str:
+        """The panel's text as plain words (for tests)."""
+        return self.text.toPlainText()
+
+    def _on_link(self, url) -> None:
+        if url.toString() == HELP_LINK:
+            self.helpRequested.emit()

@@ -1,0 +1,172 @@
+"""Compare mode, the view: two plots with linked axes, one timeline, outcomes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox,
+    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from gmm_explorer.app import colors, geometry
+from gmm_explorer.app.collapse_marks import RED
+from gmm_explorer.app.compare import Comparison
+from gmm_explorer.app.lab import REMEDIES
+
+ROWS = ("iterations", "final log-likelihood", "smallest eigenvalue", "degenerate", "singular",
+        "K", "BIC")
+
+
+def _fmt(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) if value else "none"
+    if isinstance(value, (int, np.integer)):
+        return str(value)
+    if np.isposinf(value):
+        return "+∞"
+    if np.isneginf(value):
+        return "−∞"
+    return f"{value:.6g}"
+
+
+class _SidePlot(pg.PlotWidget):
+    """The data in grey and one side's ellipses (flagged ones in red)."""
+
+    def __init__(self, title: str):
+        super().__init__(background="w")
+        self.setTitle(title)
+        self.getPlotItem().setMenuEnabled(False)
+        self.points = pg.ScatterPlotItem(pxMode=True, size=4, pen=None,
+                                         brush=pg.mkBrush(150, 150, 150, 160))
+        self.addItem(self.points)
+        self.curves: list = []
+
+    def show_state(self, state, axes) -> None:
+        m2, c2 = geometry.marginal(state.means, state.covariances, axes)
+        curves = geometry.ellipse_curves(m2, c2, 2.0)
+        while len(self.curves) < len(curves):
+            c = pg.PlotCurveItem(antialias=True)
+            self.addItem(c, ignoreBounds=True)
+            self.curves.append(c)
+        for k, c in enumerate(self.curves):
+            if k >= len(curves):
+                c.setVisible(False)
+                continue
+            status = state.component_status[k]
+            color = RED if status != "ok" else colors.component_color(k)
+            style = Qt.DashLine if status == "degenerate" else Qt.SolidLine
+            pen = pg.mkPen(color, width=2.5 if status != "ok" else 1.5, style=style)
+            pen.setCosmetic(True)
+            c.setPen(pen)
+            c.setData(curves[k, :, 0], curves[k, :, 1])
+            c.setVisible(True)
+
+
+class CompareWindow(QWidget):
+    """Same start, two settings, side by side.
+
+    Parameters
+    ----------
+    session : Session
+    """
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent, Qt.Window)
+        self.session = session
+        self.setWindowTitle("Compare: the same start under two settings")
+        self.comparison = None
+        self.choices = []
+        top = QHBoxLayout()
+        for side, default in (("left", "none"), ("right", "ridge")):
+            box = QComboBox()
+            for name, (label, _) in REMEDIES.items():
+                box.addItem(label, name)
+            box.setCurrentIndex(list(REMEDIES).index(default))
+            box.setToolTip(f"The remedy of the {side} side (both start from the same start)")
+            top.addWidget(QLabel(side))
+            top.addWidget(box)
+            self.choices.append(box)
+        self.max_iter = QSpinBox()
+        self.max_iter.setRange(1, 500)
+        self.max_iter.setValue(40)
+        self.max_iter.setToolTip("Most EM iterations on each side")
+        top.addWidget(QLabel("iterations"))
+        top.addWidget(self.max_iter)
+        run = QPushButton("Run both")
+        run.setToolTip("Run both sides from the session's current start")
+        run.clicked.connect(self.run)
+        top.addWidget(run)
+        top.addStretch(1)
+        self.plots = [_SidePlot("left"), _SidePlot("right")]
+        self.plots[1].setXLink(self.plots[0])
+        self.plots[1].setYLink(self.plots[0])
+        plots = QHBoxLayout()
+        for p in self.plots:
+            plots.addWidget(p)
+        self.timeline = QSlider(Qt.Horizontal)
+        self.timeline.setToolTip("Both sides at the same iteration (a side that stopped "
+                                 "earlier shows its last state)")
+        self.timeline.valueChanged.connect(self.go_to)
+        self.timeline_label = QLabel()
+        line = QHBoxLayout()
+        line.addWidget(QLabel("Iteration"))
+        line.addWidget(self.timeline, 1)
+        line.addWidget(self.timeline_label)
+        self.table = QTableWidget(len(ROWS), 2)
+        self.table.setVerticalHeaderLabels(ROWS)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setToolTip("Each side's outcome at its last iteration. BIC: lower is "
+                              "better; with an infinite log-likelihood it is meaningless.")
+        self.table.setMaximumHeight(200)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(plots, 1)
+        layout.addLayout(line)
+        layout.addWidget(self.table)
+        self.resize(1100, 700)
+
+    def run(self, left: str | None = None, right: str | None = None) -> None:
+        """Run both sides (remedy names, or the combo boxes' choices)."""
+        left = left or self.choices[0].currentData()
+        right = right or self.choices[1].currentData()
+        for box, name in zip(self.choices, (left, right)):
+            box.setCurrentIndex(list(REMEDIES).index(name))
+        s = self.session
+        self.comparison = Comparison(s, left, right, self.max_iter.value())
+        pts = s.drawn_points()
+        for p, side in zip(self.plots, self.comparison.sides):
+            p.points.setData(pos=pts)
+            p.setTitle(REMEDIES[side.label][0])
+        self.table.setHorizontalHeaderLabels([REMEDIES[sd.label][0]
+                                              for sd in self.comparison.sides])
+        for j, side in enumerate(self.comparison.sides):
+            for i, (row, value) in enumerate(zip(ROWS, side.outcome().values())):
+                self.table.setItem(i, j, QTableWidgetItem(_fmt(value)))
+        self.table.resizeColumnsToContents()
+        self.timeline.blockSignals(True)
+        self.timeline.setRange(0, self.comparison.length - 1)
+        self.timeline.setValue(self.comparison.length - 1)
+        self.timeline.blockSignals(False)
+        self.go_to(self.comparison.length - 1)
+        self.plots[0].autoRange()
+
+    def go_to(self, index: int) -> None:
+        """Show both sides at timeline position ``index``."""
+        if self.comparison is None:
+            return
+        self.timeline.blockSignals(True)
+        self.timeline.setValue(index)
+        self.timeline.blockSignals(False)
+        its = []
+        for j, p in enumerate(self.plots):
+            state = self.comparison.state_at(j, index)
+            p.show_state(state, self.session.axes)
+            its.append(state.iteration)
+        self.timeline_label.setText(f"{its[0]} | {its[1]}")
+        self.shown_iterations = tuple(its)
+
+    def cell(self, row: str, side: int) -> str:
+        """Text of the outcome table (for tests)."""
+        return self.table.item(ROWS.index(row), side).text()

@@ -1,0 +1,224 @@
+"""The singularity lab, session side: presets, remedies and hand-made points.
+
+:class:`Lab` sits next to a :class:`~gmm_explorer.app.session.Session` (as its
+Qt child) and turns the lab's actions into session calls: load one of the
+engine's collapse presets with its exact start, re-run from that start with a
+remedy, add or delete points. Views never call the engine; neither does this
+class, except to compute a preset's start once (the engine's own ``init``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from gmm_explorer.app.settings import ModelSettings
+
+#: Remedy name -> (button text, changes to the preset's model settings).
+REMEDIES = {
+    "none": ("No remedy", {}),
+    "ridge": ("Ridge", {"reg_covar": 1e-6}),
+    "prior": ("Conjugate prior", {"prior": "conjugate"}),
+    "reinitialize": ("Reinitialize", {"on_collapse": "reinitialize"}),
+    "remove": ("Remove", {"on_collapse": "remove"}),
+    "continue": ("Continue (allow_singular)", {"on_collapse": "continue"}),
+}
+DEFAULT_RIDGE = 1e-6
+_MODEL_FIELDS = {f.name for f in fields(ModelSettings)}
+
+
+def lab_for(session) -> "Lab":
+    """The session's :class:`Lab`, made on first use."""
+    lab = session.findChild(Lab)
+    return lab if lab is not None else Lab(session)
+
+
+def preset_model(preset) -> ModelSettings:
+    """The window's model settings for an engine preset."""
+    kwargs = {k: v for k, v in preset.settings.items() if k in _MODEL_FIELDS}
+    kwargs.setdefault("init", ModelSettings.init)
+    kwargs.setdefault("random_state", 0)
+    return ModelSettings(**kwargs)
+
+
+def preset_start(preset) -> dict:
+    """The preset's initial weights, means and full covariances.
+
+    A preset without an explicit start is initialised once by the engine
+    with its own settings (``init``, ``random_state``,
+    ``init_covariance_scale``), so the window starts exactly where the
+    engine's tests start.
+    """
+    if preset.start:
+        return {k: np.array(v, dtype=float) for k, v in preset.start.items()}
+    from gmm_explorer.engine import GaussianMixtureEM
+
+    state = GaussianMixtureEM(**preset.settings).initialize(preset.X)
+    return {"weights": np.array(state.weights), "means": np.array(state.means),
+            "covariances": np.array(state.covariances)}
+
+
+class Lab(QObject):
+    """Presets, remedies and point editing for one session.
+
+    Attributes
+    ----------
+    preset : gmm_explorer.engine.presets.Preset or None
+        The loaded preset (None after other data are loaded).
+    base_model : ModelSettings or None
+        The settings remedies start from (the preset's, or the model in use
+        when the first remedy was chosen).
+    remedy : str
+        The remedy in use, a key of :data:`REMEDIES`.
+
+    Signals
+    -------
+    presetChanged()
+        A preset was loaded, or other data replaced it.
+    remedyChanged(str)
+        A remedy was applied.
+    """
+
+    presetChanged = Signal()
+    remedyChanged = Signal(str)
+
+    def __init__(self, session):
+        super().__init__(session)
+        self.session = session
+        self.preset = None
+        self.base_model = None
+        self.remedy = "none"
+        self.ridge = DEFAULT_RIDGE
+        self._own_change = False
+        session.dataChanged.connect(self._on_data_changed)
+
+    # ------------------------------------------------------------ presets
+    def load_preset(self, name: str) -> None:
+        """Load engine preset ``name``: its data, settings and exact start."""
+        from gmm_explorer.engine.presets import load_preset
+
+        preset = load_preset(name)
+        s = self.session
+        s.stop()
+        model = preset_model(preset)
+        s.model = model
+        s.settingsChanged.emit()
+        self._own_change = True
+        try:
+            names = [f"x{j}" for j in range(preset.X.shape[1])]
+            s.set_data(preset.X, None, names, f"preset {name}", start=preset_start(preset))
+        finally:
+            self._own_change = False
+        self.preset, self.base_model, self.remedy = preset, model, "none"
+        self.presetChanged.emit()
+        self.remedyChanged.emit("none")
+        s.message.emit(f"Preset {name}: {preset.title}. Step (Right key) or Run (Space).")
+
+    def _on_data_changed(self) -> None:
+        if not self._own_change and self.preset is not None:
+            self.preset, self.base_model = None, None
+            self.presetChanged.emit()
+
+    # ------------------------------------------------------------ remedies
+    def remedy_model(self, name: str, ridge: float | None = None) -> ModelSettings:
+        """The settings remedy ``name`` runs with (from :attr:`base_model`)."""
+        if name not in REMEDIES:
+            raise ValueError(f"unknown remedy {name!r}; known: {', '.join(REMEDIES)}")
+        base = self.base_model or self.session.model
+        changes = dict(REMEDIES[name][1])
+        if name == "ridge":
+            changes["reg_covar"] = float(self.ridge if ridge is None else ridge)
+        return replace(base, **changes)
+
+    def apply_remedy(self, name: str, ridge: float | None = None,
+                     steps: int | None = None) -> None:
+        """Re-run from the same start with remedy ``name``.
+
+        Parameters
+        ----------
+        name : str
+            A key of :data:`REMEDIES` (``"none"`` re-runs the problem as loaded).
+        ridge : float, optional
+            ``reg_covar`` for ``"ridge"`` (default :attr:`ridge`).
+        steps : int, optional
+            Take this many steps at once (tests, scripts); None runs in the
+            background until EM converges, halts or reaches max_iter.
+        """
+        if ridge is not None:
+            if not ridge > 0:
+                raise ValueError(f"the ridge must be > 0, got {ridge}")
+            self.ridge = float(ridge)
+        s = self.session
+        if self.base_model is None:
+            self.base_model = s.model
+        model = self.remedy_model(name)
+        s.stop()
+        if model == s.model:
+            s.reinitialize()
+        else:
+            s.set_model(**model.engine_kwargs())
+        self.remedy = name
+        self.remedyChanged.emit(name)
+        if steps is None:
+            s.run()
+        else:
+            for _ in range(int(steps)):
+                if not s.step():
+                    break
+
+    # ------------------------------------------------------------ points
+    def _current_start(self) -> dict | None:
+        s = self.session
+        if s.start:
+            return s.start
+        if not s.history:
+            return None
+        first = s.history[0]
+        return {"weights": np.array(first.weights), "means": np.array(first.means),
+                "covariances": np.array(first.covariances)}
+
+    def _replace_data(self, X, what: str) -> None:
+        s = self.session
+        start = self._current_start()
+        if start is not None and len(start["weights"]) != s.model.n_components:
+            start = None
+        self._own_change = True
+        try:
+            s.set_data(X, None, s.feature_names, s.data_name, start=start)
+        finally:
+            self._own_change = False
+        s.message.emit(f"{what}; {len(X)} points now. EM restarts from the same start.")
+
+    def add_points(self, xy, copies: int = 1) -> None:
+        """Add ``copies`` identical points at ``xy`` on the shown axes.
+
+        Other columns (data with more than two) take the data's mean.
+        """
+        s = self.session
+        if s.X is None:
+            return
+        point = s.X.mean(axis=0)
+        point[list(s.axes)] = np.asarray(xy, dtype=float)[:2]
+        X = np.vstack([s.X, np.repeat(point[None, :], int(copies), axis=0)])
+        self._replace_data(X, f"Added {copies} point{'s' if copies > 1 else ''} at "
+                              f"({point[s.axes[0]]:.3g}, {point[s.axes[1]]:.3g})")
+
+    def delete_points(self, rows) -> None:
+        """Delete data rows ``rows`` (ValueError if too few points would remain)."""
+        s = self.session
+        rows = np.atleast_1d(np.asarray(rows, dtype=int))
+        X = np.delete(s.X, rows, axis=0)
+        if len(X) < max(2, s.model.n_components):
+            raise ValueError(f"cannot delete: {s.model.n_components} components need at "
+                             f"least {s.model.n_components} points")
+        self._replace_data(X, f"Deleted {len(rows)} point{'s' if len(rows) > 1 else ''}")
+
+    def nearest_row(self, xy, scale=(1.0, 1.0)) -> tuple:
+        """(row, distance in ``scale`` units) of the data point nearest ``xy``."""
+        s = self.session
+        P = s.X[:, list(s.axes)]
+        d = np.hypot((P[:, 0] - xy[0]) / scale[0], (P[:, 1] - xy[1]) / scale[1])
+        i = int(np.argmin(d))
+        return i, float(d[i])

@@ -1,0 +1,136 @@
+"""The singularity lab in the main window: menus, the collapse dock, marks.
+
+:func:`install_lab` is called once by the main window. It adds the Presets
+menu (the engine's collapse presets), the Lab menu (collapse panel, compare
+mode, point editing), Help → "Why covariances become singular", the collapse
+panel as a dock that opens when a collapse appears, and the red marks on the
+centre plot, the curves and the table.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget
+
+from gmm_explorer.app import collapse_marks as marks
+from gmm_explorer.app.collapse_panel import CollapsePanel
+from gmm_explorer.app.help_page import TITLE as HELP_TITLE
+from gmm_explorer.app.lab import lab_for
+from gmm_explorer.app.point_editing import PointEditor
+
+
+def _menu(window, title: str):
+    """The menu titled ``title`` (ampersands ignored), made if missing."""
+    for action in window.menuBar().actions():
+        if action.menu() is not None and action.text().replace("&", "") == title.replace("&", ""):
+            return action.menu()
+    return window.menuBar().addMenu(title)
+
+
+class LabUi:
+    """The lab's parts of one main window (``window.lab_ui``)."""
+
+    def __init__(self, window):
+        from gmm_explorer.engine.presets import PRESET_NAMES, load_preset
+
+        self.window = window
+        s = self.session = window.session
+        self.lab = lab_for(s)
+        self.marks = {
+            "centre": marks.CentreMarks(window.centre, s),
+            "condition": marks.ConditionMarks(window.conditions, s),
+            "likelihood": marks.LikelihoodMarks(window.likelihood, s),
+            "table": marks.TableMarks(window.table, s),
+        }
+        self.panel = CollapsePanel(s, self.lab)
+        self.panel.helpRequested.connect(self.show_help)
+        self.dock = QDockWidget("Collapse", window)
+        self.dock.setObjectName("Collapse")
+        self.dock.setWidget(self.panel)
+        window.addDockWidget(Qt.LeftDockWidgetArea, self.dock)
+        docks = getattr(window, "docks", {})
+        if "data" in docks:
+            window.tabifyDockWidget(docks["data"], self.dock)
+            docks["data"].raise_()
+        self.dock.hide()
+        self.editor = PointEditor(window.centre, self.lab)
+        self.help_page = None
+        self.compare_window = None
+
+        presets = _menu(window, "&Presets")
+        self.preset_actions = {}
+        for name in PRESET_NAMES:
+            a = QAction(f"{name}: {load_preset(name).title}", window)
+            a.setStatusTip(f"Load the lab preset {name!r}: its data, settings and start")
+            a.triggered.connect(lambda _=False, n=name: self.load_preset(n))
+            presets.addAction(a)
+            self.preset_actions[name] = a
+        lab_menu = _menu(window, "&Lab")
+        panel_action = self.dock.toggleViewAction()
+        panel_action.setText("Collapse panel")
+        lab_menu.addAction(panel_action)
+        compare = QAction("Compare two settings…", window)
+        compare.setStatusTip("Run the same start under two settings side by side")
+        compare.triggered.connect(self.show_compare)
+        lab_menu.addAction(compare)
+        self.edit_action = QAction("Edit points", window, checkable=True)
+        self.edit_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.edit_action.setStatusTip("Click adds a point, Shift+click ten copies, "
+                                      "Ctrl+click deletes the nearest point")
+        self.edit_action.toggled.connect(self.editor.set_enabled)
+        window.addAction(self.edit_action)
+        lab_menu.addAction(self.edit_action)
+        help_action = QAction(HELP_TITLE, window)
+        help_action.setStatusTip("A short illustrated page on singular covariances")
+        help_action.triggered.connect(self.show_help)
+        _menu(window, "&Help").addAction(help_action)
+
+        s.historyChanged.connect(self._on_history_changed)
+        self.lab.presetChanged.connect(self._on_preset_changed)
+        self._on_preset_changed()
+
+    def load_preset(self, name: str) -> None:
+        """Load a lab preset and show its description in the collapse panel."""
+        self.lab.load_preset(name)
+
+    def _on_preset_changed(self) -> None:
+        p = self.lab.preset
+        self.window.setWindowTitle("GMM Explorer" + (f" — preset {p.name}" if p else ""))
+        if p is not None:
+            self.open_panel()
+
+    def _on_history_changed(self) -> None:
+        hist = self.session.history
+        if hist and hist[-1].collapse is not None:
+            self.open_panel()
+
+    def open_panel(self) -> None:
+        """Show and raise the collapse panel."""
+        self.dock.show()
+        self.dock.raise_()
+
+    def show_help(self) -> None:
+        """Help → Why covariances become singular."""
+        from gmm_explorer.app.help_page import HelpPage
+
+        if self.help_page is None:
+            self.help_page = HelpPage(self.window)
+        self.help_page.show()
+        self.help_page.raise_()
+
+    def show_compare(self):
+        """Open compare mode and run it with its current choices."""
+        from gmm_explorer.app.compare_view import CompareWindow
+
+        if self.compare_window is None:
+            self.compare_window = CompareWindow(self.session, self.window)
+        self.compare_window.show()
+        self.compare_window.run()
+        return self.compare_window
+
+
+def install_lab(window) -> LabUi:
+    """Add the singularity lab to ``window``; the result is ``window.lab_ui``."""
+    window.lab_ui = LabUi(window)
+    return window.lab_ui
