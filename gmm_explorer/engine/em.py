@@ -116,7 +116,7 @@ class GaussianMixtureEM:
         self._center = None
         self._resp = None
         self._densities_cache = None
-        self._counts = None
+        self._sums = None
         self._prior = None
         self._data_log_det = None
         self._data_scale = 1.0
@@ -235,8 +235,10 @@ class GaussianMixtureEM:
     def _m_step(self, resp):
         """(weights, means, native covariances, effective counts) from (K, N) responsibilities."""
         X, center = self._X, self._center
-        counts = self._counts if resp is self._resp else None
-        stats = mstep.sufficient_statistics(X, center, resp, self.covariance_type, counts)
+        if resp is self._resp and self._sums is not None:
+            stats = mstep.statistics_from_sums(self._sums, X.shape[1], self.covariance_type)
+        else:
+            stats = mstep.sufficient_statistics(X, center, resp, self.covariance_type)
         if self._prior is None:
             means_c = stats.means
             cov = mstep.ml_covariances(X, center, resp, stats, self.covariance_type,
@@ -275,7 +277,11 @@ class GaussianMixtureEM:
         eigenvalues, condition, positive = diagnostics.spectrum(full, self._floor(means))
         log_weights = np.log(weights)
         dens = self._densities(means, full, positive, condition, "resp")
-        _, total, counts = estep.e_step(X, self._center, dens, log_weights, self._resp)
+        pairs = mstep.moment_pairs(D, self.covariance_type)
+        _, total, sums = estep.e_step(X, self._center, dens, log_weights, self._resp,
+                                      pairs=pairs)
+        self._sums = sums
+        counts = sums[:, D].copy()
         self._densities_cache = (dens, log_weights)
         pseudo = None
         if all(kind == "cholesky" for kind in dens.kinds):
@@ -288,7 +294,6 @@ class GaussianMixtureEM:
         if self._prior is not None:
             lp = log_prior(means, cov, self._prior, self.covariance_type)
             objective = -np.inf if lp == -np.inf else log_likelihood + lp
-        self._counts = counts
         status = diagnostics.component_status(eigenvalues, condition, positive, counts,
                                               self.max_condition, self._data_log_det)
         converged = False

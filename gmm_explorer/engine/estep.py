@@ -220,24 +220,33 @@ def normalize_chunk(log_prob):
     return out
 
 
-def _chunks(X, center, n_components):
-    """Yield (start, stop, x_augmented) over row chunks of X, reusing one buffer.
+def _chunks(X, center, n_components, pairs=None):
+    """Yield (start, stop, rows) over row chunks of X, reusing one buffer.
 
-    ``x_augmented`` has shape (D + 1, c): the chunk minus the centre,
-    feature-major (each row contiguous), and a row of ones.
+    ``rows`` has shape (D + 1 + P, c), feature-major (each row contiguous):
+    the chunk minus the centre, a row of ones, then the P products
+    ``x_i * x_j`` for the index ``pairs`` (none when ``pairs`` is None).
     """
     N, D = X.shape
     step = chunk_rows(n_components, D)
-    buffer = np.ones((D + 1, min(step, N)))
+    n_products = 0 if pairs is None else len(pairs[0])
+    buffer = np.ones((D + 1 + n_products, min(step, N)))
     for start in range(0, N, step):
         stop = min(N, start + step)
-        x_augmented = buffer[:, : stop - start]
-        np.subtract(X[start:stop].T, center[:, None], out=x_augmented[:D])
-        yield start, stop, x_augmented
+        rows = buffer[:, : stop - start]
+        np.subtract(X[start:stop].T, center[:, None], out=rows[:D])
+        if n_products:
+            np.multiply(rows[pairs[0]], rows[pairs[1]], out=rows[D + 1:])
+        yield start, stop, rows
 
 
-def e_step(X, center, densities, log_weights, resp_out=None, point_out=None):
-    """Responsibilities over the whole data, and the total log-likelihood.
+def e_step(X, center, densities, log_weights, resp_out=None, point_out=None, pairs=None):
+    """Responsibilities over the whole data, the total log-likelihood, and
+    the weighted sums the next M-step needs.
+
+    The sums are accumulated while each block of responsibilities is still
+    in cache, so the M-step does not read the (K, N) responsibilities or the
+    data again.
 
     Parameters
     ----------
@@ -250,6 +259,8 @@ def e_step(X, center, densities, log_weights, resp_out=None, point_out=None):
     point_out : ndarray of shape (N,), optional
         Filled with each point's log mixture density when given (kept
         optional: an (N,) array is a large share of the memory budget).
+    pairs : tuple of two int arrays of length P, optional
+        Feature index pairs ``(i, j)`` of the second moments to accumulate.
 
     Returns
     -------
@@ -257,27 +268,29 @@ def e_step(X, center, densities, log_weights, resp_out=None, point_out=None):
     total : float
         Sum over points of the log mixture density; ``+inf`` if any point
         has infinite density, never NaN.
-    counts : ndarray of shape (K,)
-        ``resp.sum(axis=1)``, accumulated while each block is in cache.
+    sums : ndarray of shape (K, D + 1 + P)
+        ``sum_n r_nk [x_n - centre, 1, products]``: first moments, counts
+        and second moments.
     """
-    N = X.shape[0]
+    N, D = X.shape
     K = log_weights.shape[0]
     resp = np.empty((K, N)) if resp_out is None else resp_out
     augmented = densities.augmented
     constant = densities.log_norm + log_weights
     total, unbounded = 0.0, False
-    counts = np.zeros(K)
-    for start, stop, x_augmented in _chunks(X, center, K):
+    n_products = 0 if pairs is None else len(pairs[0])
+    sums = np.zeros((K, D + 1 + n_products))
+    for start, stop, rows in _chunks(X, center, K, pairs):
         block = resp[:, start:stop]
-        log_densities_chunk(x_augmented, densities, augmented, constant, block)
+        log_densities_chunk(rows[: D + 1], densities, augmented, constant, block)
         point = normalize_chunk(block)
-        counts += block.sum(axis=1)
+        sums += block @ rows.T
         if point_out is not None:
             point_out[start:stop] = point
         if not unbounded:
             unbounded = bool(np.isposinf(point).any())
             total += point.sum()
-    return resp, (np.inf if unbounded else float(total)), counts
+    return resp, (np.inf if unbounded else float(total)), sums
 
 
 def total_log_density(X, center, densities, log_weights):
@@ -301,9 +314,9 @@ def total_log_density(X, center, densities, log_weights):
     constant = densities.log_norm + log_weights
     total = 0.0
     block = np.empty((K, chunk_rows(K, X.shape[1])))
-    for start, stop, x_augmented in _chunks(X, center, K):
+    for start, stop, rows in _chunks(X, center, K):
         view = block[:, : stop - start]
-        log_densities_chunk(x_augmented, densities, augmented, constant, view)
+        log_densities_chunk(rows, densities, augmented, constant, view)
         point = normalize_chunk(view)
         if np.isposinf(point).any():
             return np.inf

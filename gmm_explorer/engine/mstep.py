@@ -46,8 +46,51 @@ class SufficientStatistics:
     second: np.ndarray
 
 
-def sufficient_statistics(X, center, resp, covariance_type, raw_counts=None):
-    """One pass over the data.
+def moment_pairs(n_features, covariance_type):
+    """Index pairs ``(i, j)`` of the second moments a covariance type needs.
+
+    Returns
+    -------
+    tuple of two int arrays of length P
+        The upper triangle for full and tied, the diagonal for diag and
+        spherical.
+    """
+    if covariance_type in ("diag", "spherical"):
+        return np.arange(n_features), np.arange(n_features)
+    return np.triu_indices(n_features)
+
+
+def statistics_from_sums(sums, n_features, covariance_type):
+    """SufficientStatistics from ``sum_n r_nk [x - centre, 1, products]``.
+
+    Parameters
+    ----------
+    sums : ndarray of shape (K, D + 1 + P)
+        As returned by :func:`gmm_explorer.engine.estep.e_step`.
+    n_features : int
+    covariance_type : str
+
+    Returns
+    -------
+    SufficientStatistics
+    """
+    D = n_features
+    K = sums.shape[0]
+    counts = sums[:, D] + COUNT_GUARD
+    first = sums[:, :D] / counts[:, None]
+    second = sums[:, D + 1:] / counts[:, None]
+    if covariance_type in ("diag", "spherical"):
+        return SufficientStatistics(counts, first, second)
+    rows, cols = moment_pairs(D, covariance_type)
+    full = np.zeros((K, D, D))
+    full[:, rows, cols] = second
+    full[:, cols, rows] = second
+    return SufficientStatistics(counts, first, full)
+
+
+def sufficient_statistics(X, center, resp, covariance_type):
+    """One pass over the data (for responsibilities that did not come from
+    the E-step, such as a start's).
 
     Parameters
     ----------
@@ -55,8 +98,6 @@ def sufficient_statistics(X, center, resp, covariance_type, raw_counts=None):
     center : ndarray of shape (D,)
     resp : ndarray of shape (K, N)
     covariance_type : str
-    raw_counts : ndarray of shape (K,), optional
-        ``resp.sum(axis=1)`` when the caller has it already.
 
     Returns
     -------
@@ -64,29 +105,19 @@ def sufficient_statistics(X, center, resp, covariance_type, raw_counts=None):
     """
     N, D = X.shape
     K = resp.shape[0]
-    counts = (resp.sum(axis=1) if raw_counts is None else raw_counts) + COUNT_GUARD
-    diagonal_only = covariance_type in ("diag", "spherical")
-    rows, cols = (np.arange(D), np.arange(D)) if diagonal_only else np.triu_indices(D)
-    # One matrix product per chunk: responsibilities times [x, products of x],
+    rows, cols = moment_pairs(D, covariance_type)
+    # One matrix product per chunk: responsibilities times [x, 1, products of x],
     # built feature-major so that every row of the buffer is contiguous.
     step = chunk_rows(K, D)
-    moments = np.empty((D + rows.size, min(step, N)))
-    sums = np.zeros((K, D + rows.size))
+    moments = np.ones((D + 1 + rows.size, min(step, N)))
+    sums = np.zeros((K, D + 1 + rows.size))
     for start in range(0, N, step):
         stop = min(N, start + step)
         block = moments[:, : stop - start]
         np.subtract(X[start:stop].T, center[:, None], out=block[:D])
-        np.multiply(block[rows], block[cols], out=block[D:])
+        np.multiply(block[rows], block[cols], out=block[D + 1:])
         sums += resp[:, start:stop] @ block.T
-    first, second = sums[:, :D], sums[:, D:]
-    first /= counts[:, None]
-    second /= counts[:, None]
-    if diagonal_only:
-        return SufficientStatistics(counts, first, second)
-    full = np.zeros((K, D, D))
-    full[:, rows, cols] = second
-    full[:, cols, rows] = second
-    return SufficientStatistics(counts, first, full)
+    return statistics_from_sums(sums, D, covariance_type)
 
 
 def exact_scatter(X, center, resp_k, mean_k, diagonal_only=False):
