@@ -60,6 +60,12 @@ def build_window(args, app=None):
     session.model = model.__class__(**{**model.engine_kwargs(), **changes})
     if args.data:
         session.open_file(args.data)
+    elif preset.engine_preset:  # a singularity-lab scene: data, settings and start
+        from gmm_explorer.app.lab import lab_for
+
+        lab_for(session).load_preset(preset.engine_preset)
+        if changes:
+            session.set_model(**changes)
     else:
         session.load_builtin(preset.dataset)
     window = ExplorerWindow(session)
@@ -82,6 +88,12 @@ def launch(argv: list[str]) -> int:
     except (ValueError, OSError) as exc:
         print(f"gmm-explorer: {exc}", file=sys.stderr)
         return 2
+    if not args.screenshot:  # an interactive run: remembered layout, errors to a dialog + log
+        from gmm_explorer.app.error_handling import install_excepthook
+        from gmm_explorer.app.preferences import restore_window_state
+
+        restore_window_state(window)
+        install_excepthook()
     window.show()
     app.processEvents()
     for _ in range(args.steps):

@@ -13,12 +13,18 @@ from gmm_explorer.app.settings import ModelSettings
 
 @dataclass(frozen=True)
 class Preset:
-    """A dataset name (for ``load_builtin``) and the model to fit to it."""
+    """A dataset name (for ``load_builtin``) and the model to fit to it.
+
+    ``engine_preset`` names one of the engine's collapse presets instead
+    (``gmm_explorer.engine.presets``): its data, settings and exact start
+    are loaded by the singularity lab (``gmm_explorer.app.lab``).
+    """
 
     name: str
     dataset: str
     model: ModelSettings = field(default_factory=ModelSettings)
     description: str = ""
+    engine_preset: str = ""
 
 
 PRESETS = {
@@ -31,6 +37,20 @@ PRESETS = {
                     "k-means++ start, the ridge reg_covar=1e-6 on.",
     ),
 }
+
+
+
+def _add_lab_presets() -> None:
+    """The singularity lab's scenes: the engine's collapse presets (issue 5)."""
+    from gmm_explorer.engine.presets import PRESET_NAMES, load_preset
+
+    for name in PRESET_NAMES:
+        p = load_preset(name)
+        PRESETS[name] = Preset(name=name, dataset="", description=p.description,
+                               engine_preset=name)
+
+
+_add_lab_presets()
 
 DEFAULT_PRESET = "seed-scene"
 
