@@ -1,0 +1,290 @@
+"""Desktop behaviour of the main window: sessions, exports, recent files, drops, layout.
+
+:func:`install_desktop` adds to an ``ExplorerWindow``: File → Save session
+(Ctrl+S), Save session as (Ctrl+Shift+S), Open session (Ctrl+Shift+O),
+Open recent, Export (model JSON, history CSV, plot PNG/SVG, window PNG);
+opening a data or session file dropped on the window; remembering the
+geometry and dock layout; a message when a run fails. Each action is a
+method of :class:`DesktopFeatures` taking a path, so tests need no dialogs.
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog
+
+from gmm_explorer.app import exports, preferences, session_file
+
+EXPORTS = (  # name, menu text, file filter, suffix, tooltip
+    ("model", "Model as JSON…", "Model files (*.json)", ".json",
+     "Save the shown iteration's mixture as a JSON model file (gmm-explorer predict reads it)"),
+    ("history", "History as CSV…", "CSV files (*.csv)", ".csv",
+     "Save every iteration: log-likelihood, objective, per-component weight, condition "
+     "number and status"),
+    ("plot_png", "Plot as PNG…", "PNG images (*.png)", ".png",
+     "Save the centre plot as a PNG image at screen resolution"),
+    ("plot_svg", "Plot as SVG…", "SVG images (*.svg)", ".svg",
+     "Save the centre plot as an SVG vector image"),
+    ("window_png", "Whole window as PNG…", "PNG images (*.png)", ".png",
+     "Save a picture of the whole window"),
+)
+
+
+class DesktopFeatures(QObject):
+    """Sessions, exports, recent files, drops and layout for one window.
+
+    Parameters
+    ----------
+    window : gmm_explorer.app.window.ExplorerWindow
+    restore_layout : bool
+        Restore the remembered geometry and dock layout now.
+    """
+
+    def __init__(self, window, restore_layout: bool = True):
+        super().__init__(window)
+        self.window = window
+        self.session = window.session
+        self.session_path: str | None = None
+        self.recent = preferences.RecentFiles()
+        self.actions: dict = {}
+        self._make_actions()
+        self._make_menus()
+        window.setAcceptDrops(True)
+        window.installEventFilter(self)
+        self.session.dataChanged.connect(self._remember_data_file)
+        if hasattr(self.session, "runFailed"):
+            self.session.runFailed.connect(window.show_error)
+        if restore_layout:
+            preferences.restore_window_state(window)
+
+    # ------------------------------------------------------------ menus
+    def _act(self, name, text, slot, key=None, tip="") -> QAction:
+        a = QAction(text, self.window)
+        if key:
+            a.setShortcut(QKeySequence(key))
+            a.setShortcutContext(Qt.WindowShortcut)
+        a.setToolTip(f"{tip} ({QKeySequence(key).toString()})" if key else tip)
+        a.setStatusTip(tip)
+        a.triggered.connect(slot)
+        self.window.addAction(a)
+        self.actions[name] = a
+        return a
+
+    def _make_actions(self) -> None:
+        self._act("save_session", "&Save session", lambda: self.save_session(), "Ctrl+S",
+                  "Save data, settings, the whole history and the view to a .gmmx file")
+        self._act("save_session_as", "Save session &as…", lambda: self.save_session_as(),
+                  "Ctrl+Shift+S", "Save the session to a new .gmmx file")
+        self._act("open_session", "Open &session…", lambda: self.open_session_dialog(),
+                  "Ctrl+Shift+O", "Open a .gmmx session file (replaces the open session)")
+        embed = self._act("embed_data", "Embed data in session files",
+                          lambda on: preferences.set_embed_data(on),
+                          tip="On: session files hold a copy of the data. Off: they hold the "
+                              "data file's path and SHA-256, and refuse to open if it changed")
+        embed.setCheckable(True)
+        embed.setChecked(preferences.embed_data())
+        for name, text, filt, suffix, tip in EXPORTS:
+            self._act(f"export_{name}", text,
+                      lambda checked=False, n=name, f=filt, s=suffix: self._export_dialog(n, f, s),
+                      tip=tip)
+
+    def _make_menus(self) -> None:
+        bar = self.window.menuBar()
+        file_menu = next((a.menu() for a in bar.actions() if a.menu() is not None
+                          and a.text().replace("&", "") == "File"), None)
+        if file_menu is None:
+            file_menu = bar.addMenu("&File")
+        quit_action = self.window.actions_by_name.get("quit")
+        before = quit_action if quit_action in file_menu.actions() else None
+
+        def add(item):
+            if before is None:
+                file_menu.addAction(item)
+            else:
+                file_menu.insertAction(before, item)
+
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.setToolTipsVisible(True)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        add(self.recent_menu.menuAction())
+        for name in ("open_session", "save_session", "save_session_as", "embed_data"):
+            add(self.actions[name])
+        self.export_menu = file_menu.addMenu("&Export")
+        self.export_menu.setToolTipsVisible(True)
+        for name, *_ in EXPORTS:
+            self.export_menu.addAction(self.actions[f"export_{name}"])
+        add(self.export_menu.menuAction())
+        separator = QAction(self.window)
+        separator.setSeparator(True)
+        add(separator)
+        self._fill_recent_menu()
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        paths = self.recent.paths()
+        for path in paths:
+            a = menu.addAction(os.path.basename(path))
+            a.setToolTip(path)
+            a.triggered.connect(lambda checked=False, p=path: self.open_path(p))
+        if paths:
+            menu.addSeparator()
+        clear = menu.addAction("Clear the list")
+        clear.setEnabled(bool(paths))
+        clear.triggered.connect(self.recent.clear)
+
+    # --------------------------------------------------------- sessions
+    def view_state(self) -> dict:
+        """The window's toggles and the centre plot's range, JSON-able."""
+        w = self.window
+        view = {"color_mode": w.color_mode.currentText(),
+                "sigma": [lv for lv, box in w.sigma_boxes.items() if box.isChecked()],
+                "means": w.means_box.isChecked()}
+        try:
+            (x0, x1), (y0, y1) = w.centre.getPlotItem().viewRange()
+            view["range"] = [float(x0), float(x1), float(y0), float(y1)]
+        except (AttributeError, TypeError, ValueError):
+            pass
+        return view
+
+    def apply_view_state(self, view: dict) -> None:
+        """Set the toggles and the plot range from :meth:`view_state`'s dict (lenient)."""
+        w = self.window
+        if view.get("color_mode") in ("blended", "hard"):
+            w.color_mode.setCurrentText(view["color_mode"])
+        if isinstance(view.get("sigma"), list):
+            for lv, box in w.sigma_boxes.items():
+                box.setChecked(lv in view["sigma"])
+        if isinstance(view.get("means"), bool):
+            w.means_box.setChecked(view["means"])
+        r = view.get("range")
+        if isinstance(r, list) and len(r) == 4 and all(isinstance(v, float) for v in r):
+            w.centre.getPlotItem().setRange(xRange=r[:2], yRange=r[2:], padding=0)
+
+    def save_session(self, path=None) -> bool:
+        """Save to ``path`` (default: the session's file, else ask); False on failure."""
+        path = path or self.session_path
+        if not path:
+            return self.save_session_as()
+        try:
+            self.session.save_session(path, embed_data=preferences.embed_data(),
+                                      view=self.view_state())
+        except (ValueError, OSError) as exc:
+            self.window.show_error(f"Could not save the session: {exc}")
+            return False
+        self.session_path = os.fspath(path)
+        self.recent.add(path)
+        self._update_title()
+        return True
+
+    def save_session_as(self) -> bool:
+        """Ask for a file name, then :meth:`save_session`."""
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save session",
+                                              self.session_path or "session.gmmx",
+                                              session_file.FILE_FILTER)
+        if not path:
+            return False
+        if not os.path.splitext(path)[1]:
+            path += session_file.SUFFIX
+        return self.save_session(path)
+
+    def open_session_dialog(self) -> None:
+        """Ask for a session file and open it."""
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open session", "",
+                                              session_file.FILE_FILTER)
+        if path:
+            self.open_session(path)
+
+    def open_session(self, path) -> bool:
+        """Open a session file; on failure keep everything and show why."""
+        try:
+            view = self.session.open_session(path)
+        except (ValueError, OSError) as exc:
+            self.window.show_error(f"Could not open the session: {exc}")
+            return False
+        self.apply_view_state(view)
+        self.session_path = os.fspath(path)
+        self.recent.add(path)
+        self._update_title()
+        return True
+
+    def open_path(self, path) -> bool:
+        """Open a session file (``.gmmx``) or a data file, by its name (drops, recent)."""
+        path = os.fspath(path)
+        if path.lower().endswith(session_file.SUFFIX):
+            return self.open_session(path)
+        ok = self.window.open_file(path)
+        if ok:
+            self.recent.add(path)
+        return ok
+
+    def _remember_data_file(self) -> None:
+        name = self.session.data_name
+        if name and os.path.isfile(name):
+            self.recent.add(name)
+
+    def _update_title(self) -> None:
+        if self.session_path:
+            self.window.setWindowTitle(f"{os.path.basename(self.session_path)} — GMM Explorer")
+
+    # ---------------------------------------------------------- exports
+    def export(self, kind: str, path) -> bool:
+        """Export ``kind`` (model, history, plot_png, plot_svg, window_png); False on failure."""
+        try:
+            if kind == "model":
+                exports.export_model(path, self.session)
+            elif kind == "history":
+                exports.write_history_csv(path, self.session.history)
+            elif kind in ("plot_png", "plot_svg"):
+                exports.export_plot(path, self.window.centre)
+            elif kind == "window_png":
+                exports.export_window(path, self.window)
+            else:
+                raise ValueError(f"unknown export {kind!r}")
+        except (ValueError, OSError) as exc:
+            self.window.show_error(f"Could not export: {exc}")
+            return False
+        self.window.show_message(f"Exported to {path}.")
+        return True
+
+    def _export_dialog(self, kind, file_filter, suffix) -> None:
+        path, _ = QFileDialog.getSaveFileName(self.window, "Export", f"gmm-{kind}{suffix}"
+                                              .replace("_png", "").replace("_svg", ""),
+                                              file_filter)
+        if path:
+            if not os.path.splitext(path)[1]:
+                path += suffix
+            self.export(kind, path)
+
+    # ------------------------------------------------- drops and close
+    @staticmethod
+    def _local_files(event) -> list:
+        mime = event.mimeData()
+        if mime is None or not mime.hasUrls():
+            return []
+        return [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt naming
+        """Drops of files onto the window; remembering the layout on close."""
+        if obj is self.window:
+            kind = event.type()
+            if kind in (QEvent.DragEnter, QEvent.DragMove) and self._local_files(event):
+                event.acceptProposedAction()
+                return True
+            if kind == QEvent.Drop:
+                files = self._local_files(event)
+                if files:
+                    event.acceptProposedAction()
+                    self.open_path(files[0])
+                    return True
+            if kind == QEvent.Close:
+                preferences.save_window_state(self.window)
+        return False
+
+
+def install_desktop(window, restore_layout: bool = True) -> DesktopFeatures:
+    """Add the desktop features to ``window`` and return them."""
+    return DesktopFeatures(window, restore_layout=restore_layout)

@@ -1,0 +1,170 @@
+"""Exports: the model as JSON, the history as CSV, the plot as PNG/SVG, the window as PNG.
+
+:func:`history_rows` and :func:`write_history_csv` are plain Python; the image
+exports need Qt. Every file is written beside its target first and moved
+into place, so a failed export never leaves half a file; failures raise
+``ValueError`` (a :class:`~gmm_explorer.data.DataError`) naming the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import tempfile
+
+from gmm_explorer.data.errors import DataError
+
+#: Columns of the history CSV before the per-component ones.
+HISTORY_COLUMNS = ("iteration", "log_likelihood", "objective", "converged", "status")
+
+
+def _overall_status(state) -> str:
+    if state.collapse is not None:
+        return f"collapsed ({state.collapse.action})"
+    for s in ("singular", "degenerate"):
+        if s in state.component_status:
+            return s
+    return "ok"
+
+
+def _number(x) -> str:
+    x = float(x)
+    return repr(x) if math.isfinite(x) else ("inf" if x > 0 else "-inf" if x < 0 else "nan")
+
+
+def history_rows(history) -> list[list[str]]:
+    """The history as rows of text, a header first.
+
+    Columns: iteration, log_likelihood, objective, converged, status (``ok``,
+    ``degenerate``, ``singular`` or ``collapsed (action)``), then for each
+    component k ``weight_k``, ``condition_k``, ``status_k``; empty cells
+    where a component had been removed.
+    """
+    K = max((s.n_components for s in history), default=0)
+    header = list(HISTORY_COLUMNS)
+    for k in range(K):
+        header += [f"weight_{k}", f"condition_{k}", f"status_{k}"]
+    rows = [header]
+    for s in history:
+        row = [str(s.iteration), _number(s.log_likelihood), _number(s.objective),
+               str(bool(s.converged)).lower(), _overall_status(s)]
+        for k in range(K):
+            if k < s.n_components:
+                row += [_number(s.weights[k]), _number(s.condition_numbers[k]),
+                        s.component_status[k]]
+            else:
+                row += ["", "", ""]
+        rows.append(row)
+    return rows
+
+
+def _write_atomic(path, write, suffix: str, what: str) -> None:
+    """Call ``write(tmp_path)`` on a temporary file beside ``path``, then replace it."""
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise DataError(f"cannot be written: its folder does not exist; create it or choose "
+                        f"another path for the {what}", path=path)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=folder)
+    os.close(fd)
+    try:
+        ok = write(tmp)
+        if ok is False or os.path.getsize(tmp) == 0:
+            raise DataError(f"could not be written: the {what} export produced nothing",
+                            path=path)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise DataError(f"cannot be written ({exc.strerror or exc}); choose another path",
+                        path=path) from None
+    finally:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_history_csv(path, history) -> None:
+    """Write the history as CSV (see :func:`history_rows`)."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(history_rows(history))
+    text = buf.getvalue()
+
+    def write(tmp):
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+
+    _write_atomic(path, write, ".csv", "history")
+
+
+def export_model(path, session, index: int | None = None) -> dict:
+    """Save the shown state (or ``history[index]``) as a JSON model file.
+
+    Uses :func:`gmm_explorer.data.save_model`; a collapsed state is refused
+    with the remedies (``ValueError``).
+    """
+    from gmm_explorer.data import save_model
+
+    state = session.state if index is None else session.history[index]
+    if state is None:
+        raise ValueError("there is no model yet: load or generate data first")
+    from dataclasses import asdict
+
+    settings = {k: v for k, v in asdict(session.model).items()}
+    provenance = {"data_file": session.data_name, "settings": settings}
+    return save_model(path, state, provenance=provenance, n_samples=len(session.X),
+                      feature_names=list(session.feature_names))
+
+
+def export_plot(path, plot_widget) -> None:
+    """Export a pyqtgraph plot as PNG or SVG (chosen by the file's suffix)."""
+    import pyqtgraph.exporters as pgx
+
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    item = plot_widget.getPlotItem() if hasattr(plot_widget, "getPlotItem") else plot_widget
+    if suffix == ".svg":
+        exporter = pgx.SVGExporter(item)
+
+        def write_svg(tmp):
+            try:
+                exporter.export(fileName=tmp)
+            except (ValueError, IndexError):  # pyqtgraph's parser vs newer Qt's SVG paths
+                render_svg(tmp, plot_widget)
+
+        _write_atomic(path, write_svg, suffix, "plot")
+        return
+    if suffix == ".png":
+        exporter = pgx.ImageExporter(item)
+        ratio = plot_widget.devicePixelRatioF() if hasattr(plot_widget, "devicePixelRatioF") \
+            else 1.0
+        width = max(int(item.sceneBoundingRect().width() * ratio), 16)
+        exporter.parameters()["width"] = width  # sharp on high-DPI screens
+    else:
+        raise DataError("has an unknown image type; use .png or .svg", path=path)
+    _write_atomic(path, lambda tmp: exporter.export(fileName=tmp), suffix, "plot")
+
+
+def render_svg(path, widget) -> None:
+    """Render a widget as shown into an SVG file with Qt's ``QSvgGenerator`` (vector)."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    generator = QSvgGenerator()
+    generator.setFileName(os.fspath(path))
+    generator.setSize(widget.size())
+    generator.setViewBox(QRect(0, 0, widget.width(), widget.height()))
+    generator.setTitle("GMM Explorer")
+    painter = QPainter(generator)
+    try:
+        widget.render(painter)
+    finally:
+        painter.end()
+
+
+def export_window(path, window) -> None:
+    """Save the whole window, as shown, to a PNG."""
+    if os.path.splitext(os.fspath(path))[1].lower() != ".png":
+        raise DataError("must end in .png for a window image", path=path)
+    pixmap = window.grab()
+    _write_atomic(path, lambda tmp: pixmap.save(tmp, "PNG"), ".png", "window image")
