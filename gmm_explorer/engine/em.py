@@ -194,6 +194,16 @@ class GaussianMixtureEM:
         self._data_log_det = float(log_det) if sign > 0 else None
         self._data_scale = float(np.sqrt(max(np.trace(data_cov) / D, np.finfo(float).tiny)))
         self._prior = ConjugatePrior.default(X, K) if self.prior == "conjugate" else None
+        if self._prior is not None and self.covariance_type in ("full", "tied") \
+                and np.linalg.matrix_rank(self._prior.scale) < D:
+            constant = np.flatnonzero(np.ptp(X, axis=0) == 0)
+            which = (f"column(s) {', '.join(map(str, constant))} are constant" if constant.size
+                     else "some columns are linear combinations of others")
+            raise ValueError(
+                f"prior='conjugate' with covariance_type={self.covariance_type!r} uses the "
+                f"data's covariance as its scale, and it is singular here ({which}); drop "
+                f"those columns, use covariance_type='diag' or 'spherical', or use reg_covar "
+                f"without the prior.")
         given_w = None if weights is None else check_weights(weights, K)
         given_m = None if means is None else check_means(means, K, D)
         given_c = None if covariances is None else check_covariances(

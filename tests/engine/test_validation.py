@@ -71,3 +71,11 @@ def test_full_covariances_are_projected_onto_every_type(covariance_type):
 def test_step_before_initialize():
     with pytest.raises(ValueError, match="call initialize"):
         GaussianMixtureEM(2).step()
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "tied"])
+def test_prior_refuses_a_singular_data_covariance(covariance_type):
+    data = np.column_stack([X[:, 0], np.ones(len(X))])
+    em = GaussianMixtureEM(2, covariance_type=covariance_type, prior="conjugate")
+    with pytest.raises(ValueError, match="column\\(s\\) 1 are constant"):
+        em.initialize(data)
