@@ -83,11 +83,10 @@ class CentreMarks:
                     c.setVisible(True)
                     used += 1
             self.rings.setData(pos=m2)
-            resp = s.display_responsibilities()
-            best = np.argmax(resp, axis=1)
-            mask = np.isin(best, ks) & (resp.max(axis=1) > 0.5)
-            self.highlighted = s.display_indices[mask]
-            self.held.setData(pos=s.drawn_points()[mask])
+            from gmm_explorer.app.lab import lab_for
+
+            self.highlighted = lab_for(s).held_rows(state, ks)
+            self.held.setData(pos=s.X[self.highlighted][:, list(s.axes)])
         else:
             self.rings.setData(pos=np.zeros((0, 2)))
             self.held.setData(pos=np.zeros((0, 2)))

@@ -1,0 +1,122 @@
+"""Remedy buttons, compare mode, hand-made points and the help page."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+
+@pytest.fixture
+def lab_ui(window):
+    return window.lab_ui
+
+
+def statuses(session):
+    return [st.component_status for st in session.history]
+
+
+def test_ridge_keeps_a_one_point_component_as_a_tiny_degenerate_ellipse(lab_ui):
+    lab_ui.load_preset("outlier")
+    lab_ui.panel.ridge.setCurrentText("1e-4")
+    lab_ui.panel.apply("ridge", steps=10)
+    s = lab_ui.session
+    assert s.model.reg_covar == 1e-4 and s.history[-1].iteration == 10
+    assert all("singular" not in st for st in statuses(s))
+    assert s.state.component_status[2] == "degenerate"
+    np.testing.assert_allclose(s.state.eigenvalues[2], 1e-4, rtol=1e-3)  # ridge x I
+    assert lab_ui.panel.buttons["ridge"].isChecked()
+    assert "invertible is not sound" in lab_ui.panel.plain_text()
+
+
+def test_prior_leaves_no_component_singular(lab_ui):
+    lab_ui.load_preset("duplicates")
+    lab_ui.panel.apply("prior", steps=8)
+    s = lab_ui.session
+    assert s.model.prior == "conjugate" and s.model.reg_covar == 0.0
+    assert s.history[-1].iteration == 8
+    assert all(set(st) <= {"ok", "degenerate"} for st in statuses(s))
+
+
+def test_reinitialize_and_remove_act_at_the_collapse(lab_ui):
+    s = lab_ui.session
+    lab_ui.load_preset("outlier")
+    lab_ui.panel.apply("reinitialize", steps=4)
+    record = s.history[2].collapse
+    assert record.action == "reinitialized" and record.components == (2,)
+    assert s.history[2].component_status[2] != "singular" and s.history[-1].iteration == 4
+    assert "re-seeded" in " ".join(s.history[2].events)
+    lab_ui.panel.apply("remove", steps=4)
+    assert s.history[2].collapse.action == "removed"
+    assert s.history[1].n_components == 3 and s.state.n_components == 2
+    assert s.history[-1].iteration == 4
+
+
+def test_continue_goes_past_the_collapse_with_a_pseudo_likelihood(lab_ui):
+    s = lab_ui.session
+    lab_ui.load_preset("outlier")
+    lab_ui.panel.apply("continue", steps=4)
+    assert s.history[-1].iteration == 4 and s.history[2].collapse.action == "continued"
+    assert s.state.component_status[2] == "singular"
+    assert s.state.pseudo_log_likelihood is not None and np.isfinite(s.state.pseudo_log_likelihood)
+    text = lab_ui.panel.plain_text()
+    assert "pseudo log-likelihood" in text and "not comparable" in text
+    x, _ = lab_ui.marks["likelihood"].pseudo.getData()
+    assert len(x) == len(s.history)
+
+
+def test_no_remedy_reruns_the_problem_from_the_same_start(lab_ui):
+    s = lab_ui.session
+    lab_ui.load_preset("outlier")
+    first = np.array(s.history[0].means)
+    lab_ui.panel.apply("ridge", steps=3)
+    lab_ui.panel.apply("none", steps=5)
+    np.testing.assert_array_equal(s.history[0].means, first)
+    assert s.model.reg_covar == 0.0 and s.history[-1].collapse.iteration == 2
+
+
+def test_compare_runs_both_sides_in_step(lab_ui, qtbot):
+    lab_ui.load_preset("seed")
+    cw = lab_ui.show_compare()
+    qtbot.addWidget(cw)
+    cw.run("none", "ridge")
+    left, right = cw.comparison.sides
+    assert left.history[-1].iteration == 7 and left.history[-1].collapse is not None
+    assert right.history[-1].iteration > 7 and right.history[-1].collapse is None
+    assert cw.cell("singular", 0) == "1" and cw.cell("singular", 1) == "none"
+    assert "1" in cw.cell("degenerate", 1).split(", ")
+    assert cw.cell("final log-likelihood", 1) != cw.cell("final log-likelihood", 0)
+    cw.go_to(1)
+    assert cw.shown_iterations == (1, 1)
+    cw.go_to(9)
+    assert cw.shown_iterations == (7, 9)  # the stopped side shows its last state
+    vb0, vb1 = (p.getPlotItem().getViewBox() for p in cw.plots)
+    vb0.setXRange(0, 1, padding=0)
+    assert vb1.viewRange()[0] == pytest.approx([0, 1])
+
+
+def test_clicks_add_copies_and_delete_points(lab_ui):
+    s = lab_ui.session
+    lab_ui.load_preset("outlier")
+    n = len(s.X)
+    start = np.array(s.history[0].means)
+    ed = lab_ui.editor
+    ed.click(10.0, 10.0)
+    assert len(s.X) == n + 1 and np.allclose(s.X[-1], [10, 10])
+    ed.click(-5.0, 8.0, Qt.ShiftModifier)
+    assert len(s.X) == n + 11 and np.all(s.X[-10:] == [-5, 8])
+    np.testing.assert_array_equal(s.history[0].means, start)  # same start
+    assert len(s.history) == 1 and lab_ui.lab.preset is not None
+    ed.click(10.0, 10.0, Qt.ControlModifier)
+    assert len(s.X) == n + 10 and not np.any(np.all(s.X == [10, 10], axis=1))
+
+
+def test_help_page_opens_from_the_panel_link(lab_ui, qtbot):
+    from PySide6.QtCore import QUrl
+    from gmm_explorer.app.help_page import log_density_at_mean
+    from gmm_explorer.app.lab_text import HELP_LINK
+
+    lab_ui.panel.text.anchorClicked.emit(QUrl(HELP_LINK))
+    page = lab_ui.help_page
+    qtbot.addWidget(page)
+    assert page.isVisible() and "allow_singular" in page.text.toPlainText()
+    assert log_density_at_mean(1e-6) > log_density_at_mean(1e-3)  # unbounded
+    assert log_density_at_mean(1e-6, 1e-4) == pytest.approx(log_density_at_mean(0, 1e-4), 1e-6)
