@@ -93,6 +93,7 @@ class LikelihoodView(_HistoryPlot):
         self.obj_curve.setData(it if with_prior else [], obj if with_prior else [])
         self.obj_curve.setVisible(with_prior)
         self._update_x_range()
+        self._update_y_range(ll, obj if with_prior else ())
         if with_prior != self._legend_has_objective:
             if with_prior:
                 self.legend.addItem(self.obj_curve, "objective (with prior)")
@@ -101,6 +102,27 @@ class LikelihoodView(_HistoryPlot):
             self._legend_has_objective = with_prior
         self.legend.setVisible(with_prior)  # one curve needs no legend
         self.on_current_changed(self.session.current)
+
+
+    def _update_y_range(self, *curves) -> None:
+        """Set the y range only when the curves leave it (or fill a sliver of it).
+
+        The top gets a quarter of the span as headroom, so that a climbing
+        log-likelihood seldom changes the axis: a changed axis repaints the
+        whole plot, a fixed one only the new segment.
+        """
+        values = np.concatenate([np.asarray(c, dtype=float).ravel() for c in curves])
+        values = values[np.isfinite(values)]
+        if not len(values):
+            return
+        lo, hi = float(values.min()), float(values.max())
+        have = getattr(self, "_y_range", None)
+        if have is not None and have[0] <= lo and hi <= have[1] \
+                and (hi - lo) >= 0.5 * (have[1] - have[0]):
+            return
+        span = max(hi - lo, 1e-9 * max(abs(hi), 1.0), 1e-12)
+        self._y_range = (lo - 0.05 * span, hi + 0.25 * span)
+        self.setYRange(*self._y_range, padding=0)
 
 
 class ConditionView(_HistoryPlot):
@@ -139,7 +161,10 @@ class ConditionView(_HistoryPlot):
                 _, y = line.getData()
                 if y is not None and np.any(np.isfinite(y)):
                     low = min(low, float(np.nanmin(y)))
-        self.setYRange(low - 0.3, top, padding=0)
+        low = np.floor(low * 2.0) / 2.0  # half decades: the axis seldom moves
+        if getattr(self, "_y_range", None) != (low, top):
+            self._y_range = (low, top)
+            self.setYRange(low - 0.3, top, padding=0)
 
     def on_history_changed(self) -> None:
         """Redraw one line per component from the history."""

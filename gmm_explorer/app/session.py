@@ -452,8 +452,18 @@ class Session(QObject):
         return self.X[self.display_indices][:, list(self.axes)]
 
     def display_responsibilities(self, index: int | None = None) -> np.ndarray:
-        """Responsibilities of the drawn points for the state at ``index``, (M, K)."""
+        """Responsibilities of the drawn points for the state at ``index``, (M, K).
+
+        For the engine's latest state (after a Step, outside a run) they are
+        the engine's own, gathered from its (K, N) array; for any other state
+        they are computed for the drawn points only.
+        """
         state = self.state if index is None else self.history[index]
+        engine = self.engine
+        resp = getattr(engine, "_resp", None)
+        if (resp is not None and not self.running and getattr(engine, "history", None)
+                and engine.history[-1] is state and resp.shape == (state.n_components, len(self.X))):
+            return resp[:, self.display_indices].T
         Xs = self.X[self.display_indices]
         return geometry.responsibilities(Xs, state.weights, state.means, state.covariances)
 
