@@ -51,6 +51,13 @@ class Session(QObject):
         Plain words for the status bar.
     runFailed(str)
         A run ended on an error; the engine is back at the last good state.
+    loadStarted(str)
+        A file began loading in the background (:meth:`load_file`).
+    loadProgress(float)
+        Fraction of that load done.
+    loadEnded(str, str)
+        ``"loaded"``, ``"cancelled"`` or ``"failed"``, and plain words; after
+        a cancelled or failed load the data are as they were.
     """
 
     dataChanged = Signal()
@@ -60,6 +67,9 @@ class Session(QObject):
     settingsChanged = Signal()
     message = Signal(str)
     runFailed = Signal(str)
+    loadStarted = Signal(str)
+    loadProgress = Signal(float)
+    loadEnded = Signal(str, str)
 
     def __init__(self, engine_factory=None, parent=None):
         super().__init__(parent)
@@ -80,13 +90,16 @@ class Session(QObject):
         self.start = None
         self._worker = None
         self._token = 0
+        self._loader = None
 
     # ------------------------------------------------------------------ data
     def set_data(self, X, labels=None, feature_names=None, name: str = "",
-                 start=None) -> None:
+                 start=None, engine=None) -> None:
         """Use new data and start EM on it from the current model settings.
 
         ``start`` (weights, means, covariances) pins the start; None unpins it.
+        ``engine``, already initialised on ``X`` with the current settings (a
+        background load), is used as it is instead of a new one.
 
         Raises ``ValueError`` (and keeps the previous data) when ``X`` is not
         a 2-D array of finite numbers with at least one column and more rows
@@ -113,7 +126,14 @@ class Session(QObject):
         self.axes = (0, 1) if d > 1 else (0, 0)
         self.display_indices = geometry.display_subsample(len(X), MAX_DRAWN_POINTS)
         self.dataChanged.emit()
-        self.reinitialize()
+        if engine is None or start is not None:
+            self.reinitialize()
+        else:
+            self.engine = engine
+            self.history = list(engine.history)
+            self.current = len(self.history) - 1
+            self.historyChanged.emit()
+            self.currentChanged.emit(self.current)
         self.message.emit(f"Data: {name or 'unnamed'}, {X.shape[0]} points in {d} dimensions.")
 
     def load_builtin(self, name: str) -> None:
@@ -147,6 +167,72 @@ class Session(QObject):
         loaded = load_data(path)
         self.set_data(loaded.X, getattr(loaded, "labels", None),
                       getattr(loaded, "feature_names", None), str(path))
+
+    # ------------------------------------------------------ background load
+    @property
+    def loading(self) -> bool:
+        """Whether a file is being loaded in the background."""
+        return self._loader is not None
+
+    def load_file(self, path) -> None:
+        """Load a data file in a worker thread (progress, Cancel); see ``load_worker``.
+
+        The worker also starts the engine on the new data, so the GUI thread
+        only adopts the result. A load in progress is cancelled first. The
+        outcome comes as ``loadEnded``; cancelled or failed, the data stay.
+        """
+        from gmm_explorer.app.load_worker import LoadWorker
+
+        self.cancel_load(wait=True)
+        key = (self.model, self.run_settings.tol)
+        factory, kwargs = self._engine_factory, self.model.engine_kwargs()
+        tol = self.run_settings.tol
+        loader = LoadWorker(path, make_engine=lambda: factory(**kwargs, tol=tol),
+                            engine_key=key)
+        loader.progressed.connect(self.loadProgress)
+        loader.finished_with.connect(
+            lambda reason, result, message, w=loader: self._on_load_finished(
+                w, reason, result, message))
+        self._loader = loader
+        loader.start()
+        self.loadStarted.emit(str(path))
+
+    def cancel_load(self, wait: bool = False) -> None:
+        """Cancel a background load (the data stay as they were)."""
+        loader = self._loader
+        if loader is None:
+            return
+        loader.request_cancel()
+        if wait:
+            self._loader = None
+            loader.wait()
+            loader.deleteLater()
+            self.loadEnded.emit("cancelled", f"Loading {loader.path} cancelled; "
+                                             "the data are as they were.")
+
+    def _on_load_finished(self, loader, reason: str, result, message: str) -> None:
+        if loader is not self._loader:
+            return  # a load already given up
+        self._loader = None
+        loader.wait()
+        loader.deleteLater()
+        if reason == "loaded" and loader.cancel_requested:
+            reason, message = "cancelled", (f"Loading {loader.path} cancelled; "
+                                            "the data are as they were.")
+        if reason == "loaded":
+            data = result.data
+            same = result.engine_key == (self.model, self.run_settings.tol)
+            try:
+                self.set_data(data.X, getattr(data, "labels", None),
+                              getattr(data, "feature_names", None), str(loader.path),
+                              engine=result.engine if same else None)
+            except ValueError as exc:
+                reason, message = "failed", str(exc)
+            else:
+                message = f"Loaded {loader.path}: {data.X.shape[0]:,} points."
+        if reason == "failed":
+            message = f"Could not load {loader.path}: {message}"
+        self.loadEnded.emit(reason, message)
 
     def save_session(self, path, *, embed_data: bool = True, view: dict | None = None) -> None:
         """Save everything to a ``.gmmx`` session file (atomically); see ``session_file``."""
@@ -392,8 +478,9 @@ class Session(QObject):
             self.message.emit(message)
 
     def shutdown(self) -> None:
-        """Stop any run; call before the window closes."""
+        """Stop any run and any load; call before the window closes."""
         self.stop()
+        self.cancel_load(wait=True)
 
     def _sync_from_engine(self) -> None:
         new = list(self.engine.history)

@@ -54,6 +54,7 @@ class ExplorerWindow(QMainWindow):
         session.currentChanged.connect(self._on_current_changed)
         session.runningChanged.connect(self._on_running_changed)
         session.message.connect(self.show_message)
+        session.loadEnded.connect(self._on_load_ended)
         self._on_history_changed()
         self._on_current_changed(session.current)
         self.resize(1280, 800)
@@ -228,6 +229,10 @@ class ExplorerWindow(QMainWindow):
 
     def _make_status_bar(self) -> None:
         bar = self.statusBar()
+        from gmm_explorer.app.load_progress import LoadProgress
+
+        self.load_progress = LoadProgress(self.session)
+        bar.addPermanentWidget(self.load_progress)
         self.status_labels = {}
         for name, tip in (("iteration", "Shown iteration"),
                           ("loglik", "Total log-likelihood of the data at the shown iteration"),
@@ -257,14 +262,24 @@ class ExplorerWindow(QMainWindow):
         if path:
             self.open_file(path)
 
-    def open_file(self, path) -> bool:
-        """Open a data file; on failure keep the data and show why."""
-        try:
-            self.session.open_file(path)
-        except (ValueError, OSError) as exc:
-            self.show_error(f"Could not load {path}: {exc}")
-            return False
-        return True
+    def open_file(self, path, wait: bool = True) -> bool:
+        """Open a data file in the background (progress bar, Cancel).
+
+        With ``wait`` the call returns when the load has ended, the window
+        answering meanwhile, and says whether the data were replaced; on
+        failure or Cancel the data stay and the error is shown. Without it,
+        it returns at once (True: the load started).
+        """
+        self.session.load_file(path)
+        if not wait:
+            return True
+        return self.load_progress.wait() == "loaded"
+
+    def _on_load_ended(self, reason: str, message: str) -> None:
+        if reason == "failed":
+            self.show_error(message)
+        else:
+            self.show_message(message)
 
     def show_error(self, message: str) -> None:
         """Show an error in the status bar and a non-blocking message box."""
