@@ -120,7 +120,7 @@ class LikelihoodView(_HistoryPlot):
         if have is not None and have[0] <= lo and hi <= have[1] \
                 and (hi - lo) >= 0.5 * (have[1] - have[0]):
             return
-        span = max(hi - lo, 1e-9 * max(abs(hi), 1.0), 1e-12)
+        span = max(hi - lo, 1e-4 * abs(hi), 1e-12)
         self._y_range = (lo - 0.05 * span, hi + 0.25 * span)
         self.setYRange(*self._y_range, padding=0)
 

@@ -40,11 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def build_window(args, app=None):
+def build_window(args, app=None, defer_data: bool = False):
     """Make the session and the window from parsed arguments.
 
     Raises ``ValueError`` (a clear message) for an unknown preset, bad
-    settings or data that cannot be loaded.
+    settings or data that cannot be loaded. With ``defer_data`` a DATA file
+    is not read here: the caller opens it once the window shows
+    (:meth:`ExplorerWindow.open_file`, in the background).
     """
     from gmm_explorer.app.session import Session
     from gmm_explorer.app.window import ExplorerWindow
@@ -59,7 +61,8 @@ def build_window(args, app=None):
     session = Session()
     session.model = model.__class__(**{**model.engine_kwargs(), **changes})
     if args.data:
-        session.open_file(args.data)
+        if not defer_data:
+            session.open_file(args.data)
     elif preset.engine_preset:  # a singularity-lab scene: data, settings and start
         from gmm_explorer.app.lab import lab_for
 
@@ -79,12 +82,16 @@ def launch(argv: list[str]) -> int:
     if args.steps < 0:
         print("gmm-explorer: --steps must be >= 0", file=sys.stderr)
         return 2
+    from gmm_explorer.app.threads import limit_blas_threads
+
+    limit_blas_threads()
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(["gmm-explorer"])
     app.setApplicationName("GMM Explorer")
     try:
-        session, window = build_window(args, app)
+        # start-up does not wait for a data file: it loads once the window shows
+        session, window = build_window(args, app, defer_data=True)
     except (ValueError, OSError) as exc:
         print(f"gmm-explorer: {exc}", file=sys.stderr)
         return 2
@@ -96,6 +103,12 @@ def launch(argv: list[str]) -> int:
         install_excepthook()
     window.show()
     app.processEvents()
+    if args.data:
+        scripted = bool(args.screenshot or args.steps)
+        if not window.open_file(args.data, wait=scripted) and scripted:
+            print(f"gmm-explorer: {window.last_error}", file=sys.stderr)
+            window.close()
+            return 2
     for _ in range(args.steps):
         window.step()
         app.processEvents()
