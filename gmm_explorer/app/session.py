@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from gmm_explorer.app import geometry
 from gmm_explorer.app.settings import ModelSettings, RunSettings
@@ -491,14 +491,27 @@ class Session(QObject):
             self.currentChanged.emit(self.current)
 
     def _on_worker_state(self, token: int, state) -> None:
-        if token != self._token or state.iteration != len(self.history):
+        if token != self._token:
             return
-        self.history.append(state)
+        worker = self._worker
+        take = getattr(worker, "take_states", None)
+        states = take() if take is not None else [state]
+        if hasattr(worker, "mark_drawn"):  # after the repaint these signals cause
+            QTimer.singleShot(0, worker.mark_drawn)
+        added = []
+        for st in states:
+            if st.iteration == len(self.history):
+                self.history.append(st)
+                added.append(st)
+        if not added:
+            return
+        # one redraw for all states that arrived since the last one
         self.current = len(self.history) - 1
         self.historyChanged.emit()
         self.currentChanged.emit(self.current)
-        if state.collapse is not None:
-            self.message.emit(state.collapse.describe())
+        for st in added:
+            if st.collapse is not None:
+                self.message.emit(st.collapse.describe())
 
     def _on_worker_ended(self, token: int, reason: str, message: str) -> None:
         if token != self._token:

@@ -21,6 +21,9 @@ HALTED = "halted"
 MAX_ITER = "max_iter"
 FAILED = "failed"
 
+#: The longest a run waits for the window to draw a state (seconds).
+MAX_DRAW_WAIT = 0.25
+
 
 def run_loop(step: Callable, report: Callable, interrupted: Callable[[], bool], *,
              max_iter: int, delay: Callable[[], float] = lambda: 0.0,
@@ -85,9 +88,13 @@ class RunWorker(QThread):
     Signals
     -------
     stateReady(int, object)
-        The worker's token and one EMState per iteration (queued to the GUI
+        The worker's token and the newest EMState (queued to the GUI
         thread). The token lets the session drop states from a run it has
-        already cancelled.
+        already cancelled. Delivery is throttled to what the GUI thread can
+        draw: while a notice waits to be handled, new states only queue up,
+        and the receiver takes them all at once with :meth:`take_states`.
+        (Emitting one signal per state let a fast run bury the event loop
+        under redraws: at N=1e5 it stopped answering for minutes.)
     runEnded(int, str, str)
         The token, and the reason and message from :func:`run_loop`.
     """
@@ -102,6 +109,38 @@ class RunWorker(QThread):
         self._max_iter = max_iter
         self.delay = delay  # seconds; the session may change it during a run
         self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._pending: list = []
+        self._notified = False
+        self._drawn = threading.Event()
+
+    def _report(self, state) -> None:
+        with self._lock:
+            self._pending.append(state)
+            notify = not self._notified  # else the GUI has a notice to handle; it takes all
+            if notify:
+                self._notified = True
+                self._drawn.clear()
+        if notify:
+            self.stateReady.emit(self.token, state)
+        # Wait while the window draws: both threads running Python at once
+        # fight over the GIL, and the GUI thread, which gives it up at every
+        # call into Qt, loses (gaps of 300 ms in the event loop at N=1e5).
+        deadline = time.monotonic() + MAX_DRAW_WAIT
+        while not self._drawn.wait(0.005):
+            if self._stop.is_set() or time.monotonic() > deadline:
+                break
+
+    def mark_drawn(self) -> None:
+        """The GUI thread has drawn the states it took: the run goes on."""
+        self._drawn.set()
+
+    def take_states(self) -> list:
+        """The states reported since the last call, oldest first (GUI thread)."""
+        with self._lock:
+            states, self._pending = self._pending, []
+            self._notified = False
+        return states
 
     def request_stop(self) -> None:
         """Ask the loop to end before its next iteration."""
@@ -110,7 +149,7 @@ class RunWorker(QThread):
     def run(self) -> None:  # noqa: D102 - QThread entry point
         engine = self._engine
         reason, message = run_loop(
-            engine.step, lambda state: self.stateReady.emit(self.token, state),
+            engine.step, self._report,
             self._stop.is_set,
             max_iter=self._max_iter, delay=lambda: self.delay,
             halted=lambda: bool(getattr(engine, "halted", False)),
