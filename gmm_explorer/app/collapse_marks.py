@@ -139,7 +139,7 @@ class LikelihoodMarks:
         self.stems = view.plot([], [], pen=_pen(1.5, Qt.DotLine), connect="pairs")
         self.pseudo = view.plot([], [], pen=_pen(1.5, Qt.DashLine, (120, 120, 120)),
                                 connect="finite")
-        self.label = pg.TextItem("+∞", color=RED, anchor=(0.5, 1.1))
+        self.label = pg.TextItem("+∞", color=RED, anchor=(1.3, 0.5))
         view.addItem(self.label, ignoreBounds=True)
         self.label.hide()
         self.top = None

@@ -109,6 +109,7 @@ class LabUi:
         """Show and raise the collapse panel."""
         self.dock.show()
         self.dock.raise_()
+        self.window.resizeDocks([self.dock], [430], Qt.Vertical)
 
     def show_help(self) -> None:
         """Help → Why covariances become singular."""
