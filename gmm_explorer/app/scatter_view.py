@@ -53,6 +53,7 @@ class CentreView(pg.PlotWidget):
         self._brush_cache: dict = {}
         self._codes = None  # quantised colour of each drawn point, as uint32
         self._points = np.zeros((0, 2))
+        self._density_counts = np.zeros((0, 0))
         self._ellipses: dict = {}  # (k, level) -> PlotCurveItem
         self._handles: list = []
         self._updating_handles = False
@@ -115,12 +116,14 @@ class CentreView(pg.PlotWidget):
         if s.X is not None and len(s.X) > len(self._points):
             x, y = s.X[:, s.axes[0]], s.X[:, s.axes[1]]
             counts, (x0, y0, w, h) = geometry.density_image(x, y, bins=256)
+            self._density_counts = counts
             img = np.log1p(counts)
             self.density.setImage(img, levels=(0, max(img.max(), 1e-9)),
                                   lut=_grey_lut())
             self.density.setRect(x0, y0, w, h)
             self.density.show()
         else:
+            self._density_counts = np.zeros((0, 0))
             self.density.clear()
             self.density.hide()
         names = s.feature_names
@@ -210,6 +213,23 @@ class CentreView(pg.PlotWidget):
         rects = np.zeros(n_unique, dtype=sc.data["sourceRect"].dtype)
         rects[:] = coords
         return rects
+
+    @property
+    def drawing_mode(self) -> str:
+        """How the data are drawn: ``"all points"`` or ``"subsample over density"``.
+
+        Above ``session.MAX_DRAWN_POINTS`` points a fixed random subsample is
+        coloured by the responsibilities over a grey 2-D histogram of every
+        point; the ellipses, curves and table come from the full data.
+        """
+        s = self.session
+        if s.X is not None and len(s.X) > len(self._points):
+            return "subsample over density"
+        return "all points"
+
+    def density_counts(self) -> np.ndarray:
+        """Counts of the drawn density histogram (empty when not drawn)."""
+        return self._density_counts
 
     def point_brush_colors(self) -> np.ndarray:
         """RGBA of every drawn point's brush, shape (M, 4) (for tests)."""
