@@ -59,8 +59,9 @@ def _seed():
         description=(
             "Exactly the hand-written EM of the seed question: ten stretched blobs, K = 10, "
             "means at random integers, covariances 5 I, no ridge, no prior. At iteration 7, "
-            "component 1 has shrunk onto two points and its covariance is no longer positive "
-            "definite: this is scipy's 'singular matrix'. EM stops there; pick a remedy."
+            "component 1 has shrunk onto two points: its ellipse is flat, its condition number "
+            "shoots far above max_condition, and scipy's multivariate_normal would raise "
+            "'singular matrix' here. EM stops there; pick a remedy."
         ),
         X=X,
         settings=dict(n_components=10, covariance_type="full", reg_covar=0.0, prior=None,
