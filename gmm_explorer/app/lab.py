@@ -189,9 +189,8 @@ class Lab(QObject):
         key = (id(state), tuple(components))
         if getattr(self, "_held_key", None) == key:
             return self._held
-        try:
-            resp = s.engine.responsibilities(state)
-        except (ValueError, AttributeError, IndexError):
+        resp = s.data_responsibilities(state)
+        if resp is None:  # a run is going: the worker owns the engine
             resp = geometry_responsibilities(s.X, state)
         best = np.argmax(resp, axis=1)
         rows = np.flatnonzero(np.isin(best, components) & (resp.max(axis=1) > 0.5))

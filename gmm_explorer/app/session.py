@@ -551,6 +551,19 @@ class Session(QObject):
             return np.zeros((0, 2))
         return self.X[self.display_indices][:, list(self.axes)]
 
+    def data_responsibilities(self, state) -> np.ndarray | None:
+        """The engine's responsibilities of every data point for ``state``, (N, K).
+
+        None while a run is going: the worker owns the engine then, and a
+        view must not read its buffers from the GUI thread.
+        """
+        if self.running or self.engine is None or self.X is None:
+            return None
+        try:
+            return self.engine.responsibilities(state)
+        except (ValueError, AttributeError, IndexError):
+            return None
+
     def display_responsibilities(self, index: int | None = None) -> np.ndarray:
         """Responsibilities of the drawn points for the state at ``index``, (M, K).
 
