@@ -5,7 +5,7 @@ Not a test. Run with::
     QT_QPA_PLATFORM=offscreen python benchmarks/bench_window.py            # 1e5 and 1e6
     QT_QPA_PLATFORM=offscreen python benchmarks/bench_window.py --n 100000
 
-The window runs with one BLAS thread (``gmm_explorer.app.threads``, as
+The window runs with one BLAS thread (``gmm_explorer.blas``, as
 ``gmm-explorer`` does), and so does scikit-learn here.
 
 - **Step + redraw** is the Step button's code path (``ExplorerWindow.step``:
@@ -38,7 +38,7 @@ import warnings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from gmm_explorer.app.threads import limit_blas_threads  # noqa: E402  (before numpy)
+from gmm_explorer.blas import limit_blas_threads  # noqa: E402  (before numpy)
 
 BLAS = limit_blas_threads()
 
@@ -173,7 +173,7 @@ def bench_startup(X, repeats=3):
 _BARE_WINDOW = """
 import sys
 from PySide6.QtWidgets import QApplication
-from gmm_explorer.app.threads import limit_blas_threads
+from gmm_explorer.blas import limit_blas_threads
 limit_blas_threads()
 app = QApplication([])
 from gmm_explorer.app.session import Session

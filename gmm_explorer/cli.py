@@ -16,6 +16,9 @@ HEADLESS_COMMANDS = ("fit", "select", "predict")
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return the process exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    from gmm_explorer.blas import limit_blas_threads
+
+    limit_blas_threads()  # before numpy loads, see gmm_explorer.blas
     if argv and argv[0] in HEADLESS_COMMANDS:
         from gmm_explorer.commands import run_command
 

@@ -82,7 +82,7 @@ def launch(argv: list[str]) -> int:
     if args.steps < 0:
         print("gmm-explorer: --steps must be >= 0", file=sys.stderr)
         return 2
-    from gmm_explorer.app.threads import limit_blas_threads
+    from gmm_explorer.blas import limit_blas_threads
 
     limit_blas_threads()
     from PySide6.QtWidgets import QApplication

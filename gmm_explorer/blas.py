@@ -1,9 +1,12 @@
 """One BLAS thread: EM's matrix products are small, and the window needs a core.
 
+``gmm_explorer.cli.main`` calls :func:`limit_blas_threads` before anything
+imports numpy, so the environment variables suffice (no threadpoolctl needed).
+
 On a two-core machine a second BLAS thread mostly spins: measured here, one
 engine step at N=1e5, K=10 took about 90 ms with OpenBLAS's default threads
 and 7 ms with one, and a run in the worker thread left the GUI thread no
-core to paint on. The window therefore asks for one BLAS thread.
+core to paint on. The program therefore asks for one BLAS thread.
 """
 
 from __future__ import annotations
