@@ -34,6 +34,8 @@ from gmm_explorer.engine.covariance import whitening_factors
 LOG_2PI = np.log(2.0 * np.pi)
 # Elements of the (K * D, chunk) whitened-difference temporary per chunk.
 _CHUNK_ELEMENTS = 1 << 17
+# Room, in float64 numbers, left for the small per-iteration arrays.
+_FIXED_ELEMENTS = 1 << 14
 # scipy's allow_singular cut-off: eigenvalues below this times the largest count as zero.
 PSEUDO_RCOND = 1e6 * np.finfo(float).eps
 # A point is on a singular component's support when its distance to it is
@@ -41,9 +43,45 @@ PSEUDO_RCOND = 1e6 * np.finfo(float).eps
 SUPPORT_RTOL = 1e-8
 
 
-def chunk_rows(n_components, n_features):
-    """Rows per chunk so that the (K * D, rows) temporary is about 1 MiB."""
-    return int(np.clip(_CHUNK_ELEMENTS // max(1, n_components * n_features), 512, 8192))
+def chunk_rows(n_components, n_features, n_samples=None):
+    """Rows per chunk: the (K * D, rows) temporary stays near 1 MiB (in cache),
+    and for small N the temporaries together stay below the data's size (so
+    that peak memory stays within twice the data plus the responsibilities).
+    """
+    products = n_features * (n_features + 1) // 2
+    width = n_components * n_features + n_features + 1 + products
+    rows = int(np.clip(_CHUNK_ELEMENTS // max(1, n_components * n_features), 256, 8192))
+    if n_samples is not None:
+        # Both temporaries together hold fewer numbers than the data, less a
+        # margin for the small arrays every iteration makes.
+        rows = min(rows, max(256, (n_samples * n_features - _FIXED_ELEMENTS) // width))
+    return rows
+
+
+def fill_products(rows, n_features, pairs):
+    """Write the products ``x_i * x_j`` for ``pairs`` below the first D + 1 rows.
+
+    Done a row of ``i`` at a time by broadcasting, so no (P, c) temporaries
+    are made (they dominated peak memory for small N at D = 10).
+
+    Parameters
+    ----------
+    rows : ndarray of shape (D + 1 + P, c)
+        Feature-major chunk: ``x - centre``, ones, then room for the products.
+    n_features : int
+    pairs : tuple of two int arrays
+        From :func:`gmm_explorer.engine.mstep.moment_pairs`: the diagonal, or
+        the upper triangle in row-major order.
+    """
+    D = n_features
+    first, second = pairs
+    if len(first) == D and np.array_equal(first, second):
+        np.multiply(rows[:D], rows[:D], out=rows[D + 1:])
+        return
+    offset = D + 1
+    for i in range(D):
+        np.multiply(rows[i], rows[i:D], out=rows[offset:offset + D - i])
+        offset += D - i
 
 
 @dataclass
@@ -228,7 +266,7 @@ def _chunks(X, center, n_components, pairs=None):
     ``x_i * x_j`` for the index ``pairs`` (none when ``pairs`` is None).
     """
     N, D = X.shape
-    step = chunk_rows(n_components, D)
+    step = chunk_rows(n_components, D, N)
     n_products = 0 if pairs is None else len(pairs[0])
     buffer = np.ones((D + 1 + n_products, min(step, N)))
     for start in range(0, N, step):
@@ -236,7 +274,7 @@ def _chunks(X, center, n_components, pairs=None):
         rows = buffer[:, : stop - start]
         np.subtract(X[start:stop].T, center[:, None], out=rows[:D])
         if n_products:
-            np.multiply(rows[pairs[0]], rows[pairs[1]], out=rows[D + 1:])
+            fill_products(rows, D, pairs)
         yield start, stop, rows
 
 
@@ -313,7 +351,7 @@ def total_log_density(X, center, densities, log_weights):
     augmented = densities.augmented
     constant = densities.log_norm + log_weights
     total = 0.0
-    block = np.empty((K, chunk_rows(K, X.shape[1])))
+    block = np.empty((K, chunk_rows(K, X.shape[1], X.shape[0])))
     for start, stop, rows in _chunks(X, center, K):
         view = block[:, : stop - start]
         log_densities_chunk(rows, densities, augmented, constant, view)

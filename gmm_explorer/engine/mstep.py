@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gmm_explorer.engine.estep import chunk_rows
+from gmm_explorer.engine.estep import chunk_rows, fill_products
 
 # scikit-learn adds this to every effective count (keeps empty components finite).
 COUNT_GUARD = 10 * np.finfo(float).eps
@@ -108,14 +108,14 @@ def sufficient_statistics(X, center, resp, covariance_type):
     rows, cols = moment_pairs(D, covariance_type)
     # One matrix product per chunk: responsibilities times [x, 1, products of x],
     # built feature-major so that every row of the buffer is contiguous.
-    step = chunk_rows(K, D)
+    step = chunk_rows(K, D, N)
     moments = np.ones((D + 1 + rows.size, min(step, N)))
     sums = np.zeros((K, D + 1 + rows.size))
     for start in range(0, N, step):
         stop = min(N, start + step)
         block = moments[:, : stop - start]
         np.subtract(X[start:stop].T, center[:, None], out=block[:D])
-        np.multiply(block[rows], block[cols], out=block[D + 1:])
+        fill_products(block, D, (rows, cols))
         sums += resp[:, start:stop] @ block.T
     return statistics_from_sums(sums, D, covariance_type)
 
@@ -138,7 +138,7 @@ def exact_scatter(X, center, resp_k, mean_k, diagonal_only=False):
     """
     N, D = X.shape
     out = np.zeros(D if diagonal_only else (D, D))
-    step = chunk_rows(1, D) * 8
+    step = chunk_rows(1, D, N)
     origin = center + mean_k
     for start in range(0, N, step):
         stop = min(N, start + step)
