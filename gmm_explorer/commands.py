@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from gmm_explorer.files import atomic_write_text
 from gmm_explorer.data import (
     DataError, LoadCancelled, Standardizer, check_components, check_fit_data, load_data,
     read_model,
@@ -566,6 +567,31 @@ def cmd_fit(args, out, log) -> int:
     return EXIT_OK
 
 
+def _refit_command(args, n_components, covariance_type, master_seed) -> str:
+    """The ``fit`` command that reproduces one cell of ``select``'s table exactly.
+
+    Same starts (``--n-init`` and the run seed give the same per-start seeds)
+    and every setting that changes the fit.
+    """
+    words = ["gmm-explorer", "fit", shlex.quote(args.data), "--components", str(n_components),
+             "--covariance-type", covariance_type, "--n-init", str(args.n_init),
+             "--seed", str(master_seed)]
+    defaults = build_parser().parse_args(["fit", args.data, "--components", "1"])
+    for flag, name in (("--reg-covar", "reg_covar"), ("--prior", "prior"), ("--init", "init"),
+                       ("--max-iter", "max_iter"), ("--tol", "tol"), ("--array", "array"),
+                       ("--delimiter", "delimiter"), ("--max-condition", "max_condition")):
+        value = getattr(args, name, None)
+        if value is not None and value != getattr(defaults, name, None):
+            words += [flag, shlex.quote(str(value))]
+    if getattr(args, "columns", None):
+        words += ["--columns", *(shlex.quote(str(c)) for c in args.columns)]
+    if getattr(args, "drop_missing", False):
+        words.append("--drop-missing")
+    if getattr(args, "standardize", True) is False:
+        words.append("--no-standardize")
+    return " ".join(words)
+
+
 def cmd_select(args, out, log) -> int:
     if args.csv:
         _check_writable(args.csv)
@@ -636,9 +662,8 @@ def cmd_select(args, out, log) -> int:
             text.append(f"{K:>4}" + "".join(cells))
     text.append("")
     text.append(f"best by BIC: {best_bic['K']} components, {best_bic['type']} covariances "
-                f"(BIC {best_bic['bic']:.3f}); fit it with: gmm-explorer fit "
-                f"{shlex.quote(args.data)} --components {best_bic['K']} --covariance-type "
-                f"{best_bic['type']}")
+                f"(BIC {best_bic['bic']:.3f}); fit it with: "
+                f"{_refit_command(args, best_bic['K'], best_bic['type'], master)}")
     text.append(f"best by AIC: {best_aic['K']} components, {best_aic['type']} covariances "
                 f"(AIC {best_aic['aic']:.3f})")
     out.write("\n".join(text) + "\n")
@@ -682,19 +707,13 @@ def _check_writable(path):
 
 
 def _write_text(path, text):
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise DataError("is a folder; give a file name", path=path)
-    if not os.path.isdir(folder):
-        raise DataError("cannot be written: its folder does not exist", path=path)
-    tmp = os.path.join(folder, f".tmp-{os.getpid()}-{os.path.basename(path)}")
     try:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
+        atomic_write_text(path, text)
+    except IsADirectoryError:
+        raise DataError("is a folder; give a file name", path=path) from None
+    except FileNotFoundError:
+        raise DataError("cannot be written: its folder does not exist", path=path) from None
     except OSError as exc:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
         raise DataError(f"cannot be written ({exc.strerror or exc}); choose another path",
                         path=path) from None
 

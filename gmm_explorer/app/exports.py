@@ -12,8 +12,8 @@ import csv
 import io
 import math
 import os
-import tempfile
 
+from gmm_explorer.files import atomic_write
 from gmm_explorer.data.errors import DataError
 
 #: Columns of the history CSV before the per-component ones.
@@ -61,27 +61,21 @@ def history_rows(history) -> list[list[str]]:
 
 
 def _write_atomic(path, write, suffix: str, what: str) -> None:
-    """Call ``write(tmp_path)`` on a temporary file beside ``path``, then replace it."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise DataError(f"cannot be written: its folder does not exist; create it or choose "
-                        f"another path for the {what}", path=path)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=folder)
-    os.close(fd)
-    try:
+    """Call ``write(tmp_path)`` and move the result to ``path`` (see :mod:`gmm_explorer.files`)."""
+    def checked(tmp):
         ok = write(tmp)
         if ok is False or os.path.getsize(tmp) == 0:
             raise DataError(f"could not be written: the {what} export produced nothing",
                             path=path)
-        os.replace(tmp, path)
-        tmp = None
+
+    try:
+        atomic_write(path, checked, suffix)
+    except FileNotFoundError:
+        raise DataError(f"cannot be written: its folder does not exist; create it or choose "
+                        f"another path for the {what}", path=path) from None
     except OSError as exc:
         raise DataError(f"cannot be written ({exc.strerror or exc}); choose another path",
                         path=path) from None
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def write_history_csv(path, history) -> None:

@@ -25,13 +25,13 @@ import io
 import json
 import math
 import os
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from gmm_explorer.files import atomic_write
 from gmm_explorer.data.errors import DataError
 
 SESSION_FORMAT = "gmm-explorer session"
@@ -244,30 +244,21 @@ def write_session(path, snapshot: SessionSnapshot) -> None:
 
     manifest["program_version"] = program_version()
     text = json.dumps(manifest, indent=1, allow_nan=False)
-    fd, tmp = None, None
+
+    def write(tmp):
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("manifest.json", text)
+            for name, array in arrays.items():
+                zf.writestr(name, _npy_bytes(array))
+
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            fd = None
-            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-                zf.writestr("manifest.json", text)
-                for name, array in arrays.items():
-                    zf.writestr(name, _npy_bytes(array))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        tmp = None
+        atomic_write(path, write, SUFFIX)
     except IsADirectoryError:
         raise SessionFileError("is a folder; give a file name such as work.gmmx",
                                path=path) from None
     except OSError as exc:
         raise SessionFileError(f"cannot be written ({exc.strerror or exc}); choose another "
                                f"path", path=path) from None
-    finally:
-        if fd is not None:
-            os.close(fd)
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 # --------------------------------------------------------------------------- reading

@@ -31,11 +31,11 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from datetime import datetime, timezone
 
 import numpy as np
 
+from gmm_explorer.files import atomic_write_text
 from gmm_explorer.data.errors import DataError
 
 MODEL_FORMAT = "gmm-explorer model"
@@ -234,34 +234,19 @@ def model_to_dict(em_or_state, *, provenance=None, n_samples=None, feature_names
 
 # --------------------------------------------------------------------------- files
 def write_json_atomic(path, content: dict) -> None:
-    """Write JSON to ``path`` through a temporary file and ``os.replace``."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
+    """Write JSON to ``path`` atomically (see :mod:`gmm_explorer.files`)."""
     text = json.dumps(content, indent=1, allow_nan=False) + "\n"
-    if not os.path.isdir(folder):
-        raise DataError("cannot be written: its folder does not exist; create it or choose "
-                        "another path", path=path)
-    fd, tmp = None, None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fd = None
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        tmp = None
+        atomic_write_text(path, text, suffix=".json")
     except IsADirectoryError:
         raise DataError("is a folder; give a file name for the model, e.g. model.json",
                         path=path) from None
+    except FileNotFoundError:
+        raise DataError("cannot be written: its folder does not exist; create it or choose "
+                        "another path", path=path) from None
     except OSError as exc:
         raise DataError(f"cannot be written ({exc.strerror or exc}); choose another path",
                         path=path) from None
-    finally:
-        if fd is not None:
-            os.close(fd)
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def save_model(path, em_or_state, *, provenance=None, n_samples=None, feature_names=None,

@@ -3,6 +3,9 @@
 import csv
 import io
 import json
+import os
+import re
+import shlex
 from pathlib import Path
 
 import numpy as np
@@ -209,3 +212,16 @@ def test_predict_with_a_bad_model_file(tmp_path):
     code, _, err = run("predict", FAITHFUL, "--model", bad)
     assert code == EXIT_USAGE
     assert_one_line_error(err, str(bad), "not a GMM Explorer model file")
+
+
+def test_select_suggests_a_fit_that_reproduces_its_best_cell():
+    code, out, _ = run("select", FAITHFUL, "--components", "1-3", "--covariance-type", "all",
+                       "--reg-covar", "0.001")
+    assert code == EXIT_OK
+    line = next(l for l in out.splitlines() if l.startswith("best by BIC"))
+    best_bic = float(re.search(r"\(BIC ([-0-9.]+)\)", line).group(1))
+    command = shlex.split(line.split("fit it with: ", 1)[1])
+    assert command[:2] == ["gmm-explorer", "fit"] and "--reg-covar" in command
+    code, fit_out, _ = run(*command[1:], "-q", "--output", os.devnull)
+    assert code == EXIT_OK
+    assert f"BIC {best_bic:.3f}" in fit_out
