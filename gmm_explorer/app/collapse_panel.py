@@ -59,20 +59,21 @@ class CollapsePanel(QWidget):
         self.ridge.setCurrentText("1e-6")
         self.ridge.setToolTip("The ridge (reg_covar) the Ridge button uses, added to every "
                               "covariance's diagonal")
-        ridge_row = QHBoxLayout()
-        ridge_row.addWidget(QLabel("ridge"))
-        ridge_row.addWidget(self.ridge, 1)
-        help_button = QPushButton("Why covariances become singular…")
+        help_button = QPushButton("Why singular?…")
         help_button.setToolTip("Open the help page on singular covariances")
         help_button.clicked.connect(self.helpRequested.emit)
+        ridge_row = QHBoxLayout()  # one row for the ridge and the help: more room for the text
+        ridge_row.addWidget(QLabel("ridge"))
+        ridge_row.addWidget(self.ridge, 1)
+        ridge_row.addWidget(help_button)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00;")
         layout = QVBoxLayout(self)
         layout.addWidget(self.text, 1)
         layout.addLayout(grid)
         layout.addLayout(ridge_row)
-        layout.addWidget(help_button)
         layout.addWidget(self.error)
+        self.error.hide()
         session.currentChanged.connect(self.refresh)
         lab.presetChanged.connect(self.refresh)
         lab.remedyChanged.connect(self.refresh)
@@ -81,11 +82,13 @@ class CollapsePanel(QWidget):
     def apply(self, name: str, steps: int | None = None) -> None:
         """Re-run with remedy ``name`` (the button's action)."""
         self.error.setText("")
+        self.error.hide()
         try:
             ridge = float(self.ridge.currentText()) if name == "ridge" else None
             self.lab.apply_remedy(name, ridge=ridge, steps=steps)
         except ValueError as exc:
             self.error.setText(str(exc))
+            self.error.show()
         self.refresh()
 
     def refresh(self, *_args) -> None:

@@ -41,6 +41,26 @@ def _tip(widget, text: str):
     return widget
 
 
+def data_source(name: str) -> tuple:
+    """(kind, short text) for a session's ``data_name``: what the Data panel says is loaded.
+
+    Kinds: ``"Built-in"``, ``"Lab preset"``, ``"Generated"``, ``"File"`` (the
+    file's name without its folder), ``""`` when nothing is loaded.
+    """
+    import os
+
+    if not name:
+        return "", ""
+    if name in BUILTIN_DATASETS:
+        return "Built-in", f"built-in {name}"
+    if name.startswith("preset "):
+        return "Lab preset", name
+    generator = name.split(" (", 1)[0]
+    if generator in generator_names() and name.endswith(")"):
+        return "Generated", f"generated {name}"
+    return "File", os.path.basename(name) or name
+
+
 class DataPanel(QWidget):
     """Built-in datasets, the generator, file loading and the shown columns.
 
@@ -54,11 +74,18 @@ class DataPanel(QWidget):
         self._on_error = on_error
         form = _form()
 
+        self.source = QLabel()
+        self.source.setWordWrap(True)
+        self.source.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        form.addRow("Loaded", self.source)
+
         self.builtin = _tip(QComboBox(), "A dataset that ships with the program: the seed's "
                                          "ten stretched blobs, Old Faithful, Iris")
         self.builtin.addItems(BUILTIN_DATASETS)
-        load = _tip(QPushButton("Load"), "Load the chosen built-in dataset")
+        self.builtin.setPlaceholderText("choose…")
+        self.load_button = load = _tip(QPushButton("Load"), "Load the chosen built-in dataset")
         load.clicked.connect(self.load_builtin)
+        self.builtin.currentIndexChanged.connect(lambda i: load.setEnabled(i >= 0))
         row = QHBoxLayout()
         row.addWidget(self.builtin, 1)
         row.addWidget(load)
@@ -131,8 +158,17 @@ class DataPanel(QWidget):
             self._on_error(str(exc))
 
     def on_data_changed(self) -> None:
-        """Refill the column choices."""
+        """Say what is loaded and refill the column choices."""
         s = self.session
+        kind, text = data_source(s.data_name)
+        shape = f" ({len(s.X):,} × {s.n_features})" if s.X is not None else ""
+        self.source.setText(f"<b>{text}</b>{shape}" if text else "nothing yet")
+        self.source.setToolTip(f"{kind}: {s.data_name}" if s.data_name else "")
+        self.builtin.blockSignals(True)
+        self.builtin.setCurrentIndex(BUILTIN_DATASETS.index(s.data_name)
+                                     if kind == "Built-in" else -1)
+        self.builtin.blockSignals(False)
+        self.load_button.setEnabled(self.builtin.currentIndex() >= 0)
         for combo, value in ((self.x_axis, s.axes[0]), (self.y_axis, s.axes[1])):
             combo.blockSignals(True)
             combo.clear()
@@ -240,6 +276,10 @@ class ModelPanel(QWidget):
             w.blockSignals(False)
 
 
+_NOTES_TIP = ("What the shown iteration says: component health, collapses, re-seeds and "
+              "removals, convergence")
+
+
 class RunPanel(QWidget):
     """Step back / Step / Run-Pause / Reset buttons, speed, tol and max_iter.
 
@@ -287,8 +327,7 @@ class RunPanel(QWidget):
         self.notes.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.notes.setStyleSheet("QLabel { background: #fafafa; border: 1px solid #ddd; "
                                  "padding: 4px; }")
-        self.notes.setToolTip("What the shown iteration says: component health, collapses, "
-                              "re-seeds and removals, convergence")
+        self.notes.setToolTip(_NOTES_TIP)
         layout.addWidget(self.notes, 1)
         session.settingsChanged.connect(self.on_settings_changed)
         session.currentChanged.connect(self.on_current_changed)
@@ -298,6 +337,9 @@ class RunPanel(QWidget):
     def on_current_changed(self, index: int) -> None:
         """Describe the shown iteration in plain words."""
         self.notes.setText(describe_state(self.session))
+        state = self.session.state
+        record = getattr(state, "collapse", None)
+        self.notes.setToolTip(_NOTES_TIP + ("\n\n" + record.describe() if record else ""))
 
     def on_settings_changed(self) -> None:
         """Show the session's run settings."""
@@ -311,8 +353,18 @@ class RunPanel(QWidget):
             w.blockSignals(False)
 
 
+def _components(ks) -> str:
+    ks = list(ks)
+    return ("component " if len(ks) == 1 else "components ") + ", ".join(str(k) for k in ks)
+
+
 def describe_state(session) -> str:
-    """Plain words about the shown state, for the notes under the Run buttons."""
+    """Plain words about the shown state, for the notes under the Run buttons.
+
+    The most important sentence comes right after the first line (the counts),
+    in short words, so that the small notes box shows it whole; the engine's
+    full collapse description is the notes' tooltip and is in the collapse panel.
+    """
     state = session.state
     if state is None:
         return "No data yet: generate or load some."
@@ -320,20 +372,37 @@ def describe_state(session) -> str:
     lines = [f"Iteration {state.iteration} of {session.history[-1].iteration}: "
              f"{counts['ok']} ok, {counts['degenerate']} degenerate, "
              f"{counts['singular']} singular."]
-    if state.collapse is not None:
-        lines.append(state.collapse.describe())
+    halted = getattr(session.engine, "halted", False) and state is session.history[-1]
+    record = state.collapse
+    if record is not None:
+        points = ", ".join(f"{n:.3g}" for n in record.effective_counts)
+        lines.append(f"Collapse: {_components(record.components)} became singular "
+                     f"({points} effective points; {record.reason}); {record.action}.")
+    if halted:
+        lines.append("EM halted here (on_collapse = stop): pick a remedy in the Collapse "
+                     "panel, change a setting, step back, or Reset.")
     lines.extend(state.events)
     if state.pseudo_log_likelihood is not None:
         lines.append(f"Singular component(s) evaluated on their support only (as scipy's "
                      f"allow_singular): pseudo log-likelihood "
                      f"{state.pseudo_log_likelihood:,.1f}, not comparable with a proper "
                      f"likelihood; it can grow without bound.")
-    if counts["degenerate"] and not state.collapse:
-        lines.append("A degenerate component explains almost no points or has shrunk to "
-                     "almost nothing; the ridge keeps it invertible but does not save it.")
+    degenerate = [k for k, st in enumerate(state.component_status) if st == "degenerate"]
+    if degenerate and record is None:
+        lines.append(degenerate_note(session.model, degenerate))
     if state.converged:
         lines.append("Converged: the objective changed by less than tol per point.")
-    if getattr(session.engine, "halted", False) and state is session.history[-1]:
-        lines.append("EM halted at the collapse (on_collapse = stop). Change a setting, "
-                     "step back and choose a remedy, or Reset.")
-    return "\n\n".join(lines)
+    return "\n".join(lines)  # no blank lines: the small box shows one more sentence
+
+
+def degenerate_note(model, components) -> str:
+    """What keeps (or does not keep) degenerate ``components`` invertible under ``model``."""
+    one = len(components) == 1
+    it = "it" if one else "they"
+    head = f"{_components(components).capitalize()} {'is' if one else 'are'} degenerate"
+    if getattr(model, "prior", None):
+        return f"{head}; the conjugate prior keeps {it if one else 'them'} from shrinking to zero."
+    if getattr(model, "reg_covar", 0.0) > 0:
+        return (f"{head}: the ridge (reg_covar {model.reg_covar:.3g}) keeps "
+                f"{'it' if one else 'them'} invertible but does not save {'it' if one else 'them'}.")
+    return f"{head}. No ridge (reg_covar off): {it} may become singular in the next steps."

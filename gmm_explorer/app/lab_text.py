@@ -72,13 +72,12 @@ def panel_html(state, record, remedy: str = "none", preset=None) -> str:
     preset : Preset, optional
         The loaded preset, whose description opens the panel.
     """
+    # The sentence that matters (what collapsed, or what is degenerate) comes first, in
+    # short words, so that the small panel shows it whole; the preset's story follows.
     parts = []
     if preset is not None:
-        parts.append(f"<p><b>{preset.title}.</b> {preset.description}</p>")
+        parts.append(f"<p><b>{preset.title}.</b></p>")
     flagged = [k for k, s in enumerate(state.component_status) if s != "ok"]
-    if record is None and not flagged:
-        parts.append("<p>No component has collapsed so far. Step on and watch the condition "
-                     "numbers: a collapse shows as a red ellipse and opens this panel.</p>")
     if record is not None:
         items = []
         for k, n, lam, cond in zip(record.components, record.effective_counts,
@@ -87,7 +86,8 @@ def panel_html(state, record, remedy: str = "none", preset=None) -> str:
                          f"{n:.3g} effective points, smallest eigenvalue {lam:.3g}, "
                          f"condition number {_fmt(cond)}.</li>")
         parts.append(f"<p style='color:#b00000'><b>Collapse</b> ({record.reason}; "
-                     f"action: {record.action})</p><ul>{''.join(items)}</ul>")
+                     f"action: {record.action}). Pick a remedy below.</p>"
+                     f"<ul>{''.join(items)}</ul>")
     if flagged:
         rows = "".join(
             f"<li>component {k}: <b>{state.component_status[k]}</b>, "
@@ -95,6 +95,11 @@ def panel_html(state, record, remedy: str = "none", preset=None) -> str:
             f"{state.eigenvalues[k, 0]:.3g}, condition number "
             f"{_fmt(state.condition_numbers[k])}</li>" for k in flagged)
         parts.append(f"<p>At iteration {state.iteration}:</p><ul>{rows}</ul>")
+    if record is None and not flagged:
+        parts.append("<p>No component has collapsed so far. Step on and watch the condition "
+                     "numbers: a collapse shows as a red ellipse and opens this panel.</p>")
+    if preset is not None:
+        parts.append(f"<p>{preset.description}</p>")
     if state.pseudo_log_likelihood is not None:
         parts.append(f"<p>Log-likelihood {_fmt(state.log_likelihood)}; scipy's allow_singular "
                      f"value (pseudo log-likelihood) {state.pseudo_log_likelihood:.6g}, "

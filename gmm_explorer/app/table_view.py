@@ -9,14 +9,14 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 
 from gmm_explorer.app import colors
 
-COLUMNS = ("k", "weight", "status", "condition", "eff. count", "mean", "eigenvalues")
+COLUMNS = ("k", "weight", "status", "condition", "eff. n", "mean", "eigenvalues")
 _TIPS = (
     "The component's number and colour, the same in every view",
     "Mixing weight: the share of the data the component explains",
     "ok; degenerate (fewer than D+1 effective points, or a tiny volume); "
     "singular (not positive definite, or condition number above max_condition)",
     "Condition number: largest / smallest eigenvalue; huge means nearly singular",
-    "Effective count: the sum of the component's responsibilities",
+    "Effective number of points: the sum of the component's responsibilities",
     "Mean vector (all columns)",
     "Eigenvalues of the covariance, ascending: its variances along its axes",
 )
@@ -24,8 +24,29 @@ _RIGHT_ALIGNED = (1, 3, 4)
 _STATUS_COLUMN = 2
 
 
-def _fmt_vector(v, digits: int = 3) -> str:
-    return "[" + ", ".join(f"{x:.{digits}g}" for x in np.asarray(v)) + "]"
+def compact(x: float, digits: int = 3) -> str:
+    """``x`` to ``digits`` significant digits, to fit a narrow column.
+
+    Numbers that need an exponent keep one digit fewer and lose the '+' and
+    leading zeros: 8.71e+15 -> '8.7e15', 1.04e-17 -> '1e-17'; numbers below 1 keep one
+    digit fewer too: 0.351 -> '0.35'; 14.12 -> '14.1'.
+    """
+    if 0 < abs(x) < 1:  # no room for the leading '0.': -0.0511 -> '-0.051'
+        digits = max(digits - 1, 1)
+    text = f"{x:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = f"{x:.{max(digits - 1, 1)}g}".split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text
+
+
+def fmt_vector(v, digits: int = 3) -> str:
+    """A vector as compact numbers separated by commas (no brackets, to fit a narrow column)."""
+    return ", ".join(compact(x, digits) for x in np.asarray(v, dtype=float))
+
+
+def _full_vector(v) -> str:
+    return "[" + ", ".join(f"{x:.6g}" for x in np.asarray(v, dtype=float)) + "]"
 
 
 class ComponentTable(QTableWidget):
@@ -42,11 +63,19 @@ class ComponentTable(QTableWidget):
         self.setAlternatingRowColors(False)
         self.verticalHeader().setDefaultSectionSize(21)
         self.verticalHeader().hide()
+        # Every column takes its contents' width and the eigenvalues the rest: the columns
+        # fill the dock without a horizontal scrollbar. At D = 2 everything fits at
+        # 1280x800; longer vectors (large D) are elided and their tooltips have every value.
         header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setMinimumSectionSize(20)
+        for j, name in enumerate(COLUMNS):
+            header.setSectionResizeMode(j, QHeaderView.Stretch if name == "eigenvalues"
+                                        else QHeaderView.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.Fixed)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         self.setColumnWidth(0, 26)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.ElideRight)
         self.setToolTip("The components of the shown iteration; hover a column title for "
                         "its meaning.")
         session.currentChanged.connect(self.on_current_changed)
@@ -74,24 +103,31 @@ class ComponentTable(QTableWidget):
                 swatch.setTextAlignment(Qt.AlignCenter)
                 swatch.setText(str(k))
         digits = 3 if state.n_features <= 2 else 2
+        # Beyond D = 2 the means share the spare width with the eigenvalues (elided).
+        self.horizontalHeader().setSectionResizeMode(
+            COLUMNS.index("mean"),
+            QHeaderView.ResizeToContents if state.n_features <= 2 else QHeaderView.Stretch)
         for k in range(k_count):
             status = state.component_status[k]
             values = (
                 "",
                 f"{state.weights[k]:.3f}",
                 status,
-                f"{state.condition_numbers[k]:.3g}",
+                compact(state.condition_numbers[k]),
                 f"{state.effective_counts[k]:.1f}",
-                _fmt_vector(state.means[k], digits),
-                _fmt_vector(state.eigenvalues[k], digits),
+                fmt_vector(state.means[k], digits),
+                fmt_vector(state.eigenvalues[k], digits),
             )
+            tips = {5: "mean " + _full_vector(state.means[k]),
+                    6: "eigenvalues " + _full_vector(state.eigenvalues[k]),
+                    3: f"condition number {state.condition_numbers[k]:.6g}"}
             for j, text in enumerate(values):
                 if j:
-                    self.item(k, j).setText(text)
+                    item = self.item(k, j)
+                    item.setText(text)
+                    if j in tips:
+                        item.setToolTip(tips[j])
             self.item(k, _STATUS_COLUMN).setBackground(QBrush(QColor(*colors.STATUS_COLORS.get(status, (255, 255, 255)))))
-        if resized:
-            self.resizeColumnsToContents()
-            self.setColumnWidth(0, 26)
 
     def cell_text(self, row: int, column: str) -> str:
         """Text shown in ``row`` under the column titled ``column``."""

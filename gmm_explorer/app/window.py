@@ -26,6 +26,7 @@ class ExplorerWindow(QMainWindow):
         self.session = session
         self.setWindowTitle("GMM Explorer")
         self.last_error = ""
+        self.last_message = ""
         self._error_box = None
         self._make_actions()
 
@@ -147,7 +148,7 @@ class ExplorerWindow(QMainWindow):
         for name in ("likelihood", "condition", "table"):
             self.docks[name].setMinimumWidth(360)
         self.resizeDocks([self.docks["data"]], [310], Qt.Horizontal)
-        self.resizeDocks([self.docks["likelihood"]], [430], Qt.Horizontal)
+        self.resizeDocks([self.docks["likelihood"]], [455], Qt.Horizontal)
         self.resizeDocks([self.docks["likelihood"], self.docks["condition"],
                           self.docks["table"]], [220, 220, 260], Qt.Vertical)
 
@@ -292,8 +293,38 @@ class ExplorerWindow(QMainWindow):
         self._error_box.show()
 
     def show_message(self, message: str) -> None:
-        """A transient message in the status bar."""
-        self.statusBar().showMessage(message, 10000)
+        """A transient message in the status bar, short enough to leave the fields readable.
+
+        A collapse's long description becomes one short sentence (the whole
+        text is in the run notes and the collapse panel); any other message too
+        long for the room left of the permanent fields is cut at a word and
+        ends with '…'. The full text is the status bar's tooltip.
+        """
+        bar = self.statusBar()
+        self.last_message = message
+        bar.setToolTip(message)
+        bar.showMessage(self.short_message(message), 10000)
+
+    def short_message(self, message: str) -> str:
+        """``message`` as the status bar shows it (see :meth:`show_message`)."""
+        for state in (self.session.state, *self.session.history[-1:]):
+            record = getattr(state, "collapse", None)
+            if record is not None and message == record.describe():
+                which = ", ".join(str(k) for k in record.components)
+                message = (f"Collapse at iteration {record.iteration}: component {which} "
+                           f"singular ({record.action}). See the Collapse panel.")
+                break
+        bar = self.statusBar()
+        fields = sum(w.sizeHint().width() for w in (*self.status_labels.values(),
+                                                    self.load_progress) if not w.isHidden())
+        room = max(self.width() - fields - 60, 200)
+        metrics = bar.fontMetrics()
+        if metrics.horizontalAdvance(message) <= room:
+            return message
+        words = message.split(" ")
+        while len(words) > 1 and metrics.horizontalAdvance(" ".join(words) + " …") > room:
+            words.pop()
+        return " ".join(words).rstrip(",;:(") + " …"
 
     # --------------------------------------------------------- following
     def _on_history_changed(self) -> None:

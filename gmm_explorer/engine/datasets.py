@@ -643,7 +643,7 @@ def load_builtin(name: str, **kwargs) -> Dataset:
         return Dataset(
             X=X,
             labels=labels,
-            feature_names=("x1", "x2"),
+            feature_names=("x0", "x1"),
             name="seed",
             description=(
                 "The seed question's ten stretched blobs: make_blobs(n_samples=1000, centers=10, "
@@ -657,7 +657,7 @@ def load_builtin(name: str, **kwargs) -> Dataset:
     return Dataset(
         X=X,
         labels=labels,
-        feature_names=("x1", "x2"),
+        feature_names=("x0", "x1"),
         name=name,
         description=spec.description,
         source=_format_call(name, spec.function, kwargs),

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from gmm_explorer.app.table_view import COLUMNS
+from gmm_explorer.app.table_view import COLUMNS, compact
 
 
 # ------------------------------------------------------------ views follow the session
@@ -57,9 +57,9 @@ def test_table_shows_the_shown_state(window):
     state = window.session.state
     t = window.table
     assert t.cell_text(3, "weight") == f"{state.weights[3]:.3f}"
-    assert t.cell_text(3, "condition") == f"{state.condition_numbers[3]:.3g}"
+    assert t.cell_text(3, "condition") == compact(state.condition_numbers[3])
     assert t.cell_text(3, "status") == state.component_status[3]
-    assert t.cell_text(3, "eff. count") == f"{state.effective_counts[3]:.1f}"
+    assert t.cell_text(3, "eff. n") == f"{state.effective_counts[3]:.1f}"
     swatch = t.item(3, COLUMNS.index("k")).background().color()
     from gmm_explorer.app.colors import component_color
     assert (swatch.red(), swatch.green(), swatch.blue()) == component_color(3)
@@ -346,3 +346,89 @@ def test_notes_describe_the_shown_iteration(window):
     window.step()
     s.go_to(0)
     assert window.run_panel.notes.text().startswith("Iteration 0 of 2")
+
+
+# ------------------------------------------------------------ readability at 1280x800
+
+def _show_at_1280x800(window, qapp):
+    window.resize(1280, 800)
+    window.show()
+    qapp.processEvents()
+
+
+def test_table_columns_fit_without_horizontal_scrolling(window, qapp):
+    window.lab_ui.load_preset("seed")
+    for _ in range(7):
+        window.step()
+    _show_at_1280x800(window, qapp)
+    t = window.table
+    assert not t.horizontalScrollBar().isVisible()
+    header = t.horizontalHeader()
+    assert header.length() <= t.viewport().width()
+    metrics = t.fontMetrics()
+    for row in range(t.rowCount()):
+        for col in range(1, len(COLUMNS)):
+            text = t.item(row, col).text()
+            assert metrics.horizontalAdvance(text) <= header.sectionSize(col), (row, COLUMNS[col], text)
+    assert t.item(1, COLUMNS.index("mean")).toolTip().startswith("mean [")
+
+
+def test_compact_numbers():
+    assert compact(8.71e15) == "8.7e15" and compact(1.04e-17) == "1e-17"
+    assert compact(-14.12) == "-14.1" and compact(100.0) == "100"
+
+
+def test_status_bar_shows_a_short_collapse_message(window, qapp):
+    window.lab_ui.load_preset("seed")
+    _show_at_1280x800(window, qapp)
+    for _ in range(7):
+        window.step()
+    record = window.session.state.collapse
+    assert record is not None
+    shown = window.statusBar().currentMessage()
+    assert shown.startswith(f"Collapse at iteration {record.iteration}")
+    assert window.statusBar().fontMetrics().horizontalAdvance(shown) < 640
+    assert window.statusBar().toolTip() == record.describe()
+    assert window.status_labels["converged"].text() == "collapsed"
+
+
+def test_notes_say_no_ridge_when_reg_covar_is_zero(window):
+    window.lab_ui.load_preset("seed")
+    for _ in range(6):
+        window.step()
+    s = window.session
+    assert s.model.reg_covar == 0 and "degenerate" in s.state.component_status
+    notes = window.run_panel.notes.text()
+    assert "No ridge" in notes and "ridge keeps" not in notes
+    from gmm_explorer.app.controls import degenerate_note
+    note = degenerate_note(type("M", (), {"reg_covar": 1e-6, "prior": None})(), [1])
+    assert "ridge (reg_covar 1e-06) keeps it invertible" in note
+
+
+def test_collapse_note_comes_first(window):
+    window.lab_ui.load_preset("seed")
+    for _ in range(7):
+        window.step()
+    notes = window.run_panel.notes.text().split("\n")
+    assert notes[1].startswith("Collapse: component 1 became singular")
+    panel = window.lab_ui.panel.plain_text()
+    assert panel.index("Collapse") < panel.index("Exactly the hand-written EM")
+
+
+def test_data_panel_names_what_is_loaded(window, qapp):
+    panel = window.data_panel
+    assert "built-in seed" in panel.source.text() and panel.builtin.currentText() == "seed"
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[2] / "resources" / "faithful.csv"
+    window.session.set_model(n_components=2)
+    window.session.open_file(str(path))
+    assert "faithful.csv" in panel.source.text()
+    assert panel.builtin.currentIndex() == -1 and not panel.load_button.isEnabled()
+    window.lab_ui.load_preset("seed")
+    assert "preset seed" in panel.source.text()
+
+
+def test_seed_scene_and_preset_name_axes_alike(window):
+    assert window.session.feature_names == ["x0", "x1"]
+    window.lab_ui.load_preset("seed")
+    assert window.session.feature_names == ["x0", "x1"]

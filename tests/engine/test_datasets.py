@@ -124,7 +124,7 @@ def test_seed_dataset_is_the_seed_scene():
     ds = load_builtin("seed")
     X, labels = seed_scene()
     assert np.array_equal(ds.X, X) and np.array_equal(ds.labels, labels)
-    assert ds.name == "seed" and ds.feature_names == ("x1", "x2") and ds.n_classes == 10
+    assert ds.name == "seed" and ds.feature_names == ("x0", "x1") and ds.n_classes == 10
 
 
 # --- generators ---------------------------------------------------------------------------------
