@@ -22,6 +22,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from gmm_explorer.app import geometry
+from gmm_explorer.app.curves_view import thin_out
+from gmm_explorer.app.incremental import GrowingArray, HistoryCursor
 
 RED = (210, 20, 20)
 ROW_COLORS = {"singular": (255, 150, 150), "degenerate": (255, 205, 195)}
@@ -109,24 +111,35 @@ class ConditionMarks:
                                  symbolPen=pg.mkPen(RED, width=2.5), symbolBrush=RED)
         self.crosses.setZValue(30)
         self.points: list = []  # (component, iteration)
+        self.cursor = HistoryCursor()  # each state is scanned once (see incremental.py)
+        self._limit = None
         session.historyChanged.connect(self.update)
         session.settingsChanged.connect(self.update)
         self.update()
 
     def update(self, *_args) -> None:
-        """Find the first crossing of each component in the history."""
+        """Find the first crossing of each component in the history (new states only)."""
         s = self.session
         limit = s.model.max_condition
-        seen, pts = set(), []
-        for state in s.history:
+        if limit != self._limit:
+            self.cursor.reset()  # a new limit: scan everything again
+        restart, new = self.cursor.advance(s.history)
+        if restart:
+            self.points = []
+        seen = {k for k, _ in self.points}
+        pts = list(self.points)
+        for state in new:
+            if len(seen) >= state.n_components:
+                continue  # every component has crossed already
             for k, (cond, status) in enumerate(zip(state.condition_numbers,
                                                    state.component_status)):
                 if k not in seen and (status == "singular" or not cond <= limit):
                     seen.add(k)
                     pts.append((k, state.iteration))
-        self.points = pts
-        x = [it for _, it in pts]
-        self.crosses.setData(x, [limit] * len(x))
+        if restart or limit != self._limit or pts != self.points:
+            self.points, self._limit = pts, limit
+            x = [it for _, it in pts]
+            self.crosses.setData(x, [limit] * len(x))
 
 
 class LikelihoodMarks:
@@ -139,32 +152,56 @@ class LikelihoodMarks:
         self.stems = view.plot([], [], pen=_pen(1.5, Qt.DotLine), connect="pairs")
         self.pseudo = view.plot([], [], pen=_pen(1.5, Qt.DashLine, (120, 120, 120)),
                                 connect="finite")
+        thin_out(self.pseudo)
         self.label = pg.TextItem("+∞", color=RED, anchor=(1.3, 0.5))
         view.addItem(self.label, ignoreBounds=True)
         self.label.hide()
         self.top = None
+        # iterations, log-likelihoods and pseudo values, kept incrementally
+        self.cursor = HistoryCursor()
+        self._it, self._ll, self._pseudo = GrowingArray(), GrowingArray(), GrowingArray()
+        self._inf: list = []  # indices of infinite log-likelihoods
+        self._extent = (np.inf, -np.inf)  # finite log-likelihoods and pseudo values
+        self._any_pseudo = False
         session.historyChanged.connect(self.update)
         self.update()
 
     def update(self, *_args) -> None:
         """Place the arrows above the highest finite value."""
-        hist = self.session.history
-        it = np.array([s.iteration for s in hist], dtype=float)
-        ll = np.array([s.log_likelihood for s in hist], dtype=float)
-        inf = np.flatnonzero(np.isposinf(ll))
-        finite = ll[np.isfinite(ll)]
-        pseudo = np.array([np.nan if s.pseudo_log_likelihood is None
-                           else s.pseudo_log_likelihood for s in hist], dtype=float)
-        self.pseudo.setData(it, pseudo) if np.any(np.isfinite(pseudo)) else \
+        restart, new = self.cursor.advance(self.session.history)
+        if restart:
+            for buf in (self._it, self._ll, self._pseudo):
+                buf.clear()
+            self._inf, self._extent, self._any_pseudo = [], (np.inf, -np.inf), False
+        if new:
+            base = len(self._ll)
+            ll = np.array([s.log_likelihood for s in new], dtype=float)
+            pseudo = np.array([np.nan if s.pseudo_log_likelihood is None
+                               else s.pseudo_log_likelihood for s in new], dtype=float)
+            self._it.extend([s.iteration for s in new])
+            self._ll.extend(ll)
+            self._pseudo.extend(pseudo)
+            self._inf.extend(base + np.flatnonzero(np.isposinf(ll)))
+            both = np.concatenate([ll[np.isfinite(ll)], pseudo[np.isfinite(pseudo)]])
+            if len(both):
+                lo, hi = self._extent
+                self._extent = (min(lo, float(both.min())), max(hi, float(both.max())))
+            self._any_pseudo = self._any_pseudo or bool(np.any(np.isfinite(pseudo)))
+        it, ll = self._it.data, self._ll.data
+        if self._any_pseudo:
+            self.pseudo.setData(it, self._pseudo.data)
+        elif restart:
             self.pseudo.setData([], [])
+        inf = np.asarray(self._inf, dtype=int)
         if not len(inf):
-            self.arrows.setData([], [])
-            self.stems.setData([], [])
-            self.label.hide()
+            if restart or self.top is not None:
+                self.arrows.setData([], [])
+                self.stems.setData([], [])
+                self.label.hide()
             self.top = None
             return
-        both = np.concatenate([finite, pseudo[np.isfinite(pseudo)]])
-        hi, lo = (both.max(), both.min()) if len(both) else (0.0, 0.0)
+        lo, hi = self._extent
+        hi, lo = (hi, lo) if lo <= hi else (0.0, 0.0)
         self.top = hi + 0.15 * max(hi - lo, 1.0)
         self.arrows.setData(it[inf], np.full(len(inf), self.top))
         sx, sy = [], []

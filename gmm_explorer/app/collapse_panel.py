@@ -8,8 +8,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gmm_explorer.app.incremental import CollapseIndex
 from gmm_explorer.app.lab import REMEDIES
-from gmm_explorer.app.lab_text import HELP_LINK, REMEDY_TEXT, find_collapse, panel_html
+from gmm_explorer.app.lab_text import HELP_LINK, REMEDY_TEXT, panel_html
 
 RIDGE_CHOICES = ("1e-9", "1e-6", "1e-4", "1e-3", "1e-2", "1e-1")
 _TIPS = {
@@ -40,6 +41,7 @@ class CollapsePanel(QWidget):
     def __init__(self, session, lab, parent=None):
         super().__init__(parent)
         self.session, self.lab = session, lab
+        self.collapses = CollapseIndex()
         self.text = QTextBrowser()
         self.text.setOpenLinks(False)
         self.text.anchorClicked.connect(self._on_link)
@@ -99,7 +101,7 @@ class CollapsePanel(QWidget):
         if s.state is None:
             self.text.setHtml("")
             return
-        self.record = find_collapse(s.history, s.current)
+        self.record = self.collapses.latest(s.history, s.current)  # find_collapse, incremental
         self.text.setHtml(panel_html(s.state, self.record, self.lab.remedy, self.lab.preset))
 
     def plain_text(self) -> str:

@@ -12,12 +12,33 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from gmm_explorer.app import colors
+from gmm_explorer.app.incremental import GrowingArray, HistoryCursor
 from gmm_explorer.app.plotting import cache_axes
 
 
 def _finite_or_nan(values) -> np.ndarray:
     v = np.asarray(values, dtype=float)
     return np.where(np.isfinite(v), v, np.nan)
+
+
+def _extrema(values, lo: float, hi: float) -> tuple:
+    """(lo, hi) widened by the finite ``values``."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if len(v):
+        lo, hi = min(lo, float(v.min())), max(hi, float(v.max()))
+    return lo, hi
+
+
+def thin_out(curve) -> None:
+    """Draw a long curve as the min and max of each pixel column ("peak" downsampling).
+
+    Painting every one of 10,000 iterations (and a symbol on each) made each
+    redraw of a run cost the whole history; the peaks keep the curve's look,
+    and a curve no wider than the plot is drawn point by point as before.
+    """
+    curve.opts["autoDownsampleFactor"] = 1.0  # pyqtgraph's default draws ~5 per pixel
+    curve.setDownsampling(auto=True, method="peak")
 
 
 class _HistoryPlot(pg.PlotWidget):
@@ -80,20 +101,39 @@ class LikelihoodView(_HistoryPlot):
                                                         style=Qt.DashLine),
                                    connect="finite")
         self._legend_has_objective = False
+        for curve in (self.ll_curve, self.obj_curve):
+            thin_out(curve)
+        # the curves, kept incrementally: each state is read once (see incremental.py)
+        self.cursor = HistoryCursor()
+        self._it, self._ll, self._obj = GrowingArray(), GrowingArray(), GrowingArray()
+        self._ll_extent = self._obj_extent = (np.inf, -np.inf)
         self.on_history_changed()
 
     def on_history_changed(self) -> None:
-        """Redraw both curves from the history."""
-        hist = self.session.history
-        it = np.array([s.iteration for s in hist], dtype=float)
-        ll = _finite_or_nan([s.log_likelihood for s in hist])
-        obj = _finite_or_nan([s.objective for s in hist])
+        """Redraw both curves: append the new states, or start over after a cut."""
+        restart, new = self.cursor.advance(self.session.history)
+        if restart:
+            for buf in (self._it, self._ll, self._obj):
+                buf.clear()
+            self._ll_extent = self._obj_extent = (np.inf, -np.inf)
+        if new:
+            ll = _finite_or_nan([s.log_likelihood for s in new])
+            obj = _finite_or_nan([s.objective for s in new])
+            self._it.extend([s.iteration for s in new])
+            self._ll.extend(ll)
+            self._obj.extend(obj)
+            self._ll_extent = _extrema(ll, *self._ll_extent)
+            self._obj_extent = _extrema(obj, *self._obj_extent)
+        it, ll, obj = self._it.data, self._ll.data, self._obj.data
         self.ll_curve.setData(it, ll)
         with_prior = self.session.model.prior is not None
         self.obj_curve.setData(it if with_prior else [], obj if with_prior else [])
         self.obj_curve.setVisible(with_prior)
         self._update_x_range()
-        self._update_y_range(ll, obj if with_prior else ())
+        lo, hi = self._ll_extent
+        if with_prior:
+            lo, hi = min(lo, self._obj_extent[0]), max(hi, self._obj_extent[1])
+        self._update_y_range(lo, hi)
         if with_prior != self._legend_has_objective:
             if with_prior:
                 self.legend.addItem(self.obj_curve, "objective (with prior)")
@@ -103,19 +143,16 @@ class LikelihoodView(_HistoryPlot):
         self.legend.setVisible(with_prior)  # one curve needs no legend
         self.on_current_changed(self.session.current)
 
+    def _update_y_range(self, lo: float, hi: float) -> None:
+        """Set the y range only when the curves (finite ``lo`` to ``hi``) leave it.
 
-    def _update_y_range(self, *curves) -> None:
-        """Set the y range only when the curves leave it (or fill a sliver of it).
-
-        The top gets a quarter of the span as headroom, so that a climbing
-        log-likelihood seldom changes the axis: a changed axis repaints the
-        whole plot, a fixed one only the new segment.
+        Or when they fill only a sliver of it. The top gets a quarter of the
+        span as headroom, so that a climbing log-likelihood seldom changes
+        the axis: a changed axis repaints the whole plot, a fixed one only
+        the new segment.
         """
-        values = np.concatenate([np.asarray(c, dtype=float).ravel() for c in curves])
-        values = values[np.isfinite(values)]
-        if not len(values):
-            return
-        lo, hi = float(values.min()), float(values.max())
+        if not lo <= hi:
+            return  # no finite value yet
         have = getattr(self, "_y_range", None)
         if have is not None and have[0] <= lo and hi <= have[1] \
                 and (hi - lo) >= 0.5 * (have[1] - have[0]):
@@ -144,6 +181,11 @@ class ConditionView(_HistoryPlot):
                                                 "anchors": [(1, 0), (1, 0)]})
         self.addItem(self.limit)
         self.lines: list = []
+        # condition numbers per iteration (rows) and component (columns), kept
+        # incrementally, and the smallest finite one, for the axis
+        self.cursor = HistoryCursor()
+        self._it, self._table = GrowingArray(), GrowingArray(width=0)
+        self._min_condition = np.inf
         session.settingsChanged.connect(self._update_limit)
         self._update_limit()
         self.on_history_changed()
@@ -153,38 +195,54 @@ class ConditionView(_HistoryPlot):
         self._update_range()
 
     def _update_range(self) -> None:
-        """Show from the smallest condition number up to just above max_condition."""
+        """Show from the smallest condition number up to just above max_condition.
+
+        Half a decade of room below the lowest line, so that well-conditioned
+        components (condition numbers near 1) are not drawn on the axis.
+        """
         top = np.log10(self.session.model.max_condition) + 0.6
         low = 0.0
-        for line in self.lines:
-            if line.isVisible():
-                _, y = line.getData()
-                if y is not None and np.any(np.isfinite(y)):
-                    low = min(low, float(np.nanmin(y)))
+        if self.lines and np.isfinite(self._min_condition):
+            low = min(low, float(np.log10(self._min_condition)))
         low = np.floor(low * 2.0) / 2.0  # half decades: the axis seldom moves
         if getattr(self, "_y_range", None) != (low, top):
             self._y_range = (low, top)
-            self.setYRange(low - 0.3, top, padding=0)
+            self.setYRange(low - 0.5, top, padding=0)
 
     def on_history_changed(self) -> None:
-        """Redraw one line per component from the history."""
-        hist = self.session.history
-        k_count = max((s.n_components for s in hist), default=0)
+        """Redraw one line per component: append the new states, or start over."""
+        restart, new = self.cursor.advance(self.session.history)
+        if restart:
+            self._it.clear()
+            self._table.clear(width=max((s.n_components for s in new), default=0))
+            self._min_condition = np.inf
+        if new:
+            self._table.widen(max(s.n_components for s in new))
+            rows = np.full((len(new), self._table.width), np.nan)
+            for i, s in enumerate(new):  # K may change (a component removed): gaps
+                rows[i, :s.n_components] = s.condition_numbers
+            rows = _finite_or_nan(rows)
+            rows[rows <= 0] = np.nan
+            self._it.extend([s.iteration for s in new])
+            self._table.extend(rows)
+            if np.any(np.isfinite(rows)):
+                self._min_condition = min(self._min_condition, float(np.nanmin(rows)))
+        k_count = self._table.width
         while len(self.lines) < k_count:
             k = len(self.lines)
             pen = pg.mkPen(colors.component_color(k), width=1.8)
-            self.lines.append(self.plot([], [], pen=pen, connect="finite"))
-        it = np.array([s.iteration for s in hist], dtype=float)
-        table = np.full((len(hist), max(k_count, 1)), np.nan)
-        if hist and all(s.n_components == k_count for s in hist):
-            table[:] = [s.condition_numbers for s in hist]
-        else:  # K changed (a component was removed): pad with gaps
-            for i, s in enumerate(hist):
-                table[i, :s.n_components] = s.condition_numbers
-        table = _finite_or_nan(table)
-        table[table <= 0] = np.nan
+            line = self.plot([], [], pen=pen, connect="finite")
+            thin_out(line)
+            self.lines.append(line)
+        it, table = self._it.data, self._table.data
+        dots = "o" if len(it) == 1 else None  # a lone iteration: dots (a line needs two)
         for k, line in enumerate(self.lines):
             if k < k_count:
+                if line.opts["symbol"] != dots:
+                    line.setSymbolPen(None)
+                    line.setSymbolSize(6)
+                    line.setSymbolBrush(colors.component_color(k))
+                    line.setSymbol(dots)
                 line.setData(it, table[:, k])
             line.setVisible(k < k_count)
         self._update_range()
