@@ -35,7 +35,7 @@ LOG_2PI = np.log(2.0 * np.pi)
 # Elements of the (K * D, chunk) whitened-difference temporary per chunk.
 _CHUNK_ELEMENTS = 1 << 17
 # Room, in float64 numbers, left for the small per-iteration arrays.
-_FIXED_ELEMENTS = 1 << 14
+_FIXED_ELEMENTS = 1 << 15
 # scipy's allow_singular cut-off: eigenvalues below this times the largest count as zero.
 PSEUDO_RCOND = 1e6 * np.finfo(float).eps
 # A point is on a singular component's support when its distance to it is
