@@ -6,7 +6,6 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
 
 from gmm_explorer.commands import run_command
 
@@ -32,7 +31,6 @@ def test_readme_fit_output_is_the_real_output(tmp_path, monkeypatch):
 
 
 def test_readme_python_snippets_run(tmp_path, monkeypatch):
-    pytest.importorskip("sklearn")  # the snippets show the scikit-learn export
     shutil.copy(ROOT / "resources" / "faithful.csv", tmp_path)
     (tmp_path / "resources").symlink_to(ROOT / "resources")
     monkeypatch.chdir(tmp_path)

@@ -125,7 +125,6 @@ def test_missing_model_file(tmp_path):
 
 @pytest.mark.parametrize("covariance_type", TYPES)
 def test_to_sklearn_gives_the_same_model(tmp_path, iris, covariance_type):
-    pytest.importorskip("sklearn")  # a test dependency; to_sklearn is optional at run time
     em = fitted(iris, covariance_type)
     path = tmp_path / "m.json"
     save_model(path, em)

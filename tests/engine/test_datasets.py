@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from sklearn import datasets as sk_datasets  # a test dependency: fail loudly if missing
 
 from gmm_explorer.engine import datasets
 from gmm_explorer.engine.datasets import (
@@ -12,8 +13,6 @@ from gmm_explorer.engine.datasets import (
     make_blobs,
     seed_scene,
 )
-
-sk_datasets = pytest.importorskip("sklearn.datasets")
 
 
 def _assert_same(ours, theirs):
