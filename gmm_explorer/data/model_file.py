@@ -35,8 +35,9 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from gmm_explorer.files import atomic_write_text
 from gmm_explorer.data.errors import DataError
+from gmm_explorer.engine.covariance import from_full
+from gmm_explorer.files import atomic_write_text
 
 MODEL_FORMAT = "gmm-explorer model"
 FORMAT_VERSION = 1
@@ -57,37 +58,6 @@ def n_parameters(covariance_type: str, n_components: int, n_features: int) -> in
     cov = {"full": K * D * (D + 1) // 2, "tied": D * (D + 1) // 2, "diag": K * D,
            "spherical": K}[covariance_type]
     return int(cov + K * D + K - 1)
-
-
-def native_covariances(full, covariance_type):
-    """Full (K, D, D) matrices in the native shape of ``covariance_type``, exactly.
-
-    ``tied`` takes the first matrix, ``diag`` the diagonals, ``spherical`` the
-    first diagonal entry: no arithmetic, so a save/load round trip is exact.
-    """
-    full = np.asarray(full, dtype=float)
-    if covariance_type == "full":
-        return full.copy()
-    if covariance_type == "tied":
-        return full[0].copy()
-    diag = np.diagonal(full, axis1=1, axis2=2).copy()
-    if covariance_type == "diag":
-        return diag
-    return diag[:, 0].copy()
-
-
-def full_covariances(native, covariance_type, n_components, n_features):
-    """Native covariances as full (K, D, D) matrices."""
-    K, D = n_components, n_features
-    native = np.asarray(native, dtype=float)
-    if covariance_type == "full":
-        return native.copy()
-    if covariance_type == "tied":
-        return np.broadcast_to(native, (K, D, D)).copy()
-    out = np.zeros((K, D, D))
-    idx = np.arange(D)
-    out[:, idx, idx] = native if covariance_type == "diag" else native[:, None]
-    return out
 
 
 # --------------------------------------------------------------------------- building
@@ -348,7 +318,7 @@ def engine_from_parameters(weights, means, covariances, covariance_type, path=No
 
     try:
         return GaussianMixtureEM.from_parameters(
-            weights, means, native_covariances(covariances, covariance_type),
+            weights, means, from_full(covariances, covariance_type),
             covariance_type=covariance_type)
     except ValueError as exc:
         raise DataError(f"holds parameters the engine refuses ({exc})", path=path) from None
@@ -431,7 +401,7 @@ def to_sklearn(path_or_em):
     m = np.asarray(info["means"], dtype=float)
     full = np.asarray(info["covariances"], dtype=float)
     K, D = m.shape
-    native = native_covariances(full, ctype)
+    native = from_full(full, ctype)
     settings = (info.get("provenance") or {}).get("settings") or {}
     reg_covar = settings.get("reg_covar", 1e-6)
     gm = GaussianMixture(n_components=K, covariance_type=ctype,

@@ -59,7 +59,8 @@ def from_full(full, covariance_type, weights=None):
 
     ``tied`` takes the weighted average of the matrices (their common value
     when they are all equal); ``diag`` keeps the diagonals; ``spherical`` the
-    mean of each diagonal.
+    mean of each diagonal (its common value when it is constant). Covariances
+    that already have the type's shape come back bit for bit.
 
     Parameters
     ----------
@@ -83,6 +84,8 @@ def from_full(full, covariance_type, weights=None):
     diag = np.diagonal(full, axis1=1, axis2=2).copy()
     if covariance_type == "diag":
         return diag
+    if np.all(diag == diag[:, :1]):  # already spherical: exact, no rounding of a mean
+        return diag[:, 0].copy()
     return diag.mean(axis=1)
 
 

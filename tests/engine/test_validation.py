@@ -79,3 +79,15 @@ def test_prior_refuses_a_singular_data_covariance(covariance_type):
     em = GaussianMixtureEM(2, covariance_type=covariance_type, prior="conjugate")
     with pytest.raises(ValueError, match="column\\(s\\) 1 are constant"):
         em.initialize(data)
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "tied", "diag", "spherical"])
+def test_native_covariances_survive_to_full_and_back_bit_for_bit(covariance_type):
+    from gmm_explorer.engine.covariance import from_full, to_full
+
+    rng = np.random.RandomState(3)
+    A = rng.randn(4, 3, 3)
+    native = {"full": A @ A.transpose(0, 2, 1) + np.eye(3), "tied": np.eye(3) * 0.1 + 0.01,
+              "diag": rng.uniform(0.1, 2, (4, 3)), "spherical": np.full(4, 0.1)}[covariance_type]
+    back = from_full(to_full(native, covariance_type, 4, 3), covariance_type)
+    np.testing.assert_array_equal(back, native)
