@@ -97,7 +97,7 @@ def cholesky_or_none(matrix):
         return None
 
 
-def whitening_factors(full, usable):
+def whitening_factors(full, usable, lower=None):
     """Upper-triangular ``U_k`` with ``U_k @ U_k.T = inv(Sigma_k)``, and ``log|U_k|``.
 
     Parameters
@@ -121,10 +121,11 @@ def whitening_factors(full, usable):
     for k in range(K):
         if not usable[k]:
             continue
-        lower = linalg.cholesky(full[k], lower=True, check_finite=False)
-        factors[k] = linalg.solve_triangular(lower, identity, lower=True,
+        factor = lower[k] if lower is not None and lower[k] is not None else \
+            linalg.cholesky(full[k], lower=True, check_finite=False)
+        factors[k] = linalg.solve_triangular(factor, identity, lower=True,
                                              check_finite=False).T
-        log_det[k] = -np.sum(np.log(np.diag(lower)))
+        log_det[k] = -np.sum(np.log(np.diag(factor)))
     return factors, log_det
 
 

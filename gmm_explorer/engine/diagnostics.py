@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from gmm_explorer.engine.covariance import cholesky_or_none
@@ -35,8 +37,19 @@ def resolution_floor(means, data_scale):
     return (RESOLUTION_ULPS * np.finfo(float).eps * magnitude) ** 2
 
 
+class Spectrum(NamedTuple):
+    """Eigenvalues (ascending, (K, D)), condition numbers (K,), usability (K,)
+    and the lower Cholesky factor of each usable covariance (None otherwise),
+    so that the E-step need not factorise again."""
+
+    eigenvalues: np.ndarray
+    condition: np.ndarray
+    positive: np.ndarray
+    lower: list
+
+
 def spectrum(full, floor=None):
-    """Eigenvalues (ascending, shape (K, D)), condition numbers (K,) and usability (K,).
+    """The :class:`Spectrum` of full (K, D, D) covariances.
 
     A covariance is usable when its Cholesky factorisation succeeds in
     float64 and its smallest eigenvalue is above ``floor``; an unusable one
@@ -50,18 +63,18 @@ def spectrum(full, floor=None):
 
     Returns
     -------
-    eigenvalues : ndarray of shape (K, D)
-    condition : ndarray of shape (K,)
-    positive : ndarray of bool, shape (K,)
+    Spectrum
     """
     eigenvalues = np.linalg.eigvalsh(full)
-    positive = np.array([cholesky_or_none(m) is not None for m in full])
+    lower = [cholesky_or_none(m) for m in full]
+    positive = np.array([factor is not None for factor in lower])
     if floor is not None:
         positive &= eigenvalues[:, 0] > floor
+    lower = [factor if ok else None for factor, ok in zip(lower, positive)]
     with np.errstate(divide="ignore", invalid="ignore"):
         condition = eigenvalues[:, -1] / eigenvalues[:, 0]
     condition = np.where(positive & (eigenvalues[:, 0] > 0), condition, np.inf)
-    return eigenvalues, condition, positive
+    return Spectrum(eigenvalues, condition, positive, lower)
 
 
 def singular_reasons(condition, positive, max_condition, eigenvalues=None):

@@ -265,10 +265,10 @@ class GaussianMixtureEM:
     def _floor(self, means):
         return diagnostics.resolution_floor(means, self._data_scale)
 
-    def _densities(self, means, full, positive, condition, kinds_for):
+    def _densities(self, means, full, spec, kinds_for):
         """ComponentDensities for responsibilities (``"resp"``) or the true likelihood."""
         kinds = []
-        for pd, cond in zip(positive, condition):
+        for pd, cond in zip(spec.positive, spec.condition):
             if kinds_for == "true":
                 kinds.append("cholesky" if pd else "point-mass")
             elif not pd or (self.on_collapse == "continue" and cond > self.max_condition):
@@ -276,17 +276,23 @@ class GaussianMixtureEM:
             else:
                 kinds.append("cholesky")
         return estep.build_densities(means - self._center, full, kinds, self._data_scale,
-                                     self._floor(means))
+                                     self._floor(means), spec.lower)
 
     def _evaluate(self, iteration, weights, means, cov, collapse=None, events=(),
-                  previous=None, comparable=True):
-        """E-step for these parameters (fills the responsibilities) and the state."""
+                  previous=None, comparable=True, full=None, spec=None):
+        """E-step for these parameters (fills the responsibilities) and the state.
+
+        ``full`` and ``spec`` (their :class:`~diagnostics.Spectrum`) may be
+        passed when the caller has them already.
+        """
         X = self._X
         K, D = means.shape
-        full = to_full(cov, self.covariance_type, K, D)
-        eigenvalues, condition, positive = diagnostics.spectrum(full, self._floor(means))
+        if full is None or spec is None:
+            full = to_full(cov, self.covariance_type, K, D)
+            spec = diagnostics.spectrum(full, self._floor(means))
+        eigenvalues, condition, positive = spec.eigenvalues, spec.condition, spec.positive
         log_weights = np.log(weights)
-        dens = self._densities(means, full, positive, condition, "resp")
+        dens = self._densities(means, full, spec, "resp")
         pairs = mstep.moment_pairs(D, self.covariance_type)
         _, total, sums = estep.e_step(X, self._center, dens, log_weights, self._resp,
                                       pairs=pairs)
@@ -298,7 +304,7 @@ class GaussianMixtureEM:
             log_likelihood = total
         else:
             pseudo = total
-            true = self._densities(means, full, positive, condition, "true")
+            true = self._densities(means, full, spec, "true")
             log_likelihood = estep.total_log_density(X, self._center, true, log_weights)
         objective = log_likelihood
         if self._prior is not None:
@@ -343,8 +349,9 @@ class GaussianMixtureEM:
         weights, means, cov, counts = self._m_step(self._resp)
         K, D = means.shape
         full = to_full(cov, self.covariance_type, K, D)
-        eigenvalues, condition, positive = diagnostics.spectrum(full, self._floor(means))
-        reasons = diagnostics.singular_reasons(condition, positive, self.max_condition,
+        spec = diagnostics.spectrum(full, self._floor(means))
+        eigenvalues, condition = spec.eigenvalues, spec.condition
+        reasons = diagnostics.singular_reasons(condition, spec.positive, self.max_condition,
                                                eigenvalues)
         collapsed = [k for k, r in enumerate(reasons) if r is not None]
         collapse, events, comparable = None, (), True
@@ -366,13 +373,13 @@ class GaussianMixtureEM:
                 )
             if action == "reinitialized":
                 weights, means, cov, events = self._reseed(weights, means, cov, collapsed)
-                comparable = False
+                comparable, full, spec = False, None, None  # new parameters: new spectrum
             elif action == "removed":
                 weights, means, cov, events = self._remove(weights, means, cov, collapsed)
-                comparable = False
+                comparable, full, spec = False, None, None
         self._params = (weights, means, cov)
         state = self._evaluate(iteration, weights, means, cov, collapse, events, previous,
-                               comparable)
+                               comparable, full, spec)
         self.history.append(state)
         if collapse is not None and collapse.action == "stopped":
             self.halted = True
@@ -521,8 +528,8 @@ class GaussianMixtureEM:
         if X.ndim != 2 or X.shape[1] != D:
             raise ValueError(f"X must have shape (n, {D}); got {np.shape(X)}.")
         full = to_full(cov, self.covariance_type, K, D)
-        _, condition, positive = diagnostics.spectrum(full, self._floor(means))
-        dens = self._densities(means, full, positive, condition, "resp")
+        dens = self._densities(means, full, diagnostics.spectrum(full, self._floor(means)),
+                               "resp")
         point = np.empty(X.shape[0])
         resp, _, _ = estep.e_step(X, self._center, dens, np.log(weights), None, point)
         return resp, point

@@ -129,7 +129,8 @@ class ComponentDensities:
         return np.sqrt(0.5) * np.column_stack([stacked, -offsets])
 
 
-def build_densities(means_centered, full_covariances, kinds, data_scale, floor=None):
+def build_densities(means_centered, full_covariances, kinds, data_scale, floor=None,
+                    lower=None):
     """Precompute the densities of every component.
 
     Parameters
@@ -143,6 +144,8 @@ def build_densities(means_centered, full_covariances, kinds, data_scale, floor=N
     floor : ndarray of shape (K,), optional
         Eigenvalues at or below it count as zero for the non-Cholesky kinds
         (see :func:`gmm_explorer.engine.diagnostics.resolution_floor`).
+    lower : list of ndarray or None, optional
+        Lower Cholesky factors already computed, reused for the whitening.
 
     Returns
     -------
@@ -150,7 +153,7 @@ def build_densities(means_centered, full_covariances, kinds, data_scale, floor=N
     """
     K, D = means_centered.shape
     usable = np.array([kind == "cholesky" for kind in kinds])
-    factors, log_det = whitening_factors(full_covariances, usable)
+    factors, log_det = whitening_factors(full_covariances, usable, lower)
     log_norm = np.where(usable, log_det - 0.5 * D * LOG_2PI, -np.inf)
     null_spaces = [None] * K
     for k in np.flatnonzero(~usable):
