@@ -281,6 +281,24 @@ def _chunks(X, center, n_components, pairs=None):
         yield start, stop, rows
 
 
+def _normalized_blocks(X, center, densities, log_weights, resp=None, pairs=None):
+    """Yield ``(start, stop, rows, block, point)`` chunk by chunk.
+
+    ``block`` holds the chunk's responsibilities (a view of ``resp`` when
+    given, else a reused scratch array), ``rows`` the chunk as built by
+    :func:`_chunks`, and ``point`` each point's log mixture density.
+    """
+    N, D = X.shape
+    K = log_weights.shape[0]
+    augmented = densities.augmented
+    constant = densities.log_norm + log_weights
+    scratch = np.empty((K, chunk_rows(K, D, N))) if resp is None else None
+    for start, stop, rows in _chunks(X, center, K, pairs):
+        block = resp[:, start:stop] if resp is not None else scratch[:, : stop - start]
+        log_densities_chunk(rows[: D + 1], densities, augmented, constant, block)
+        yield start, stop, rows, block, normalize_chunk(block)
+
+
 def e_step(X, center, densities, log_weights, resp_out=None, point_out=None, pairs=None):
     """Responsibilities over the whole data, the total log-likelihood, and
     the weighted sums the next M-step needs.
@@ -316,15 +334,11 @@ def e_step(X, center, densities, log_weights, resp_out=None, point_out=None, pai
     N, D = X.shape
     K = log_weights.shape[0]
     resp = np.empty((K, N)) if resp_out is None else resp_out
-    augmented = densities.augmented
-    constant = densities.log_norm + log_weights
     total, unbounded = 0.0, False
     n_products = 0 if pairs is None else len(pairs[0])
     sums = np.zeros((K, D + 1 + n_products))
-    for start, stop, rows in _chunks(X, center, K, pairs):
-        block = resp[:, start:stop]
-        log_densities_chunk(rows[: D + 1], densities, augmented, constant, block)
-        point = normalize_chunk(block)
+    for start, stop, rows, block, point in _normalized_blocks(X, center, densities,
+                                                                log_weights, resp, pairs):
         sums += block @ rows.T
         if point_out is not None:
             point_out[start:stop] = point
@@ -350,15 +364,8 @@ def total_log_density(X, center, densities, log_weights):
     -------
     float
     """
-    K = log_weights.shape[0]
-    augmented = densities.augmented
-    constant = densities.log_norm + log_weights
     total = 0.0
-    block = np.empty((K, chunk_rows(K, X.shape[1], X.shape[0])))
-    for start, stop, rows in _chunks(X, center, K):
-        view = block[:, : stop - start]
-        log_densities_chunk(rows, densities, augmented, constant, view)
-        point = normalize_chunk(view)
+    for _, _, _, _, point in _normalized_blocks(X, center, densities, log_weights):
         if np.isposinf(point).any():
             return np.inf
         total += point.sum()
