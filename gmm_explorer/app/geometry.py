@@ -1,4 +1,4 @@
-"""Pure numpy helpers for drawing: ellipses, marginals, display responsibilities.
+"""Pure numpy helpers for drawing: ellipses, marginals, the drawn subsample, density images.
 
 Nothing here imports Qt, so each function is tested on its own.
 """
@@ -63,55 +63,6 @@ def ellipse_curves(means2: np.ndarray, covs2: np.ndarray, radius: float = 1.0) -
     transform = vecs * scale[:, None, :]
     pts = radius * (transform @ _UNIT_CIRCLE)  # (K, 2, P)
     return np.transpose(pts, (0, 2, 1)) + np.asarray(means2, dtype=float)[:, None, :]
-
-
-def log_joint(X: np.ndarray, weights: np.ndarray, means: np.ndarray,
-              covariances: np.ndarray) -> np.ndarray:
-    """``log w_k + log N(x | mu_k, Sigma_k)`` for every point and component.
-
-    Uses the eigendecomposition of each covariance; eigenvalues at or below
-    ``1e-300`` (a singular covariance) are left out, which gives the
-    pseudo-inverse and pseudo-determinant, as scipy's
-    ``multivariate_normal(allow_singular=True)``. Used only for display
-    (a subsample of points, a hovered point): the fit itself is the engine's.
-
-    Parameters
-    ----------
-    X : ndarray of shape (N, D)
-    weights : ndarray of shape (K,)
-    means : ndarray of shape (K, D)
-    covariances : ndarray of shape (K, D, D)
-
-    Returns
-    -------
-    ndarray of shape (N, K)
-    """
-    X = np.asarray(X, dtype=float)
-    vals, vecs = np.linalg.eigh(np.asarray(covariances, dtype=float))
-    n, d = X.shape
-    out = np.empty((n, len(weights)))
-    with np.errstate(divide="ignore"):
-        log_w = np.log(np.asarray(weights, dtype=float))
-    for k in range(len(weights)):
-        lam = vals[k]
-        keep = lam > max(1e-300, lam.max() * 1e-15)
-        proj = (X - means[k]) @ vecs[k][:, keep]
-        maha = np.sum(proj ** 2 / lam[keep], axis=1)
-        rank = int(keep.sum())
-        out[:, k] = (log_w[k] - 0.5 * (maha + np.sum(np.log(lam[keep]))
-                                       + rank * np.log(2.0 * np.pi)))
-    return out
-
-
-def responsibilities(X, weights, means, covariances) -> np.ndarray:
-    """Posterior probability of each component for each point, shape (N, K)."""
-    lj = log_joint(X, weights, means, covariances)
-    top = np.max(lj, axis=1, keepdims=True)
-    top[~np.isfinite(top)] = 0.0
-    p = np.exp(lj - top)
-    total = p.sum(axis=1, keepdims=True)
-    total[total == 0] = 1.0
-    return p / total
 
 
 def display_subsample(n_points: int, max_points: int, seed: int = 0) -> np.ndarray:

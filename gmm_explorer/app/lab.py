@@ -29,13 +29,6 @@ DEFAULT_RIDGE = 1e-6
 _MODEL_FIELDS = {f.name for f in fields(ModelSettings)}
 
 
-def geometry_responsibilities(X, state):
-    """The window's display responsibilities (a fallback), shape (N, K)."""
-    from gmm_explorer.app import geometry
-
-    return geometry.responsibilities(X, state.weights, state.means, state.covariances)
-
-
 def lab_for(session) -> "Lab":
     """The session's :class:`Lab`, made on first use."""
     lab = session.findChild(Lab)
@@ -179,9 +172,7 @@ class Lab(QObject):
     def held_rows(self, state, components) -> np.ndarray:
         """Data rows whose largest responsibility (> 1/2) is one of ``components``.
 
-        Uses the engine's responsibilities for ``state`` (the ones EM used),
-        not the window's display approximation: for a singular component the
-        two differ.
+        Uses the engine's responsibilities for ``state`` (the ones EM used).
         """
         s = self.session
         if s.X is None or not len(components):
@@ -190,8 +181,6 @@ class Lab(QObject):
         if getattr(self, "_held_key", None) == key:
             return self._held
         resp = s.data_responsibilities(state)
-        if resp is None:  # a run is going: the worker owns the engine
-            resp = geometry_responsibilities(s.X, state)
         best = np.argmax(resp, axis=1)
         rows = np.flatnonzero(np.isin(best, components) & (resp.max(axis=1) > 0.5))
         self._held_key, self._held = key, rows

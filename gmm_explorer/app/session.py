@@ -554,22 +554,19 @@ class Session(QObject):
     def data_responsibilities(self, state) -> np.ndarray | None:
         """The engine's responsibilities of every data point for ``state``, (N, K).
 
-        None while a run is going: the worker owns the engine then, and a
-        view must not read its buffers from the GUI thread.
+        While a run is going the worker owns the engine's buffers, so they are
+        computed afresh from the state's parameters instead of copied.
         """
-        if self.running or self.engine is None or self.X is None:
+        if self.engine is None or self.X is None:
             return None
-        try:
-            return self.engine.responsibilities(state)
-        except (ValueError, AttributeError, IndexError):
-            return None
+        return self.engine.responsibilities(state, self.X if self.running else None)
 
     def display_responsibilities(self, index: int | None = None) -> np.ndarray:
         """Responsibilities of the drawn points for the state at ``index``, (M, K).
 
         For the engine's latest state (after a Step, outside a run) they are
         the engine's own, gathered from its (K, N) array; for any other state
-        they are computed for the drawn points only.
+        the engine computes them for the drawn points only.
         """
         state = self.state if index is None else self.history[index]
         engine = self.engine
@@ -577,11 +574,9 @@ class Session(QObject):
         if (resp is not None and not self.running and getattr(engine, "history", None)
                 and engine.history[-1] is state and resp.shape == (state.n_components, len(self.X))):
             return resp[:, self.display_indices].T
-        Xs = self.X[self.display_indices]
-        return geometry.responsibilities(Xs, state.weights, state.means, state.covariances)
+        return self.engine.responsibilities(state, self.X[self.display_indices])
 
     def point_responsibilities(self, row: int, index: int | None = None) -> np.ndarray:
         """Responsibilities of data row ``row`` for the state at ``index``, (K,)."""
         state = self.state if index is None else self.history[index]
-        return geometry.responsibilities(self.X[row:row + 1], state.weights, state.means,
-                                         state.covariances)[0]
+        return self.engine.responsibilities(state, self.X[row:row + 1])[0]

@@ -498,24 +498,31 @@ class GaussianMixtureEM:
         return np.array(state.weights), np.array(state.means), cov
 
     # ------------------------------------------------------------ diagnostics
-    def responsibilities(self, state=None):
-        """Responsibilities of every data point under a state's parameters.
+    def responsibilities(self, state=None, X=None):
+        """Responsibilities under a state's parameters.
 
         Parameters
         ----------
         state : EMState, optional
-            Default the latest. Other states are recomputed (one E-step).
+            Default the latest.
+        X : array-like of shape (n, D), optional
+            The points; default the data. Given points (or a state other than
+            the latest) are computed afresh from the state's parameters,
+            touching nothing that :meth:`step` writes, so a window may call
+            this while a worker thread steps.
 
         Returns
         -------
-        ndarray of shape (N, K)
+        ndarray of shape (n, K)
             A fresh array.
         """
         if self._X is None:
             raise ValueError("call initialize(X) first: there is no data.")
-        if state is None or state is self.state:
+        state = self.state if state is None else state
+        if X is None and state is self.state:
             return self._resp.T.copy()
-        return self._predict_parts(self._X, self._params_of(state))[0].T
+        points = self._X if X is None else X
+        return self._predict_parts(points, self._params_of(state))[0].T
 
     def _predict_parts(self, X, params=None):
         """(K, N) responsibilities and (N,) log densities for new points."""

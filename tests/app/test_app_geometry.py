@@ -46,26 +46,6 @@ def test_marginal_takes_the_entries_and_the_block():
     np.testing.assert_array_equal(c2[:, 1, 1], covs[:, 1, 1])
 
 
-def test_display_responsibilities_match_the_engine():
-    from gmm_explorer.engine import GaussianMixtureEM
-    from gmm_explorer.engine.datasets import seed_scene
-
-    X, _ = seed_scene()
-    em = GaussianMixtureEM(n_components=4, random_state=0)
-    em.initialize(X)
-    state = em.step()
-    ours = geometry.responsibilities(X, state.weights, state.means, state.covariances)
-    np.testing.assert_allclose(ours, em.responsibilities(), atol=1e-9)
-
-
-def test_display_responsibilities_survive_a_singular_covariance():
-    X = np.array([[0.0, 0.0], [1.0, 1.0], [5.0, 5.0]])
-    covs = np.stack([np.array([[1.0, 1.0], [1.0, 1.0]]), np.eye(2)])
-    r = geometry.responsibilities(X, np.array([0.5, 0.5]), np.zeros((2, 2)), covs)
-    assert np.all(np.isfinite(r))
-    np.testing.assert_allclose(r.sum(axis=1), 1.0)
-
-
 def test_subsample_is_fixed_and_bounded():
     a = geometry.display_subsample(100_000, 4000)
     b = geometry.display_subsample(100_000, 4000)

@@ -221,3 +221,28 @@ def test_run_stops_at_a_collapse_under_stop(qapp, qtbot):
         assert not s.step()
     assert "collapsed" in blocker.args[0] and "reg_covar" in blocker.args[0]
     s.shutdown()
+
+
+def test_display_responsibilities_of_a_past_state_are_the_engines(session):
+    session.step()
+    session.step()
+    session.go_to(1)
+    shown = session.display_responsibilities()
+    full = session.engine.responsibilities(session.history[1])
+    np.testing.assert_allclose(shown, full[session.display_indices], atol=1e-12)
+    row = int(session.display_indices[0])
+    np.testing.assert_allclose(session.point_responsibilities(row), full[row], atol=1e-12)
+
+
+def test_display_responsibilities_survive_a_singular_covariance():
+    from gmm_explorer.engine import GaussianMixtureEM
+    from gmm_explorer.engine.presets import load_preset
+
+    preset = load_preset("line")  # a component whose covariance becomes rank one
+    em = GaussianMixtureEM(**preset.settings)
+    em.initialize(preset.X, **preset.start)
+    collapsed = em.run(max_iter=40, tol=0)
+    assert "singular" in collapsed.component_status
+    r = em.responsibilities(collapsed, preset.X[::7])
+    assert np.all(np.isfinite(r))
+    np.testing.assert_allclose(r.sum(axis=1), 1.0)

@@ -96,3 +96,15 @@ def test_get_params_round_trip():
     em = GaussianMixtureEM(4, covariance_type="diag", reg_covar=1e-3, prior="conjugate")
     clone = GaussianMixtureEM(**em.get_params())
     assert clone.get_params() == em.get_params()
+
+
+def test_responsibilities_of_given_points_for_any_state(blobs):
+    em = GaussianMixtureEM(3, random_state=0)
+    em.initialize(blobs)
+    em.run(max_iter=4, tol=0)
+    for state in (em.history[0], em.history[2], em.state):
+        full = em.responsibilities(state)
+        np.testing.assert_allclose(em.responsibilities(state, blobs[::5]), full[::5],
+                                   atol=1e-13)
+    np.testing.assert_allclose(em.responsibilities(em.state, blobs[3:4])[0],
+                               em.responsibilities()[3], atol=1e-13)
