@@ -107,7 +107,18 @@ class ComponentTable(QTableWidget):
         self.horizontalHeader().setSectionResizeMode(
             COLUMNS.index("mean"),
             QHeaderView.ResizeToContents if state.n_features <= 2 else QHeaderView.Stretch)
-        for k in range(k_count):
+        # One dataChanged for the whole table instead of one per cell (about a
+        # hundred a step): the view and the resizing header then update once.
+        model = self.model()
+        blocked = model.blockSignals(True)
+        try:
+            self._fill(state, digits)
+        finally:
+            model.blockSignals(blocked)
+        model.dataChanged.emit(model.index(0, 0), model.index(k_count - 1, len(COLUMNS) - 1))
+
+    def _fill(self, state, digits: int) -> None:
+        for k in range(state.n_components):
             status = state.component_status[k]
             values = (
                 "",

@@ -373,6 +373,56 @@ def test_table_columns_fit_without_horizontal_scrolling(window, qapp):
     assert t.item(1, COLUMNS.index("mean")).toolTip().startswith("mean [")
 
 
+def test_table_columns_follow_their_contents_while_shown(window, qapp):
+    """The table fills itself with one dataChanged; the header still resizes."""
+    _show_at_1280x800(window, qapp)
+    window.lab_ui.load_preset("seed")
+    qapp.processEvents()
+    t = window.table
+    header, metrics = t.horizontalHeader(), t.fontMetrics()
+    mean = COLUMNS.index("mean")
+    narrow = header.sectionSize(mean)
+
+    def assert_fits():
+        for row in range(t.rowCount()):
+            for col in range(1, len(COLUMNS)):
+                text = t.item(row, col).text()
+                assert metrics.horizontalAdvance(text) <= header.sectionSize(col), \
+                    (row, COLUMNS[col], text)
+
+    for _ in range(7):  # "singular", condition numbers up to 1e16
+        window.step()
+        qapp.processEvents()
+        assert_fits()
+    # the same rows with far longer means: the column must widen
+    window.session.set_data(window.session.X * 1e5 - 3e6, name="wide")
+    qapp.processEvents()
+    assert header.sectionSize(mean) > narrow
+    assert_fits()
+
+
+def test_a_step_repaints_the_table(window, qapp):
+    from PySide6.QtCore import QEvent, QObject
+
+    class PaintCounter(QObject):
+        count = 0
+
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Paint:
+                PaintCounter.count += 1
+            return False
+
+    _show_at_1280x800(window, qapp)
+    counter = PaintCounter()
+    window.table.viewport().installEventFilter(counter)
+    qapp.processEvents()
+    PaintCounter.count = 0
+    window.step()
+    qapp.processEvents()
+    window.table.viewport().removeEventFilter(counter)
+    assert PaintCounter.count >= 1
+
+
 def test_compact_numbers():
     assert compact(8.71e15) == "8.7e15" and compact(1.04e-17) == "1e-17"
     assert compact(-14.12) == "-14.1" and compact(100.0) == "100"
