@@ -13,7 +13,14 @@ from PySide6.QtCore import Qt
 
 from gmm_explorer.app import colors
 from gmm_explorer.app.incremental import GrowingArray, HistoryCursor
-from gmm_explorer.app.plotting import cache_axes
+from gmm_explorer.app.plotting import cache_axes, light_grid
+from gmm_explorer.app.polylines import Polylines
+
+LL_PEN = pg.mkPen((31, 119, 180), width=2)
+OBJECTIVE_PEN = pg.mkPen((255, 127, 14), width=1, style=Qt.DashLine)
+LL_DOT = 4  # pixels
+CONDITION_WIDTH = 2
+CONDITION_DOT = 6
 
 
 def _finite_or_nan(values) -> np.ndarray:
@@ -48,7 +55,7 @@ class _HistoryPlot(pg.PlotWidget):
         super().__init__(parent, background="w")
         self.session = session
         plot = self.getPlotItem()
-        plot.showGrid(x=True, y=True, alpha=0.2)
+        self.grid = light_grid(self, alpha=0.2)
         plot.setMenuEnabled(False)
         cache_axes(self)
         self.setLabel("bottom", "iteration")
@@ -93,16 +100,16 @@ class LikelihoodView(_HistoryPlot):
                         "The dashed line marks the shown iteration; gaps are iterations "
                         "where a singular component makes the likelihood infinite.")
         self.legend = self.addLegend(offset=(-10, 10), labelTextSize="8pt")
-        self.ll_curve = self.plot([], [], pen=pg.mkPen((31, 119, 180), width=2),
-                                  symbol="o", symbolSize=4, symbolPen=None,
-                                  symbolBrush=(31, 119, 180), name="log-likelihood",
-                                  connect="finite")
-        self.obj_curve = self.plot([], [], pen=pg.mkPen((255, 127, 14), width=1.5,
-                                                        style=Qt.DashLine),
-                                   connect="finite")
+        # both curves in one item (polylines.py): line 0 the log-likelihood, 1 the objective
+        self.curves = Polylines([LL_PEN, OBJECTIVE_PEN])
+        self.curves.set_dots(0, LL_DOT)
+        self.addItem(self.curves)
+        # the legend's samples only; they are not drawn in the plot
+        self.legend.addItem(pg.PlotDataItem(pen=LL_PEN, symbol="o", symbolSize=LL_DOT,
+                                            symbolPen=None, symbolBrush=LL_PEN.color()),
+                            "log-likelihood")
+        self._objective_sample = pg.PlotDataItem(pen=OBJECTIVE_PEN)
         self._legend_has_objective = False
-        for curve in (self.ll_curve, self.obj_curve):
-            thin_out(curve)
         # the curves, kept incrementally: each state is read once (see incremental.py)
         self.cursor = HistoryCursor()
         self._it, self._ll, self._obj = GrowingArray(), GrowingArray(), GrowingArray()
@@ -125,10 +132,10 @@ class LikelihoodView(_HistoryPlot):
             self._ll_extent = _extrema(ll, *self._ll_extent)
             self._obj_extent = _extrema(obj, *self._obj_extent)
         it, ll, obj = self._it.data, self._ll.data, self._obj.data
-        self.ll_curve.setData(it, ll)
+        self.curves.set_line(0, it, ll)
         with_prior = self.session.model.prior is not None
-        self.obj_curve.setData(it if with_prior else [], obj if with_prior else [])
-        self.obj_curve.setVisible(with_prior)
+        self.curves.set_line(1, it if with_prior else [], obj if with_prior else [])
+        self.curves.set_line_visible(1, with_prior)
         self._update_x_range()
         lo, hi = self._ll_extent
         if with_prior:
@@ -136,12 +143,20 @@ class LikelihoodView(_HistoryPlot):
         self._update_y_range(lo, hi)
         if with_prior != self._legend_has_objective:
             if with_prior:
-                self.legend.addItem(self.obj_curve, "objective (with prior)")
+                self.legend.addItem(self._objective_sample, "objective (with prior)")
             else:
-                self.legend.removeItem(self.obj_curve)
+                self.legend.removeItem(self._objective_sample)
             self._legend_has_objective = with_prior
         self.legend.setVisible(with_prior)  # one curve needs no legend
         self.on_current_changed(self.session.current)
+
+    def ll_data(self) -> tuple:
+        """(iterations, log-likelihoods) drawn; NaN where it was not finite."""
+        return self.curves.line_data(0)
+
+    def objective_data(self) -> tuple:
+        """(iterations, objectives) drawn; empty without a prior."""
+        return self.curves.line_data(1)
 
     def _update_y_range(self, lo: float, hi: float) -> None:
         """Set the y range only when the curves (finite ``lo`` to ``hi``) leave it.
@@ -180,7 +195,10 @@ class ConditionView(_HistoryPlot):
                                      labelOpts={"position": 0.97, "color": (200, 30, 30),
                                                 "anchors": [(1, 0), (1, 0)]})
         self.addItem(self.limit)
-        self.lines: list = []
+        # one line per component in one item (polylines.py), in log10 units:
+        # the plot's log mode only labels the axis
+        self.lines = Polylines()
+        self.addItem(self.lines)
         # condition numbers per iteration (rows) and component (columns), kept
         # incrementally, and the smallest finite one, for the axis
         self.cursor = HistoryCursor()
@@ -202,7 +220,7 @@ class ConditionView(_HistoryPlot):
         """
         top = np.log10(self.session.model.max_condition) + 0.6
         low = 0.0
-        if self.lines and np.isfinite(self._min_condition):
+        if len(self.lines) and np.isfinite(self._min_condition):
             low = min(low, float(np.log10(self._min_condition)))
         low = np.floor(low * 2.0) / 2.0  # half decades: the axis seldom moves
         if getattr(self, "_y_range", None) != (low, top):
@@ -228,28 +246,20 @@ class ConditionView(_HistoryPlot):
             if np.any(np.isfinite(rows)):
                 self._min_condition = min(self._min_condition, float(np.nanmin(rows)))
         k_count = self._table.width
-        while len(self.lines) < k_count:
-            k = len(self.lines)
-            pen = pg.mkPen(colors.component_color(k), width=1.8)
-            line = self.plot([], [], pen=pen, connect="finite")
-            thin_out(line)
-            self.lines.append(line)
+        if len(self.lines) != k_count:
+            self.lines.set_pens([pg.mkPen(colors.component_color(k), width=CONDITION_WIDTH)
+                                 for k in range(k_count)])
         it, table = self._it.data, self._table.data
-        dots = "o" if len(it) == 1 else None  # a lone iteration: dots (a line needs two)
-        for k, line in enumerate(self.lines):
-            if k < k_count:
-                if line.opts["symbol"] != dots:
-                    line.setSymbolPen(None)
-                    line.setSymbolSize(6)
-                    line.setSymbolBrush(colors.component_color(k))
-                    line.setSymbol(dots)
-                line.setData(it, table[:, k])
-            line.setVisible(k < k_count)
+        dots = CONDITION_DOT if len(it) == 1 else 0  # a lone iteration: dots (a line needs two)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logs = np.log10(table)
+        for k in range(k_count):
+            self.lines.set_dots(k, dots)
+            self.lines.set_line(k, it, logs[:, k])
         self._update_range()
         self._update_x_range()
         self.on_current_changed(self.session.current)
 
     def line_data(self, k: int) -> tuple:
-        """(iterations, condition numbers) drawn for component ``k``."""
-        x, y = self.lines[k].getData()
-        return np.asarray(x), np.asarray(y)
+        """(iterations, log10 condition numbers) drawn for component ``k``."""
+        return self.lines.line_data(k)

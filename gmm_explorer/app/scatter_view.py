@@ -9,8 +9,9 @@ costs about 0.4 s a step):
   taken from a cache of quantised colours;
 - when the data have more points than that, every point still shows as a
   grey 2-D histogram image underneath, computed once per dataset and axes;
-- the ellipses are closed curves precomputed from ``eigh`` of each
-  (marginal) covariance, drawn with cosmetic pens, updated in place.
+- the ellipses are closed curves from ``eigh`` of each (marginal)
+  covariance, all drawn by one :class:`~gmm_explorer.app.polylines.Polylines`
+  item with cosmetic pens.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from gmm_explorer.app import colors, geometry
-from gmm_explorer.app.plotting import cache_axes
+from gmm_explorer.app.plotting import cache_axes, light_grid
+from gmm_explorer.app.polylines import Polylines
 
 SIGMA_LEVELS = (1, 2, 3)
-_SIGMA_STYLES = {1: (2.2, Qt.SolidLine), 2: (1.4, Qt.DashLine), 3: (1.0, Qt.DotLine)}
+# whole-pixel widths: a wider antialiased stroke costs twice a 1-pixel one to draw
+_SIGMA_STYLES = {1: (2.0, Qt.SolidLine), 2: (1.0, Qt.DashLine), 3: (1.0, Qt.DotLine)}
 POINT_SIZE = 5
 HOVER_PIXELS = 8
 
@@ -54,12 +57,12 @@ class CentreView(pg.PlotWidget):
         self._codes = None  # quantised colour of each drawn point, as uint32
         self._points = np.zeros((0, 2))
         self._density_counts = np.zeros((0, 0))
-        self._ellipses: dict = {}  # (k, level) -> PlotCurveItem
+        self._ellipse_count = 0
         self._handles: list = []
         self._updating_handles = False
 
         plot = self.getPlotItem()
-        plot.showGrid(x=True, y=True, alpha=0.15)
+        self.grid = light_grid(self, alpha=0.15)
         plot.setMenuEnabled(False)
         cache_axes(self)
         self.setToolTip("The data coloured by responsibilities, the covariance ellipses at "
@@ -74,6 +77,10 @@ class CentreView(pg.PlotWidget):
         self.scatter = pg.ScatterPlotItem(pxMode=True, pen=None, size=POINT_SIZE)
         self.scatter.setZValue(0)
         self.addItem(self.scatter)
+        # every ellipse in one item: one bounding box, one paint (see polylines.py)
+        self.ellipses = Polylines()
+        self.ellipses.setZValue(8)
+        self.addItem(self.ellipses, ignoreBounds=True)
         self.hover_label = pg.TextItem("", color=(20, 20, 20), fill=pg.mkBrush(255, 255, 255, 225),
                                        border=pg.mkPen(120, 120, 120), anchor=(0, 1))
         self.hover_label.setZValue(30)
@@ -237,8 +244,16 @@ class CentreView(pg.PlotWidget):
 
     def ellipse_data(self, k: int, level: int) -> np.ndarray:
         """The drawn curve of component ``k`` at ``level`` sigma, shape (P, 2)."""
-        x, y = self._ellipses[(k, level)].getData()
+        x, y = self.ellipses.line_data(self._ellipse_index(k, level))
         return np.column_stack([x, y])
+
+    def ellipse_visible(self, k: int, level: int) -> bool:
+        """Whether the curve of component ``k`` at ``level`` sigma is drawn."""
+        return self.ellipses.line_visible(self._ellipse_index(k, level))
+
+    def _ellipse_index(self, k: int, level: int) -> int:
+        # lines are ordered 3, 2, 1 sigma, so that the 1-sigma curves are drawn on top
+        return (SIGMA_LEVELS[-1] - level) * self._ellipse_count + k
 
     def update_ellipses(self) -> None:
         """Redraw the ellipses of the shown state (exact marginals on the axes)."""
@@ -247,33 +262,19 @@ class CentreView(pg.PlotWidget):
         if state is None:
             return
         k_count = state.n_components
-        self._ensure_ellipse_items(k_count)
+        if self._ellipse_count != k_count:
+            self._ellipse_count = k_count
+            self.ellipses.set_pens([_sigma_pen(k, level) for level in SIGMA_LEVELS[::-1]
+                                    for k in range(k_count)])
         means2, covs2 = geometry.marginal(state.means, state.covariances, s.axes)
         for level in SIGMA_LEVELS:
             visible = self.sigma_visible.get(level, False)
             curves = geometry.ellipse_curves(means2, covs2, level) if visible else None
             for k in range(k_count):
-                item = self._ellipses[(k, level)]
+                i = self._ellipse_index(k, level)
                 if visible:
-                    item.setData(curves[k, :, 0], curves[k, :, 1])
-                item.setVisible(visible)
-
-    def _ensure_ellipse_items(self, k_count: int) -> None:
-        have = len(self._ellipses) // len(SIGMA_LEVELS)
-        if have == k_count:
-            return
-        for item in self._ellipses.values():
-            self.removeItem(item)
-        self._ellipses = {}
-        for k in range(k_count):
-            for level in SIGMA_LEVELS:
-                width, style = _SIGMA_STYLES[level]
-                pen = pg.mkPen(colors.component_color(k), width=width, style=style)
-                pen.setCosmetic(True)
-                item = pg.PlotCurveItem(pen=pen, antialias=True)
-                item.setZValue(10 - level)
-                self.addItem(item, ignoreBounds=True)
-                self._ellipses[(k, level)] = item
+                    self.ellipses.set_line(i, curves[k, :, 0], curves[k, :, 1])
+                self.ellipses.set_line_visible(i, visible)
 
     def update_handles(self) -> None:
         """Put one draggable handle on each mean, in the component's colour."""
@@ -350,6 +351,11 @@ class CentreView(pg.PlotWidget):
         else:
             self.hover_label.hide()
         self.hoverText.emit(text)
+
+
+def _sigma_pen(k: int, level: int):
+    width, style = _SIGMA_STYLES[level]
+    return pg.mkPen(colors.component_color(k), width=width, style=style)
 
 
 _LUT = None

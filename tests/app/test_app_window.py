@@ -69,7 +69,7 @@ def test_curves_follow_the_history_and_mark_the_shown_iteration(window):
     for _ in range(4):
         window.step()
     s = window.session
-    x, y = window.likelihood.ll_curve.getData()
+    x, y = window.likelihood.ll_data()
     np.testing.assert_array_equal(x, [0, 1, 2, 3, 4])
     np.testing.assert_allclose(y, [st.log_likelihood for st in s.history])
     s.go_to(2)
@@ -78,7 +78,7 @@ def test_curves_follow_the_history_and_mark_the_shown_iteration(window):
     it, logcond = window.conditions.line_data(5)
     np.testing.assert_allclose(10 ** logcond, [st.condition_numbers[5] for st in s.history])
     assert window.conditions.limit.value() == pytest.approx(12.0)
-    pen = window.conditions.lines[5].opts["pen"]
+    pen = window.conditions.lines.line_pen(5)
     from gmm_explorer.app.colors import component_color
     c = pen.color()
     assert (c.red(), c.green(), c.blue()) == component_color(5)
@@ -97,9 +97,9 @@ def test_colour_mode_changes_the_brushes(window):
 
 def test_sigma_and_means_toggles(window):
     window.sigma_boxes[1].setChecked(False)
-    assert not window.centre._ellipses[(0, 1)].isVisible()
+    assert not window.centre.ellipse_visible(0, 1)
     window.sigma_boxes[3].setChecked(True)
-    assert window.centre._ellipses[(0, 3)].isVisible()
+    assert window.centre.ellipse_visible(0, 3)
     window.means_box.setChecked(False)
     assert not window.centre.handle(0).isVisible()
 

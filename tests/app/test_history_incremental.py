@@ -51,7 +51,7 @@ def test_one_more_state_reads_one_state(window):
         read, rebuilds = before[name]
         assert (c.states_read - read, c.rebuilds - rebuilds) == (1, 0), name
     # what is drawn is still the whole history
-    x, y = window.likelihood.ll_curve.getData()
+    x, y = window.likelihood.ll_data()
     np.testing.assert_array_equal(x, np.arange(42))
     np.testing.assert_allclose(y, [st.log_likelihood for st in s.history])
     it, logcond = window.conditions.line_data(3)
@@ -64,7 +64,7 @@ def test_a_cut_history_is_redrawn_from_the_start(window):
         window.step()
     s.go_to(2)
     window.step()  # discards 3-6, makes a new 3
-    x, y = window.likelihood.ll_curve.getData()
+    x, y = window.likelihood.ll_data()
     np.testing.assert_array_equal(x, [0, 1, 2, 3])
     np.testing.assert_allclose(y, [st.log_likelihood for st in s.history])
     it, _ = window.conditions.line_data(0)
@@ -75,9 +75,10 @@ def test_the_condition_plot_shows_iteration_zero(window):
     lo, hi = window.conditions.viewRange()[1]
     logs = np.log10(window.session.state.condition_numbers)
     assert lo < logs.min() - 0.3 and logs.max() < hi
-    assert all(line.opts["symbol"] == "o" for line in window.conditions.lines)  # lone points
+    lines = window.conditions.lines
+    assert all(lines.line_dots(k) > 0 for k in range(len(lines)))  # lone points
     window.step()
-    assert all(line.opts["symbol"] is None for line in window.conditions.lines)
+    assert all(lines.line_dots(k) == 0 for k in range(len(lines)))
 
 
 def test_cursor_and_buffers():

@@ -1,0 +1,215 @@
+"""Many polylines drawn by one graphics item.
+
+A Step redraws thirty ellipses and eleven history curves. As one
+``PlotDataItem`` each, pyqtgraph's per-curve bookkeeping (data bounds
+recomputed for every bounding-box query, about 130 queries a paint, and a
+``setData`` that re-derives display data) cost more than drawing the lines.
+:class:`Polylines` keeps each line's painter path, builds it only when the
+line changes, and answers bounding-box queries from a cached rectangle.
+pyqtgraph's advice for speed is the same: fewer items, cached geometry.
+
+Long lines (a run of thousands of iterations) are drawn as the minimum and
+maximum of each pixel column ("peak" decimation), so a repaint costs the
+plot's width, not the history's length.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QPainter, QPainterPath, QPen
+
+
+def peak_decimate(x: np.ndarray, y: np.ndarray, bins: int) -> tuple:
+    """The minimum and maximum of ``y`` over ``bins`` runs of consecutive points.
+
+    Parameters
+    ----------
+    x, y : ndarray of shape (n,)
+        ``x`` evenly spaced (iterations). NaN in ``y`` is a gap.
+    bins : int
+
+    Returns
+    -------
+    x2, y2 : ndarray of shape (2 * bins',)
+        Each run's mean ``x`` twice, with its minimum then its maximum ``y``;
+        a run with no finite value stays a gap (NaN). Unchanged input when
+        ``n <= 2 * bins``.
+    """
+    n = len(x)
+    if n <= 2 * bins:
+        return x, y
+    size = int(np.ceil(n / bins))
+    count = int(np.ceil(n / size))
+    pad = count * size - n
+    xs = np.concatenate([x, np.full(pad, x[-1])]).reshape(count, size)
+    ys = np.concatenate([y, np.full(pad, np.nan)]).reshape(count, size)
+    centre = xs.mean(axis=1)
+    # fmin/fmax skip NaN and give NaN only for an all-NaN run (a gap)
+    lo, hi = np.fmin.reduce(ys, axis=1), np.fmax.reduce(ys, axis=1)
+    return np.repeat(centre, 2), np.column_stack([lo, hi]).ravel()
+
+
+class Polylines(pg.GraphicsObject):
+    """A fixed number of polylines, each with its own pen, drawn in order.
+
+    Parameters
+    ----------
+    pens : sequence of QPen
+        One per line; made cosmetic (widths in screen pixels).
+    antialias : bool
+    """
+
+    def __init__(self, pens=(), antialias: bool = True, parent=None):
+        super().__init__(parent)
+        self._antialias = antialias
+        self._pens: list = []
+        self._x: list = []
+        self._y: list = []
+        self._visible: list = []
+        self._dots: list = []  # dot diameter in pixels, or 0
+        self._paths: list = []  # cached (bins, path, dots polygon) per line, None when stale
+        self._has_extent = False
+        self._extent = None  # finite data extent of the visible lines
+        self._rect = None  # boundingRect, with room for the pens
+        self.set_pens(pens)
+
+    # ------------------------------------------------------------ lines
+    def set_pens(self, pens) -> None:
+        """Set the number of lines and their pens (existing data are dropped)."""
+        self._pens = []
+        for pen in pens:
+            pen = QPen(pen)
+            pen.setCosmetic(True)
+            self._pens.append(pen)
+        n = len(self._pens)
+        self._x = [np.zeros(0) for _ in range(n)]
+        self._y = [np.zeros(0) for _ in range(n)]
+        self._visible = [True] * n
+        self._dots = [0.0] * n
+        self._paths = [None] * n
+        self._changed()
+
+    def __len__(self) -> int:
+        return len(self._pens)
+
+    def set_line(self, i: int, x, y) -> None:
+        """Line ``i`` through the points ``(x[j], y[j])``; NaN leaves a gap."""
+        x = np.asarray(x, dtype=float)
+        y = np.asarray(y, dtype=float)
+        if x.shape != y.shape or x.ndim != 1:
+            raise ValueError(f"line {i}: x and y must be 1-D of one length, "
+                             f"got shapes {x.shape} and {y.shape}")
+        self._x[i], self._y[i] = x, y
+        self._paths[i] = None
+        self._changed()
+
+    def set_line_visible(self, i: int, visible: bool) -> None:
+        if self._visible[i] != bool(visible):
+            self._visible[i] = bool(visible)
+            self._changed()
+
+    def set_dots(self, i: int, diameter: float) -> None:
+        """Mark each point of line ``i`` with a dot ``diameter`` pixels wide (0: none)."""
+        if self._dots[i] != diameter:
+            self._dots[i] = float(diameter)
+            self._paths[i] = None
+            self._changed()
+
+    def line_data(self, i: int) -> tuple:
+        """(x, y) of line ``i``, as given (not decimated)."""
+        return self._x[i], self._y[i]
+
+    def line_pen(self, i: int) -> QPen:
+        return QPen(self._pens[i])
+
+    def line_visible(self, i: int) -> bool:
+        return self._visible[i] and self.isVisible()
+
+    def line_dots(self, i: int) -> float:
+        return self._dots[i]
+
+    def _changed(self) -> None:
+        self._extent = None
+        self._rect = None
+        self.prepareGeometryChange()
+        self.update()
+
+    # ------------------------------------------------------------ geometry
+    def _data_extent(self) -> QRectF:
+        if self._extent is None:
+            lo, hi = np.full(2, np.inf), np.full(2, -np.inf)
+            for x, y, on in zip(self._x, self._y, self._visible):
+                if not on or not len(x):
+                    continue
+                ok = np.isfinite(x) & np.isfinite(y)
+                if ok.any():
+                    lo = np.minimum(lo, [x[ok].min(), y[ok].min()])
+                    hi = np.maximum(hi, [x[ok].max(), y[ok].max()])
+            self._has_extent = bool(np.all(lo <= hi))
+            self._extent = QRectF(QPointF(*lo), QPointF(*hi)) if self._has_extent else QRectF()
+        return self._extent
+
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange=None):
+        """(min, max) of the visible lines along axis ``ax`` (for auto-range)."""
+        r = self._data_extent()
+        if not self._has_extent:
+            return None, None
+        return (r.left(), r.right()) if ax == 0 else (r.top(), r.bottom())
+
+    def boundingRect(self) -> QRectF:
+        if self._rect is None:
+            r = QRectF(self._data_extent())
+            widths = [p.widthF() for p, on in zip(self._pens, self._visible) if on]
+            widths += [d for d, on in zip(self._dots, self._visible) if on]
+            pad = 0.5 * max(widths, default=0.0) + 1.0  # pixels
+            px, py = self._pixel_size()
+            self._rect = r.adjusted(-pad * px, -pad * py, pad * px, pad * py)
+        return self._rect
+
+    def _pixel_size(self) -> tuple:
+        vectors = self.pixelVectors()
+        if vectors is None or vectors[0] is None:
+            return 0.0, 0.0
+        return vectors[0].manhattanLength(), vectors[1].manhattanLength()
+
+    def viewTransformChanged(self) -> None:
+        # zoom, pan or resize: the pens' room in data units changed, and so
+        # did the pixel columns of the decimation
+        self._rect = None
+        self.prepareGeometryChange()
+
+    # ------------------------------------------------------------ drawing
+    def _columns(self) -> int:
+        vb = self.getViewBox()
+        width = vb.width() if vb is not None else 0
+        return max(100, int(width))
+
+    def _path(self, i: int, bins: int):
+        if self._paths[i] is None or self._paths[i][0] != bins:
+            x, y = self._x[i], self._y[i]
+            dx, dy = peak_decimate(x, y, bins)
+            path = pg.arrayToQPath(dx, dy, connect="finite") if len(dx) else QPainterPath()
+            dots = None
+            if self._dots[i] and len(dx) == len(x):  # no dots on a decimated line
+                ok = np.isfinite(x) & np.isfinite(y)
+                dots = pg.functions.arrayToQPolygonF(x[ok], y[ok])
+            self._paths[i] = (bins, path, dots)
+        return self._paths[i][1:]
+
+    def paint(self, painter, option, widget=None) -> None:
+        bins = self._columns()
+        painter.setRenderHint(QPainter.Antialiasing, self._antialias)
+        for i, pen in enumerate(self._pens):
+            if not self._visible[i] or not len(self._x[i]):
+                continue
+            path, dots = self._path(i, bins)
+            painter.setPen(pen)
+            painter.drawPath(path)
+            if dots is not None:
+                dot_pen = QPen(pen.color(), self._dots[i])
+                dot_pen.setCapStyle(Qt.RoundCap)
+                dot_pen.setCosmetic(True)
+                painter.setPen(dot_pen)
+                painter.drawPoints(dots)
