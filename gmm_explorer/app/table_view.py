@@ -107,17 +107,28 @@ class ComponentTable(QTableWidget):
         self.horizontalHeader().setSectionResizeMode(
             COLUMNS.index("mean"),
             QHeaderView.ResizeToContents if state.n_features <= 2 else QHeaderView.Stretch)
-        # One dataChanged for the whole table instead of one per cell (about a
-        # hundred a step): the view and the resizing header then update once.
+        # The cells are set with the model's signals held (each set would emit its own
+        # dataChanged, about a hundred a step), then one dataChanged per row covers the
+        # cells whose text changed: the view repaints those only, and nothing when EM
+        # has settled and the shown digits stay put.
         model = self.model()
         blocked = model.blockSignals(True)
         try:
-            self._fill(state, digits)
+            changed = self._fill(state, digits)
         finally:
             model.blockSignals(blocked)
-        model.dataChanged.emit(model.index(0, 0), model.index(k_count - 1, len(COLUMNS) - 1))
+        if resized:
+            changed = [(k, j) for k in range(k_count) for j in (0, len(COLUMNS) - 1)]
+        spans: dict = {}
+        for k, j in changed:
+            lo, hi = spans.get(k, (j, j))
+            spans[k] = (min(lo, j), max(hi, j))
+        for k, (lo, hi) in spans.items():
+            model.dataChanged.emit(model.index(k, lo), model.index(k, hi))
 
-    def _fill(self, state, digits: int) -> None:
+    def _fill(self, state, digits: int) -> list:
+        """Set every cell from ``state``; return the (row, column) of those that changed."""
+        changed = []
         for k in range(state.n_components):
             status = state.component_status[k]
             values = (
@@ -133,12 +144,20 @@ class ComponentTable(QTableWidget):
                     6: "eigenvalues " + _full_vector(state.eigenvalues[k]),
                     3: f"condition number {state.condition_numbers[k]:.6g}"}
             for j, text in enumerate(values):
-                if j:
-                    item = self.item(k, j)
+                if not j:
+                    continue
+                item = self.item(k, j)
+                if item.text() != text:
                     item.setText(text)
-                    if j in tips:
-                        item.setToolTip(tips[j])
-            self.item(k, _STATUS_COLUMN).setBackground(QBrush(QColor(*colors.STATUS_COLORS.get(status, (255, 255, 255)))))
+                    changed.append((k, j))
+                if j in tips:
+                    item.setToolTip(tips[j])
+            status_item = self.item(k, _STATUS_COLUMN)
+            color = QColor(*colors.STATUS_COLORS.get(status, (255, 255, 255)))
+            if status_item.background().color() != color:
+                status_item.setBackground(QBrush(color))
+                changed.append((k, _STATUS_COLUMN))
+        return changed
 
     def cell_text(self, row: int, column: str) -> str:
         """Text shown in ``row`` under the column titled ``column``."""
