@@ -101,7 +101,7 @@ class LikelihoodView(_HistoryPlot):
                         "where a singular component makes the likelihood infinite.")
         self.legend = self.addLegend(offset=(-10, 10), labelTextSize="8pt")
         # both curves in one item (polylines.py): line 0 the log-likelihood, 1 the objective
-        self.curves = Polylines([LL_PEN, OBJECTIVE_PEN])
+        self.curves = Polylines([LL_PEN, OBJECTIVE_PEN], growing=True)
         self.curves.set_dots(0, LL_DOT)
         self.addItem(self.curves)
         # the legend's samples only; they are not drawn in the plot
@@ -197,7 +197,7 @@ class ConditionView(_HistoryPlot):
         self.addItem(self.limit)
         # one line per component in one item (polylines.py), in log10 units:
         # the plot's log mode only labels the axis
-        self.lines = Polylines()
+        self.lines = Polylines(growing=True)
         self.addItem(self.lines)
         # condition numbers per iteration (rows) and component (columns), kept
         # incrementally, and the smallest finite one, for the axis

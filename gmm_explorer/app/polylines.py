@@ -51,6 +51,19 @@ def peak_decimate(x: np.ndarray, y: np.ndarray, bins: int) -> tuple:
     return np.repeat(centre, 2), np.column_stack([lo, hi]).ravel()
 
 
+def _finite_box(x, y):
+    """(xmin, ymin, xmax, ymax) of the points where both are finite, or None."""
+    ok = np.isfinite(x) & np.isfinite(y)
+    if not ok.any():
+        return None
+    x, y = x[ok], y[ok]
+    return x.min(), y.min(), x.max(), y.max()
+
+
+def _rect(x0, y0, x1, y1) -> QRectF:
+    return QRectF(QPointF(x0, y0), QPointF(x1, y1))
+
+
 class Polylines(pg.GraphicsObject):
     """A fixed number of polylines, each with its own pen, drawn in order.
 
@@ -59,11 +72,18 @@ class Polylines(pg.GraphicsObject):
     pens : sequence of QPen
         One per line; made cosmetic (widths in screen pixels).
     antialias : bool
+    growing : bool
+        For lines that grow at their end (curves over iterations). The item
+        then claims the whole view as its bounding box, so that a longer line
+        does not change it, and a line that only gained points at its end
+        repaints just the region of its new segments: a Step repaints a strip
+        of the plot, not all of it.
     """
 
-    def __init__(self, pens=(), antialias: bool = True, parent=None):
+    def __init__(self, pens=(), antialias: bool = True, growing: bool = False, parent=None):
         super().__init__(parent)
         self._antialias = antialias
+        self._growing = growing
         self._pens: list = []
         self._x: list = []
         self._y: list = []
@@ -101,9 +121,43 @@ class Polylines(pg.GraphicsObject):
         if x.shape != y.shape or x.ndim != 1:
             raise ValueError(f"line {i}: x and y must be 1-D of one length, "
                              f"got shapes {x.shape} and {y.shape}")
+        old_x, old_y = self._x[i], self._y[i]
         self._x[i], self._y[i] = x, y
         self._paths[i] = None
-        self._changed()
+        if not self._growing:
+            self._changed()
+            return
+        self._extent = None
+        new = self._appended_points(old_x, old_y, x, y)
+        if new is None:
+            self.update()
+        else:
+            box = _finite_box(*new)
+            if box is not None and self._visible[i]:
+                self.update(self._padded(_rect(*box)))
+
+    def _appended_points(self, old_x, old_y, x, y):
+        """The points to redraw when ``x, y`` extend ``old_x, old_y``, else None.
+
+        Those are the last old point (its segment to the first new one) and
+        the new points. None (redraw all) when the line changed otherwise, or
+        when it is long enough to be decimated, where every column may move.
+        """
+        n0 = len(old_x)
+        if not 0 < n0 <= len(x) or len(x) > 2 * self._columns():
+            return None
+        if not (np.array_equal(x[:n0], old_x, equal_nan=True)
+                and np.array_equal(y[:n0], old_y, equal_nan=True)):
+            return None
+        return x[n0 - 1:], y[n0 - 1:]
+
+    def _padded(self, rect: QRectF) -> QRectF:
+        """``rect`` widened by the widest pen or dot, in data units."""
+        widths = [p.widthF() for p, on in zip(self._pens, self._visible) if on]
+        widths += [d for d, on in zip(self._dots, self._visible) if on]
+        pad = 0.5 * max(widths, default=0.0) + 1.0  # pixels
+        px, py = self._pixel_size()
+        return rect.adjusted(-pad * px, -pad * py, pad * px, pad * py)
 
     def set_line_visible(self, i: int, visible: bool) -> None:
         if self._visible[i] != bool(visible):
@@ -139,16 +193,13 @@ class Polylines(pg.GraphicsObject):
     # ------------------------------------------------------------ geometry
     def _data_extent(self) -> QRectF:
         if self._extent is None:
-            lo, hi = np.full(2, np.inf), np.full(2, -np.inf)
-            for x, y, on in zip(self._x, self._y, self._visible):
-                if not on or not len(x):
-                    continue
-                ok = np.isfinite(x) & np.isfinite(y)
-                if ok.any():
-                    lo = np.minimum(lo, [x[ok].min(), y[ok].min()])
-                    hi = np.maximum(hi, [x[ok].max(), y[ok].max()])
-            self._has_extent = bool(np.all(lo <= hi))
-            self._extent = QRectF(QPointF(*lo), QPointF(*hi)) if self._has_extent else QRectF()
+            boxes = [_finite_box(x, y) for x, y, on in zip(self._x, self._y, self._visible)
+                     if on and len(x)]
+            boxes = np.array([b for b in boxes if b is not None]).reshape(-1, 4)
+            self._has_extent = len(boxes) > 0
+            self._extent = QRectF()
+            if self._has_extent:
+                self._extent = _rect(*boxes[:, :2].min(axis=0), *boxes[:, 2:].max(axis=0))
         return self._extent
 
     def dataBounds(self, ax: int, frac: float = 1.0, orthoRange=None):
@@ -160,12 +211,11 @@ class Polylines(pg.GraphicsObject):
 
     def boundingRect(self) -> QRectF:
         if self._rect is None:
-            r = QRectF(self._data_extent())
-            widths = [p.widthF() for p, on in zip(self._pens, self._visible) if on]
-            widths += [d for d, on in zip(self._dots, self._visible) if on]
-            pad = 0.5 * max(widths, default=0.0) + 1.0  # pixels
-            px, py = self._pixel_size()
-            self._rect = r.adjusted(-pad * px, -pad * py, pad * px, pad * py)
+            view = self.getViewBox() if self._growing else None
+            if view is not None:
+                self._rect = QRectF(view.viewRect())
+            else:
+                self._rect = self._padded(QRectF(self._data_extent()))
         return self._rect
 
     def _pixel_size(self) -> tuple:
