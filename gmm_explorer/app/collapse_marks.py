@@ -89,12 +89,16 @@ class CentreMarks:
 
             self.highlighted = lab_for(s).held_rows(state, ks)
             self.held.setData(pos=s.X[self.highlighted][:, list(s.axes)])
-        else:
+        elif self.rings.isVisible():
+            # emptied and hidden once: an empty scatter still costs a paint per Step
             self.rings.setData(pos=np.zeros((0, 2)))
             self.held.setData(pos=np.zeros((0, 2)))
             self.highlighted = np.zeros(0, dtype=int)
+        self.rings.setVisible(bool(ks))
+        self.held.setVisible(bool(ks))
         for c in self.curves[used:]:
-            c.setVisible(False)
+            if c.isVisible():
+                c.setVisible(False)
 
     def red_components(self) -> list:
         """Components drawn in red now (for tests)."""
@@ -235,8 +239,11 @@ class TableMarks:
                 if j == status_col and color is None:
                     continue  # the table's own status colour
                 item = t.item(k, j)
-                if item is not None:
-                    item.setBackground(QBrush(QColor(*color)) if color else QBrush())
+                if item is None:
+                    continue
+                brush = QBrush(QColor(*color)) if color else QBrush()
+                if item.background() != brush:  # each set repaints the table
+                    item.setBackground(brush)
 
     def row_color(self, k: int) -> tuple:
         """RGB of row ``k``'s mean cell (for tests)."""
