@@ -43,6 +43,7 @@ class CollapsePanel(QWidget):
         self.session, self.lab = session, lab
         self.collapses = CollapseIndex()
         self.text = QTextBrowser()
+        self._html = None  # the text shown, to skip setting it unchanged
         self.text.setOpenLinks(False)
         self.text.anchorClicked.connect(self._on_link)
         self.text.setToolTip("What collapsed, when, on how many points, and why")
@@ -99,10 +100,17 @@ class CollapsePanel(QWidget):
         for name, b in self.buttons.items():
             b.setChecked(name == self.lab.remedy)
         if s.state is None:
-            self.text.setHtml("")
+            self._set_html("")
             return
         self.record = self.collapses.latest(s.history, s.current)  # find_collapse, incremental
-        self.text.setHtml(panel_html(s.state, self.record, self.lab.remedy, self.lab.preset))
+        self._set_html(panel_html(s.state, self.record, self.lab.remedy, self.lab.preset))
+
+    def _set_html(self, html: str) -> None:
+        # the text often stays the same from one Step to the next; setting it
+        # anyway relaid out and repainted the panel (0.2 ms a Step)
+        if html != self._html:
+            self._html = html
+            self.text.setHtml(html)
 
     def plain_text(self) -> str:
         """The panel's text as plain words (for tests)."""

@@ -352,14 +352,15 @@ class ExplorerWindow(QMainWindow):
         change = s.change()
         labels["change"].setText("change —" if np.isnan(change) else f"change {change:+.3g}")
         if state.collapse is not None:
-            labels["converged"].setText("collapsed")
-            labels["converged"].setStyleSheet("color: #b00; font-weight: bold;")
+            text, style = "collapsed", "color: #b00; font-weight: bold;"
         elif s.is_converged():
-            labels["converged"].setText("converged")
-            labels["converged"].setStyleSheet("color: #070; font-weight: bold;")
+            text, style = "converged", "color: #070; font-weight: bold;"
         else:
-            labels["converged"].setText("not converged")
-            labels["converged"].setStyleSheet("color: #555;")
+            text, style = "not converged", "color: #555;"
+        label = labels["converged"]
+        label.setText(text)
+        if label.styleSheet() != style:  # a new style sheet re-polishes the label
+            label.setStyleSheet(style)
 
     def _update_timeline_label(self) -> None:
         s = self.session
