@@ -235,15 +235,20 @@ class TableMarks:
         status_col = 2
         for k in range(min(t.rowCount(), state.n_components)):
             color = ROW_COLORS.get(state.component_status[k])
+            first = t.item(k, 1)
+            if first is None:
+                continue
+            # each set repaints the table: only rows whose colour changed
+            have = first.background()
+            if (color is None and have.style() == Qt.NoBrush) or \
+                    (color is not None and have.color().getRgb()[:3] == color):
+                continue
             for j in range(1, t.columnCount()):
                 if j == status_col and color is None:
                     continue  # the table's own status colour
                 item = t.item(k, j)
-                if item is None:
-                    continue
-                brush = QBrush(QColor(*color)) if color else QBrush()
-                if item.background() != brush:  # each set repaints the table
-                    item.setBackground(brush)
+                if item is not None:
+                    item.setBackground(QBrush(QColor(*color)) if color else QBrush())
 
     def row_color(self, k: int) -> tuple:
         """RGB of row ``k``'s mean cell (for tests)."""
