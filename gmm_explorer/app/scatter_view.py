@@ -22,6 +22,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from gmm_explorer.app import colors, geometry
+from gmm_explorer.app.mean_handles import MeanHandles
 from gmm_explorer.app.plotting import cache_axes, light_grid
 from gmm_explorer.app.polylines import Polylines
 
@@ -58,8 +59,6 @@ class CentreView(pg.PlotWidget):
         self._points = np.zeros((0, 2))
         self._density_counts = np.zeros((0, 0))
         self._ellipse_count = 0
-        self._handles: list = []
-        self._updating_handles = False
 
         plot = self.getPlotItem()
         self.grid = light_grid(self, alpha=0.15)
@@ -81,6 +80,9 @@ class CentreView(pg.PlotWidget):
         self.ellipses = Polylines()
         self.ellipses.setZValue(8)
         self.addItem(self.ellipses, ignoreBounds=True)
+        self.handles = MeanHandles(self._on_handle_dropped)
+        self.handles.setZValue(20)
+        self.addItem(self.handles, ignoreBounds=True)
         self.hover_label = pg.TextItem("", color=(20, 20, 20), fill=pg.mkBrush(255, 255, 255, 225),
                                        border=pg.mkPen(120, 120, 120), anchor=(0, 1))
         self.hover_label.setZValue(30)
@@ -110,8 +112,7 @@ class CentreView(pg.PlotWidget):
     def set_means_visible(self, visible: bool) -> None:
         """Show or hide the mean handles."""
         self.means_visible = bool(visible)
-        for h in self._handles:
-            h.setVisible(self.means_visible)
+        self.handles.setVisible(self.means_visible)
 
     # ------------------------------------------------------------ updates
     def on_data_changed(self) -> None:
@@ -280,42 +281,16 @@ class CentreView(pg.PlotWidget):
         """Put one draggable handle on each mean, in the component's colour."""
         s = self.session
         state = s.state
-        k_count = state.n_components
-        if len(self._handles) != k_count:
-            for h in self._handles:
-                self.removeItem(h)
-            self._handles = []
-            for k in range(k_count):
-                color = colors.component_color(k)
-                h = pg.TargetItem(pos=(0, 0), size=13, symbol="o", movable=True,
-                                  pen=pg.mkPen((30, 30, 30), width=1.5),
-                                  brush=pg.mkBrush(*color, 220),
-                                  hoverPen=pg.mkPen((0, 0, 0), width=2.5),
-                                  hoverBrush=pg.mkBrush(*color, 255))
-                h.setZValue(20)
-                h.setToolTip(f"Mean of component {k}: drag it to restart EM from here")
-                h.sigPositionChangeFinished.connect(
-                    lambda item, k=k: self._on_handle_dropped(k, item))
-                self.addItem(h, ignoreBounds=True)
-                self._handles.append(h)
-        means2 = state.means[:, list(s.axes)]
-        self._updating_handles = True
-        try:
-            for h, m in zip(self._handles, means2):
-                h.setPos(float(m[0]), float(m[1]))
-                h.setVisible(self.means_visible)
-        finally:
-            self._updating_handles = False
+        self.handles.set_means(state.means[:, list(s.axes)],
+                               [colors.component_color(k) for k in range(state.n_components)])
+        self.handles.setVisible(self.means_visible)
 
-    def handle(self, k: int):
-        """The draggable handle of component ``k`` (a ``pg.TargetItem``)."""
-        return self._handles[k]
+    def handle_position(self, k: int) -> tuple:
+        """(x, y) of the handle on mean ``k``, in the plot's units."""
+        return self.handles.position(k)
 
-    def _on_handle_dropped(self, k: int, item) -> None:
-        if self._updating_handles:
-            return
-        p = item.pos()
-        self.session.move_mean(k, (p.x(), p.y()))
+    def _on_handle_dropped(self, k: int, pos) -> None:
+        self.session.move_mean(k, pos)
 
     # -------------------------------------------------------------- hover
     def hover_text_at(self, x: float, y: float) -> str:

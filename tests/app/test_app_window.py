@@ -45,7 +45,7 @@ def test_ellipses_are_exact_marginals_for_chosen_axes(window):
         d = pts - mu
         maha = np.einsum("pi,ij,pj->p", d, np.linalg.inv(cov), d)
         np.testing.assert_allclose(maha, 1.0, rtol=1e-8)
-    np.testing.assert_allclose(window.centre.handle(1).pos().x(), state.means[1, 2])
+    np.testing.assert_allclose(window.centre.handle_position(1)[0], state.means[1, 2])
     pos = window.centre.scatter.getData()
     np.testing.assert_allclose(pos[0], s.X[:, 2])
 
@@ -101,7 +101,7 @@ def test_sigma_and_means_toggles(window):
     window.sigma_boxes[3].setChecked(True)
     assert window.centre.ellipse_visible(0, 3)
     window.means_box.setChecked(False)
-    assert not window.centre.handle(0).isVisible()
+    assert not window.centre.handles.isVisible()
 
 
 def test_status_bar_reports_iteration_loglik_change_converged(window):
@@ -292,7 +292,7 @@ def test_timeline_scrubs_every_view(window):
     assert window.likelihood.marker.value() == 2
     assert window.timeline_label.text() == "2 / 5"
     assert window.status_labels["iteration"].text() == "iteration 2"
-    np.testing.assert_allclose(window.centre.handle(4).pos().x(), state.means[4, 0])
+    np.testing.assert_allclose(window.centre.handle_position(4)[0], state.means[4, 0])
     pts = window.centre.ellipse_data(4, 1)
     d = pts - state.means[4]
     np.testing.assert_allclose(np.einsum("pi,ij,pj->p", d, np.linalg.inv(state.covariances[4]), d), 1.0,
@@ -305,19 +305,16 @@ def test_timeline_scrubs_every_view(window):
 def test_dragging_a_mean_restarts_from_there(window):
     for _ in range(3):
         window.step()
-    handle = window.centre.handle(6)
-    handle.setPos(QPointF(3.25, -4.5))
-    handle.sigPositionChangeFinished.emit(handle)  # what the end of a mouse drag emits
+    window.centre.handles.drop(6, 3.25, -4.5)  # what the end of a mouse drag calls
     s = window.session
     assert len(s.history) == 1
     np.testing.assert_allclose(s.state.means[6], [3.25, -4.5])
     assert window.timeline.maximum() == 0
-    np.testing.assert_allclose(window.centre.handle(6).pos().x(), 3.25)
+    np.testing.assert_allclose(window.centre.handle_position(6)[0], 3.25)
 
 
 def test_dragging_a_mean_with_the_mouse(window, qtbot):
     s = window.session
-    handle = window.centre.handle(0)
     vb = window.centre.getPlotItem().getViewBox()
     start = s.state.means[0].copy()
     view = window.centre
@@ -335,7 +332,7 @@ def test_dragging_a_mean_with_the_mouse(window, qtbot):
     assert not np.allclose(moved, start)
     expected = vb.mapSceneToView(view.mapToScene(target))
     np.testing.assert_allclose(moved, [expected.x(), expected.y()], rtol=0.05, atol=0.3)
-    assert handle is window.centre.handle(0)
+    np.testing.assert_allclose(window.centre.handle_position(0), moved)
 
 
 def test_notes_describe_the_shown_iteration(window):

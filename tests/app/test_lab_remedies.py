@@ -109,6 +109,35 @@ def test_clicks_add_copies_and_delete_points(lab_ui):
     assert len(s.X) == n + 10 and not np.any(np.all(s.X == [10, 10], axis=1))
 
 
+def test_mouse_clicks_in_edit_mode_add_a_point_but_not_on_a_mean(lab_ui, qtbot, qapp):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtTest import QTest
+
+    s = lab_ui.session
+    centre = lab_ui.editor.centre
+    centre.resize(600, 500)
+    centre.show()
+    qtbot.waitExposed(centre)
+    lab_ui.editor.set_enabled(True)
+    vb = centre.getPlotItem().getViewBox()
+    n = len(s.X)
+
+    def click_at(x, y):
+        at = centre.mapFromScene(vb.mapViewToScene(QPointF(x, y)))
+        QTest.mouseClick(centre.viewport(), Qt.LeftButton, Qt.NoModifier, at)
+        qapp.processEvents()
+
+    mean = s.state.means[0, list(s.axes)]
+    click_at(*mean)
+    assert len(s.X) == n  # the click went to the handle
+    (x0, x1), (y0, y1) = vb.viewRange()
+    corner = (x0 + 0.03 * (x1 - x0), y0 + 0.03 * (y1 - y0))
+    assert centre.handles.handle_at(QPointF(*corner)) is None
+    click_at(*corner)
+    assert len(s.X) == n + 1
+    np.testing.assert_allclose(s.X[-1, list(s.axes)], corner, rtol=0.05, atol=0.1)
+
+
 def test_help_page_opens_from_the_panel_link(lab_ui, qtbot):
     from PySide6.QtCore import QUrl
     from gmm_explorer.app.help_page import log_density_at_mean
