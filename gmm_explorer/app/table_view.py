@@ -66,12 +66,15 @@ class ComponentTable(QTableWidget):
         # Every column takes its contents' width and the eigenvalues the rest: the columns
         # fill the dock without a horizontal scrollbar. At D = 2 everything fits at
         # 1280x800; longer vectors (large D) are elided and their tooltips have every value.
+        # The widths are fitted here (_fit_columns), once per update and only for columns
+        # whose text changed: with QHeaderView.ResizeToContents the header measured every
+        # column again on each dataChanged, 0.1 ms each.
         header = self.horizontalHeader()
         header.setMinimumSectionSize(20)
         for j, name in enumerate(COLUMNS):
             header.setSectionResizeMode(j, QHeaderView.Stretch if name == "eigenvalues"
-                                        else QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.Fixed)
+                                        else QHeaderView.Fixed)
+        self._fitted = {j for j, name in enumerate(COLUMNS) if j and name != "eigenvalues"}
         header.setStretchLastSection(False)
         self.setColumnWidth(0, 26)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
@@ -104,9 +107,12 @@ class ComponentTable(QTableWidget):
                 swatch.setText(str(k))
         digits = 3 if state.n_features <= 2 else 2
         # Beyond D = 2 the means share the spare width with the eigenvalues (elided).
-        self.horizontalHeader().setSectionResizeMode(
-            COLUMNS.index("mean"),
-            QHeaderView.ResizeToContents if state.n_features <= 2 else QHeaderView.Stretch)
+        mean = COLUMNS.index("mean")
+        if (mean in self._fitted) != (state.n_features <= 2):
+            self._fitted ^= {mean}
+            self.horizontalHeader().setSectionResizeMode(
+                mean, QHeaderView.Fixed if mean in self._fitted else QHeaderView.Stretch)
+            resized = True
         # The cells are set with the model's signals held (each set would emit its own
         # dataChanged, about a hundred a step), then one dataChanged per row covers the
         # cells whose text changed: the view repaints those only, and nothing when EM
@@ -117,6 +123,7 @@ class ComponentTable(QTableWidget):
             changed = self._fill(state, digits)
         finally:
             model.blockSignals(blocked)
+        to_fit = set(range(len(COLUMNS))) if resized else {j for _, j in changed}
         if resized:
             changed = [(k, j) for k in range(k_count) for j in (0, len(COLUMNS) - 1)]
         spans: dict = {}
@@ -125,6 +132,15 @@ class ComponentTable(QTableWidget):
             spans[k] = (min(lo, j), max(hi, j))
         for k, (lo, hi) in spans.items():
             model.dataChanged.emit(model.index(k, lo), model.index(k, hi))
+        self._fit_columns(to_fit)
+
+    def _fit_columns(self, columns) -> None:
+        """Give each of ``columns`` (if fitted) the width of its widest text or title."""
+        header = self.horizontalHeader()
+        for j in sorted(self._fitted & set(columns)):
+            width = max(self.sizeHintForColumn(j), header.sectionSizeFromContents(j).width())
+            if header.sectionSize(j) != width:
+                header.resizeSection(j, width)
 
     def _fill(self, state, digits: int) -> list:
         """Set every cell from ``state``; return the (row, column) of those that changed."""
