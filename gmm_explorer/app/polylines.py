@@ -93,6 +93,7 @@ class Polylines(pg.GraphicsObject):
         self._has_extent = False
         self._extent = None  # finite data extent of the visible lines
         self._rect = None  # boundingRect, with room for the pens
+        self._pixel = None  # data units per pixel along x and y, until the view changes
         self.set_pens(pens)
 
     # ------------------------------------------------------------ lines
@@ -116,25 +117,38 @@ class Polylines(pg.GraphicsObject):
 
     def set_line(self, i: int, x, y) -> None:
         """Line ``i`` through the points ``(x[j], y[j])``; NaN leaves a gap."""
-        x = np.asarray(x, dtype=float)
-        y = np.asarray(y, dtype=float)
-        if x.shape != y.shape or x.ndim != 1:
-            raise ValueError(f"line {i}: x and y must be 1-D of one length, "
-                             f"got shapes {x.shape} and {y.shape}")
-        old_x, old_y = self._x[i], self._y[i]
-        self._x[i], self._y[i] = x, y
-        self._paths[i] = None
+        self.set_lines({i: (x, y)})
+
+    def set_lines(self, lines: dict) -> None:
+        """Several lines at once, ``{i: (x, y)}``, with one repaint request."""
+        boxes, everything = [], not self._growing
+        for i, (x, y) in lines.items():
+            x = np.asarray(x, dtype=float)
+            y = np.asarray(y, dtype=float)
+            if x.shape != y.shape or x.ndim != 1:
+                raise ValueError(f"line {i}: x and y must be 1-D of one length, "
+                                 f"got shapes {x.shape} and {y.shape}")
+            old_x, old_y = self._x[i], self._y[i]
+            self._x[i], self._y[i] = x, y
+            self._paths[i] = None
+            if everything or not self._visible[i]:
+                continue
+            new = self._appended_points(old_x, old_y, x, y)
+            if new is None:
+                everything = True
+            else:
+                box = _finite_box(*new)
+                if box is not None:
+                    boxes.append(box)
         if not self._growing:
             self._changed()
             return
         self._extent = None
-        new = self._appended_points(old_x, old_y, x, y)
-        if new is None:
+        if everything:
             self.update()
-        else:
-            box = _finite_box(*new)
-            if box is not None and self._visible[i]:
-                self.update(self._padded(_rect(*box)))
+        elif boxes:
+            boxes = np.array(boxes)
+            self.update(self._padded(_rect(*boxes[:, :2].min(axis=0), *boxes[:, 2:].max(axis=0))))
 
     def _appended_points(self, old_x, old_y, x, y):
         """The points to redraw when ``x, y`` extend ``old_x, old_y``, else None.
@@ -219,15 +233,18 @@ class Polylines(pg.GraphicsObject):
         return self._rect
 
     def _pixel_size(self) -> tuple:
-        vectors = self.pixelVectors()
-        if vectors is None or vectors[0] is None:
-            return 0.0, 0.0
-        return vectors[0].manhattanLength(), vectors[1].manhattanLength()
+        if self._pixel is None:
+            vectors = self.pixelVectors()
+            if vectors is None or vectors[0] is None:
+                return 0.0, 0.0
+            self._pixel = (vectors[0].manhattanLength(), vectors[1].manhattanLength())
+        return self._pixel
 
     def viewTransformChanged(self) -> None:
         # zoom, pan or resize: the pens' room in data units changed, and so
         # did the pixel columns of the decimation
         self._rect = None
+        self._pixel = None
         self.prepareGeometryChange()
 
     # ------------------------------------------------------------ drawing

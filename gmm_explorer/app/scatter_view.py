@@ -268,14 +268,16 @@ class CentreView(pg.PlotWidget):
             self.ellipses.set_pens([_sigma_pen(k, level) for level in SIGMA_LEVELS[::-1]
                                     for k in range(k_count)])
         means2, covs2 = geometry.marginal(state.means, state.covariances, s.axes)
+        lines = {}
         for level in SIGMA_LEVELS:
             visible = self.sigma_visible.get(level, False)
             curves = geometry.ellipse_curves(means2, covs2, level) if visible else None
             for k in range(k_count):
                 i = self._ellipse_index(k, level)
                 if visible:
-                    self.ellipses.set_line(i, curves[k, :, 0], curves[k, :, 1])
+                    lines[i] = (curves[k, :, 0], curves[k, :, 1])
                 self.ellipses.set_line_visible(i, visible)
+        self.ellipses.set_lines(lines)
 
     def update_handles(self) -> None:
         """Put one draggable handle on each mean, in the component's colour."""
