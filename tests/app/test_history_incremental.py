@@ -111,3 +111,27 @@ def test_collapse_index_agrees_with_find_collapse():
         assert index.latest(hist, current) == find_collapse(hist, current)
     hist.append(S("c"))
     assert index.latest(hist, 5) == "c" and index.cursor.states_read == 6
+
+
+def test_nice_ceiling_steps_one_two_five():
+    from gmm_explorer.app.curves_view import nice_ceiling
+
+    got = [nice_ceiling(v) for v in (0, 1, 10, 11, 20, 21, 50, 51, 101, 999, 1001)]
+    assert got == [10, 10, 10, 20, 20, 50, 50, 100, 200, 1000, 2000]
+    assert nice_ceiling(3, minimum=1) == 5
+
+
+def test_history_axes_change_seldom_while_stepping(window):
+    """Few rescalings: each repaints a whole plot, while a Step otherwise repaints a strip."""
+    view = window.likelihood.getViewBox()
+    changes = []
+    view.sigRangeChanged.connect(lambda *args: changes.append(window.session.state.iteration))
+    for _ in range(30):
+        window.step()
+    x0, x1 = view.viewRange()[0]
+    assert x1 >= 30 and x1 <= 52  # 0..50 with its padding
+    lo, hi = view.viewRange()[1]
+    ll = [s.log_likelihood for s in window.session.history]
+    assert lo <= min(ll) and max(ll) <= hi
+    assert len(changes) <= 4, changes  # x at 10, 20 (not 30); y twice (steps of ten and
+    # a quarter of headroom made five)
