@@ -235,13 +235,16 @@ class TableMarks:
         status_col = 2
         for k in range(min(t.rowCount(), state.n_components)):
             color = ROW_COLORS.get(state.component_status[k])
-            first = t.item(k, 1)
-            if first is None:
+            first, status = t.item(k, 1), t.item(k, status_col)
+            if first is None or status is None:
                 continue
-            # each set repaints the table: only rows whose colour changed
+            # each set repaints the table: only rows whose colour changed (the table
+            # resets the status cell to its own colour when the status text changes)
             have = first.background()
-            if (color is None and have.style() == Qt.NoBrush) or \
-                    (color is not None and have.color().getRgb()[:3] == color):
+            if color is None and have.style() == Qt.NoBrush:
+                continue
+            if color is not None and have.color().getRgb()[:3] == color \
+                    and status.background().color().getRgb()[:3] == color:
                 continue
             for j in range(1, t.columnCount()):
                 if j == status_col and color is None:

@@ -47,8 +47,10 @@ class PointEditor:
     def _on_click(self, event) -> None:
         if not self.enabled or event.button() != Qt.LeftButton:
             return
-        if event.isAccepted():
-            return  # taken by an item: a click on a mean's handle adds no point
+        handles = getattr(self.centre, "handles", None)
+        if handles is not None and handles.isVisible() and \
+                handles.handle_at(handles.mapFromScene(event.scenePos())) is not None:
+            return  # a click on a mean's handle adds no point
         vb = self.centre.getPlotItem().getViewBox()
         if not vb.sceneBoundingRect().contains(event.scenePos()):
             return

@@ -127,8 +127,10 @@ class Polylines(pg.GraphicsObject):
         """Several lines at once, ``{i: (x, y)}``, with one repaint request."""
         boxes, everything = [], not self._growing
         for i, (x, y) in lines.items():
-            x = np.asarray(x, dtype=float)
-            y = np.asarray(y, dtype=float)
+            # copies: callers pass views of buffers they reuse, and the old
+            # data must stay as drawn to tell an extension from a change
+            x = np.array(x, dtype=float)
+            y = np.array(y, dtype=float)
             if x.shape != y.shape or x.ndim != 1:
                 raise ValueError(f"line {i}: x and y must be 1-D of one length, "
                                  f"got shapes {x.shape} and {y.shape}")
@@ -282,10 +284,12 @@ class Polylines(pg.GraphicsObject):
         the paint. Only for short (undecimated) lines with increasing x.
         """
         x, y = self._x[i], self._y[i]
-        if len(x) < 8 or len(x) > 2 * self._columns() or not self._x_increasing(i):
+        if len(x) < 8 or len(x) > 2 * self._columns() or not self._x_increasing(i) \
+                or self._pens[i].style() != Qt.SolidLine:  # dashes would restart here
             return None
-        lo = max(int(np.searchsorted(x, exposed.left(), side="left")) - 1, 0)
-        hi = min(int(np.searchsorted(x, exposed.right(), side="right")) + 1, len(x))
+        exposed = self._padded(exposed)  # strokes and dots of points just outside reach in
+        lo = max(int(np.searchsorted(x, exposed.left(), side="left")) - 2, 0)
+        hi = min(int(np.searchsorted(x, exposed.right(), side="right")) + 2, len(x))
         xs, ys = x[lo:hi], y[lo:hi]
         return self._build(xs, ys, xs, ys, self._dots[i])
 

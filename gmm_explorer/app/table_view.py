@@ -75,6 +75,7 @@ class ComponentTable(QTableWidget):
             header.setSectionResizeMode(j, QHeaderView.Stretch if name == "eigenvalues"
                                         else QHeaderView.Fixed)
         self._fitted = {j for j, name in enumerate(COLUMNS) if j and name != "eigenvalues"}
+        self._status_shown: dict = {}  # row -> the status whose colour its cell was given
         header.setStretchLastSection(False)
         self.setColumnWidth(0, 26)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
@@ -93,6 +94,7 @@ class ComponentTable(QTableWidget):
         k_count = state.n_components
         resized = self.rowCount() != k_count
         if resized:
+            self._status_shown = {}
             self.setRowCount(k_count)
             for k in range(k_count):
                 for j in range(len(COLUMNS)):
@@ -168,10 +170,12 @@ class ComponentTable(QTableWidget):
                     changed.append((k, j))
                 if j in tips:
                     item.setToolTip(tips[j])
-            status_item = self.item(k, _STATUS_COLUMN)
-            color = QColor(*colors.STATUS_COLORS.get(status, (255, 255, 255)))
-            if status_item.background().color() != color:
-                status_item.setBackground(QBrush(color))
+            # the status colour is set when the status changes, not compared with the
+            # cell's background, which the lab's row marks may have painted over
+            if self._status_shown.get(k) != status:
+                self._status_shown[k] = status
+                color = QColor(*colors.STATUS_COLORS.get(status, (255, 255, 255)))
+                self.item(k, _STATUS_COLUMN).setBackground(QBrush(color))
                 changed.append((k, _STATUS_COLUMN))
         return changed
 

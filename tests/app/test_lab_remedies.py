@@ -138,6 +138,43 @@ def test_mouse_clicks_in_edit_mode_add_a_point_but_not_on_a_mean(lab_ui, qtbot, 
     np.testing.assert_allclose(s.X[-1, list(s.axes)], corner, rtol=0.05, atol=0.1)
 
 
+def test_ctrl_click_with_the_mouse_on_a_drawn_point_deletes_it(lab_ui, qtbot, qapp):
+    """The data scatter accepts clicks on its points; point editing must still see them."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtTest import QTest
+
+    s = lab_ui.session
+    centre = lab_ui.editor.centre
+    centre.resize(600, 500)
+    centre.show()
+    qtbot.waitExposed(centre)
+    lab_ui.editor.set_enabled(True)
+    vb = centre.getPlotItem().getViewBox()
+    points = s.drawn_points()
+    means = s.state.means[:, list(s.axes)]
+    far = int(np.argmax(np.min(np.linalg.norm(points[:, None] - means[None], axis=2), axis=1)))
+    n = len(s.X)
+    at = centre.mapFromScene(vb.mapViewToScene(QPointF(*points[far])))
+    QTest.mouseClick(centre.viewport(), Qt.LeftButton, Qt.ControlModifier, at)
+    qapp.processEvents()
+    assert len(s.X) == n - 1
+
+
+def test_a_marked_rows_status_cell_keeps_the_mark_colour(lab_ui):
+    from gmm_explorer.app.collapse_marks import ROW_COLORS
+
+    lab_ui.load_preset("seed")
+    s = lab_ui.session
+    table = lab_ui.marks["table"].table
+    for _ in range(7):  # component 1 degenerate, then singular at iteration 7
+        s.step()
+        for k, status in enumerate(s.state.component_status):
+            if status in ROW_COLORS:
+                for j in (1, 2, 5):  # weight, status, mean
+                    rgb = table.item(k, j).background().color().getRgb()[:3]
+                    assert rgb == ROW_COLORS[status], (s.state.iteration, k, j)
+
+
 def test_help_page_opens_from_the_panel_link(lab_ui, qtbot):
     from PySide6.QtCore import QUrl
     from gmm_explorer.app.help_page import log_density_at_mean
