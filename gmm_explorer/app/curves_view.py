@@ -147,7 +147,8 @@ class LikelihoodView(_HistoryPlot):
             self._obj_extent = _extrema(obj, *self._obj_extent)
         it, ll, obj = self._it.data, self._ll.data, self._obj.data
         with_prior = self.session.model.prior is not None
-        self.curves.set_lines({0: (it, ll), 1: (it, obj) if with_prior else ([], [])})
+        self.curves.set_lines({0: (it, ll), 1: (it, obj) if with_prior else ([], [])},
+                              grown=not restart)
         self.curves.set_line_visible(1, with_prior)
         self._update_x_range()
         lo, hi = self._ll_extent
@@ -269,7 +270,7 @@ class ConditionView(_HistoryPlot):
             logs = np.log10(table)
         for k in range(k_count):
             self.lines.set_dots(k, dots)
-        self.lines.set_lines({k: (it, logs[:, k]) for k in range(k_count)})
+        self.lines.set_lines({k: (it, logs[:, k]) for k in range(k_count)}, grown=not restart)
         self._update_range()
         self._update_x_range()
         self.on_current_changed(self.session.current)

@@ -123,14 +123,20 @@ class Polylines(pg.GraphicsObject):
         """Line ``i`` through the points ``(x[j], y[j])``; NaN leaves a gap."""
         self.set_lines({i: (x, y)})
 
-    def set_lines(self, lines: dict) -> None:
-        """Several lines at once, ``{i: (x, y)}``, with one repaint request."""
+    def set_lines(self, lines: dict, grown: bool = False) -> None:
+        """Several lines at once, ``{i: (x, y)}``, with one repaint request.
+
+        ``grown``: the caller vouches that each line only gained points at its
+        end since its last ``set_lines`` (a history that grew); the item then
+        neither copies nor compares the data. Otherwise a growing item
+        compares with what it drew to find out.
+        """
         boxes, everything = [], not self._growing
         for i, (x, y) in lines.items():
-            # copies: callers pass views of buffers they reuse, and the old
-            # data must stay as drawn to tell an extension from a change
-            x = np.array(x, dtype=float)
-            y = np.array(y, dtype=float)
+            # without ``grown``, copies: callers pass views of buffers they reuse, and
+            # the old data must stay as drawn to tell an extension from a change
+            x = np.asarray(x, dtype=float) if grown else np.array(x, dtype=float)
+            y = np.asarray(y, dtype=float) if grown else np.array(y, dtype=float)
             if x.shape != y.shape or x.ndim != 1:
                 raise ValueError(f"line {i}: x and y must be 1-D of one length, "
                                  f"got shapes {x.shape} and {y.shape}")
@@ -139,7 +145,7 @@ class Polylines(pg.GraphicsObject):
             self._paths[i] = None
             if everything or not self._visible[i]:
                 continue
-            new = self._appended_points(old_x, old_y, x, y)
+            new = self._appended_points(old_x, old_y, x, y, compare=not grown)
             if new is None:
                 everything = True
             else:
@@ -156,7 +162,7 @@ class Polylines(pg.GraphicsObject):
             boxes = np.array(boxes)
             self.update(self._padded(_rect(*boxes[:, :2].min(axis=0), *boxes[:, 2:].max(axis=0))))
 
-    def _appended_points(self, old_x, old_y, x, y):
+    def _appended_points(self, old_x, old_y, x, y, compare: bool = True):
         """The points to redraw when ``x, y`` extend ``old_x, old_y``, else None.
 
         Those are the last old point (its segment to the first new one) and
@@ -166,8 +172,8 @@ class Polylines(pg.GraphicsObject):
         n0 = len(old_x)
         if not 0 < n0 <= len(x) or len(x) > 2 * self._columns():
             return None
-        if not (np.array_equal(x[:n0], old_x, equal_nan=True)
-                and np.array_equal(y[:n0], old_y, equal_nan=True)):
+        if compare and not (np.array_equal(x[:n0], old_x, equal_nan=True)
+                            and np.array_equal(y[:n0], old_y, equal_nan=True)):
             return None
         return x[n0 - 1:], y[n0 - 1:]
 
