@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from gmm_explorer.app.settings import COLLAPSE_POLICIES, COVARIANCE_TYPES, INIT_METHODS
+from gmm_explorer.app.steady_text import NotesBox
 from gmm_explorer.app.widgets import LogSlider
 
 BUILTIN_DATASETS = ("seed", "faithful", "iris")
@@ -321,12 +322,7 @@ class RunPanel(QWidget):
         self.max_iter.valueChanged.connect(lambda v: session.set_run_settings(max_iter=int(v)))
         form.addRow("max_iter", self.max_iter)
         layout.addLayout(form)
-        self.notes = QLabel()
-        self.notes.setWordWrap(True)
-        self.notes.setAlignment(Qt.AlignTop | Qt.AlignLeft)
-        self.notes.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.notes.setStyleSheet("QLabel { background: #fafafa; border: 1px solid #ddd; "
-                                 "padding: 4px; }")
+        self.notes = NotesBox()  # its text changes every Step: no relayout (steady_text.py)
         self.notes.setToolTip(_NOTES_TIP)
         layout.addWidget(self.notes, 1)
         session.settingsChanged.connect(self.on_settings_changed)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 from gmm_explorer.app.controls import BUILTIN_DATASETS, DataPanel, ModelPanel, RunPanel
 from gmm_explorer.app.curves_view import ConditionView, LikelihoodView
 from gmm_explorer.app.scatter_view import CentreView
+from gmm_explorer.app.steady_text import SteadyLabel
 from gmm_explorer.app.table_view import ComponentTable
 
 DATA_FILTER = "Data files (*.csv *.tsv *.txt *.npy *.npz *.parquet *.xlsx);;All files (*)"
@@ -36,7 +37,7 @@ class ExplorerWindow(QMainWindow):
                                  "Stepping from a past iteration discards the later ones.")
         self.timeline.setPageStep(1)
         self.timeline.valueChanged.connect(session.go_to)
-        self.timeline_label = QLabel()
+        self.timeline_label = SteadyLabel()  # changes every Step (steady_text.py)
         self.timeline_label.setMinimumWidth(110)
         self.timeline_label.setToolTip("Shown iteration / last iteration in the history")
         self.setCentralWidget(self._centre_widget())
@@ -239,7 +240,7 @@ class ExplorerWindow(QMainWindow):
                           ("loglik", "Total log-likelihood of the data at the shown iteration"),
                           ("change", "Change of the objective from the iteration before"),
                           ("converged", "Whether EM has converged (change below tol)")):
-            label = QLabel()
+            label = SteadyLabel()  # changes every Step (steady_text.py)
             label.setToolTip(tip)
             label.setContentsMargins(6, 0, 6, 0)
             bar.addPermanentWidget(label)

@@ -479,3 +479,57 @@ def test_seed_scene_and_preset_name_axes_alike(window):
     assert window.session.feature_names == ["x0", "x1"]
     window.lab_ui.load_preset("seed")
     assert window.session.feature_names == ["x0", "x1"]
+
+
+def test_steps_do_not_relayout_the_window(window, qapp):
+    """Labels that change every Step keep their size (steady_text.py): no layout passes,
+    except on a Step where a label had to widen for a longer text."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class LayoutCounter(QObject):
+        count = 0
+
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.LayoutRequest:
+                LayoutCounter.count += 1
+            return False
+
+    _show_at_1280x800(window, qapp)
+    for _ in range(8):  # past iteration 6, where "Converged" shows in the status bar (a relayout)
+        window.step()
+        qapp.processEvents()
+    counter = LayoutCounter()
+    watched = [window, window.statusBar(), window.run_panel, *window.docks.values()]
+    labels = [*window.status_labels.values(), window.timeline_label]
+    for w in watched:
+        w.installEventFilter(counter)
+    steady_steps = 0
+    for _ in range(12):
+        for _ in range(3):  # a widening relayouts the status bar, then the window
+            qapp.processEvents()
+        widths = [label.width() for label in labels]
+        LayoutCounter.count = 0
+        window.step()
+        qapp.processEvents()
+        if widths == [label.width() for label in labels]:
+            steady_steps += 1
+            assert LayoutCounter.count == 0, window.session.state.iteration
+    for w in watched:
+        w.removeEventFilter(counter)
+    assert steady_steps >= 8
+    assert window.status_labels["iteration"].text() == "iteration 20"
+
+
+def test_steady_label_widens_for_a_longer_text(qtbot):
+    from gmm_explorer.app.steady_text import SteadyLabel
+
+    label = SteadyLabel("short")
+    qtbot.addWidget(label)
+    narrow = label.width()
+    label.setText("a much longer text than before")
+    assert label.width() > narrow
+    assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width()
+    assert label.minimumWidth() == label.maximumWidth()  # fixed: no layout request
+    wide = label.width()
+    label.setText("short")
+    assert label.width() == wide
