@@ -14,6 +14,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 
+from gmm_explorer.app.plotting import pixel_size
+
 HANDLE_PIXELS = 13  # diameter
 _PEN = (30, 30, 30)
 _HOVER_PEN = (0, 0, 0)
@@ -71,11 +73,9 @@ class MeanHandles(pg.GraphicsObject):
     # ------------------------------------------------------------ geometry
     def _radius(self) -> tuple:
         """Half the handle's width (plus its pen) in data units, along x and y."""
-        vectors = self.pixelVectors()
-        if vectors is None or vectors[0] is None:
-            return 0.0, 0.0
+        px, py = pixel_size(self)
         half = 0.5 * HANDLE_PIXELS + 2.0
-        return half * vectors[0].manhattanLength(), half * vectors[1].manhattanLength()
+        return half * px, half * py
 
     def boundingRect(self) -> QRectF:
         if self._rect is None:

@@ -20,6 +20,14 @@ def cache_axes(plot_widget) -> None:
         axis.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
 
+def pixel_size(item) -> tuple:
+    """Data units per screen pixel along x and y for ``item`` ((0, 0) before it is shown)."""
+    vectors = item.pixelVectors()
+    if vectors is None or vectors[0] is None:
+        return 0.0, 0.0
+    return vectors[0].manhattanLength(), vectors[1].manhattanLength()
+
+
 GRID_LEVELS = 2  # major and minor ticks; the finest level only cluttered the small plots
 
 

@@ -21,6 +21,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
+from gmm_explorer.app.plotting import pixel_size
+
 
 def peak_decimate(x: np.ndarray, y: np.ndarray, bins: int) -> tuple:
     """The minimum and maximum of ``y`` over ``bins`` runs of consecutive points.
@@ -246,10 +248,10 @@ class Polylines(pg.GraphicsObject):
 
     def _pixel_size(self) -> tuple:
         if self._pixel is None:
-            vectors = self.pixelVectors()
-            if vectors is None or vectors[0] is None:
-                return 0.0, 0.0
-            self._pixel = (vectors[0].manhattanLength(), vectors[1].manhattanLength())
+            size = pixel_size(self)
+            if size == (0.0, 0.0):
+                return size  # not shown yet: ask again later
+            self._pixel = size
         return self._pixel
 
     def viewTransformChanged(self) -> None:
