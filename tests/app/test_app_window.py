@@ -398,26 +398,33 @@ def test_table_columns_follow_their_contents_while_shown(window, qapp):
     assert_fits()
 
 
-def test_a_step_repaints_the_table(window, qapp):
-    from PySide6.QtCore import QEvent, QObject
+def _event_counter(event_type):
+    """An event filter that counts events of ``event_type`` in its ``count``."""
+    from PySide6.QtCore import QObject
 
-    class PaintCounter(QObject):
+    class Counter(QObject):
         count = 0
 
         def eventFilter(self, obj, event):
-            if event.type() == QEvent.Paint:
-                PaintCounter.count += 1
+            if event.type() == event_type:
+                self.count += 1
             return False
 
+    return Counter()
+
+
+def test_a_step_repaints_the_table(window, qapp):
+    from PySide6.QtCore import QEvent
+
     _show_at_1280x800(window, qapp)
-    counter = PaintCounter()
+    counter = _event_counter(QEvent.Paint)
     window.table.viewport().installEventFilter(counter)
     qapp.processEvents()
-    PaintCounter.count = 0
+    counter.count = 0
     window.step()
     qapp.processEvents()
     window.table.viewport().removeEventFilter(counter)
-    assert PaintCounter.count >= 1
+    assert counter.count >= 1
 
 
 def test_compact_numbers():
@@ -484,21 +491,13 @@ def test_seed_scene_and_preset_name_axes_alike(window):
 def test_steps_do_not_relayout_the_window(window, qapp):
     """Labels that change every Step keep their size (steady_text.py): no layout passes,
     except on a Step where a label had to widen for a longer text."""
-    from PySide6.QtCore import QEvent, QObject
-
-    class LayoutCounter(QObject):
-        count = 0
-
-        def eventFilter(self, obj, event):
-            if event.type() == QEvent.LayoutRequest:
-                LayoutCounter.count += 1
-            return False
+    from PySide6.QtCore import QEvent
 
     _show_at_1280x800(window, qapp)
     for _ in range(8):  # past iteration 6, where "Converged" shows in the status bar (a relayout)
         window.step()
         qapp.processEvents()
-    counter = LayoutCounter()
+    counter = _event_counter(QEvent.LayoutRequest)
     watched = [window, window.statusBar(), window.run_panel, *window.docks.values()]
     labels = [*window.status_labels.values(), window.timeline_label]
     for w in watched:
@@ -508,12 +507,12 @@ def test_steps_do_not_relayout_the_window(window, qapp):
         for _ in range(3):  # a widening relayouts the status bar, then the window
             qapp.processEvents()
         widths = [label.width() for label in labels]
-        LayoutCounter.count = 0
+        counter.count = 0
         window.step()
         qapp.processEvents()
         if widths == [label.width() for label in labels]:
             steady_steps += 1
-            assert LayoutCounter.count == 0, window.session.state.iteration
+            assert counter.count == 0, window.session.state.iteration
     for w in watched:
         w.removeEventFilter(counter)
     assert steady_steps >= 8

@@ -109,24 +109,35 @@ def test_clicks_add_copies_and_delete_points(lab_ui):
     assert len(s.X) == n + 10 and not np.any(np.all(s.X == [10, 10], axis=1))
 
 
-def test_mouse_clicks_in_edit_mode_add_a_point_but_not_on_a_mean(lab_ui, qtbot, qapp):
+@pytest.fixture
+def click_at(lab_ui, qtbot, qapp):
+    """Edit mode on a shown centre plot; ``click_at(x, y, modifiers)`` clicks with the mouse
+    at data coordinates."""
     from PySide6.QtCore import QPointF
     from PySide6.QtTest import QTest
 
-    s = lab_ui.session
     centre = lab_ui.editor.centre
     centre.resize(600, 500)
     centre.show()
     qtbot.waitExposed(centre)
     lab_ui.editor.set_enabled(True)
     vb = centre.getPlotItem().getViewBox()
-    n = len(s.X)
 
-    def click_at(x, y):
+    def click(x, y, modifiers=Qt.NoModifier):
         at = centre.mapFromScene(vb.mapViewToScene(QPointF(x, y)))
-        QTest.mouseClick(centre.viewport(), Qt.LeftButton, Qt.NoModifier, at)
+        QTest.mouseClick(centre.viewport(), Qt.LeftButton, modifiers, at)
         qapp.processEvents()
 
+    return click
+
+
+def test_mouse_clicks_in_edit_mode_add_a_point_but_not_on_a_mean(lab_ui, click_at):
+    from PySide6.QtCore import QPointF
+
+    s = lab_ui.session
+    centre = lab_ui.editor.centre
+    vb = centre.getPlotItem().getViewBox()
+    n = len(s.X)
     mean = s.state.means[0, list(s.axes)]
     click_at(*mean)
     assert len(s.X) == n  # the click went to the handle
@@ -138,25 +149,14 @@ def test_mouse_clicks_in_edit_mode_add_a_point_but_not_on_a_mean(lab_ui, qtbot, 
     np.testing.assert_allclose(s.X[-1, list(s.axes)], corner, rtol=0.05, atol=0.1)
 
 
-def test_ctrl_click_with_the_mouse_on_a_drawn_point_deletes_it(lab_ui, qtbot, qapp):
+def test_ctrl_click_with_the_mouse_on_a_drawn_point_deletes_it(lab_ui, click_at):
     """The data scatter accepts clicks on its points; point editing must still see them."""
-    from PySide6.QtCore import QPointF
-    from PySide6.QtTest import QTest
-
     s = lab_ui.session
-    centre = lab_ui.editor.centre
-    centre.resize(600, 500)
-    centre.show()
-    qtbot.waitExposed(centre)
-    lab_ui.editor.set_enabled(True)
-    vb = centre.getPlotItem().getViewBox()
     points = s.drawn_points()
     means = s.state.means[:, list(s.axes)]
     far = int(np.argmax(np.min(np.linalg.norm(points[:, None] - means[None], axis=2), axis=1)))
     n = len(s.X)
-    at = centre.mapFromScene(vb.mapViewToScene(QPointF(*points[far])))
-    QTest.mouseClick(centre.viewport(), Qt.LeftButton, Qt.ControlModifier, at)
-    qapp.processEvents()
+    click_at(*points[far], Qt.ControlModifier)
     assert len(s.X) == n - 1
 
 
