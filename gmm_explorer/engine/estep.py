@@ -41,6 +41,15 @@ PSEUDO_RCOND = 1e6 * np.finfo(float).eps
 # A point is on a singular component's support when its distance to it is
 # below this fraction of the data's scale.
 SUPPORT_RTOL = 1e-8
+# Log-ratios to a point's largest term below this give a responsibility of 0.
+# numpy's vectorised exp leaves its fast path for results that underflow
+# (below about exp(-708)), which costs 5 to 10 times more; on separated data
+# that is most of the (K, N) block. Clamping there and subtracting exp of the
+# floor gives exact zeros for the clamped terms and changes no responsibility
+# above 1e-288 (the subtraction is below half their last bit); below, the error
+# is at most 1e-304, absolute.
+LOG_RESP_FLOOR = -700.0
+_RESP_FLOOR = np.exp(LOG_RESP_FLOOR)
 
 
 def chunk_rows(n_components, n_features, n_samples=None):
@@ -199,7 +208,14 @@ def log_densities_chunk(x_augmented, densities, augmented, constant, out):
     K, D = densities.means.shape
     whitened = augmented @ x_augmented
     np.square(whitened, out=whitened)
-    np.sum(whitened.reshape(D, K, -1), axis=0, out=out)
+    # Pairwise adds of the D contiguous (K, c) blocks: twice as fast as
+    # numpy's reduction over the leading axis of the (D, K, c) view.
+    if D == 1:
+        out[...] = whitened
+    else:
+        np.add(whitened[:K], whitened[K:2 * K], out=out)
+        for e in range(2, D):
+            np.add(out, whitened[e * K:(e + 1) * K], out=out)
     np.subtract(constant[:, None], out, out=out)
     for k in densities.special:
         kind = densities.kinds[k]
@@ -215,12 +231,29 @@ def log_densities_chunk(x_augmented, densities, augmented, constant, out):
         out[k, off] = -np.inf
 
 
+def _floored_exp(log_ratio):
+    """``exp`` in place, with 0 for ratios below ``LOG_RESP_FLOOR``.
+
+    Parameters
+    ----------
+    log_ratio : ndarray of shape (K, c)
+        Log of each term over the point's largest (so at most 0).
+    """
+    # A (1, c) row: numpy's maximum is several times slower with a scalar.
+    floor = np.full((1, log_ratio.shape[1]), LOG_RESP_FLOOR)
+    np.maximum(log_ratio, floor, out=log_ratio)
+    np.exp(log_ratio, out=log_ratio)
+    log_ratio -= _RESP_FLOOR
+
+
 def normalize_chunk(log_prob):
     """Turn weighted log densities into responsibilities, in place.
 
     One ``exp`` pass over the (K, c) block: ``r = exp(a - max) / sum`` and
     ``log p(x) = max + log(sum)``. Equal to ``scipy.special.logsumexp`` but
     without computing the exponentials twice (they dominate the E-step).
+    Terms more than ``-LOG_RESP_FLOOR`` below a point's largest get a
+    responsibility of exactly 0 (see ``LOG_RESP_FLOOR``).
 
     Parameters
     ----------
@@ -237,14 +270,14 @@ def normalize_chunk(log_prob):
     finite = np.isfinite(peak)
     if finite.all():
         log_prob -= peak
-        np.exp(log_prob, out=log_prob)
+        _floored_exp(log_prob)
         total = log_prob.sum(axis=0)
         log_prob *= 1.0 / total
         return peak + np.log(total)
     out = np.empty_like(peak)
     good = np.flatnonzero(finite)
     block = log_prob[:, good] - peak[good]
-    np.exp(block, out=block)
+    _floored_exp(block)
     total = block.sum(axis=0)
     log_prob[:, good] = block / total
     out[good] = peak[good] + np.log(total)
