@@ -569,12 +569,11 @@ class Session(QObject):
         the engine computes them for the drawn points only.
         """
         state = self.state if index is None else self.history[index]
-        engine = self.engine
-        resp = getattr(engine, "_resp", None)
-        if (resp is not None and not self.running and getattr(engine, "history", None)
-                and engine.history[-1] is state and resp.shape == (state.n_components, len(self.X))):
-            return resp[:, self.display_indices].T
-        return self.engine.responsibilities(state, self.X[self.display_indices])
+        # While a run goes the worker owns the engine's buffers, and just after
+        # new data the engine still holds the old: compute afresh then.
+        if self.running or self.engine.X.shape != self.X.shape:
+            return self.engine.responsibilities(state, self.X[self.display_indices])
+        return self.engine.responsibilities(state, rows=self.display_indices)
 
     def point_responsibilities(self, row: int, index: int | None = None) -> np.ndarray:
         """Responsibilities of data row ``row`` for the state at ``index``, (K,)."""

@@ -498,7 +498,7 @@ class GaussianMixtureEM:
         return np.array(state.weights), np.array(state.means), cov
 
     # ------------------------------------------------------------ diagnostics
-    def responsibilities(self, state=None, X=None):
+    def responsibilities(self, state=None, X=None, rows=None):
         """Responsibilities under a state's parameters.
 
         Parameters
@@ -510,6 +510,10 @@ class GaussianMixtureEM:
             the latest) are computed afresh from the state's parameters,
             touching nothing that :meth:`step` writes, so a window may call
             this while a worker thread steps.
+        rows : int array of shape (n,), optional
+            Only these rows of the data (not with ``X``). For the latest
+            state they are read from the responsibilities the last E-step
+            kept, so this must not run while another thread steps.
 
         Returns
         -------
@@ -518,10 +522,15 @@ class GaussianMixtureEM:
         """
         if self._X is None:
             raise ValueError("call initialize(X) first: there is no data.")
+        if X is not None and rows is not None:
+            raise ValueError("give either X or rows, not both.")
         state = self.state if state is None else state
         if X is None and state is self.state:
-            return self._resp.T.copy()
+            kept = self._resp if rows is None else self._resp[:, rows]
+            return kept.T.copy()
         points = self._X if X is None else X
+        if rows is not None:
+            points = points[rows]
         return self._predict_parts(points, self._params_of(state))[0].T
 
     def _predict_parts(self, X, params=None):

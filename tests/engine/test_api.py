@@ -108,3 +108,18 @@ def test_responsibilities_of_given_points_for_any_state(blobs):
                                    atol=1e-13)
     np.testing.assert_allclose(em.responsibilities(em.state, blobs[3:4])[0],
                                em.responsibilities()[3], atol=1e-13)
+
+
+def test_responsibilities_of_data_rows_for_any_state(blobs):
+    em = GaussianMixtureEM(3, random_state=0)
+    em.initialize(blobs)
+    em.run(max_iter=4, tol=0)
+    rows = np.array([7, 0, 42, 7])
+    for state in (em.history[1], em.state):
+        np.testing.assert_allclose(em.responsibilities(state, rows=rows),
+                                   em.responsibilities(state)[rows], atol=1e-13)
+    kept = em.responsibilities(rows=rows)
+    kept[:] = -1.0  # a copy: the engine's own buffer is untouched
+    assert np.all(em.responsibilities()[rows] >= 0)
+    with pytest.raises(ValueError, match="either X or rows"):
+        em.responsibilities(X=blobs[:3], rows=rows)
