@@ -14,7 +14,7 @@ import os
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from gmm_explorer.app import exports, preferences, session_file
 
@@ -55,6 +55,8 @@ class DesktopFeatures(QObject):
         window.setAcceptDrops(True)
         window.installEventFilter(self)
         self.session.dataChanged.connect(self._remember_data_file)
+        self.session.editedChanged.connect(window.setWindowModified)
+        self.session.discard_guard = self.ask_to_save_edits
         if hasattr(self.session, "runFailed"):
             self.session.runFailed.connect(window.show_error)
         if restore_layout:
@@ -198,8 +200,33 @@ class DesktopFeatures(QObject):
         if path:
             self.open_session(path)
 
+    def ask_to_save_edits(self, what: str) -> bool:
+        """Ask whether to save hand-edited points before ``what``; True to go on.
+
+        Save saves the session (asking for a file name if it has none) and
+        goes on only if that worked; Discard goes on; Cancel, Escape or
+        closing the question keeps everything as it is.
+        """
+        box = QMessageBox(QMessageBox.Question, "GMM Explorer",
+                          "The data hold points you added or deleted, and no session "
+                          "file has them.", parent=self.window)
+        box.setInformativeText(f"Save them in a session file before {what}?")
+        box.setStandardButtons(QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel)
+        box.setDefaultButton(QMessageBox.Save)
+        box.setEscapeButton(QMessageBox.Cancel)
+        answer = box.exec()
+        if answer == QMessageBox.Save:
+            return self.save_session()
+        if answer == QMessageBox.Discard:
+            self.session.message.emit("Edited points discarded.")
+            return True
+        self.session.message.emit("Kept the edited points.")
+        return False
+
     def open_session(self, path) -> bool:
         """Open a session file; on failure keep everything and show why."""
+        if not self.session.may_replace_data(f"opening {os.path.basename(os.fspath(path))}"):
+            return False
         try:
             view = self.session.open_session(path)
         except (ValueError, OSError) as exc:
@@ -228,7 +255,7 @@ class DesktopFeatures(QObject):
 
     def _update_title(self) -> None:
         if self.session_path:
-            self.window.setWindowTitle(f"{os.path.basename(self.session_path)} — GMM Explorer")
+            self.window.setWindowTitle(f"{os.path.basename(self.session_path)}[*] — GMM Explorer")
 
     # ---------------------------------------------------------- exports
     def export(self, kind: str, path) -> bool:

@@ -101,6 +101,8 @@ class Lab(QObject):
 
         preset = load_preset(name)
         s = self.session
+        if not s.may_replace_data(f"loading preset {name}"):
+            return
         s.stop()
         model = preset_model(preset)
         s.model = model
@@ -204,7 +206,7 @@ class Lab(QObject):
             start = None
         self._own_change = True
         try:
-            s.set_data(X, None, s.feature_names, s.data_name, start=start)
+            s.set_data(X, None, s.feature_names, s.data_name, start=start, edited=True)
         finally:
             self._own_change = False
         s.message.emit(f"{what}; {len(X)} points now. EM restarts from the same start.")

@@ -96,7 +96,7 @@ class LabUi:
 
     def _on_preset_changed(self) -> None:
         p = self.lab.preset
-        self.window.setWindowTitle("GMM Explorer" + (f" — preset {p.name}" if p else ""))
+        self.window.setWindowTitle("GMM Explorer" + (f" — preset {p.name}" if p else "") + "[*]")
         if p is not None:
             self.open_panel()
 

@@ -7,6 +7,7 @@ that a test can do without clicking what a person does with the mouse.
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 import numpy as np
@@ -58,6 +59,9 @@ class Session(QObject):
     loadEnded(str, str)
         ``"loaded"``, ``"cancelled"`` or ``"failed"``, and plain words; after
         a cancelled or failed load the data are as they were.
+    editedChanged(bool)
+        The data now hold (or no longer hold) points edited by hand that no
+        session file has saved.
     """
 
     dataChanged = Signal()
@@ -70,6 +74,7 @@ class Session(QObject):
     loadStarted = Signal(str)
     loadProgress = Signal(float)
     loadEnded = Signal(str, str)
+    editedChanged = Signal(bool)
 
     def __init__(self, engine_factory=None, parent=None):
         super().__init__(parent)
@@ -88,13 +93,19 @@ class Session(QObject):
         #: A pinned start (dict of weights, means, covariances) that
         #: :meth:`reinitialize` uses when given no parameters (the lab's presets).
         self.start = None
+        #: Whether the data hold hand edits that no session file has saved.
+        self.edited = False
+        #: Asked ``guard(what)`` before edited data are replaced (``what``
+        #: says by what); True lets it happen. The window sets one that asks
+        #: the user; without one, data are replaced.
+        self.discard_guard = None
         self._worker = None
         self._token = 0
         self._loader = None
 
     # ------------------------------------------------------------------ data
     def set_data(self, X, labels=None, feature_names=None, name: str = "",
-                 start=None, engine=None) -> None:
+                 start=None, engine=None, edited: bool = False) -> None:
         """Use new data and start EM on it from the current model settings.
 
         ``start`` (weights, means, covariances) pins the start; None unpins it.
@@ -125,6 +136,7 @@ class Session(QObject):
         self.data_name = name
         self.axes = (0, 1) if d > 1 else (0, 0)
         self.display_indices = geometry.display_subsample(len(X), MAX_DRAWN_POINTS)
+        self._set_edited(edited)
         self.dataChanged.emit()
         if engine is None or start is not None:
             self.reinitialize()
@@ -136,37 +148,73 @@ class Session(QObject):
             self.currentChanged.emit(self.current)
         self.message.emit(f"Data: {name or 'unnamed'}, {X.shape[0]} points in {d} dimensions.")
 
-    def load_builtin(self, name: str) -> None:
-        """Load a built-in dataset (``"seed"``, ``"faithful"``, ``"iris"``, ...)."""
+    def _set_edited(self, edited: bool) -> None:
+        if edited != self.edited:
+            self.edited = edited
+            self.editedChanged.emit(edited)
+
+    def may_replace_data(self, what: str) -> bool:
+        """Whether data may be replaced now: True unless they hold unsaved
+        hand edits and the ``discard_guard`` says no.
+
+        Parameters
+        ----------
+        what : str
+            What would replace them, in plain words for the question
+            (``"loading iris"``, ``"closing the window"``).
+        """
+        if not self.edited or self.discard_guard is None:
+            return True
+        return bool(self.discard_guard(what))
+
+    def load_builtin(self, name: str) -> bool:
+        """Load a built-in dataset (``"seed"``, ``"faithful"``, ``"iris"``, ...).
+
+        Returns False, changing nothing, when unsaved edits were kept
+        (:meth:`may_replace_data`).
+        """
         from gmm_explorer.engine.datasets import load_builtin
 
+        if not self.may_replace_data(f"loading {name}"):
+            return False
         ds = load_builtin(name)
         self.set_data(ds.X, ds.labels, ds.feature_names, ds.name)
+        return True
 
     def generate(self, generator: str, n_samples: int, n_centers: int, spread: float,
-                 seed: int) -> None:
-        """Generate data with one of ``gmm_explorer.engine.datasets.GENERATORS``."""
+                 seed: int) -> bool:
+        """Generate data with one of ``gmm_explorer.engine.datasets.GENERATORS``.
+
+        Returns False, changing nothing, when unsaved edits were kept.
+        """
         from gmm_explorer.engine.datasets import GENERATORS
 
         if generator not in GENERATORS:
             raise ValueError(f"unknown generator {generator!r}; known: {', '.join(GENERATORS)}")
+        if not self.may_replace_data("generating new data"):
+            return False
         X, labels = GENERATORS[generator](n_samples, n_centers, spread, seed)
         self.set_data(X, labels, None, f"{generator} (N={n_samples}, centres={n_centers}, "
                                        f"spread={spread:g}, seed={seed})")
+        return True
 
-    def open_file(self, path) -> None:
+    def open_file(self, path) -> bool:
         """Load a data file with :func:`gmm_explorer.data.load_data`.
 
         On failure the loaded data stay as they were and the error (a
         ``ValueError`` with a clear message) propagates to the caller.
+        Returns False, changing nothing, when unsaved edits were kept.
         """
         try:
             from gmm_explorer.data import load_data
         except ImportError as exc:
             raise ValueError(f"cannot load files yet: the data loaders are missing ({exc})") from exc
+        if not self.may_replace_data(f"opening {os.path.basename(str(path))}"):
+            return False
         loaded = load_data(path)
         self.set_data(loaded.X, getattr(loaded, "labels", None),
                       getattr(loaded, "feature_names", None), str(path))
+        return True
 
     # ------------------------------------------------------ background load
     @property
@@ -174,15 +222,18 @@ class Session(QObject):
         """Whether a file is being loaded in the background."""
         return self._loader is not None
 
-    def load_file(self, path) -> None:
+    def load_file(self, path) -> bool:
         """Load a data file in a worker thread (progress, Cancel); see ``load_worker``.
 
         The worker also starts the engine on the new data, so the GUI thread
         only adopts the result. A load in progress is cancelled first. The
         outcome comes as ``loadEnded``; cancelled or failed, the data stay.
+        Returns False, starting nothing, when unsaved edits were kept.
         """
         from gmm_explorer.app.load_worker import LoadWorker
 
+        if not self.may_replace_data(f"opening {os.path.basename(str(path))}"):
+            return False
         self.cancel_load(wait=True)
         key = (self.model, self.run_settings.tol)
         factory, kwargs = self._engine_factory, self.model.engine_kwargs()
@@ -196,6 +247,7 @@ class Session(QObject):
         self._loader = loader
         loader.start()
         self.loadStarted.emit(str(path))
+        return True
 
     def cancel_load(self, wait: bool = False) -> None:
         """Cancel a background load (the data stay as they were)."""
@@ -238,8 +290,10 @@ class Session(QObject):
         """Save everything to a ``.gmmx`` session file (atomically); see ``session_file``."""
         from gmm_explorer.app import session_file
 
+        # Edited data exist in no other file: they are always embedded.
         session_file.write_session(path, session_file.snapshot_from(
-            self, embed_data=embed_data, view=view))
+            self, embed_data=embed_data or self.edited, view=view))
+        self._set_edited(False)
         self.message.emit(f"Session saved to {path}.")
 
     def open_session(self, path) -> dict:
@@ -263,6 +317,7 @@ class Session(QObject):
         self.axes = tuple(snap.axes)
         self.display_indices = geometry.display_subsample(len(snap.X), MAX_DRAWN_POINTS)
         self.history, self.current = list(engine.history), snap.current
+        self._set_edited(False)
         for signal in (self.settingsChanged, self.dataChanged, self.historyChanged):
             signal.emit()
         self.currentChanged.emit(self.current)

@@ -25,7 +25,7 @@ class ExplorerWindow(QMainWindow):
     def __init__(self, session, parent=None):
         super().__init__(parent)
         self.session = session
-        self.setWindowTitle("GMM Explorer")
+        self.setWindowTitle("GMM Explorer[*]")  # [*]: a star while edits are unsaved
         self.last_error = ""
         self.last_message = ""
         self._error_box = None
@@ -272,7 +272,8 @@ class ExplorerWindow(QMainWindow):
         failure or Cancel the data stay and the error is shown. Without it,
         it returns at once (True: the load started).
         """
-        self.session.load_file(path)
+        if not self.session.load_file(path):
+            return False  # the user kept their edited points
         if not wait:
             return True
         return self.load_progress.wait() == "loaded"
@@ -383,6 +384,9 @@ class ExplorerWindow(QMainWindow):
                                   f"{m:,} of {n:,} points coloured")
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
-        """End a run cleanly before closing."""
+        """Offer to save edited points, then end a run cleanly before closing."""
+        if not self.session.may_replace_data("closing the window"):
+            event.ignore()
+            return
         self.session.shutdown()
         super().closeEvent(event)

@@ -2,6 +2,8 @@
 
 ``no_thread_outlives_the_test`` (autouse) records every QThread started
 during a test and fails the test if one is still running at its end.
+``private_settings`` (autouse) gives every test its own settings file, so
+the user's recent files and layout are never touched.
 """
 
 import os
@@ -11,6 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from PySide6.QtCore import QThread  # noqa: E402
 
+from gmm_explorer.app import preferences  # noqa: E402
 from gmm_explorer.app.session import Session  # noqa: E402
 from gmm_explorer.app.settings import ModelSettings  # noqa: E402
 
@@ -46,6 +49,13 @@ def no_thread_outlives_the_test(qapp, monkeypatch):
     assert not alive, f"{len(alive)} QThread(s) outlived the test"
 
 
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path):
+    preferences.use_settings_file(tmp_path / "settings.ini")
+    yield
+    preferences.use_settings_file(None)
+
+
 @pytest.fixture
 def session(qapp):
     """A session on the seed's scene, K=10, ridge on; shut down afterwards."""
@@ -63,7 +73,8 @@ def window(qtbot, session):
     from gmm_explorer.app.window import ExplorerWindow
 
     w = ExplorerWindow(session)
-    qtbot.addWidget(w)
+    # closed by qtbot without the question about edited points (nobody would answer)
+    qtbot.addWidget(w, before_close_func=lambda _: setattr(session, "discard_guard", None))
     w.show()
     qtbot.waitExposed(w)
     return w

@@ -10,12 +10,6 @@ from gmm_explorer.app import preferences
 from gmm_explorer.app.window import ExplorerWindow
 
 
-@pytest.fixture(autouse=True)
-def private_settings(tmp_path):
-    preferences.use_settings_file(tmp_path / "settings.ini")
-    yield
-    preferences.use_settings_file(None)
-
 
 def _start_run(qtbot, session, at_least=2):
     session.set_run_settings(delay=0.05, max_iter=100000, tol=0.0)

@@ -15,13 +15,6 @@ from gmm_explorer.app.settings import ModelSettings
 from gmm_explorer.app.window import ExplorerWindow
 
 
-@pytest.fixture(autouse=True)
-def private_settings(tmp_path):
-    """Every test gets its own settings file; the user's are never touched."""
-    preferences.use_settings_file(tmp_path / "settings.ini")
-    yield
-    preferences.use_settings_file(None)
-
 
 def _csv(path, n=40, seed=0, d=2):
     rng = np.random.default_rng(seed)
