@@ -22,6 +22,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from gmm_explorer.app import geometry
+from gmm_explorer.app.colors import TEXT_ON_STATUS
 from gmm_explorer.app.curves_view import thin_out
 from gmm_explorer.app.incremental import GrowingArray, HistoryCursor
 
@@ -252,6 +253,7 @@ class TableMarks:
                 item = t.item(k, j)
                 if item is not None:
                     item.setBackground(QBrush(QColor(*color)) if color else QBrush())
+                    item.setForeground(QBrush(QColor(*TEXT_ON_STATUS)) if color else QBrush())
 
     def row_color(self, k: int) -> tuple:
         """RGB of row ``k``'s mean cell (for tests)."""

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gmm_explorer.app import colors, preferences
 from gmm_explorer.app.incremental import CollapseIndex
 from gmm_explorer.app.lab import REMEDIES
 from gmm_explorer.app.lab_text import HELP_LINK, REMEDY_TEXT, panel_html
@@ -70,7 +71,8 @@ class CollapsePanel(QWidget):
         ridge_row.addWidget(self.ridge, 1)
         ridge_row.addWidget(help_button)
         self.error = QLabel()
-        self.error.setStyleSheet("color: #b00;")
+        self.error.setStyleSheet(
+            f"color: {colors.text_color('bad', preferences.is_dark(self.palette()))};")
         layout = QVBoxLayout(self)
         layout.addWidget(self.text, 1)
         layout.addLayout(grid)
@@ -103,7 +105,8 @@ class CollapsePanel(QWidget):
             self._set_html("")
             return
         self.record = self.collapses.latest(s.history, s.current)  # find_collapse, incremental
-        self._set_html(panel_html(s.state, self.record, self.lab.remedy, self.lab.preset))
+        self._set_html(panel_html(s.state, self.record, self.lab.remedy, self.lab.preset,
+                                  preferences.is_dark(self.palette())))
 
     def _set_html(self, html: str) -> None:
         # the text often stays the same from one Step to the next; setting it

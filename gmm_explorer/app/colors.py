@@ -27,6 +27,30 @@ STATUS_COLORS = {
 }
 
 
+#: Text in the status cells and marked rows: their colours are light in
+#: either palette, so the palette's own (light) text would not read on them.
+TEXT_ON_STATUS = (20, 20, 20)
+
+#: Text colours by meaning, on a light window and on a dark one.
+_TEXT_COLORS = {
+    "bad": ("#b00000", "#ff7b7b"),
+    "good": ("#007000", "#6fdc6f"),
+    "muted": ("#606060", "#a8a8a8"),
+}
+
+
+def text_color(meaning: str, dark: bool = False) -> str:
+    """CSS colour of text meaning ``"bad"``, ``"good"`` or ``"muted"``.
+
+    Parameters
+    ----------
+    meaning : str
+    dark : bool
+        Whether the window's palette is dark (``preferences.is_dark``).
+    """
+    return _TEXT_COLORS[meaning][int(bool(dark))]
+
+
 def component_color(k: int) -> tuple:
     """RGB tuple of component ``k``."""
     return tuple(int(c) for c in PALETTE[k % len(PALETTE)])

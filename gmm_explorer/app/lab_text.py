@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from gmm_explorer.app.colors import text_color
+
 HELP_LINK = "help:singular"
 
 WHY = (
@@ -58,7 +60,7 @@ def find_collapse(history, current: int):
     return None
 
 
-def panel_html(state, record, remedy: str = "none", preset=None) -> str:
+def panel_html(state, record, remedy: str = "none", preset=None, dark: bool = False) -> str:
     """What the collapse panel says about the shown ``state``.
 
     Parameters
@@ -71,6 +73,8 @@ def panel_html(state, record, remedy: str = "none", preset=None) -> str:
         The remedy in use (a key of ``lab.REMEDIES``).
     preset : Preset, optional
         The loaded preset, whose description opens the panel.
+    dark : bool
+        Whether the panel's palette is dark (the collapse line gets a red that reads there).
     """
     # The sentence that matters (what collapsed, or what is degenerate) comes first, in
     # short words, so that the small panel shows it whole; the preset's story follows.
@@ -85,7 +89,7 @@ def panel_html(state, record, remedy: str = "none", preset=None) -> str:
             items.append(f"<li><b>Component {k}</b> at <b>iteration {record.iteration}</b>: "
                          f"{n:.3g} effective points, smallest eigenvalue {lam:.3g}, "
                          f"condition number {_fmt(cond)}.</li>")
-        parts.append(f"<p style='color:#b00000'><b>Collapse</b> ({record.reason}; "
+        parts.append(f"<p style='color:{text_color('bad', dark)}'><b>Collapse</b> ({record.reason}; "
                      f"action: {record.action}). Pick a remedy below.</p>"
                      f"<ul>{''.join(items)}</ul>")
     if flagged:

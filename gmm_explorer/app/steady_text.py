@@ -49,8 +49,9 @@ class NotesBox(QPlainTextEdit):
         super().__init__(parent)
         self.setReadOnly(True)
         self.setFrameShape(QPlainTextEdit.NoFrame)
-        self.setStyleSheet("QPlainTextEdit { background: #fafafa; border: 1px solid #ddd; "
-                           "padding: 2px; }")
+        # palette roles, not fixed colours: the box reads in a dark palette too
+        self.setStyleSheet("QPlainTextEdit { background: palette(alternate-base); "
+                           "border: 1px solid palette(midlight); padding: 2px; }")
         self._text = ""
 
     def sizeHint(self) -> QSize:  # noqa: N802

@@ -175,7 +175,9 @@ class ComponentTable(QTableWidget):
             if self._status_shown.get(k) != status:
                 self._status_shown[k] = status
                 color = QColor(*colors.STATUS_COLORS.get(status, (255, 255, 255)))
-                self.item(k, _STATUS_COLUMN).setBackground(QBrush(color))
+                cell = self.item(k, _STATUS_COLUMN)
+                cell.setBackground(QBrush(color))
+                cell.setForeground(QBrush(QColor(*colors.TEXT_ON_STATUS)))
                 changed.append((k, _STATUS_COLUMN))
         return changed
 

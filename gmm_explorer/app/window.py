@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QMessageBox, QScrollArea, QSlider, QVBoxLayout, QWidget,
 )
 
+from gmm_explorer.app import colors, preferences
 from gmm_explorer.app.controls import BUILTIN_DATASETS, DataPanel, ModelPanel, RunPanel
 from gmm_explorer.app.curves_view import ConditionView, LikelihoodView
 from gmm_explorer.app.scatter_view import CentreView
@@ -97,7 +98,7 @@ class ExplorerWindow(QMainWindow):
         bar.addWidget(self.means_box)
         bar.addStretch(1)
         self.drawing_note = QLabel()
-        self.drawing_note.setStyleSheet("color: #666;")
+        self.drawing_note.setStyleSheet(f"color: {self._text_color('muted')};")
         self.drawing_note.setToolTip("Above a few thousand points the plot draws a fixed random "
                                      "subsample coloured by responsibilities, over a grey "
                                      "histogram of all points, so that each step stays fast.")
@@ -354,15 +355,18 @@ class ExplorerWindow(QMainWindow):
         change = s.change()
         labels["change"].setText("change —" if np.isnan(change) else f"change {change:+.3g}")
         if state.collapse is not None:
-            text, style = "collapsed", "color: #b00; font-weight: bold;"
+            text, style = "collapsed", f"color: {self._text_color('bad')}; font-weight: bold;"
         elif s.is_converged():
-            text, style = "converged", "color: #070; font-weight: bold;"
+            text, style = "converged", f"color: {self._text_color('good')}; font-weight: bold;"
         else:
-            text, style = "not converged", "color: #555;"
+            text, style = "not converged", f"color: {self._text_color('muted')};"
         label = labels["converged"]
         label.setText(text)
         if label.styleSheet() != style:  # a new style sheet re-polishes the label
             label.setStyleSheet(style)
+
+    def _text_color(self, meaning: str) -> str:
+        return colors.text_color(meaning, preferences.is_dark(self.palette()))
 
     def _update_timeline_label(self) -> None:
         s = self.session
