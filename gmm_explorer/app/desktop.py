@@ -54,7 +54,7 @@ class DesktopFeatures(QObject):
         self._make_menus()
         window.setAcceptDrops(True)
         window.installEventFilter(self)
-        self.session.dataChanged.connect(self._remember_data_file)
+        self.session.dataChanged.connect(self._on_data_changed)
         self.session.editedChanged.connect(window.setWindowModified)
         self.session.discard_guard = self.ask_to_save_edits
         if hasattr(self.session, "runFailed"):
@@ -218,20 +218,20 @@ class DesktopFeatures(QObject):
         if answer == QMessageBox.Save:
             return self.save_session()
         if answer == QMessageBox.Discard:
-            self.session.message.emit("Edited points discarded.")
+            self.session.message.emit("Going on without saving the edited points.")
             return True
         self.session.message.emit("Kept the edited points.")
         return False
 
     def open_session(self, path) -> bool:
         """Open a session file; on failure keep everything and show why."""
-        if not self.session.may_replace_data(f"opening {os.path.basename(os.fspath(path))}"):
-            return False
         try:
             view = self.session.open_session(path)
         except (ValueError, OSError) as exc:
             self.window.show_error(f"Could not open the session: {exc}")
             return False
+        if view is None:
+            return False  # the user kept their edited points
         self.apply_view_state(view)
         self.session_path = os.fspath(path)
         self.recent.add(path)
@@ -248,10 +248,15 @@ class DesktopFeatures(QObject):
             self.recent.add(path)
         return ok
 
-    def _remember_data_file(self) -> None:
+    def _on_data_changed(self) -> None:
         name = self.session.data_name
         if name and os.path.isfile(name):
             self.recent.add(name)
+        if not self.session.edited and self.session_path:
+            # other data now: Save must not overwrite the session file of the old
+            # (open_session sets the path again after this)
+            self.session_path = None
+            self.window.setWindowTitle("GMM Explorer[*]")
 
     def _update_title(self) -> None:
         if self.session_path:

@@ -26,6 +26,8 @@ REMEDIES = {
     "continue": ("Continue (allow_singular)", {"on_collapse": "continue"}),
 }
 DEFAULT_RIDGE = 1e-6
+#: Added to the data's name by a hand edit.
+EDITED_SUFFIX = " (edited)"
 _MODEL_FIELDS = {f.name for f in fields(ModelSettings)}
 
 
@@ -95,14 +97,17 @@ class Lab(QObject):
         session.dataChanged.connect(self._on_data_changed)
 
     # ------------------------------------------------------------ presets
-    def load_preset(self, name: str) -> None:
-        """Load engine preset ``name``: its data, settings and exact start."""
+    def load_preset(self, name: str) -> bool:
+        """Load engine preset ``name``: its data, settings and exact start.
+
+        Returns False, changing nothing, when unsaved edits were kept.
+        """
         from gmm_explorer.engine.presets import load_preset
 
         preset = load_preset(name)
         s = self.session
         if not s.may_replace_data(f"loading preset {name}"):
-            return
+            return False
         s.stop()
         model = preset_model(preset)
         s.model = model
@@ -117,6 +122,7 @@ class Lab(QObject):
         self.presetChanged.emit()
         self.remedyChanged.emit("none")
         s.message.emit(f"Preset {name}: {preset.title}. Step (Right key) or Run (Space).")
+        return True
 
     def _on_data_changed(self) -> None:
         if not self._own_change and self.preset is not None:
@@ -206,7 +212,11 @@ class Lab(QObject):
             start = None
         self._own_change = True
         try:
-            s.set_data(X, None, s.feature_names, s.data_name, start=start, edited=True)
+            # a new name: edited data are no longer the file they came from, so
+            # session files embed them instead of pointing at that file
+            name = s.data_name if s.data_name.endswith(EDITED_SUFFIX) else \
+                s.data_name + EDITED_SUFFIX
+            s.set_data(X, None, s.feature_names, name, start=start, edited=True)
         finally:
             self._own_change = False
         s.message.emit(f"{what}; {len(X)} points now. EM restarts from the same start.")

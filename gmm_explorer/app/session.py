@@ -116,7 +116,8 @@ class Session(QObject):
         a 2-D array of finite numbers with at least one column and more rows
         than components.
         """
-        X = np.asarray(X, dtype=float)
+        # contiguous, so that the engine keeps this very array (see display_responsibilities)
+        X = np.ascontiguousarray(X, dtype=float)
         if X.ndim != 2 or X.shape[1] < 1 or X.shape[0] < 2:
             raise ValueError(f"data must be a 2-D array with at least 2 rows, got shape {X.shape}")
         if not np.all(np.isfinite(X)):
@@ -271,6 +272,11 @@ class Session(QObject):
         if reason == "loaded" and loader.cancel_requested:
             reason, message = "cancelled", (f"Loading {loader.path} cancelled; "
                                             "the data are as they were.")
+        # points edited while the file loaded: ask again before they go
+        if reason == "loaded" and not self.may_replace_data(
+                f"opening {os.path.basename(str(loader.path))}"):
+            reason, message = "cancelled", (f"Kept the edited points; {loader.path} "
+                                            "was not opened.")
         if reason == "loaded":
             data = result.data
             same = result.engine_key == (self.model, self.run_settings.tol)
@@ -290,19 +296,22 @@ class Session(QObject):
         """Save everything to a ``.gmmx`` session file (atomically); see ``session_file``."""
         from gmm_explorer.app import session_file
 
-        # Edited data exist in no other file: they are always embedded.
+        # Edited data are always embedded: their name is no file's (Lab marks it).
         session_file.write_session(path, session_file.snapshot_from(
-            self, embed_data=embed_data or self.edited, view=view))
+            self, embed_data=embed_data, view=view))
         self._set_edited(False)
         self.message.emit(f"Session saved to {path}.")
 
-    def open_session(self, path) -> dict:
+    def open_session(self, path) -> dict | None:
         """Replace the session by a saved one; return its view state (a dict).
 
-        On any failure (``ValueError`` naming the file) nothing changes.
+        On any failure (``ValueError`` naming the file) nothing changes; None,
+        changing nothing, when unsaved edits were kept (:meth:`may_replace_data`).
         """
         from gmm_explorer.app import session_file
 
+        if not self.may_replace_data(f"opening {os.path.basename(str(path))}"):
+            return None
         snap = session_file.read_session(path)
         try:
             model, run = ModelSettings(**snap.model), RunSettings(**snap.run)
@@ -626,7 +635,7 @@ class Session(QObject):
         state = self.state if index is None else self.history[index]
         # While a run goes the worker owns the engine's buffers, and just after
         # new data the engine still holds the old: compute afresh then.
-        if self.running or self.engine.X.shape != self.X.shape:
+        if self.running or self.engine.X is not self.X:
             return self.engine.responsibilities(state, self.X[self.display_indices])
         return self.engine.responsibilities(state, rows=self.display_indices)
 

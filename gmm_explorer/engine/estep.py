@@ -46,10 +46,13 @@ SUPPORT_RTOL = 1e-8
 # (below about exp(-708)), which costs 5 to 10 times more; on separated data
 # that is most of the (K, N) block. Clamping there and subtracting exp of the
 # floor gives exact zeros for the clamped terms and changes no responsibility
-# above 1e-288 (the subtraction is below half their last bit); below, the error
+# above 2e-288 (the subtraction is below half their last bit); below, the error
 # is at most 1e-304, absolute.
 LOG_RESP_FLOOR = -700.0
-_RESP_FLOOR = np.exp(LOG_RESP_FLOOR)
+# exp of the floor as the array loop computes it (its vector body and its
+# scalar tail could differ in the last bit): the smallest, so that a clamped
+# term never comes out negative.
+_RESP_FLOOR = float(np.exp(np.full(67, LOG_RESP_FLOOR)).min())
 
 
 def chunk_rows(n_components, n_features, n_samples=None):
@@ -208,7 +211,7 @@ def log_densities_chunk(x_augmented, densities, augmented, constant, out):
     K, D = densities.means.shape
     whitened = augmented @ x_augmented
     np.square(whitened, out=whitened)
-    # Pairwise adds of the D contiguous (K, c) blocks: twice as fast as
+    # The D contiguous (K, c) blocks added one after another: twice as fast as
     # numpy's reduction over the leading axis of the (D, K, c) view.
     if D == 1:
         out[...] = whitened
@@ -267,14 +270,16 @@ def normalize_chunk(log_prob):
         gives zero density, ``+inf`` where a point-mass sits on the point.
     """
     peak = log_prob.max(axis=0)
-    finite = np.isfinite(peak)
-    if finite.all():
+    # A finite sum means every peak is finite (an overflowing sum only takes
+    # the careful path below), at the price of one reduction, not two passes.
+    if np.isfinite(peak.sum()):
         log_prob -= peak
         _floored_exp(log_prob)
         total = log_prob.sum(axis=0)
         log_prob *= 1.0 / total
         return peak + np.log(total)
     out = np.empty_like(peak)
+    finite = np.isfinite(peak)
     good = np.flatnonzero(finite)
     block = log_prob[:, good] - peak[good]
     _floored_exp(block)
@@ -376,8 +381,10 @@ def e_step(X, center, densities, log_weights, resp_out=None, point_out=None, pai
         if point_out is not None:
             point_out[start:stop] = point
         if not unbounded:
-            unbounded = bool(np.isposinf(point).any())
-            total += point.sum()
+            chunk_total = point.sum()
+            # only a non-finite sum can hide a +inf (a point-mass on a point)
+            unbounded = not np.isfinite(chunk_total) and bool(np.isposinf(point).any())
+            total += chunk_total
     return resp, (np.inf if unbounded else float(total)), sums
 
 

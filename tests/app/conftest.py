@@ -3,7 +3,9 @@
 ``no_thread_outlives_the_test`` (autouse) records every QThread started
 during a test and fails the test if one is still running at its end.
 ``private_settings`` (autouse) gives every test its own settings file, so
-the user's recent files and layout are never touched.
+the user's recent files and layout are never touched. ``modal_questions``
+(autouse) fails a test whose code asks a modal question it does not answer
+(offscreen, nobody would: the suite would hang).
 """
 
 import os
@@ -12,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QThread  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from gmm_explorer.app import preferences  # noqa: E402
 from gmm_explorer.app.session import Session  # noqa: E402
@@ -47,6 +50,21 @@ def no_thread_outlives_the_test(qapp, monkeypatch):
             thread.wait(5000)
     _STARTED.clear()
     assert not alive, f"{len(alive)} QThread(s) outlived the test"
+
+
+@pytest.fixture(autouse=True)
+def modal_questions(monkeypatch):
+    """``modal_questions["answered"] = True`` lets a test that answers them ask."""
+    state = {"answered": False}
+    original = QMessageBox.exec
+
+    def exec_or_fail(box):
+        if not state["answered"]:
+            raise AssertionError(f"a modal question nobody answers: {box.text()!r}")
+        return original(box)
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_or_fail)
+    return state
 
 
 @pytest.fixture(autouse=True)

@@ -15,16 +15,26 @@ def _csv(path, n=60, seed=0):
     return path
 
 
-def _answer_next_question(qtbot, button, seen):
-    """Press ``button`` on the next question box, recording its texts in ``seen``."""
-    def press():
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(10, press)  # not shown yet
-            return
-        seen.append(box.text() + " " + box.informativeText())
-        box.button(button).click()
-    QTimer.singleShot(0, press)
+@pytest.fixture
+def answer(modal_questions):
+    """``answer(button, seen)``: press ``button`` on the next question box, recording
+    its texts in ``seen``; fails if none comes within five seconds."""
+    modal_questions["answered"] = True
+
+    def arm(button, seen):
+        tries = []
+
+        def press():
+            box = QApplication.activeModalWidget()
+            if not isinstance(box, QMessageBox):
+                tries.append(1)
+                assert len(tries) < 500, "no question came"
+                QTimer.singleShot(10, press)  # not shown yet
+                return
+            seen.append(box.text() + " " + box.informativeText())
+            box.button(button).click()
+        QTimer.singleShot(0, press)
+    return arm
 
 
 def test_edits_set_the_flag_and_saving_clears_it(session, tmp_path):
@@ -42,8 +52,10 @@ def test_edits_set_the_flag_and_saving_clears_it(session, tmp_path):
 
 
 @pytest.mark.parametrize("replace", ["builtin", "generate", "open_file", "load_file",
-                                     "preset"])
+                                     "preset", "session"])
 def test_a_guard_saying_no_keeps_the_edited_points(session, tmp_path, replace):
+    saved = tmp_path / "before.gmmx"
+    session.save_session(saved)
     lab_for(session).add_points((1.0, 2.0))
     X = session.X.copy()
     asked = []
@@ -55,34 +67,37 @@ def test_a_guard_saying_no_keeps_the_edited_points(session, tmp_path, replace):
         "open_file": lambda: session.open_file(path),
         "load_file": lambda: session.load_file(path),
         "preset": lambda: lab_for(session).load_preset("outlier"),
+        "session": lambda: session.open_session(saved) is not None,
     }[replace]()
-    assert result in (False, None) and len(asked) == 1
+    assert result is False and len(asked) == 1
     assert asked[0].startswith(("loading", "generating", "opening"))
     np.testing.assert_array_equal(session.X, X)
     assert session.edited and not session.loading
 
 
-def test_closing_asks_cancel_keeps_the_window_discard_closes(qtbot, window):
+def test_closing_asks_cancel_keeps_the_window_discard_closes(window, answer):
     lab_for(window.session).add_points((0.0, 0.0))
     assert window.isWindowModified()
     seen = []
-    _answer_next_question(qtbot, QMessageBox.Cancel, seen)
+    answer(QMessageBox.Cancel, seen)
     assert not window.close()
     assert window.isVisible() and window.session.edited
     assert "closing the window" in seen[0] and "added or deleted" in seen[0]
-    _answer_next_question(qtbot, QMessageBox.Discard, seen)
+    answer(QMessageBox.Discard, seen)
     assert window.close()
     assert not window.isVisible() and len(seen) == 2
 
 
-def test_save_in_the_question_saves_then_goes_on(qtbot, window, tmp_path):
+def test_save_in_the_question_saves_then_goes_on(window, answer, tmp_path):
     window.desktop.session_path = str(tmp_path / "kept.gmmx")  # Save needs no file dialog
     lab_for(window.session).add_points((0.5, 0.5), copies=3)
     n_edited = len(window.session.X)
     seen = []
-    _answer_next_question(qtbot, QMessageBox.Save, seen)
+    answer(QMessageBox.Save, seen)
     window.load_builtin("faithful")
     assert window.session.data_name == "faithful" and not window.isWindowModified()
+    # Other data now: Ctrl+S must not overwrite the file that holds the edits.
+    assert window.desktop.session_path is None and "kept.gmmx" not in window.windowTitle()
     assert window.desktop.open_session(str(tmp_path / "kept.gmmx"))
     assert len(window.session.X) == n_edited
 
@@ -92,10 +107,26 @@ def test_sessions_embed_edited_data_even_when_asked_to_reference_the_file(sessio
     session.open_file(path)
     lab_for(session).add_points((9.0, 9.0))
     session.save_session(tmp_path / "ref.gmmx", embed_data=False)
+    session.step()
+    session.save_session(tmp_path / "ref.gmmx", embed_data=False)  # saved: still edited data
     session.load_builtin("seed")
     session.open_session(tmp_path / "ref.gmmx")
     assert len(session.X) == 81 and session.X[-1].tolist() == [9.0, 9.0]
+    assert session.data_name.endswith("(edited)")
     # Unedited data from a file are still referenced, not embedded.
     session.open_file(path)
     session.save_session(tmp_path / "plain.gmmx", embed_data=False)
     assert (tmp_path / "plain.gmmx").stat().st_size < (tmp_path / "ref.gmmx").stat().st_size
+
+
+def test_a_load_that_ends_after_new_edits_asks_again(session, tmp_path, qtbot):
+    path = _csv(tmp_path / "late.csv", n=70)
+    asked = []
+    session.discard_guard = lambda what: asked.append(what) or False
+    with qtbot.waitSignal(session.loadEnded, timeout=10000) as ended:
+        assert session.load_file(path)  # nothing edited yet: no question
+        lab_for(session).add_points((3.0, 3.0))  # edited while the file loads
+        X = session.X.copy()
+    assert ended.args[0] == "cancelled" and "Kept the edited points" in ended.args[1]
+    assert asked == ["opening late.csv"]
+    np.testing.assert_array_equal(session.X, X)

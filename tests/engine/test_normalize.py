@@ -34,3 +34,4 @@ def test_terms_far_below_the_largest_are_exactly_zero(with_infinite_column):
     # log(1 + 1e-313) is lost: an absolute error far below any last digit that matters.
     np.testing.assert_allclose(point[:3], expected_log, rtol=1e-15, atol=1e-300)
     np.testing.assert_allclose(resp.sum(axis=0), 1.0, rtol=1e-15)
+    assert np.all(resp >= 0.0)
