@@ -3,7 +3,9 @@
 Component ``k`` is drawn with ``component_color(k)`` in the scatter, the
 ellipses, the condition-number lines and the table. The palette is
 Tableau 10 followed by a second, darker set, so that the seed scene's ten
-components have ten clearly different colours.
+components have ten clearly different colours; its reds are replaced (by
+teal, near-black and amber), because red marks degenerate and singular
+components everywhere (``collapse_marks.RED``).
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ import numpy as np
 
 #: RGB of the components, in order; repeats cyclically beyond its length.
 PALETTE = np.array([
-    (31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40),
+    (31, 119, 180), (255, 127, 14), (44, 160, 44), (0, 110, 110),
     (148, 103, 189), (140, 86, 75), (227, 119, 194), (127, 127, 127),
     (188, 189, 34), (23, 190, 207),
-    (57, 59, 121), (140, 109, 49), (99, 121, 57), (132, 60, 57),
-    (123, 65, 115), (82, 84, 163), (189, 158, 57), (173, 73, 74),
+    (57, 59, 121), (140, 109, 49), (99, 121, 57), (40, 40, 40),
+    (123, 65, 115), (82, 84, 163), (189, 158, 57), (230, 171, 2),
 ], dtype=np.uint8)
 
 #: Background colour of a status cell in the components table.

@@ -70,6 +70,9 @@ class _HistoryPlot(pg.PlotWidget):
         plot = self.getPlotItem()
         self.grid = light_grid(self, alpha=0.2)
         plot.setMenuEnabled(False)
+        # room above the plot for half a tick label: the top tick's text is centred
+        # on it and was cut by the dock's edge when the range ends on a tick
+        plot.layout.setContentsMargins(1, 8, 1, 1)
         cache_axes(self)
         self.setLabel("bottom", "iteration")
         self.marker = pg.InfiniteLine(pos=0, angle=90,

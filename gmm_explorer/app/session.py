@@ -21,6 +21,11 @@ from gmm_explorer.app.worker import RunWorker
 MAX_DRAWN_POINTS = 4000
 
 
+# How the model panel names the settings, for messages.
+_SETTING_NAMES = {"n_components": "K", "covariance_type": "covariance", "init": "start",
+                  "random_state": "start seed", "prior": "prior", "on_collapse": "on collapse"}
+
+
 def _default_engine_factory(**kwargs):
     from gmm_explorer.engine import GaussianMixtureEM
 
@@ -289,7 +294,9 @@ class Session(QObject):
             else:
                 message = f"Loaded {loader.path}: {data.X.shape[0]:,} points."
         if reason == "failed":
-            message = f"Could not load {loader.path}: {message}"
+            # the loaders' errors name the file already; say it once
+            message = f"Could not load {message}" if message.startswith(str(loader.path)) \
+                else f"Could not load {loader.path}: {message}"
         self.loadEnded.emit(reason, message)
 
     def save_session(self, path, *, embed_data: bool = True, view: dict | None = None) -> None:
@@ -363,10 +370,13 @@ class Session(QObject):
         self.stop()
         if new.n_components != self.model.n_components:
             self.start = None  # a pinned start has the old K
-        self.model = new
+        old, self.model = self.model, new
         self.settingsChanged.emit()
         if self.X is not None:
             self.reinitialize()
+            what = ", ".join(f"{_SETTING_NAMES.get(name, name)} {getattr(new, name)}"
+                             for name in changes if getattr(new, name) != getattr(old, name))
+            self.message.emit(f"Model: {what}. EM starts again from iteration 0.")
 
     def set_run_settings(self, **changes) -> None:
         """Change max_iter, tol (the engine's, per data point) or delay.

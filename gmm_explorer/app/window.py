@@ -17,7 +17,7 @@ from gmm_explorer.app.scatter_view import CentreView
 from gmm_explorer.app.steady_text import SteadyLabel
 from gmm_explorer.app.table_view import ComponentTable
 
-DATA_FILTER = "Data files (*.csv *.tsv *.txt *.npy *.npz *.parquet *.xlsx);;All files (*)"
+DATA_FILTER = "Data files (*.csv *.tsv *.txt *.dat *.npy *.npz);;All files (*)"
 
 
 class ExplorerWindow(QMainWindow):
@@ -239,8 +239,10 @@ class ExplorerWindow(QMainWindow):
         self.status_labels = {}
         for name, tip in (("iteration", "Shown iteration"),
                           ("loglik", "Total log-likelihood of the data at the shown iteration"),
-                          ("change", "Change of the objective from the iteration before"),
-                          ("converged", "Whether EM has converged (change below tol)")):
+                          ("change", "Change of the objective from the iteration before, in "
+                                     "total and per data point"),
+                          ("converged", "Whether EM has converged: the change per data point "
+                                        "below tol, as scikit-learn")):
             label = SteadyLabel()  # changes every Step (steady_text.py)
             label.setToolTip(tip)
             label.setContentsMargins(6, 0, 6, 0)
@@ -353,7 +355,10 @@ class ExplorerWindow(QMainWindow):
         labels["iteration"].setText(f"iteration {state.iteration}")
         labels["loglik"].setText(f"log-likelihood {state.log_likelihood:,.3f}")
         change = s.change()
-        labels["change"].setText("change —" if np.isnan(change) else f"change {change:+.3g}")
+        if np.isnan(change):
+            labels["change"].setText("change —")
+        else:  # tol is per point: show that too, or "converged" beside +0.5 puzzles
+            labels["change"].setText(f"change {change:+.3g} ({change / len(s.X):+.1e} per point)")
         if state.collapse is not None:
             text, style = "collapsed", f"color: {self._text_color('bad')}; font-weight: bold;"
         elif s.is_converged():

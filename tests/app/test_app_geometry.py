@@ -80,3 +80,13 @@ def test_component_colour_is_stable_and_distinct_for_ten():
     cols = {colors.component_color(k) for k in range(10)}
     assert len(cols) == 10
     assert colors.component_color(3) == colors.component_color(3 + len(colors.PALETTE))
+
+
+def test_no_component_colour_looks_like_the_warning_red():
+    # red marks degenerate and singular components: an ordinary component drawn
+    # in red would read as a warning
+    from gmm_explorer.app.collapse_marks import RED
+
+    for k in range(len(colors.PALETTE)):
+        distance = np.linalg.norm(np.subtract(colors.component_color(k), RED))
+        assert distance > 100, (k, colors.component_color(k))

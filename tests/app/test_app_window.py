@@ -111,6 +111,8 @@ def test_status_bar_reports_iteration_loglik_change_converged(window):
     assert labels["iteration"].text() == "iteration 1"
     assert f"{s.state.log_likelihood:,.3f}" in labels["loglik"].text()
     assert f"{s.change():+.3g}" in labels["change"].text()
+    # tol is per point, so the change per point is shown beside the total
+    assert f"({s.change() / len(s.X):+.1e} per point)" in labels["change"].text()
     assert labels["converged"].text() in ("converged", "not converged")
     s.set_run_settings(tol=1e-14)
     s.set_run_settings(tol=1e-3)
@@ -532,3 +534,13 @@ def test_steady_label_widens_for_a_longer_text(qtbot):
     wide = label.width()
     label.setText("short")
     assert label.width() == wide
+
+
+def test_a_model_change_says_so_in_the_status_bar(window):
+    window.step()
+    window.step()
+    window.session.go_to(1)
+    window.step()  # "Discarded iterations ...": a message that must not linger
+    window.model_panel.k.setValue(4)
+    assert window.last_message.startswith("Model: K 4.")
+    assert "iteration 0" in window.statusBar().currentMessage()

@@ -66,6 +66,7 @@ def test_a_failed_load_keeps_the_data_and_says_why(window, tmp_path):
     assert not window.open_file(bad)
     assert s.X is X0
     assert str(bad) in window.last_error
+    assert window.last_error.count("words.csv") == 1  # named once, not twice
 
 
 def test_settings_changed_during_a_load_are_used(window, qtbot, csv):
