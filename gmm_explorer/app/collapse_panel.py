@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout,
     QWidget,
@@ -71,8 +71,7 @@ class CollapsePanel(QWidget):
         ridge_row.addWidget(self.ridge, 1)
         ridge_row.addWidget(help_button)
         self.error = QLabel()
-        self.error.setStyleSheet(
-            f"color: {colors.text_color('bad', preferences.is_dark(self.palette()))};")
+        self._apply_palette()
         layout = QVBoxLayout(self)
         layout.addWidget(self.text, 1)
         layout.addLayout(grid)
@@ -107,6 +106,17 @@ class CollapsePanel(QWidget):
         self.record = self.collapses.latest(s.history, s.current)  # find_collapse, incremental
         self._set_html(panel_html(s.state, self.record, self.lab.remedy, self.lab.preset,
                                   preferences.is_dark(self.palette())))
+
+    def _apply_palette(self) -> None:
+        self.error.setStyleSheet(
+            f"color: {colors.text_color('bad', preferences.is_dark(self.palette()))};")
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        """A new (light or dark) palette: text colours that read on it."""
+        super().changeEvent(event)
+        if event.type() == QEvent.PaletteChange and hasattr(self, "error"):
+            self._apply_palette()
+            self.refresh()
 
     def _set_html(self, html: str) -> None:
         # the text often stays the same from one Step to the next; setting it

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow,
@@ -372,6 +372,13 @@ class ExplorerWindow(QMainWindow):
 
     def _text_color(self, meaning: str) -> str:
         return colors.text_color(meaning, preferences.is_dark(self.palette()))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        """A new (light or dark) palette: text colours that read on it."""
+        super().changeEvent(event)
+        if event.type() == QEvent.PaletteChange and hasattr(self, "status_labels"):
+            self.drawing_note.setStyleSheet(f"color: {self._text_color('muted')};")
+            self._on_current_changed(self.session.current)
 
     def _update_timeline_label(self) -> None:
         s = self.session

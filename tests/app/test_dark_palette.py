@@ -91,3 +91,25 @@ def test_notes_box_and_status_follow_the_palette(collapsed_window):
     assert text_color("bad", kind == "dark") in status.styleSheet()
     window_colour = w.palette().color(QPalette.Window)
     assert _contrast(QColor(text_color("bad", kind == "dark")), window_colour) >= 4.5
+
+
+def test_a_palette_switch_while_running_recolours_the_words(qtbot, qapp):
+    from gmm_explorer.app.session import Session
+    from gmm_explorer.app.window import ExplorerWindow
+
+    before = QApplication.palette()
+    w = ExplorerWindow(Session())
+    qtbot.addWidget(w)
+    w.show()
+    w.lab_ui.load_preset("seed")
+    for _ in range(7):
+        w.step()
+    assert text_color("bad", False) in w.status_labels["converged"].styleSheet()
+    try:
+        QApplication.setPalette(_dark_palette())  # the system switched to dark
+        qapp.processEvents()
+        assert text_color("bad", True) in w.status_labels["converged"].styleSheet()
+        assert text_color("muted", True) in w.drawing_note.styleSheet()
+        assert text_color("bad", True) in w.lab_ui.panel._html
+    finally:
+        QApplication.setPalette(before)
