@@ -205,7 +205,7 @@ class Lab(QObject):
         return {"weights": np.array(first.weights), "means": np.array(first.means),
                 "covariances": np.array(first.covariances)}
 
-    def _replace_data(self, X, what: str) -> None:
+    def _replace_data(self, X, what: str, hand_made) -> None:
         s = self.session
         start = self._current_start()
         if start is not None and len(start["weights"]) != s.model.n_components:
@@ -216,7 +216,8 @@ class Lab(QObject):
             # session files embed them instead of pointing at that file
             name = s.data_name if s.data_name.endswith(EDITED_SUFFIX) else \
                 s.data_name + EDITED_SUFFIX
-            s.set_data(X, None, s.feature_names, name, start=start, edited=True)
+            s.set_data(X, None, s.feature_names, name, start=start, edited=True,
+                       hand_made=hand_made)
         finally:
             self._own_change = False
         s.message.emit(f"{what}; {len(X)} points now. EM restarts from the same start.")
@@ -232,8 +233,9 @@ class Lab(QObject):
         point = s.X.mean(axis=0)
         point[list(s.axes)] = np.asarray(xy, dtype=float)[:2]
         X = np.vstack([s.X, np.repeat(point[None, :], int(copies), axis=0)])
+        hand_made = np.concatenate([self._hand_made(), np.ones(int(copies), dtype=bool)])
         self._replace_data(X, f"Added {copies} point{'s' if copies > 1 else ''} at "
-                              f"({point[s.axes[0]]:.3g}, {point[s.axes[1]]:.3g})")
+                              f"({point[s.axes[0]]:.3g}, {point[s.axes[1]]:.3g})", hand_made)
 
     def delete_points(self, rows) -> None:
         """Delete data rows ``rows`` (ValueError if too few points would remain)."""
@@ -243,7 +245,13 @@ class Lab(QObject):
         if len(X) < max(2, s.model.n_components):
             raise ValueError(f"cannot delete: {s.model.n_components} components need at "
                              f"least {s.model.n_components} points")
-        self._replace_data(X, f"Deleted {len(rows)} point{'s' if len(rows) > 1 else ''}")
+        self._replace_data(X, f"Deleted {len(rows)} point{'s' if len(rows) > 1 else ''}",
+                           np.delete(self._hand_made(), rows))
+
+    def _hand_made(self) -> np.ndarray:
+        """(N,) bool: which of the session's points were added by hand."""
+        s = self.session
+        return np.zeros(len(s.X), dtype=bool) if s.hand_made is None else s.hand_made
 
     def nearest_row(self, xy, scale=(1.0, 1.0)) -> tuple:
         """(row, distance in ``scale`` units) of the data point nearest ``xy``."""

@@ -17,7 +17,7 @@ from gmm_explorer.app import collapse_marks as marks
 from gmm_explorer.app.collapse_panel import CollapsePanel
 from gmm_explorer.app.help_page import TITLE as HELP_TITLE
 from gmm_explorer.app.lab import lab_for
-from gmm_explorer.app.point_editing import PointEditor
+from gmm_explorer.app.point_editing import HandMadeMarks, PointEditor
 
 
 def _menu(window, title: str):
@@ -55,6 +55,7 @@ class LabUi:
             docks["data"].raise_()
         self.dock.hide()
         self.editor = PointEditor(window.centre, self.lab)
+        self.hand_made = HandMadeMarks(window.centre, s)
         self.help_page = None
         self.compare_window = None
 

@@ -3,15 +3,49 @@
 In edit mode (Lab → Edit points): a click adds a point, Shift+click adds
 ten copies of it (identical points invite a collapse), Ctrl+click deletes
 the nearest point within a few pixels. Each edit restarts EM from the same
-start (:meth:`gmm_explorer.app.lab.Lab.add_points`).
+start (:meth:`gmm_explorer.app.lab.Lab.add_points`). :class:`HandMadeMarks`
+rings the points added by hand, so that what the user provoked stays in
+sight.
 """
 
 from __future__ import annotations
 
+import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 DELETE_PIXELS = 10
 COPIES = 10
+RING_COLOR = (20, 20, 20)
+RING_PIXELS = 11
+
+
+class HandMadeMarks:
+    """A dark ring round each point added by hand, on the centre plot."""
+
+    def __init__(self, centre, session):
+        self.session = session
+        self.rings = pg.ScatterPlotItem(pxMode=True, symbol="o", size=RING_PIXELS,
+                                        pen=pg.mkPen(RING_COLOR, width=1.3), brush=None)
+        self.rings.setZValue(15)  # over the points, under the means' handles
+        centre.addItem(self.rings, ignoreBounds=True)
+        self.rings.setToolTip("Added by hand (Lab → Edit points)")
+        session.dataChanged.connect(self.update)
+        self.update()
+
+    def update(self, *_args) -> None:
+        s = self.session
+        mask = getattr(s, "hand_made", None)
+        if s.X is None or mask is None:
+            if len(self.rings.data):
+                self.rings.setData([], [])
+            return
+        shown = s.X[mask][:, list(s.axes)]
+        self.rings.setData(shown[:, 0], shown[:, 1])
+
+    def positions(self) -> np.ndarray:
+        """(M, 2) data coordinates of the rings (for tests)."""
+        return np.column_stack([self.rings.data["x"], self.rings.data["y"]])
 
 
 class PointEditor:

@@ -100,6 +100,8 @@ class Session(QObject):
         self.start = None
         #: Whether the data hold hand edits that no session file has saved.
         self.edited = False
+        #: (N,) bool, True for the points added by hand, or None when there are none.
+        self.hand_made = None
         #: Asked ``guard(what)`` before edited data are replaced (``what``
         #: says by what); True lets it happen. The window sets one that asks
         #: the user; without one, data are replaced.
@@ -110,7 +112,7 @@ class Session(QObject):
 
     # ------------------------------------------------------------------ data
     def set_data(self, X, labels=None, feature_names=None, name: str = "",
-                 start=None, engine=None, edited: bool = False) -> None:
+                 start=None, engine=None, edited: bool = False, hand_made=None) -> None:
         """Use new data and start EM on it from the current model settings.
 
         ``start`` (weights, means, covariances) pins the start; None unpins it.
@@ -130,8 +132,15 @@ class Session(QObject):
         k = self.model.n_components
         if X.shape[0] < k:
             raise ValueError(f"{k} components need at least {k} points; the data have {X.shape[0]}")
+        if hand_made is not None:
+            hand_made = np.asarray(hand_made, dtype=bool)
+            if hand_made.shape != (X.shape[0],):
+                raise ValueError(f"hand_made must have one flag per point ({X.shape[0]}), "
+                                 f"got shape {hand_made.shape}")
+            hand_made = hand_made if hand_made.any() else None
         self.stop()
         self.X = X
+        self.hand_made = hand_made
         self.start = start
         self.labels = None if labels is None else np.asarray(labels)
         d = X.shape[1]
@@ -329,6 +338,7 @@ class Session(QObject):
         self.stop()
         self.model, self.run_settings, self.engine, self.start = model, run, engine, snap.start
         self.X, self.labels, self.data_name = snap.X, snap.labels, snap.data_name
+        self.hand_made = snap.hand_made
         self.feature_names = snap.feature_names or [f"x{j}" for j in range(snap.X.shape[1])]
         self.axes = tuple(snap.axes)
         self.display_indices = geometry.display_subsample(len(snap.X), MAX_DRAWN_POINTS)

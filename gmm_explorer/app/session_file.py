@@ -79,6 +79,8 @@ class SessionSnapshot:
     start : dict or None
         A pinned start (``weights``, ``means``, ``covariances`` arrays) that
         Reset and new settings re-run from, or None.
+    hand_made : ndarray of shape (N,) of bool, or None
+        Which points were added by hand (always embedded data).
     """
 
     model: dict
@@ -94,6 +96,7 @@ class SessionSnapshot:
     axes: tuple = (0, 1)
     view: dict = field(default_factory=dict)
     start: dict | None = None
+    hand_made: np.ndarray | None = None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -169,7 +172,7 @@ def snapshot_from(session, *, embed_data: bool = True, view: dict | None = None)
         feature_names=list(session.feature_names), data_name=name, data_path=data_path,
         data_sha256=data_hash, history=list(session.history), current=int(session.current),
         axes=tuple(int(a) for a in session.axes), view=dict(view or {}),
-        start=_start_of(session),
+        start=_start_of(session), hand_made=getattr(session, "hand_made", None),
     )
 
 
@@ -228,7 +231,8 @@ def write_session(path, snapshot: SessionSnapshot) -> None:
         "data": {"name": snapshot.data_name, "feature_names": list(snapshot.feature_names),
                  "embedded": snapshot.data_path is None, "path": snapshot.data_path,
                  "sha256": snapshot.data_sha256, "shape": list(np.shape(snapshot.X)),
-                 "has_labels": snapshot.labels is not None},
+                 "has_labels": snapshot.labels is not None,
+                 "has_hand_made": snapshot.hand_made is not None},
         "current": int(snapshot.current), "axes": [int(a) for a in snapshot.axes],
         "view": _jsonable(snapshot.view), "states": rows,
     }
@@ -240,6 +244,8 @@ def write_session(path, snapshot: SessionSnapshot) -> None:
         arrays["data/X.npy"] = np.asarray(snapshot.X, dtype=float)
         if snapshot.labels is not None:
             arrays["data/labels.npy"] = np.asarray(snapshot.labels)
+        if snapshot.hand_made is not None:
+            arrays["data/hand_made.npy"] = np.asarray(snapshot.hand_made, dtype=bool)
     from gmm_explorer.data.model_file import program_version
 
     manifest["program_version"] = program_version()
@@ -338,6 +344,12 @@ def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
         X, labels = _load_referenced(data, path)
     if X.ndim != 2 or list(X.shape) != list(data["shape"]) or not np.all(np.isfinite(X)):
         raise _damaged(path, f"the data have shape {X.shape}, expected {data['shape']}")
+    hand_made = None
+    if data.get("embedded", True) and data.get("has_hand_made"):
+        hand_made = _array(zf, "data/hand_made.npy", path)
+        if hand_made.shape != (X.shape[0],) or hand_made.dtype != bool:
+            raise _damaged(path, f"data/hand_made.npy has shape {hand_made.shape} and type "
+                                 f"{hand_made.dtype}, expected ({X.shape[0]},) bool")
     history = _read_history(zf, manifest["states"], X.shape[1], path)
     current = int(manifest["current"])
     if not 0 <= current < len(history):
@@ -357,7 +369,7 @@ def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
         feature_names=[str(n) for n in data.get("feature_names", [])],
         data_name=str(data.get("name", "")), data_path=data.get("path"),
         data_sha256=data.get("sha256"), history=history, current=current, axes=axes,
-        view=manifest.get("view") or {}, start=start,
+        view=manifest.get("view") or {}, start=start, hand_made=hand_made,
     )
 
 

@@ -130,3 +130,21 @@ def test_a_load_that_ends_after_new_edits_asks_again(session, tmp_path, qtbot):
     assert ended.args[0] == "cancelled" and "Kept the edited points" in ended.args[1]
     assert asked == ["opening late.csv"]
     np.testing.assert_array_equal(session.X, X)
+
+
+def test_points_added_by_hand_are_ringed_and_saved_as_such(window, tmp_path):
+    s, ui = window.session, window.lab_ui
+    n = len(s.X)
+    ui.lab.add_points((30.0, 30.0))
+    ui.lab.add_points((-30.0, 5.0), copies=3)
+    ui.lab.delete_points([0, n + 1])  # an original point and one of the copies
+    assert len(s.X) == n + 2 and s.hand_made.sum() == 3
+    np.testing.assert_array_equal(s.X[s.hand_made][:, :2],
+                                  [[30.0, 30.0], [-30.0, 5.0], [-30.0, 5.0]])
+    np.testing.assert_array_equal(ui.hand_made.positions(), s.X[s.hand_made][:, list(s.axes)])
+    s.save_session(tmp_path / "hand.gmmx")
+    s.discard_guard = None
+    s.load_builtin("faithful")
+    assert s.hand_made is None and len(ui.hand_made.positions()) == 0
+    s.open_session(tmp_path / "hand.gmmx")
+    assert s.hand_made.sum() == 3 and len(ui.hand_made.positions()) == 3
