@@ -121,7 +121,7 @@ class Session(QObject):
 
         Raises ``ValueError`` (and keeps the previous data) when ``X`` is not
         a 2-D array of finite numbers with at least one column and more rows
-        than components.
+        than components, or when EM cannot start on it (the engine's message).
         """
         # contiguous, so that the engine keeps this very array (see display_responsibilities)
         X = np.ascontiguousarray(X, dtype=float)
@@ -138,6 +138,9 @@ class Session(QObject):
                 raise ValueError(f"hand_made must have one flag per point ({X.shape[0]}), "
                                  f"got shape {hand_made.shape}")
             hand_made = hand_made if hand_made.any() else None
+        if engine is None or start is not None:
+            # started before anything changes: if EM cannot start here, the old data stay
+            engine = self._started_engine(X, **(start or {}))
         self.stop()
         self.X = X
         self.hand_made = hand_made
@@ -153,14 +156,11 @@ class Session(QObject):
         self.display_indices = geometry.display_subsample(len(X), MAX_DRAWN_POINTS)
         self._set_edited(edited)
         self.dataChanged.emit()
-        if engine is None or start is not None:
-            self.reinitialize()
-        else:
-            self.engine = engine
-            self.history = list(engine.history)
-            self.current = len(self.history) - 1
-            self.historyChanged.emit()
-            self.currentChanged.emit(self.current)
+        self.engine = engine
+        self.history = list(engine.history)
+        self.current = len(self.history) - 1
+        self.historyChanged.emit()
+        self.currentChanged.emit(self.current)
         self.message.emit(f"Data: {name or 'unnamed'}, {X.shape[0]} points in {d} dimensions.")
 
     def _set_edited(self, edited: bool) -> None:
@@ -417,16 +417,21 @@ class Session(QObject):
         if weights is None and means is None and covariances is None and self.start:
             weights, means, covariances = (self.start[k] for k in
                                            ("weights", "means", "covariances"))
-        engine = self._engine_factory(**self.model.engine_kwargs(), tol=self.run_settings.tol)
-        k = self.model.n_components
-        if self.X is not None and len(self.X) < k:
-            raise ValueError(f"{k} components need at least {k} points; the data have {len(self.X)}")
-        state = engine.initialize(self.X, weights=weights, means=means, covariances=covariances)
-        self.engine = engine
-        self.history = [state]
+        self.engine = self._started_engine(self.X, weights, means, covariances)
+        self.history = list(self.engine.history)
         self.current = 0
         self.historyChanged.emit()
         self.currentChanged.emit(0)
+
+    def _started_engine(self, X, weights=None, means=None, covariances=None):
+        """A new engine from the settings, initialised on ``X`` (its history holds
+        the start); raises ``ValueError`` and changes nothing if EM cannot start."""
+        engine = self._engine_factory(**self.model.engine_kwargs(), tol=self.run_settings.tol)
+        k = self.model.n_components
+        if X is not None and len(X) < k:
+            raise ValueError(f"{k} components need at least {k} points; the data have {len(X)}")
+        engine.initialize(X, weights=weights, means=means, covariances=covariances)
+        return engine
 
     def step(self) -> bool:
         """One EM iteration from the shown state (the Step button).

@@ -103,6 +103,19 @@ def test_bad_data_keep_the_loaded_data(session):
     assert session.X is X
 
 
+def test_data_em_cannot_start_on_keep_the_loaded_data(session):
+    # the engine refuses the prior on a constant column: nothing may change
+    session.set_model(prior="conjugate")
+    X, name, engine, history = session.X, session.data_name, session.engine, session.history
+    changed = []
+    session.dataChanged.connect(lambda: changed.append(True))
+    constant = np.column_stack([np.arange(50.0), np.ones(50)])
+    with pytest.raises(ValueError, match="constant"):
+        session.set_data(constant, name="constant column")
+    assert session.X is X and session.data_name == name and not changed
+    assert session.engine is engine and session.history == history
+
+
 def test_open_file_failure_keeps_the_data(session, tmp_path):
     X = session.X
     with pytest.raises((ValueError, OSError)):
