@@ -65,16 +65,21 @@ def ellipse_curves(means2: np.ndarray, covs2: np.ndarray, radius: float = 1.0) -
     return np.transpose(pts, (0, 2, 1)) + np.asarray(means2, dtype=float)[:, None, :]
 
 
-def display_subsample(n_points: int, max_points: int, seed: int = 0) -> np.ndarray:
+def display_subsample(n_points: int, max_points: int, seed: int = 0,
+                      always=None) -> np.ndarray:
     """Fixed random subset of point indices to draw (all of them if few).
 
     Returns sorted indices, so that the drawn subset is a deterministic
-    function of the data size.
+    function of the data size. ``always`` (an (n_points,) bool mask, such as
+    the points added by hand) are drawn in any case, beyond ``max_points``.
     """
     if n_points <= max_points:
         return np.arange(n_points)
     rng = np.random.default_rng(seed)
-    return np.sort(rng.choice(n_points, size=max_points, replace=False))
+    rows = np.sort(rng.choice(n_points, size=max_points, replace=False))
+    if always is not None:
+        rows = np.union1d(rows, np.flatnonzero(always))
+    return rows
 
 
 def density_image(x: np.ndarray, y: np.ndarray, bins: int = 256,

@@ -240,7 +240,9 @@ class Lab(QObject):
     def delete_points(self, rows) -> None:
         """Delete data rows ``rows`` (ValueError if too few points would remain)."""
         s = self.session
-        rows = np.atleast_1d(np.asarray(rows, dtype=int))
+        rows = np.unique(np.atleast_1d(np.asarray(rows, dtype=int)))
+        if len(rows) and not (0 <= rows[0] and rows[-1] < len(s.X)):
+            raise ValueError(f"cannot delete: rows must be between 0 and {len(s.X) - 1}")
         X = np.delete(s.X, rows, axis=0)
         if len(X) < max(2, s.model.n_components):
             raise ValueError(f"cannot delete: {s.model.n_components} components need at "

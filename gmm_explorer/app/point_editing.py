@@ -29,7 +29,6 @@ class HandMadeMarks:
                                         pen=pg.mkPen(RING_COLOR, width=1.3), brush=None)
         self.rings.setZValue(15)  # over the points, under the means' handles
         centre.addItem(self.rings, ignoreBounds=True)
-        self.rings.setToolTip("Added by hand (Lab → Edit points)")
         session.dataChanged.connect(self.update)
         self.update()
 

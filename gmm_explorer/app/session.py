@@ -153,14 +153,11 @@ class Session(QObject):
         self.feature_names = names
         self.data_name = name
         self.axes = (0, 1) if d > 1 else (0, 0)
-        self.display_indices = geometry.display_subsample(len(X), MAX_DRAWN_POINTS)
+        self.display_indices = geometry.display_subsample(len(X), MAX_DRAWN_POINTS,
+                                                          always=hand_made)
         self._set_edited(edited)
         self.dataChanged.emit()
-        self.engine = engine
-        self.history = list(engine.history)
-        self.current = len(self.history) - 1
-        self.historyChanged.emit()
-        self.currentChanged.emit(self.current)
+        self._adopt(engine)
         self.message.emit(f"Data: {name or 'unnamed'}, {X.shape[0]} points in {d} dimensions.")
 
     def _set_edited(self, edited: bool) -> None:
@@ -341,7 +338,8 @@ class Session(QObject):
         self.hand_made = snap.hand_made
         self.feature_names = snap.feature_names or [f"x{j}" for j in range(snap.X.shape[1])]
         self.axes = tuple(snap.axes)
-        self.display_indices = geometry.display_subsample(len(snap.X), MAX_DRAWN_POINTS)
+        self.display_indices = geometry.display_subsample(len(snap.X), MAX_DRAWN_POINTS,
+                                                          always=snap.hand_made)
         self.history, self.current = list(engine.history), snap.current
         self._set_edited(False)
         for signal in (self.settingsChanged, self.dataChanged, self.historyChanged):
@@ -378,12 +376,15 @@ class Session(QObject):
         if new == self.model:
             return
         self.stop()
-        if new.n_components != self.model.n_components:
-            self.start = None  # a pinned start has the old K
-        old, self.model = self.model, new
+        # a pinned start has the old K
+        start = None if new.n_components != self.model.n_components else self.start
+        engine = None
+        if self.X is not None:  # started first: if EM cannot start so, nothing changes
+            engine = self._started_engine(self.X, **(start or {}), model=new)
+        old, self.model, self.start = self.model, new, start
         self.settingsChanged.emit()
-        if self.X is not None:
-            self.reinitialize()
+        if engine is not None:
+            self._adopt(engine)
             what = ", ".join(f"{_SETTING_NAMES.get(name, name)} {getattr(new, name)}"
                              for name in changes if getattr(new, name) != getattr(old, name))
             self.message.emit(f"Model: {what}. EM starts again from iteration 0.")
@@ -417,17 +418,23 @@ class Session(QObject):
         if weights is None and means is None and covariances is None and self.start:
             weights, means, covariances = (self.start[k] for k in
                                            ("weights", "means", "covariances"))
-        self.engine = self._started_engine(self.X, weights, means, covariances)
-        self.history = list(self.engine.history)
-        self.current = 0
-        self.historyChanged.emit()
-        self.currentChanged.emit(0)
+        self._adopt(self._started_engine(self.X, weights, means, covariances))
 
-    def _started_engine(self, X, weights=None, means=None, covariances=None):
-        """A new engine from the settings, initialised on ``X`` (its history holds
-        the start); raises ``ValueError`` and changes nothing if EM cannot start."""
-        engine = self._engine_factory(**self.model.engine_kwargs(), tol=self.run_settings.tol)
-        k = self.model.n_components
+    def _adopt(self, engine) -> None:
+        """Show ``engine``'s history, at its latest state."""
+        self.engine = engine
+        self.history = list(engine.history)
+        self.current = len(self.history) - 1
+        self.historyChanged.emit()
+        self.currentChanged.emit(self.current)
+
+    def _started_engine(self, X, weights=None, means=None, covariances=None, model=None):
+        """A new engine from the settings (or ``model``), initialised on ``X`` (its
+        history holds the start); raises ``ValueError``, changing nothing, if EM
+        cannot start."""
+        model = model or self.model
+        engine = self._engine_factory(**model.engine_kwargs(), tol=self.run_settings.tol)
+        k = model.n_components
         if X is not None and len(X) < k:
             raise ValueError(f"{k} components need at least {k} points; the data have {len(X)}")
         engine.initialize(X, weights=weights, means=means, covariances=covariances)

@@ -279,9 +279,13 @@ def _array(zf, name, path):
     except KeyError:
         raise _damaged(path, f"{name} is missing") from None
     try:
-        return np.load(io.BytesIO(raw), allow_pickle=False)
+        array = np.load(io.BytesIO(raw), allow_pickle=False)
     except ValueError as exc:
         raise _damaged(path, f"{name} is not a plain numeric array: {exc}") from None
+    if not isinstance(array, np.ndarray):  # an .npz archive where an array belongs
+        array.close()
+        raise _damaged(path, f"{name} is not a .npy array")
+    return array
 
 
 def read_session(path) -> SessionSnapshot:
@@ -311,7 +315,7 @@ def read_session(path) -> SessionSnapshot:
                                "to load data, use File → Open data", path=path) from None
     except OSError as exc:
         raise SessionFileError(f"cannot be read ({exc.strerror or exc})", path=path) from None
-    except (KeyError, TypeError, ValueError, IndexError, EOFError, zlib.error,
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, EOFError, zlib.error,
             NotImplementedError, RuntimeError) as exc:
         raise _damaged(path, f"{type(exc).__name__}: {exc}") from None
 
@@ -333,10 +337,15 @@ def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
         raise SessionFileError("is not a GMM Explorer session file (wrong format name)",
                                path=path)
     version = manifest.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
+    if not isinstance(version, int):
+        raise _damaged(path, "manifest.json has no format version")
+    if version > FORMAT_VERSION:
         raise SessionFileError(f"was written by a newer GMM Explorer (format version "
                                f"{version}); update the program to open it", path=path)
     data = manifest["data"]
+    if not all(isinstance(manifest.get(key), kind) for key, kind in
+               (("data", dict), ("model", dict), ("run", dict), ("states", list))):
+        raise _damaged(path, "manifest.json lacks its data, model, run or states sections")
     if data.get("embedded", True):
         X = np.asarray(_array(zf, "data/X.npy", path), dtype=float)
         labels = _array(zf, "data/labels.npy", path) if data.get("has_labels") else None
@@ -350,6 +359,7 @@ def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
         if hand_made.shape != (X.shape[0],) or hand_made.dtype != bool:
             raise _damaged(path, f"data/hand_made.npy has shape {hand_made.shape} and type "
                                  f"{hand_made.dtype}, expected ({X.shape[0]},) bool")
+        hand_made = hand_made if hand_made.any() else None
     history = _read_history(zf, manifest["states"], X.shape[1], path)
     current = int(manifest["current"])
     if not 0 <= current < len(history):

@@ -11,13 +11,15 @@ from PySide6.QtWidgets import (
 )
 
 from gmm_explorer.app import colors, preferences
+from gmm_explorer.data.loaders import DATA_SUFFIXES
 from gmm_explorer.app.controls import BUILTIN_DATASETS, DataPanel, ModelPanel, RunPanel
 from gmm_explorer.app.curves_view import ConditionView, LikelihoodView
 from gmm_explorer.app.scatter_view import CentreView
 from gmm_explorer.app.steady_text import SteadyLabel
 from gmm_explorer.app.table_view import ComponentTable
 
-DATA_FILTER = "Data files (*.csv *.tsv *.txt *.dat *.npy *.npz);;All files (*)"
+DATA_FILTER = (f"Data files ({' '.join('*' + suffix for suffix in DATA_SUFFIXES)});;"
+               "All files (*)")
 
 
 class ExplorerWindow(QMainWindow):
@@ -358,7 +360,8 @@ class ExplorerWindow(QMainWindow):
         if np.isnan(change):
             labels["change"].setText("change —")
         else:  # tol is per point: show that too, or "converged" beside +0.5 puzzles
-            labels["change"].setText(f"change {change:+.3g} ({change / len(s.X):+.1e} per point)")
+            per_point = change / max(len(s.X), 1)
+            labels["change"].setText(f"change {change:+.3g} ({per_point:+.1e} per point)")
         if state.collapse is not None:
             text, style = "collapsed", f"color: {self._text_color('bad')}; font-weight: bold;"
         elif s.is_converged():

@@ -103,6 +103,13 @@ def test_bad_data_keep_the_loaded_data(session):
     assert session.X is X
 
 
+def test_a_model_em_cannot_start_with_changes_nothing(session):
+    model, engine, history = session.model, session.engine, session.history
+    with pytest.raises(ValueError, match="points"):
+        session.set_model(n_components=len(session.X) + 5)
+    assert session.model == model and session.engine is engine and session.history == history
+
+
 def test_data_em_cannot_start_on_keep_the_loaded_data(session):
     # the engine refuses the prior on a constant column: nothing may change
     session.set_model(prior="conjugate")

@@ -158,6 +158,24 @@ def _damaged_variants(good: bytes, tmp_path):
             zf.writestr(name, buf.getvalue() if name == "history/weights.npy"
                         else src.read(name))
     yield "pickle inside", foreign.read_bytes()
+    # An .npz archive where a .npy array belongs (np.load gives no array then).
+    npz = __import__("io").BytesIO()
+    np.savez(npz, a=np.zeros(3))
+    with zipfile.ZipFile(foreign, "w") as zf:
+        for name in src.namelist():
+            zf.writestr(name, npz.getvalue() if name == "history/weights.npy"
+                        else src.read(name))
+    yield "npz inside", foreign.read_bytes()
+    # Sections of the wrong kind, and no format version.
+    manifest = __import__("json").loads(src.read("manifest.json"))
+    for what, change in (("data not a table", {"data": [1, 2]}),
+                         ("states not a list", {"states": {"a": 1}}),
+                         ("no version", {"format_version": None})):
+        with zipfile.ZipFile(foreign, "w") as zf:
+            for name in src.namelist():
+                zf.writestr(name, __import__("json").dumps({**manifest, **change})
+                            if name == "manifest.json" else src.read(name))
+        yield what, foreign.read_bytes()
 
 
 def test_damaged_or_foreign_files_leave_the_session_untouched(session, tmp_path):
@@ -199,3 +217,22 @@ def test_save_is_atomic(session, tmp_path, monkeypatch):
 def test_nothing_to_save(qapp, tmp_path):
     with pytest.raises(ValueError, match="nothing to save"):
         Session().save_session(tmp_path / "x.gmmx")
+
+
+def test_hand_made_mask_of_the_wrong_kind_is_refused(session, tmp_path):
+    from gmm_explorer.app.lab import lab_for
+
+    lab_for(session).add_points((1.0, 1.0))
+    good_path = tmp_path / "hand.gmmx"
+    session.save_session(good_path)
+    src = zipfile.ZipFile(good_path)
+    assert "data/hand_made.npy" in src.namelist()
+    buf = __import__("io").BytesIO()
+    np.save(buf, np.ones(len(session.X), dtype=float))  # floats, not flags
+    bad = tmp_path / "bad.gmmx"
+    with zipfile.ZipFile(bad, "w") as zf:
+        for name in src.namelist():
+            zf.writestr(name, buf.getvalue() if name == "data/hand_made.npy"
+                        else src.read(name))
+    with pytest.raises(SessionFileError, match="hand_made.npy"):
+        session.open_session(bad)

@@ -148,3 +148,28 @@ def test_points_added_by_hand_are_ringed_and_saved_as_such(window, tmp_path):
     assert s.hand_made is None and len(ui.hand_made.positions()) == 0
     s.open_session(tmp_path / "hand.gmmx")
     assert s.hand_made.sum() == 3 and len(ui.hand_made.positions()) == 3
+
+
+def test_deleting_a_row_twice_deletes_it_once_and_says_so(session):
+    lab = lab_for(session)
+    n = len(session.X)
+    said = []
+    session.message.connect(said.append)
+    lab.delete_points([n - 1, n - 1])
+    assert len(session.X) == n - 1 and said[-1].startswith("Deleted 1 point;")
+    with pytest.raises(ValueError, match="between 0 and"):
+        lab.delete_points([-1])
+    with pytest.raises(ValueError, match="between 0 and"):
+        lab.delete_points([len(session.X)])
+
+
+def test_points_added_to_big_data_are_always_drawn(qapp):
+    from gmm_explorer.app.session import MAX_DRAWN_POINTS, Session
+
+    s = Session()
+    s.set_data(np.random.default_rng(0).normal(size=(3 * MAX_DRAWN_POINTS, 2)))
+    lab_for(s).add_points((50.0, 50.0), copies=3)
+    added = np.flatnonzero(s.hand_made)
+    assert len(added) == 3 and np.isin(added, s.display_indices).all()
+    assert len(s.display_indices) <= MAX_DRAWN_POINTS + 3
+    s.shutdown()
