@@ -281,7 +281,10 @@ class Polylines(pg.GraphicsObject):
         polygon = None
         if dots and len(dx) == len(x):  # no dots on a decimated line
             ok = np.isfinite(x) & np.isfinite(y)
-            polygon = pg.functions.arrayToQPolygonF(x[ok], y[ok])
+            # pyqtgraph cannot make an empty polygon (it raised inside paint, and the
+            # view crashed): a line of gaps only, such as an infinite likelihood
+            if ok.any():
+                polygon = pg.functions.arrayToQPolygonF(x[ok], y[ok])
         return path, polygon
 
     def _window(self, i: int, exposed: QRectF):

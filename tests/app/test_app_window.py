@@ -544,3 +544,18 @@ def test_a_model_change_says_so_in_the_status_bar(window):
     window.model_panel.k.setValue(4)
     assert window.last_message.startswith("Model: K 4.")
     assert "iteration 0" in window.statusBar().currentMessage()
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "spherical"])
+def test_identical_points_without_a_ridge_step_without_a_crash(window, qapp, covariance_type):
+    # every covariance is zero from the start: the log-likelihood is infinite and the
+    # views draw a gap, a red arrow and degenerate ellipses
+    s = window.session
+    s.set_model(covariance_type=covariance_type, n_components=3, reg_covar=0.0)
+    s.set_data(np.ones((50, 2)), name="identical")
+    qapp.processEvents()
+    for _ in range(3):
+        window.step()
+        qapp.processEvents()
+    window.grab()
+    assert s.state.log_likelihood == np.inf

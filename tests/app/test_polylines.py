@@ -169,3 +169,24 @@ def test_a_replaced_buffer_is_a_change_not_a_growth(qtbot):
     item.set_line(0, buffer[:12], buffer[:12])
     assert requested == [()]  # the whole item, not the tail
     np.testing.assert_array_equal(item.line_data(0)[1], buffer[:12])
+
+
+@pytest.mark.parametrize("growing", [False, True])
+def test_a_dotted_line_of_gaps_only_paints_nothing_and_survives(qtbot, growing):
+    # an infinite log-likelihood is a gap: a dotted line with no finite point made
+    # pyqtgraph raise inside paint, and the view crashed the process
+    plot = pg.PlotWidget(background="w")
+    qtbot.addWidget(plot)
+    plot.resize(200, 200)
+    item = Polylines([pg.mkPen((255, 0, 0), width=1)], growing=growing)
+    plot.addItem(item)
+    item.set_dots(0, 5.0)
+    item.set_line(0, [0.0], [np.nan])
+    plot.setRange(xRange=(0, 10), yRange=(0, 10), padding=0)
+    plot.show()
+    image = plot.grab().toImage()
+    reds = [image.pixelColor(x, y) for x in range(0, image.width(), 2)
+            for y in range(0, image.height(), 2)]
+    assert not any(c.red() > 200 and c.green() < 60 for c in reds)
+    item.set_line(0, [0.0, 1.0, 2.0], [np.nan, np.inf, np.nan])
+    plot.grab()
