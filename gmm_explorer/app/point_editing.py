@@ -75,7 +75,10 @@ class PointEditor:
                     self.lab.session.message.emit(str(exc))
             return
         copies = COPIES if modifiers & Qt.ShiftModifier else 1
-        self.lab.add_points((x, y), copies)
+        try:
+            self.lab.add_points((x, y), copies)
+        except ValueError as exc:  # EM cannot start on the data with it (a point at 1e300)
+            self.lab.session.message.emit(f"Point not added: {exc}")
 
     def _on_click(self, event) -> None:
         if not self.enabled or event.button() != Qt.LeftButton:

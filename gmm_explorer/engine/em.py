@@ -187,8 +187,10 @@ class GaussianMixtureEM:
         K = check_n_components(self.n_components, N)
         self._X = X
         self._rng = check_random_state(self.random_state)
-        self._center = X.mean(axis=0)
-        data_cov = np.atleast_2d(np.cov(X, rowvar=False, ddof=0))
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._center = X.mean(axis=0)
+            data_cov = np.atleast_2d(np.cov(X, rowvar=False, ddof=0))
+        _check_spread(X, self._center, data_cov)
         self._data_covariance = data_cov
         sign, log_det = np.linalg.slogdet(data_cov)
         self._data_log_det = float(log_det) if sign > 0 else None
@@ -604,6 +606,19 @@ class GaussianMixtureEM:
         """Akaike information criterion (lower is better), as scikit-learn."""
         X = self._X if X is None else np.asarray(X, dtype=float)
         return -2 * self.score(X) * X.shape[0] + 2 * self.n_parameters()
+
+
+def _check_spread(X, center, data_cov):
+    """Refuse data whose mean or variance overflows float64 (no covariance could be
+    computed from them; EM would only produce NaN)."""
+    bad = ~(np.isfinite(center) & np.isfinite(np.diagonal(data_cov)))
+    if bad.any() or not np.all(np.isfinite(data_cov)):
+        columns = np.flatnonzero(bad) if bad.any() else np.arange(X.shape[1])
+        largest = float(np.max(np.abs(X[:, columns])))
+        raise ValueError(
+            f"the values of column(s) {', '.join(map(str, columns))} are too large for float64 "
+            f"arithmetic (up to {largest:.1e}): their variance overflows. Divide the data by a "
+            f"power of ten first (the command line's fit standardises them for you).")
 
 
 def _add_ridge(cov, covariance_type, reg_covar):

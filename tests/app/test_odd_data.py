@@ -13,6 +13,7 @@ ODD_DATA = {
     "one column": _RNG.normal(size=(200, 1)),
     "identical points": np.ones((50, 2)),
     "huge values": _RNG.normal(size=(300, 2)) * 1e150,
+    "values whose variance overflows": _RNG.normal(size=(300, 2)) * 1e200,
     "tiny values": _RNG.normal(size=(300, 2)) * 1e-150,
     "points on a line": np.column_stack([np.arange(100.0), 2 * np.arange(100.0)]),
     "clusters 1e8 apart": np.vstack([_RNG.normal(size=(100, 2)),
@@ -43,3 +44,12 @@ def test_odd_data_step_scrub_and_redraw(window, qapp, on_collapse, reg_covar):
             qapp.processEvents()
             assert window.table.rowCount() == s.state.n_components, (name, covariance_type)
     window.grab()
+
+
+def test_a_point_too_far_for_float64_is_refused_with_a_message(window):
+    s, editor = window.session, window.lab_ui.editor
+    X = s.X
+    said = []
+    s.message.connect(said.append)
+    editor.click(1e300, 1e300)
+    assert s.X is X and said[-1].startswith("Point not added: the values of column(s)")

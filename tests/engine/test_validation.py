@@ -91,3 +91,20 @@ def test_native_covariances_survive_to_full_and_back_bit_for_bit(covariance_type
               "diag": rng.uniform(0.1, 2, (4, 3)), "spherical": np.full(4, 0.1)}[covariance_type]
     back = from_full(to_full(native, covariance_type, 4, 3), covariance_type)
     np.testing.assert_array_equal(back, native)
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e300])
+def test_data_whose_variance_overflows_are_refused(scale):
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    X[:, 1] *= scale
+    em = GaussianMixtureEM(2)
+    with pytest.raises(ValueError, match=r"column\(s\) 1 are too large.*Divide the data"):
+        em.initialize(X)
+
+
+def test_data_near_1e150_still_fit():
+    X = np.random.default_rng(0).normal(size=(200, 2)) * 1e150
+    em = GaussianMixtureEM(2, random_state=0)
+    em.initialize(X)
+    state = em.run(max_iter=5)
+    assert np.all(np.isfinite(state.means)) and np.all(np.isfinite(state.covariances))
