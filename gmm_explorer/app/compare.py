@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gmm_explorer.app.lab import lab_for
+from gmm_explorer.app.lab import REMEDIES, lab_for
 
 
 @dataclass
@@ -52,12 +52,27 @@ class Comparison:
     left, right : str
         Remedy names (keys of :data:`gmm_explorer.app.lab.REMEDIES`).
     max_iter : int
+
+    Raises
+    ------
+    ValueError
+        A side cannot start (say, no ridge on a start whose covariances are
+        singular): the message names the side's remedy and says why.
     """
 
     def __init__(self, session, left: str = "none", right: str = "ridge", max_iter: int = 40):
         self.session, self.max_iter = session, int(max_iter)
+        # the columns shown when it ran: the session's may change (other data) while
+        # this comparison is still on show
+        self.axes = tuple(session.axes)
         self.lab = lab_for(session)
-        self.sides = [self._run(left), self._run(right)]
+        self.sides = []
+        for remedy in (left, right):
+            try:
+                self.sides.append(self._run(remedy))
+            except ValueError as exc:
+                raise ValueError(f"{REMEDIES[remedy][0]} cannot run from this start: "
+                                 f"{exc}") from None
 
     def _run(self, remedy: str) -> Side:
         from gmm_explorer.engine import GaussianMixtureEM

@@ -120,8 +120,13 @@ class CompareWindow(QWidget):
         self.table.setToolTip("Each side's outcome at its last iteration. BIC: lower is "
                               "better; with an infinite log-likelihood it is meaningless.")
         self.table.setMaximumHeight(200)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(f"color: rgb{RED};")
+        self.error.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.error)
         layout.addLayout(plots, 1)
         layout.addLayout(line)
         layout.addWidget(self.table)
@@ -134,7 +139,13 @@ class CompareWindow(QWidget):
         for box, name in zip(self.choices, (left, right)):
             box.setCurrentIndex(list(REMEDIES).index(name))
         s = self.session
-        self.comparison = Comparison(s, left, right, self.max_iter.value())
+        try:
+            self.comparison = Comparison(s, left, right, self.max_iter.value())
+        except ValueError as exc:  # the last comparison stays on show
+            self.error.setText(str(exc))
+            self.error.show()
+            return
+        self.error.hide()
         pts = s.drawn_points()
         for p, side in zip(self.plots, self.comparison.sides):
             p.points.setData(pos=pts)
@@ -162,7 +173,7 @@ class CompareWindow(QWidget):
         its = []
         for j, p in enumerate(self.plots):
             state = self.comparison.state_at(j, index)
-            p.show_state(state, self.session.axes)
+            p.show_state(state, self.comparison.axes)
             its.append(state.iteration)
         self.timeline_label.setText(f"{its[0]} | {its[1]}")
         self.shown_iterations = tuple(its)

@@ -186,3 +186,27 @@ def test_help_page_opens_from_the_panel_link(lab_ui, qtbot):
     assert page.isVisible() and "allow_singular" in page.text.toPlainText()
     assert log_density_at_mean(1e-6) > log_density_at_mean(1e-3)  # unbounded
     assert log_density_at_mean(1e-6, 1e-4) == pytest.approx(log_density_at_mean(0, 1e-4), 1e-6)
+
+
+def test_compare_says_why_a_side_cannot_run_and_keeps_the_last(lab_ui, qtbot):
+    s = lab_ui.session
+    cw = lab_ui.show_compare()
+    qtbot.addWidget(cw)
+    shown = cw.comparison
+    # identical points without a ridge: the start's covariances are singular
+    s.set_model(n_components=3, reg_covar=0.0)
+    s.set_data(np.ones((40, 2)), name="identical")
+    cw.run("none", "ridge")
+    assert cw.comparison is shown and cw.error.isVisible()
+    assert cw.error.text().startswith("No remedy cannot run from this start:")
+
+
+def test_compare_keeps_working_after_the_data_change_shape(lab_ui, qtbot):
+    s = lab_ui.session
+    s.load_builtin("iris")
+    s.set_axes(2, 3)
+    cw = lab_ui.show_compare()
+    qtbot.addWidget(cw)
+    s.load_builtin("faithful")  # two columns now: the comparison keeps its own axes
+    cw.go_to(2)
+    assert cw.comparison.axes == (2, 3) and not cw.error.isVisible()

@@ -53,3 +53,24 @@ def test_a_point_too_far_for_float64_is_refused_with_a_message(window):
     s.message.connect(said.append)
     editor.click(1e300, 1e300)
     assert s.X is X and said[-1].startswith("Point not added: the values of column(s)")
+
+
+def test_odd_data_in_compare_mode_and_the_remedy_buttons(window, qapp, qtbot):
+    s, ui = window.session, window.lab_ui
+    cw = ui.show_compare()
+    qtbot.addWidget(cw)
+    for name, X in ODD_DATA.items():
+        for reg_covar in (0.0, 1e-6):
+            s.set_model(n_components=3, reg_covar=reg_covar)
+            try:
+                s.set_data(X, name=name)
+            except ValueError:
+                continue
+            for pair in (("none", "ridge"), ("prior", "continue")):
+                cw.run(*pair)  # a side that cannot start says so in the window
+                for i in range(0, cw.comparison.length, 4):
+                    cw.go_to(i)
+            for remedy in ("ridge", "prior", "remove", "none"):
+                ui.panel.apply(remedy, steps=2)
+            qapp.processEvents()
+    cw.grab()
