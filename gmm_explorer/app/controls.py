@@ -17,6 +17,8 @@ from gmm_explorer.app.steady_text import NotesBox
 from gmm_explorer.app.widgets import LogSlider
 
 BUILTIN_DATASETS = ("seed", "faithful", "iris")
+# The K spin box goes this far; a larger K set elsewhere (--components) widens it.
+MAX_PANEL_K = 100
 
 
 def generator_names() -> list:
@@ -192,7 +194,7 @@ class ModelPanel(QWidget):
         self.session = session
         form = _form()
         self.k = _tip(QSpinBox(), "K: number of components")
-        self.k.setRange(1, 30)
+        self.k.setRange(1, MAX_PANEL_K)
         self.k.valueChanged.connect(lambda v: self._set(n_components=int(v)))
         form.addRow("Components K", self.k)
 
@@ -262,6 +264,8 @@ class ModelPanel(QWidget):
                    self.reg_covar, self.prior, self.on_collapse, self.max_condition)
         for w in widgets:
             w.blockSignals(True)
+        # a larger K set elsewhere (--components, a script) is shown, not clamped
+        self.k.setMaximum(max(MAX_PANEL_K, m.n_components))
         self.k.setValue(m.n_components)
         self.covariance_type.setCurrentText(m.covariance_type)
         self.init.setCurrentText(m.init)

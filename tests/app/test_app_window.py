@@ -559,3 +559,11 @@ def test_identical_points_without_a_ridge_step_without_a_crash(window, qapp, cov
         qapp.processEvents()
     window.grab()
     assert s.state.log_likelihood == np.inf
+
+
+def test_the_k_box_shows_a_k_set_elsewhere_even_beyond_its_range(window):
+    s, k_box = window.session, window.model_panel.k
+    s.set_model(n_components=150)  # as --components 150 would
+    assert k_box.value() == 150 and s.model.n_components == 150
+    k_box.setValue(149)  # and the box still drives the model
+    assert s.model.n_components == 149
