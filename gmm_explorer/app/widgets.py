@@ -24,6 +24,10 @@ class LogSlider(QWidget):
     -------
     valueChanged(float)
         Emitted when the user moves the slider (not on :meth:`setValue`).
+
+    A value set from outside (a session file, a script) is shown and kept as
+    it is, even between positions or beyond the ends (the range then widens),
+    until the user moves the slider.
     """
 
     valueChanged = Signal(float)
@@ -31,8 +35,9 @@ class LogSlider(QWidget):
     def __init__(self, lo: float, hi: float, steps_per_decade: int = 2, value: float = 1.0,
                  parent=None):
         super().__init__(parent)
-        self._lo = lo
+        self._lo, self._hi = lo, hi
         self._per = steps_per_decade
+        self._exact = None  # the value given to setValue, until the slider moves
         self.slider = QSlider(Qt.Horizontal)
         self.slider.setMinimumWidth(80)
         self.slider.setRange(0, int(round((hi - lo) * steps_per_decade)))
@@ -47,15 +52,26 @@ class LogSlider(QWidget):
         self.slider.valueChanged.connect(self._on_slider)
 
     def value(self) -> float:
-        """The value at the slider's position."""
+        """The value set, or the one at the slider's position once the user moved it."""
+        if self._exact is not None:
+            return self._exact
         return 10.0 ** (self._lo + self.slider.value() / self._per)
 
     def setValue(self, value: float) -> None:
-        """Move to the position nearest ``value`` without emitting."""
+        """Show ``value`` (the slider at the nearest position) without emitting."""
+        if value > 0:
+            exponent = math.log10(value)
+            lo, hi = min(self._lo, math.floor(exponent)), max(self._hi, math.ceil(exponent))
+            if (lo, hi) != (self._lo, self._hi):
+                self._lo, self._hi = lo, hi
+                self.slider.blockSignals(True)
+                self.slider.setRange(0, int(round((hi - lo) * self._per)))
+                self.slider.blockSignals(False)
         pos = round((math.log10(value) - self._lo) * self._per) if value > 0 else 0
         self.slider.blockSignals(True)
         self.slider.setValue(int(pos))
         self.slider.blockSignals(False)
+        self._exact = float(value) if value > 0 else None
         self.label.setText(f"{self.value():.0e}")
 
     def setToolTip(self, text: str) -> None:  # noqa: N802 - Qt naming
@@ -65,5 +81,6 @@ class LogSlider(QWidget):
         self.label.setToolTip(text)
 
     def _on_slider(self, _pos: int) -> None:
+        self._exact = None
         self.label.setText(f"{self.value():.0e}")
         self.valueChanged.emit(self.value())

@@ -567,3 +567,27 @@ def test_the_k_box_shows_a_k_set_elsewhere_even_beyond_its_range(window):
     assert k_box.value() == 150 and s.model.n_components == 150
     k_box.setValue(149)  # and the box still drives the model
     assert s.model.n_components == 149
+
+
+def test_log_sliders_keep_a_value_set_elsewhere(qtbot):
+    from gmm_explorer.app.widgets import LogSlider
+
+    slider = LogSlider(-12, 0, 2, 1e-6)
+    qtbot.addWidget(slider)
+    for value in (1e-15, 3e-5, 100.0):  # below the range, between positions, above it
+        slider.setValue(value)
+        assert slider.value() == value and slider.label.text() == f"{value:.0e}"
+    moved = []
+    slider.valueChanged.connect(moved.append)
+    slider.slider.setValue(slider.slider.minimum())  # the user drags to the far left
+    assert moved == [slider.value()] and slider.value() == pytest.approx(1e-15)
+
+
+def test_a_ridge_between_slider_positions_survives_the_ridge_box(window):
+    s, panel = window.session, window.model_panel
+    s.set_model(reg_covar=3e-5)  # from a session file or a script
+    assert panel.reg_covar.value() == 3e-5
+    panel.ridge.setChecked(False)
+    assert s.model.reg_covar == 0.0
+    panel.ridge.setChecked(True)
+    assert s.model.reg_covar == 3e-5
