@@ -4,7 +4,6 @@ The autouse fixture of conftest.py fails any test that leaves a QThread running.
 """
 
 import numpy as np
-import pytest
 
 from gmm_explorer.app import preferences
 from gmm_explorer.app.window import ExplorerWindow

@@ -5,7 +5,6 @@ import json
 import threading
 
 import numpy as np
-import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage, QKeySequence, QPalette, QColor
 
