@@ -106,6 +106,8 @@ class Session(QObject):
         #: says by what); True lets it happen. The window sets one that asks
         #: the user; without one, data are replaced.
         self.discard_guard = None
+        self._edits = 0  # hand edits so far: a load asks again only about newer ones
+        self._edits_when_load_began = 0
         self._worker = None
         self._token = 0
         self._loader = None
@@ -161,6 +163,7 @@ class Session(QObject):
         self.message.emit(f"Data: {name or 'unnamed'}, {X.shape[0]} points in {d} dimensions.")
 
     def _set_edited(self, edited: bool) -> None:
+        self._edits += bool(edited)
         if edited != self.edited:
             self.edited = edited
             self.editedChanged.emit(edited)
@@ -246,6 +249,7 @@ class Session(QObject):
 
         if not self.may_replace_data(f"opening {os.path.basename(str(path))}"):
             return False
+        self._edits_when_load_began = self._edits
         self.cancel_load(wait=True)
         key = (self.model, self.run_settings.tol)
         factory, kwargs = self._engine_factory, self.model.engine_kwargs()
@@ -284,8 +288,8 @@ class Session(QObject):
             reason, message = "cancelled", (f"Loading {loader.path} cancelled; "
                                             "the data are as they were.")
         # points edited while the file loaded: ask again before they go
-        if reason == "loaded" and not self.may_replace_data(
-                f"opening {os.path.basename(str(loader.path))}"):
+        if reason == "loaded" and self._edits != self._edits_when_load_began \
+                and not self.may_replace_data(f"opening {os.path.basename(str(loader.path))}"):
             reason, message = "cancelled", (f"Kept the edited points; {loader.path} "
                                             "was not opened.")
         if reason == "loaded":

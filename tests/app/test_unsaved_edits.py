@@ -173,3 +173,14 @@ def test_points_added_to_big_data_are_always_drawn(qapp):
     assert len(added) == 3 and np.isin(added, s.display_indices).all()
     assert len(s.display_indices) <= MAX_DRAWN_POINTS + 3
     s.shutdown()
+
+
+def test_a_load_already_agreed_to_asks_no_second_time(session, tmp_path, qtbot):
+    path = _csv(tmp_path / "agreed.csv", n=70)
+    lab_for(session).add_points((3.0, 3.0))
+    asked = []
+    session.discard_guard = lambda what: asked.append(what) or True  # Discard
+    with qtbot.waitSignal(session.loadEnded, timeout=10000) as ended:
+        assert session.load_file(path)
+    assert ended.args[0] == "loaded" and asked == ["opening agreed.csv"]
+    assert len(session.X) == 70 and not session.edited
