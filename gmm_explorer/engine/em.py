@@ -528,8 +528,9 @@ class GaussianMixtureEM:
             raise ValueError("give either X or rows, not both.")
         state = self.state if state is None else state
         if X is None and state is self.state:
-            kept = self._resp if rows is None else self._resp[:, rows]
-            return kept.T.copy()
+            if rows is None:
+                return self._resp.T.copy()
+            return self._resp[:, rows].T  # the gather is a fresh array already
         points = self._X if X is None else X
         if rows is not None:
             points = points[rows]
