@@ -15,7 +15,7 @@ from gmm_explorer.engine.prior import ConjugatePrior, log_prior, map_covariances
 from gmm_explorer.engine.state import CollapseRecord, EMState
 from gmm_explorer.engine.validation import (
     check_covariances, check_data, check_means, check_n_components, check_settings,
-    check_weights,
+    check_spread, check_weights,
 )
 
 _SETTINGS = ("n_components", "covariance_type", "reg_covar", "prior", "on_collapse", "init",
@@ -190,7 +190,7 @@ class GaussianMixtureEM:
         with np.errstate(over="ignore", invalid="ignore"):
             self._center = X.mean(axis=0)
             data_cov = np.atleast_2d(np.cov(X, rowvar=False, ddof=0))
-        _check_spread(X, self._center, data_cov)
+        check_spread(X, self._center, data_cov)
         self._data_covariance = data_cov
         sign, log_det = np.linalg.slogdet(data_cov)
         self._data_log_det = float(log_det) if sign > 0 else None
@@ -607,19 +607,6 @@ class GaussianMixtureEM:
         """Akaike information criterion (lower is better), as scikit-learn."""
         X = self._X if X is None else np.asarray(X, dtype=float)
         return -2 * self.score(X) * X.shape[0] + 2 * self.n_parameters()
-
-
-def _check_spread(X, center, data_cov):
-    """Refuse data whose mean or variance overflows float64 (no covariance could be
-    computed from them; EM would only produce NaN)."""
-    bad = ~(np.isfinite(center) & np.isfinite(np.diagonal(data_cov)))
-    if bad.any() or not np.all(np.isfinite(data_cov)):
-        columns = np.flatnonzero(bad) if bad.any() else np.arange(X.shape[1])
-        largest = float(np.max(np.abs(X[:, columns])))
-        raise ValueError(
-            f"the values of column(s) {', '.join(map(str, columns))} are too large for float64 "
-            f"arithmetic (up to {largest:.1e}): their variance overflows. Divide the data by a "
-            f"power of ten first (the command line's fit standardises them for you).")
 
 
 def _add_ridge(cov, covariance_type, reg_covar):

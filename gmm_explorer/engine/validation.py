@@ -59,6 +59,34 @@ def check_data(X):
     return np.ascontiguousarray(array)
 
 
+def check_spread(X, center, data_cov):
+    """Refuse data whose mean or variance overflows float64.
+
+    No covariance could be computed from them; EM would only produce NaN.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    center : ndarray of shape (D,)
+        Its column means.
+    data_cov : ndarray of shape (D, D)
+        Its covariance.
+
+    Raises
+    ------
+    ValueError
+        Naming the columns and what to do.
+    """
+    bad = ~(np.isfinite(center) & np.isfinite(np.diagonal(data_cov)))
+    if bad.any() or not np.all(np.isfinite(data_cov)):
+        columns = np.flatnonzero(bad) if bad.any() else np.arange(X.shape[1])
+        largest = float(np.max(np.abs(X[:, columns])))
+        raise ValueError(
+            f"the values of column(s) {', '.join(map(str, columns))} are too large for float64 "
+            f"arithmetic (up to {largest:.1e}): their variance overflows. Divide the data by a "
+            f"power of ten first (the command line's fit standardises them for you).")
+
+
 def check_n_components(n_components, n_samples=None):
     """Raise unless 1 <= K (<= N when N is given)."""
     if isinstance(n_components, bool) or not isinstance(n_components, (int, np.integer)):
