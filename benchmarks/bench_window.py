@@ -79,8 +79,8 @@ def make_window(X):
     """A session on ``X`` (K=10, ridge on) and its window, shown at 1280x800."""
     from PySide6.QtWidgets import QApplication
 
-    from gmm_explorer.app.session import Session
-    from gmm_explorer.app.window import ExplorerWindow
+    from gmm_explorer.app.model.session import Session
+    from gmm_explorer.app.shell.window import ExplorerWindow
 
     app = QApplication.instance() or QApplication([])
     session = Session()
@@ -176,8 +176,8 @@ from PySide6.QtWidgets import QApplication
 from gmm_explorer.blas import limit_blas_threads
 limit_blas_threads()
 app = QApplication([])
-from gmm_explorer.app.session import Session
-from gmm_explorer.app.window import ExplorerWindow
+from gmm_explorer.app.model.session import Session
+from gmm_explorer.app.shell.window import ExplorerWindow
 w = ExplorerWindow(Session()); w.resize(1280, 800); w.show(); app.processEvents()
 w.grab().save(sys.argv[1])
 """

@@ -47,8 +47,8 @@ def main(argv=None) -> int:
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
     app = QCoreApplication.instance() or QCoreApplication(["soak"])
-    from gmm_explorer.app.session import Session
-    from gmm_explorer.app.settings import ModelSettings
+    from gmm_explorer.app.model.session import Session
+    from gmm_explorer.app.model.settings import ModelSettings
 
     s = Session()
     s.model = ModelSettings(n_components=args.components, reg_covar=1e-6, random_state=0,

@@ -2,7 +2,7 @@
 
 ``gmm-explorer fit|select|predict ...`` run the engine headless (see
 :mod:`gmm_explorer.commands`); anything else opens the window (see
-:mod:`gmm_explorer.app.launch`). The window's modules are imported only when
+:mod:`gmm_explorer.app.shell.launch`). The window's modules are imported only when
 the window is wanted, so the headless commands never load Qt.
 """
 
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         from gmm_explorer.commands import run_command
 
         return run_command(argv)
-    from gmm_explorer.app.launch import launch
+    from gmm_explorer.app.shell.launch import launch
 
     return launch(argv)
 

@@ -16,9 +16,9 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QThread  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
-from gmm_explorer.app import preferences  # noqa: E402
-from gmm_explorer.app.session import Session  # noqa: E402
-from gmm_explorer.app.settings import ModelSettings  # noqa: E402
+from gmm_explorer.app.shell import preferences  # noqa: E402
+from gmm_explorer.app.model.session import Session  # noqa: E402
+from gmm_explorer.app.model.settings import ModelSettings  # noqa: E402
 
 _STARTED: list = []
 _ORIGINAL_START = QThread.start
@@ -88,7 +88,7 @@ def session(qapp):
 @pytest.fixture
 def window(qtbot, session):
     """The main window on the seed's scene (closed by qtbot at the end)."""
-    from gmm_explorer.app.window import ExplorerWindow
+    from gmm_explorer.app.shell.window import ExplorerWindow
 
     w = ExplorerWindow(session)
     # closed by qtbot without the question about edited points (nobody would answer)

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from gmm_explorer.app import colors, geometry
+from gmm_explorer.app import colors
+from gmm_explorer.app import geometry
 
 
 def _random_spd(rng, d):
@@ -85,7 +86,7 @@ def test_component_colour_is_stable_and_distinct_for_ten():
 def test_no_component_colour_looks_like_the_warning_red():
     # red marks degenerate and singular components: an ordinary component drawn
     # in red would read as a warning
-    from gmm_explorer.app.collapse_marks import RED
+    from gmm_explorer.app.views.collapse_marks import RED
 
     for k in range(len(colors.PALETTE)):
         distance = np.linalg.norm(np.subtract(colors.component_color(k), RED))

@@ -3,8 +3,8 @@
 import pytest
 from PySide6.QtGui import QImage
 
-from gmm_explorer.app import launch as launch_module
-from gmm_explorer.app.launch import build_parser, build_window, launch
+from gmm_explorer.app.shell import launch as launch_module
+from gmm_explorer.app.shell.launch import build_parser, build_window, launch
 
 
 def test_screenshot_writes_a_png_of_the_window(qapp, tmp_path):
@@ -16,7 +16,7 @@ def test_screenshot_writes_a_png_of_the_window(qapp, tmp_path):
 
 
 def test_steps_go_through_the_step_button_path(qapp, qtbot, monkeypatch):
-    from gmm_explorer.app.window import ExplorerWindow
+    from gmm_explorer.app.shell.window import ExplorerWindow
 
     calls = []
     original = ExplorerWindow.step

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from gmm_explorer.app.session import MAX_DRAWN_POINTS, Session
+from gmm_explorer.app.model.session import MAX_DRAWN_POINTS, Session
 
 
 def test_opens_on_the_seed_scene(session):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from gmm_explorer.app.table_view import COLUMNS, compact
+from gmm_explorer.app.views.table_view import COLUMNS, compact
 
 
 # ------------------------------------------------------------ views follow the session
@@ -270,7 +270,7 @@ def test_space_runs_and_pauses(window, qtbot):
 
 
 def test_closing_mid_run_ends_the_worker(qtbot, session):
-    from gmm_explorer.app.window import ExplorerWindow
+    from gmm_explorer.app.shell.window import ExplorerWindow
 
     w = ExplorerWindow(session)
     qtbot.addWidget(w)
@@ -456,7 +456,7 @@ def test_notes_say_no_ridge_when_reg_covar_is_zero(window):
     assert s.model.reg_covar == 0 and "degenerate" in s.state.component_status
     notes = window.run_panel.notes.text()
     assert "No ridge" in notes and "ridge keeps" not in notes
-    from gmm_explorer.app.controls import degenerate_note
+    from gmm_explorer.app.panels.controls import degenerate_note
     note = degenerate_note(type("M", (), {"reg_covar": 1e-6, "prior": None})(), [1])
     assert "ridge (reg_covar 1e-06) keeps it invertible" in note
 
@@ -522,7 +522,7 @@ def test_steps_do_not_relayout_the_window(window, qapp):
 
 
 def test_steady_label_widens_for_a_longer_text(qtbot):
-    from gmm_explorer.app.steady_text import SteadyLabel
+    from gmm_explorer.app.views.steady_text import SteadyLabel
 
     label = SteadyLabel("short")
     qtbot.addWidget(label)
@@ -570,7 +570,7 @@ def test_the_k_box_shows_a_k_set_elsewhere_even_beyond_its_range(window):
 
 
 def test_log_sliders_keep_a_value_set_elsewhere(qtbot):
-    from gmm_explorer.app.widgets import LogSlider
+    from gmm_explorer.app.panels.widgets import LogSlider
 
     slider = LogSlider(-12, 0, 2, 1e-6)
     qtbot.addWidget(slider)

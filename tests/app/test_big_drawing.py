@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from gmm_explorer.app.scatter_view import CentreView
-from gmm_explorer.app.session import MAX_DRAWN_POINTS, Session
-from gmm_explorer.app.settings import ModelSettings
+from gmm_explorer.app.views.scatter_view import CentreView
+from gmm_explorer.app.model.session import MAX_DRAWN_POINTS, Session
+from gmm_explorer.app.model.settings import ModelSettings
 
 
 @pytest.fixture

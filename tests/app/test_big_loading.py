@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from gmm_explorer.app.load_worker import load_and_prepare
+from gmm_explorer.app.model.load_worker import load_and_prepare
 
 
 @pytest.fixture

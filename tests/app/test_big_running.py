@@ -2,7 +2,7 @@
 
 from types import SimpleNamespace
 
-from gmm_explorer.app.worker import RunWorker
+from gmm_explorer.app.model.worker import RunWorker
 
 
 def test_states_queue_while_the_window_has_a_notice(qapp):

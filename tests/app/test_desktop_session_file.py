@@ -6,10 +6,10 @@ import zipfile
 import numpy as np
 import pytest
 
-from gmm_explorer.app import session_file
-from gmm_explorer.app.session import Session
-from gmm_explorer.app.session_file import SessionFileError
-from gmm_explorer.app.settings import ModelSettings
+from gmm_explorer.data import session_file
+from gmm_explorer.app.model.session import Session
+from gmm_explorer.data.session_file import SessionFileError
+from gmm_explorer.app.model.settings import ModelSettings
 
 
 def _same_state(a, b):
@@ -220,7 +220,7 @@ def test_nothing_to_save(qapp, tmp_path):
 
 
 def test_hand_made_mask_of_the_wrong_kind_is_refused(session, tmp_path):
-    from gmm_explorer.app.lab import lab_for
+    from gmm_explorer.app.model.lab import lab_for
 
     lab_for(session).add_points((1.0, 1.0))
     good_path = tmp_path / "hand.gmmx"

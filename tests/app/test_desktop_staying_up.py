@@ -5,8 +5,8 @@ The autouse fixture of conftest.py fails any test that leaves a QThread running.
 
 import numpy as np
 
-from gmm_explorer.app import preferences
-from gmm_explorer.app.window import ExplorerWindow
+from gmm_explorer.app.shell import preferences
+from gmm_explorer.app.shell.window import ExplorerWindow
 
 
 

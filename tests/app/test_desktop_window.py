@@ -8,10 +8,11 @@ import numpy as np
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage, QKeySequence, QPalette, QColor
 
-from gmm_explorer.app import error_handling, preferences
-from gmm_explorer.app.session import Session
-from gmm_explorer.app.settings import ModelSettings
-from gmm_explorer.app.window import ExplorerWindow
+from gmm_explorer.app.shell import error_handling
+from gmm_explorer.app.shell import preferences
+from gmm_explorer.app.model.session import Session
+from gmm_explorer.app.model.settings import ModelSettings
+from gmm_explorer.app.shell.window import ExplorerWindow
 
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from gmm_explorer.app.incremental import CollapseIndex, GrowingArray, HistoryCursor
-from gmm_explorer.app.lab_text import find_collapse
+from gmm_explorer.app.views.incremental import CollapseIndex, GrowingArray, HistoryCursor
+from gmm_explorer.app.panels.lab_text import find_collapse
 
 
 class CountingList(list):
@@ -114,7 +114,7 @@ def test_collapse_index_agrees_with_find_collapse():
 
 
 def test_nice_ceiling_steps_one_two_five():
-    from gmm_explorer.app.curves_view import nice_ceiling
+    from gmm_explorer.app.views.curves_view import nice_ceiling
 
     got = [nice_ceiling(v) for v in (0, 1, 10, 11, 20, 21, 50, 51, 101, 999, 1001)]
     assert got == [10, 10, 10, 20, 20, 50, 50, 100, 200, 1000, 2000]

@@ -161,7 +161,7 @@ def test_ctrl_click_with_the_mouse_on_a_drawn_point_deletes_it(lab_ui, click_at)
 
 
 def test_a_marked_rows_status_cell_keeps_the_mark_colour(lab_ui):
-    from gmm_explorer.app.collapse_marks import ROW_COLORS
+    from gmm_explorer.app.views.collapse_marks import ROW_COLORS
 
     lab_ui.load_preset("seed")
     s = lab_ui.session
@@ -177,8 +177,8 @@ def test_a_marked_rows_status_cell_keeps_the_mark_colour(lab_ui):
 
 def test_help_page_opens_from_the_panel_link(lab_ui, qtbot):
     from PySide6.QtCore import QUrl
-    from gmm_explorer.app.help_page import log_density_at_mean
-    from gmm_explorer.app.lab_text import HELP_LINK
+    from gmm_explorer.app.panels.help_page import log_density_at_mean
+    from gmm_explorer.app.panels.lab_text import HELP_LINK
 
     lab_ui.panel.text.anchorClicked.emit(QUrl(HELP_LINK))
     page = lab_ui.help_page

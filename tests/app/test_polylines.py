@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor
 
-from gmm_explorer.app.plotting import TickGrid, _over, light_grid
-from gmm_explorer.app.polylines import Polylines, peak_decimate
+from gmm_explorer.app.views.plotting import TickGrid, _over, light_grid
+from gmm_explorer.app.views.polylines import Polylines, peak_decimate
 
 
 def test_peak_decimate_keeps_each_runs_extremes_and_gaps():

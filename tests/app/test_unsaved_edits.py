@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from gmm_explorer.app.lab import lab_for
+from gmm_explorer.app.model.lab import lab_for
 
 
 def _csv(path, n=60, seed=0):
@@ -164,7 +164,7 @@ def test_deleting_a_row_twice_deletes_it_once_and_says_so(session):
 
 
 def test_points_added_to_big_data_are_always_drawn(qapp):
-    from gmm_explorer.app.session import MAX_DRAWN_POINTS, Session
+    from gmm_explorer.app.model.session import MAX_DRAWN_POINTS, Session
 
     s = Session()
     s.set_data(np.random.default_rng(0).normal(size=(3 * MAX_DRAWN_POINTS, 2)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gmm_explorer.app.settings import ModelSettings
+from gmm_explorer.app.model.settings import ModelSettings
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class Preset:
 
     ``engine_preset`` names one of the engine's collapse presets instead
     (``gmm_explorer.engine.presets``): its data, settings and exact start
-    are loaded by the singularity lab (``gmm_explorer.app.lab``).
+    are loaded by the singularity lab (``gmm_explorer.app.model.lab``).
     """
 
     name: str

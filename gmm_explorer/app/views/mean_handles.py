@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 
-from gmm_explorer.app.plotting import pixel_size
+from gmm_explorer.app.views.plotting import pixel_size
 
 HANDLE_PIXELS = 13  # diameter
 _PEN = (30, 30, 30)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gmm_explorer.app.presets import DEFAULT_PRESET, PRESETS, get_preset
-from gmm_explorer.app.settings import COVARIANCE_TYPES
+from gmm_explorer.app.model.presets import DEFAULT_PRESET, PRESETS, get_preset
+from gmm_explorer.app.model.settings import COVARIANCE_TYPES
 
 WINDOW_SIZE = (1280, 800)
 
@@ -48,8 +48,8 @@ def build_window(args, app=None, defer_data: bool = False):
     is not read here: the caller opens it once the window shows
     (:meth:`ExplorerWindow.open_file`, in the background).
     """
-    from gmm_explorer.app.session import Session
-    from gmm_explorer.app.window import ExplorerWindow
+    from gmm_explorer.app.model.session import Session
+    from gmm_explorer.app.shell.window import ExplorerWindow
 
     preset = get_preset(args.preset)
     model = preset.model
@@ -64,7 +64,7 @@ def build_window(args, app=None, defer_data: bool = False):
         if not defer_data:
             session.open_file(args.data)
     elif preset.engine_preset:  # a singularity-lab scene: data, settings and start
-        from gmm_explorer.app.lab import lab_for
+        from gmm_explorer.app.model.lab import lab_for
 
         lab_for(session).load_preset(preset.engine_preset)
         if changes:
@@ -96,8 +96,8 @@ def launch(argv: list[str]) -> int:
         print(f"gmm-explorer: {exc}", file=sys.stderr)
         return 2
     if not args.screenshot:  # an interactive run: remembered layout, errors to a dialog + log
-        from gmm_explorer.app.error_handling import install_excepthook
-        from gmm_explorer.app.preferences import restore_window_state
+        from gmm_explorer.app.shell.error_handling import install_excepthook
+        from gmm_explorer.app.shell.preferences import restore_window_state
 
         restore_window_state(window)
         install_excepthook()

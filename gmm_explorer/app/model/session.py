@@ -14,8 +14,8 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from gmm_explorer.app import geometry
-from gmm_explorer.app.settings import ModelSettings, RunSettings
-from gmm_explorer.app.worker import RunWorker
+from gmm_explorer.app.model.settings import ModelSettings, RunSettings
+from gmm_explorer.app.model.worker import RunWorker
 
 #: At most this many points are drawn (a fixed random subsample above it).
 MAX_DRAWN_POINTS = 4000
@@ -245,7 +245,7 @@ class Session(QObject):
         outcome comes as ``loadEnded``; cancelled or failed, the data stay.
         Returns False, starting nothing, when unsaved edits were kept.
         """
-        from gmm_explorer.app.load_worker import LoadWorker
+        from gmm_explorer.app.model.load_worker import LoadWorker
 
         if not self.may_replace_data(f"opening {os.path.basename(str(path))}"):
             return False
@@ -311,7 +311,7 @@ class Session(QObject):
 
     def save_session(self, path, *, embed_data: bool = True, view: dict | None = None) -> None:
         """Save everything to a ``.gmmx`` session file (atomically); see ``session_file``."""
-        from gmm_explorer.app import session_file
+        from gmm_explorer.data import session_file
 
         # Edited data are always embedded: their name is no file's (Lab marks it).
         session_file.write_session(path, session_file.snapshot_from(
@@ -325,7 +325,7 @@ class Session(QObject):
         On any failure (``ValueError`` naming the file) nothing changes; None,
         changing nothing, when unsaved edits were kept (:meth:`may_replace_data`).
         """
-        from gmm_explorer.app import session_file
+        from gmm_explorer.data import session_file
 
         if not self.may_replace_data(f"opening {os.path.basename(str(path))}"):
             return None

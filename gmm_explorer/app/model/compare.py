@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gmm_explorer.app.lab import REMEDIES, lab_for
+from gmm_explorer.app.model.lab import REMEDIES, lab_for
 
 
 @dataclass
@@ -50,7 +50,7 @@ class Comparison:
     ----------
     session : Session
     left, right : str
-        Remedy names (keys of :data:`gmm_explorer.app.lab.REMEDIES`).
+        Remedy names (keys of :data:`gmm_explorer.app.model.lab.REMEDIES`).
     max_iter : int
 
     Raises

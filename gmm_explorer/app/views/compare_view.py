@@ -10,10 +10,11 @@ from PySide6.QtWidgets import (
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from gmm_explorer.app import colors, geometry
-from gmm_explorer.app.collapse_marks import RED
-from gmm_explorer.app.compare import Comparison
-from gmm_explorer.app.lab import REMEDIES
+from gmm_explorer.app import colors
+from gmm_explorer.app import geometry
+from gmm_explorer.app.views.collapse_marks import RED
+from gmm_explorer.app.model.compare import Comparison
+from gmm_explorer.app.model.lab import REMEDIES
 
 ROWS = ("iterations", "final log-likelihood", "smallest eigenvalue", "degenerate", "singular",
         "K", "BIC")

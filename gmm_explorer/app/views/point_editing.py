@@ -3,7 +3,7 @@
 In edit mode (Lab → Edit points): a click adds a point, Shift+click adds
 ten copies of it (identical points invite a collapse), Ctrl+click deletes
 the nearest point within a few pixels. Each edit restarts EM from the same
-start (:meth:`gmm_explorer.app.lab.Lab.add_points`). :class:`HandMadeMarks`
+start (:meth:`gmm_explorer.app.model.lab.Lab.add_points`). :class:`HandMadeMarks`
 rings the points added by hand, so that what the user provoked stays in
 sight.
 """

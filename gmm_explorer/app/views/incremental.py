@@ -120,7 +120,7 @@ class GrowingArray:
 class CollapseIndex:
     """Where the collapses of a history are, read incrementally.
 
-    :meth:`latest` is :func:`gmm_explorer.app.lab_text.find_collapse` without
+    :meth:`latest` is :func:`gmm_explorer.app.panels.lab_text.find_collapse` without
     copying and scanning the history back to its start on every call.
     """
 

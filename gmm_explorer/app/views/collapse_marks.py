@@ -23,8 +23,8 @@ from PySide6.QtGui import QBrush, QColor
 
 from gmm_explorer.app import geometry
 from gmm_explorer.app.colors import TEXT_ON_STATUS
-from gmm_explorer.app.curves_view import thin_out
-from gmm_explorer.app.incremental import GrowingArray, HistoryCursor
+from gmm_explorer.app.views.curves_view import thin_out
+from gmm_explorer.app.views.incremental import GrowingArray, HistoryCursor
 
 RED = (210, 20, 20)
 ROW_COLORS = {"singular": (255, 150, 150), "degenerate": (255, 205, 195)}
@@ -86,7 +86,7 @@ class CentreMarks:
                     c.setVisible(True)
                     used += 1
             self.rings.setData(pos=m2)
-            from gmm_explorer.app.lab import lab_for
+            from gmm_explorer.app.model.lab import lab_for
 
             self.highlighted = lab_for(s).held_rows(state, ks)
             self.held.setData(pos=s.X[self.highlighted][:, list(s.axes)])

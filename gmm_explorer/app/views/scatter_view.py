@@ -10,7 +10,7 @@ costs about 0.4 s a step):
 - when the data have more points than that, every point still shows as a
   grey 2-D histogram image underneath, computed once per dataset and axes;
 - the ellipses are closed curves from ``eigh`` of each (marginal)
-  covariance, all drawn by one :class:`~gmm_explorer.app.polylines.Polylines`
+  covariance, all drawn by one :class:`~gmm_explorer.app.views.polylines.Polylines`
   item with cosmetic pens.
 """
 
@@ -21,10 +21,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
-from gmm_explorer.app import colors, geometry
-from gmm_explorer.app.mean_handles import MeanHandles
-from gmm_explorer.app.plotting import cache_axes, light_grid
-from gmm_explorer.app.polylines import Polylines
+from gmm_explorer.app import colors
+from gmm_explorer.app import geometry
+from gmm_explorer.app.views.mean_handles import MeanHandles
+from gmm_explorer.app.views.plotting import cache_axes, light_grid
+from gmm_explorer.app.views.polylines import Polylines
 
 SIGMA_LEVELS = (1, 2, 3)
 # whole-pixel widths: a wider antialiased stroke costs twice a 1-pixel one to draw
@@ -38,7 +39,7 @@ class CentreView(pg.PlotWidget):
 
     Parameters
     ----------
-    session : gmm_explorer.app.session.Session
+    session : gmm_explorer.app.model.session.Session
 
     Signals
     -------

@@ -21,7 +21,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
-from gmm_explorer.app.plotting import pixel_size
+from gmm_explorer.app.views.plotting import pixel_size
 
 
 def peak_decimate(x: np.ndarray, y: np.ndarray, bins: int) -> tuple:

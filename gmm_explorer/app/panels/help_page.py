@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QDialog, QTextBrowser, QVBoxLayout
 
-from gmm_explorer.app.lab_text import HELP_HTML
+from gmm_explorer.app.panels.lab_text import HELP_HTML
 
 TITLE = "Why covariances become singular"
 

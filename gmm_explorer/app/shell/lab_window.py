@@ -13,11 +13,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget
 
-from gmm_explorer.app import collapse_marks as marks
-from gmm_explorer.app.collapse_panel import CollapsePanel
-from gmm_explorer.app.help_page import TITLE as HELP_TITLE
-from gmm_explorer.app.lab import lab_for
-from gmm_explorer.app.point_editing import HandMadeMarks, PointEditor
+from gmm_explorer.app.views import collapse_marks as marks
+from gmm_explorer.app.panels.collapse_panel import CollapsePanel
+from gmm_explorer.app.panels.help_page import TITLE as HELP_TITLE
+from gmm_explorer.app.model.lab import lab_for
+from gmm_explorer.app.views.point_editing import HandMadeMarks, PointEditor
 
 
 def _menu(window, title: str):
@@ -114,7 +114,7 @@ class LabUi:
 
     def show_help(self) -> None:
         """Help → Why covariances become singular."""
-        from gmm_explorer.app.help_page import HelpPage
+        from gmm_explorer.app.panels.help_page import HelpPage
 
         if self.help_page is None:
             self.help_page = HelpPage(self.window)
@@ -123,7 +123,7 @@ class LabUi:
 
     def show_compare(self):
         """Open compare mode and run it with its current choices."""
-        from gmm_explorer.app.compare_view import CompareWindow
+        from gmm_explorer.app.views.compare_view import CompareWindow
 
         if self.compare_window is None:
             self.compare_window = CompareWindow(self.session, self.window)

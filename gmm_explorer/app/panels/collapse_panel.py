@@ -8,10 +8,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gmm_explorer.app import colors, preferences
-from gmm_explorer.app.incremental import CollapseIndex
-from gmm_explorer.app.lab import REMEDIES
-from gmm_explorer.app.lab_text import HELP_LINK, REMEDY_TEXT, panel_html
+from gmm_explorer.app import colors
+from gmm_explorer.app.shell import preferences
+from gmm_explorer.app.views.incremental import CollapseIndex
+from gmm_explorer.app.model.lab import REMEDIES
+from gmm_explorer.app.panels.lab_text import HELP_LINK, REMEDY_TEXT, panel_html
 
 RIDGE_CHOICES = ("1e-9", "1e-6", "1e-4", "1e-3", "1e-2", "1e-1")
 _TIPS = {
@@ -29,7 +30,7 @@ class CollapsePanel(QWidget):
     Parameters
     ----------
     session : Session
-    lab : gmm_explorer.app.lab.Lab
+    lab : gmm_explorer.app.model.lab.Lab
 
     Signals
     -------

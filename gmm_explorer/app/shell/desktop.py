@@ -16,7 +16,9 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from gmm_explorer.app import exports, preferences, session_file
+from gmm_explorer.app.shell import exports
+from gmm_explorer.app.shell import preferences
+from gmm_explorer.data import session_file
 
 EXPORTS = (  # name, menu text, file filter, suffix, tooltip
     ("model", "Model as JSON…", "Model files (*.json)", ".json",
@@ -38,7 +40,7 @@ class DesktopFeatures(QObject):
 
     Parameters
     ----------
-    window : gmm_explorer.app.window.ExplorerWindow
+    window : gmm_explorer.app.shell.window.ExplorerWindow
     restore_layout : bool
         Restore the remembered geometry and dock layout now.
     """

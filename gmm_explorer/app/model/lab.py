@@ -1,6 +1,6 @@
 """The singularity lab, session side: presets, remedies and hand-made points.
 
-:class:`Lab` sits next to a :class:`~gmm_explorer.app.session.Session` (as its
+:class:`Lab` sits next to a :class:`~gmm_explorer.app.model.session.Session` (as its
 Qt child) and turns the lab's actions into session calls: load one of the
 engine's collapse presets with its exact start, re-run from that start with a
 remedy, add or delete points. Views never call the engine; neither does this
@@ -14,7 +14,7 @@ from dataclasses import fields, replace
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from gmm_explorer.app.settings import ModelSettings
+from gmm_explorer.app.model.settings import ModelSettings
 
 #: Remedy name -> (button text, changes to the preset's model settings).
 REMEDIES = {

@@ -13,7 +13,7 @@ class LoadProgress(QWidget):
 
     Parameters
     ----------
-    session : gmm_explorer.app.session.Session
+    session : gmm_explorer.app.model.session.Session
 
     Attributes
     ----------

@@ -148,7 +148,7 @@ def snapshot_from(session, *, embed_data: bool = True, view: dict | None = None)
 
     Parameters
     ----------
-    session : gmm_explorer.app.session.Session
+    session : gmm_explorer.app.model.session.Session
         Read through its public attributes.
     embed_data : bool
         Store the data in the file (default). When False and the data came

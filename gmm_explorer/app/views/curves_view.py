@@ -12,9 +12,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from gmm_explorer.app import colors
-from gmm_explorer.app.incremental import GrowingArray, HistoryCursor
-from gmm_explorer.app.plotting import cache_axes, light_grid
-from gmm_explorer.app.polylines import Polylines
+from gmm_explorer.app.views.incremental import GrowingArray, HistoryCursor
+from gmm_explorer.app.views.plotting import cache_axes, light_grid
+from gmm_explorer.app.views.polylines import Polylines
 
 LL_PEN = pg.mkPen((31, 119, 180), width=2)
 OBJECTIVE_PEN = pg.mkPen((255, 127, 14), width=1, style=Qt.DashLine)

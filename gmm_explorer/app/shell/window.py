@@ -10,13 +10,14 @@ from PySide6.QtWidgets import (
     QMessageBox, QScrollArea, QSlider, QVBoxLayout, QWidget,
 )
 
-from gmm_explorer.app import colors, preferences
+from gmm_explorer.app import colors
+from gmm_explorer.app.shell import preferences
 from gmm_explorer.data.loaders import DATA_SUFFIXES
-from gmm_explorer.app.controls import BUILTIN_DATASETS, DataPanel, ModelPanel, RunPanel
-from gmm_explorer.app.curves_view import ConditionView, LikelihoodView
-from gmm_explorer.app.scatter_view import CentreView
-from gmm_explorer.app.steady_text import SteadyLabel
-from gmm_explorer.app.table_view import ComponentTable
+from gmm_explorer.app.panels.controls import BUILTIN_DATASETS, DataPanel, ModelPanel, RunPanel
+from gmm_explorer.app.views.curves_view import ConditionView, LikelihoodView
+from gmm_explorer.app.views.scatter_view import CentreView
+from gmm_explorer.app.views.steady_text import SteadyLabel
+from gmm_explorer.app.views.table_view import ComponentTable
 
 DATA_FILTER = (f"Data files ({' '.join('*' + suffix for suffix in DATA_SUFFIXES)});;"
                "All files (*)")
@@ -64,11 +65,11 @@ class ExplorerWindow(QMainWindow):
         self._on_current_changed(session.current)
         self.resize(1280, 800)
 
-        from gmm_explorer.app.desktop import install_desktop
+        from gmm_explorer.app.shell.desktop import install_desktop
 
         self.desktop = install_desktop(self, restore_layout=False)  # sessions, exports (7)
 
-        from gmm_explorer.app.lab_window import install_lab
+        from gmm_explorer.app.shell.lab_window import install_lab
 
         install_lab(self)  # the singularity lab: presets, collapse panel, marks (issue 5)
 
@@ -234,7 +235,7 @@ class ExplorerWindow(QMainWindow):
 
     def _make_status_bar(self) -> None:
         bar = self.statusBar()
-        from gmm_explorer.app.load_progress import LoadProgress
+        from gmm_explorer.app.panels.load_progress import LoadProgress
 
         self.load_progress = LoadProgress(self.session)
         bar.addPermanentWidget(self.load_progress)

@@ -1,0 +1,1 @@
+"""The window, built in one place: actions and menus, launch, exports, preferences."""

@@ -1,0 +1,2 @@
+"""Plots, the table and their drawing items: they take the workspace, listen to its
+signals and redraw what changed; they never call the engine."""
