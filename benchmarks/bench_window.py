@@ -79,12 +79,12 @@ def make_window(X):
     """A session on ``X`` (K=10, ridge on) and its window, shown at 1280x800."""
     from PySide6.QtWidgets import QApplication
 
-    from gmm_explorer.app.model.session import Session
+    from gmm_explorer.app.model.workspace import Workspace
     from gmm_explorer.app.shell.window import ExplorerWindow
 
     app = QApplication.instance() or QApplication([])
-    session = Session()
-    session.model = session.model.__class__(n_components=K, reg_covar=1e-6)
+    session = Workspace()
+    session.set_model(**session.model.__class__(n_components=K, reg_covar=1e-6).engine_kwargs())
     session.set_data(X, name="benchmark")
     window = ExplorerWindow(session)
     window.resize(1280, 800)
@@ -176,9 +176,9 @@ from PySide6.QtWidgets import QApplication
 from gmm_explorer.blas import limit_blas_threads
 limit_blas_threads()
 app = QApplication([])
-from gmm_explorer.app.model.session import Session
+from gmm_explorer.app.model.workspace import Workspace
 from gmm_explorer.app.shell.window import ExplorerWindow
-w = ExplorerWindow(Session()); w.resize(1280, 800); w.show(); app.processEvents()
+w = ExplorerWindow(Workspace()); w.resize(1280, 800); w.show(); app.processEvents()
 w.grab().save(sys.argv[1])
 """
 

@@ -47,13 +47,13 @@ def main(argv=None) -> int:
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
     app = QCoreApplication.instance() or QCoreApplication(["soak"])
-    from gmm_explorer.app.model.session import Session
+    from gmm_explorer.app.model.workspace import Workspace
     from gmm_explorer.app.model.settings import ModelSettings
 
-    s = Session()
-    s.model = ModelSettings(n_components=args.components, reg_covar=1e-6, random_state=0,
-                            on_collapse="reinitialize")
-    s.load_builtin("seed")
+    s = Workspace()
+    s.set_model(**ModelSettings(n_components=args.components, reg_covar=1e-6, random_state=0,
+                            on_collapse="reinitialize").engine_kwargs())
+    s.loading.load_builtin("seed")
     s.set_run_settings(max_iter=args.iterations, tol=0.0, delay=0.0)
     gc.collect()
     tracemalloc.start()
@@ -84,12 +84,12 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "soak.gmmx")
         t0 = time.perf_counter()
-        s.save_session(path)
+        s.loading.save_session(path)
         t_save = time.perf_counter() - t0
         size = os.path.getsize(path) / 1e6
-        other = Session()
+        other = Workspace()
         t0 = time.perf_counter()
-        other.open_session(path)
+        other.loading.open_session(path)
         t_open = time.perf_counter() - t0
         print(f"session file: {size:.1f} MB, saved in {t_save:.2f} s, opened in "
               f"{t_open:.2f} s ({len(other.history)} states)")

@@ -1,4 +1,4 @@
-"""Session files (``.gmmx``): the whole session in one file, no pickle.
+"""Workspace files (``.gmmx``): the whole session in one file, no pickle.
 
 A session file is a zip archive holding
 
@@ -142,47 +142,7 @@ def _npy_bytes(array) -> bytes:
     return buf.getvalue()
 
 
-# --------------------------------------------------------------------------- snapshot
-def snapshot_from(session, *, embed_data: bool = True, view: dict | None = None):
-    """The snapshot of a live session (read only; the session is not changed).
-
-    Parameters
-    ----------
-    session : gmm_explorer.app.model.session.Session
-        Read through its public attributes.
-    embed_data : bool
-        Store the data in the file (default). When False and the data came
-        from a file that still exists, store its path and SHA-256 instead;
-        data that have no file (built-in, generated) are always embedded.
-    view : dict, optional
-        The window's toggles to store.
-    """
-    if session.X is None or not session.history:
-        raise ValueError("there is nothing to save yet: load or generate data first")
-    data_path = data_hash = None
-    name = session.data_name or ""
-    if not embed_data and name and os.path.isfile(name):
-        data_path = os.path.abspath(name)
-        data_hash = file_sha256(data_path)
-    from dataclasses import asdict
-
-    return SessionSnapshot(
-        model=asdict(session.model), run=asdict(session.run_settings), X=np.asarray(session.X),
-        labels=None if session.labels is None else np.asarray(session.labels),
-        feature_names=list(session.feature_names), data_name=name, data_path=data_path,
-        data_sha256=data_hash, history=list(session.history), current=int(session.current),
-        axes=tuple(int(a) for a in session.axes), view=dict(view or {}),
-        start=_start_of(session), hand_made=getattr(session, "hand_made", None),
-    )
-
-
-def _start_of(session):
-    start = getattr(session, "start", None)
-    if not start:
-        return None
-    return {k: np.asarray(start[k], dtype=float) for k in ("weights", "means", "covariances")}
-
-
+# --------------------------------------------------------------------------- writing
 def _state_rows(history) -> tuple[list, dict]:
     """Per-state manifest rows and the concatenated arrays."""
     rows = []
@@ -455,34 +415,3 @@ def _read_history(zf, rows, D: int, path) -> list:
         if any(math.isnan(v) for v in (history[-1].log_likelihood, history[-1].objective)):
             raise _damaged(path, f"state {i} has a NaN log-likelihood")
     return history
-
-
-# --------------------------------------------------------------------------- engine
-def rebuild_engine(snapshot: SessionSnapshot, engine_factory, tol: float | None = None):
-    """An engine holding the snapshot's history, ready to step on from its last state.
-
-    The engine is initialized on the data with the saved start, its history
-    replaced by the saved one, then rewound to the last saved state (which
-    recomputes that state's responsibilities), so ``step()`` continues
-    exactly where the saved run was.
-
-    Raises
-    ------
-    ValueError
-        The settings or the data do not fit the history (the message says why).
-    """
-    kwargs = dict(snapshot.model)
-    engine = engine_factory(**kwargs, tol=snapshot.run.get("tol", 1e-3) if tol is None else tol)
-    first = snapshot.history[0]
-    if first.n_features != snapshot.X.shape[1]:
-        raise ValueError(f"the saved states have {first.n_features} dimensions, the data "
-                         f"{snapshot.X.shape[1]}")
-    try:
-        engine.initialize(snapshot.X, weights=np.array(first.weights),
-                          means=np.array(first.means),
-                          covariances=np.array(first.covariances))
-    except ValueError:
-        engine.initialize(snapshot.X)
-    engine.history = list(snapshot.history)
-    engine.rewind(len(engine.history) - 1)
-    return engine

@@ -17,7 +17,7 @@ from PySide6.QtCore import QThread  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from gmm_explorer.app.shell import preferences  # noqa: E402
-from gmm_explorer.app.model.session import Session  # noqa: E402
+from gmm_explorer.app.model.workspace import Workspace  # noqa: E402
 from gmm_explorer.app.model.settings import ModelSettings  # noqa: E402
 
 _STARTED: list = []
@@ -77,10 +77,10 @@ def private_settings(tmp_path):
 @pytest.fixture
 def session(qapp):
     """A session on the seed's scene, K=10, ridge on; shut down afterwards."""
-    s = Session()
-    s.model = ModelSettings(n_components=10, covariance_type="full", init="k-means++",
-                            reg_covar=1e-6, random_state=0)
-    s.load_builtin("seed")
+    s = Workspace()
+    s.set_model(**ModelSettings(n_components=10, covariance_type="full", init="k-means++",
+                            reg_covar=1e-6, random_state=0).engine_kwargs())
+    s.loading.load_builtin("seed")
     yield s
     s.shutdown()
 

@@ -10,7 +10,7 @@ from gmm_explorer.app.views.table_view import COLUMNS, compact
 # ------------------------------------------------------------ views follow the session
 
 def test_opens_on_the_seed_scene(window):
-    s = window.session
+    s = window.workspace
     assert s.state.n_components == 10 and s.X.shape == (1000, 2)
     assert window.model_panel.k.value() == 10
     assert window.model_panel.ridge.isChecked()
@@ -22,7 +22,7 @@ def test_opens_on_the_seed_scene(window):
 def test_drawn_ellipses_lie_on_the_sigma_contours(window, level):
     window.centre.set_sigma_visible(level, True)
     window.step()
-    state = window.session.state
+    state = window.workspace.state
     for k in range(state.n_components):
         pts = window.centre.ellipse_data(k, level)
         d = pts - state.means[k]
@@ -31,9 +31,9 @@ def test_drawn_ellipses_lie_on_the_sigma_contours(window, level):
 
 
 def test_ellipses_are_exact_marginals_for_chosen_axes(window):
-    s = window.session
+    s = window.workspace
     s.set_model(n_components=3)
-    s.load_builtin("iris")
+    s.loading.load_builtin("iris")
     window.data_panel.x_axis.setCurrentIndex(2)
     window.data_panel.y_axis.setCurrentIndex(3)
     assert s.axes == (2, 3)
@@ -53,8 +53,8 @@ def test_ellipses_are_exact_marginals_for_chosen_axes(window):
 def test_table_shows_the_shown_state(window):
     window.step()
     window.step()
-    window.session.go_to(1)
-    state = window.session.state
+    window.workspace.go_to(1)
+    state = window.workspace.state
     t = window.table
     assert t.cell_text(3, "weight") == f"{state.weights[3]:.3f}"
     assert t.cell_text(3, "condition") == compact(state.condition_numbers[3])
@@ -68,7 +68,7 @@ def test_table_shows_the_shown_state(window):
 def test_curves_follow_the_history_and_mark_the_shown_iteration(window):
     for _ in range(4):
         window.step()
-    s = window.session
+    s = window.workspace
     x, y = window.likelihood.ll_data()
     np.testing.assert_array_equal(x, [0, 1, 2, 3, 4])
     np.testing.assert_allclose(y, [st.log_likelihood for st in s.history])
@@ -106,7 +106,7 @@ def test_sigma_and_means_toggles(window):
 
 def test_status_bar_reports_iteration_loglik_change_converged(window):
     window.step()
-    s = window.session
+    s = window.workspace
     labels = window.status_labels
     assert labels["iteration"].text() == "iteration 1"
     assert f"{s.state.log_likelihood:,.3f}" in labels["loglik"].text()
@@ -119,7 +119,7 @@ def test_status_bar_reports_iteration_loglik_change_converged(window):
 
 
 def test_hover_shows_the_responsibilities_of_the_nearest_point(window):
-    s = window.session
+    s = window.workspace
     window.step()
     row = 17
     x, y = s.X[row]
@@ -135,7 +135,7 @@ def test_hover_shows_the_responsibilities_of_the_nearest_point(window):
 # ------------------------------------------------------------------ controls
 
 def test_model_controls_change_the_session(window):
-    s, panel = window.session, window.model_panel
+    s, panel = window.workspace, window.model_panel
     panel.k.setValue(4)
     assert s.model.n_components == 4 and s.state.n_components == 4
     assert window.table.rowCount() == 4
@@ -159,7 +159,7 @@ def test_model_controls_change_the_session(window):
 
 
 def test_run_controls_change_the_session(window):
-    s, panel = window.session, window.run_panel
+    s, panel = window.workspace, window.run_panel
     panel.max_iter.setValue(33)
     assert s.run_settings.max_iter == 33
     panel.tol.slider.setValue(panel.tol.slider.value() - 3)
@@ -171,7 +171,7 @@ def test_run_controls_change_the_session(window):
 
 
 def test_data_controls_generate_and_load(window):
-    s, panel = window.session, window.data_panel
+    s, panel = window.workspace, window.data_panel
     panel.generator.setCurrentText("blobs")
     panel.n_samples.setValue(400)
     panel.n_centers.setValue(3)
@@ -187,11 +187,11 @@ def test_data_controls_generate_and_load(window):
 
 
 def test_failed_open_keeps_the_data_and_says_why(window, tmp_path):
-    X = window.session.X
+    X = window.workspace.X
     bad = tmp_path / "nonsense.csv"
     bad.write_text("not,numbers\nat,all\n")
     assert not window.open_file(bad)
-    assert window.session.X is X
+    assert window.workspace.X is X
     assert str(bad) in window.last_error
     assert window._error_box is not None and not window._error_box.isModal()
 
@@ -200,11 +200,11 @@ def test_buttons_carry_the_actions(window, qtbot):
     buttons = window.run_panel.buttons
     qtbot.mouseClick(buttons["step"], Qt.LeftButton)
     qtbot.mouseClick(buttons["step"], Qt.LeftButton)
-    assert window.session.current == 2
+    assert window.workspace.current == 2
     qtbot.mouseClick(buttons["back"], Qt.LeftButton)
-    assert window.session.current == 1
+    assert window.workspace.current == 1
     qtbot.mouseClick(buttons["reset"], Qt.LeftButton)
-    assert len(window.session.history) == 1
+    assert len(window.workspace.history) == 1
 
 
 def test_every_control_has_a_tooltip(window):
@@ -246,15 +246,15 @@ def test_keys_step_back_reset(window, qtbot):
     qtbot.keyClick(window, Qt.Key_Right)
     qtbot.keyClick(window, Qt.Key_Right)
     qtbot.keyClick(window, Qt.Key_Right)
-    assert window.session.current == 3
+    assert window.workspace.current == 3
     qtbot.keyClick(window, Qt.Key_Left)
-    assert window.session.current == 2 and len(window.session.history) == 4
+    assert window.workspace.current == 2 and len(window.workspace.history) == 4
     qtbot.keyClick(window, Qt.Key_R)
-    assert len(window.session.history) == 1 and window.session.current == 0
+    assert len(window.workspace.history) == 1 and window.workspace.current == 0
 
 
 def test_space_runs_and_pauses(window, qtbot):
-    s = window.session
+    s = window.workspace
     s.set_run_settings(delay=0.15, max_iter=10_000, tol=0.0)
     window.centre.setFocus()
     with qtbot.waitSignal(s.runningChanged, timeout=5000):
@@ -277,7 +277,7 @@ def test_closing_mid_run_ends_the_worker(qtbot, session):
     w.show()
     session.set_run_settings(delay=0.1, max_iter=10_000, tol=1e-12)
     session.run()
-    worker = session._worker
+    worker = session.runner._run
     qtbot.waitUntil(lambda: len(session.history) >= 2, timeout=5000)
     w.close()
     assert not session.running and worker.isFinished()
@@ -288,7 +288,7 @@ def test_timeline_scrubs_every_view(window):
         window.step()
     assert window.timeline.maximum() == 5 and window.timeline.value() == 5
     window.timeline.setValue(2)
-    s = window.session
+    s = window.workspace
     assert s.current == 2
     state = s.history[2]
     assert window.likelihood.marker.value() == 2
@@ -308,7 +308,7 @@ def test_dragging_a_mean_restarts_from_there(window):
     for _ in range(3):
         window.step()
     window.centre.handles.drop(6, 3.25, -4.5)  # what the end of a mouse drag calls
-    s = window.session
+    s = window.workspace
     assert len(s.history) == 1
     np.testing.assert_allclose(s.state.means[6], [3.25, -4.5])
     assert window.timeline.maximum() == 0
@@ -316,7 +316,7 @@ def test_dragging_a_mean_restarts_from_there(window):
 
 
 def test_dragging_a_mean_with_the_mouse(window, qtbot):
-    s = window.session
+    s = window.workspace
     vb = window.centre.getPlotItem().getViewBox()
     start = s.state.means[0].copy()
     view = window.centre
@@ -339,7 +339,7 @@ def test_dragging_a_mean_with_the_mouse(window, qtbot):
 
 def test_notes_describe_the_shown_iteration(window):
     window.step()
-    s = window.session
+    s = window.workspace
     counts = s.state.component_status.count("ok")
     assert f"Iteration 1 of 1: {counts} ok" in window.run_panel.notes.text()
     window.step()
@@ -394,7 +394,7 @@ def test_table_columns_follow_their_contents_while_shown(window, qapp):
         qapp.processEvents()
         assert_fits()
     # the same rows with far longer means: the column must widen
-    window.session.set_data(window.session.X * 1e5 - 3e6, name="wide")
+    window.workspace.set_data(window.workspace.X * 1e5 - 3e6, name="wide")
     qapp.processEvents()
     assert header.sectionSize(mean) > narrow
     assert_fits()
@@ -439,7 +439,7 @@ def test_status_bar_shows_a_short_collapse_message(window, qapp):
     _show_at_1280x800(window, qapp)
     for _ in range(7):
         window.step()
-    record = window.session.state.collapse
+    record = window.workspace.state.collapse
     assert record is not None
     shown = window.statusBar().currentMessage()
     assert shown.startswith(f"Collapse at iteration {record.iteration}")
@@ -452,7 +452,7 @@ def test_notes_say_no_ridge_when_reg_covar_is_zero(window):
     window.lab_ui.load_preset("seed")
     for _ in range(6):
         window.step()
-    s = window.session
+    s = window.workspace
     assert s.model.reg_covar == 0 and "degenerate" in s.state.component_status
     notes = window.run_panel.notes.text()
     assert "No ridge" in notes and "ridge keeps" not in notes
@@ -476,8 +476,8 @@ def test_data_panel_names_what_is_loaded(window, qapp):
     assert "built-in seed" in panel.source.text() and panel.builtin.currentText() == "seed"
     from pathlib import Path
     path = Path(__file__).resolve().parents[2] / "resources" / "faithful.csv"
-    window.session.set_model(n_components=2)
-    window.session.open_file(str(path))
+    window.workspace.set_model(n_components=2)
+    window.workspace.loading.open_file(str(path))
     assert "faithful.csv" in panel.source.text()
     assert panel.builtin.currentIndex() == -1 and not panel.load_button.isEnabled()
     window.lab_ui.load_preset("seed")
@@ -485,9 +485,9 @@ def test_data_panel_names_what_is_loaded(window, qapp):
 
 
 def test_seed_scene_and_preset_name_axes_alike(window):
-    assert window.session.feature_names == ["x0", "x1"]
+    assert window.workspace.feature_names == ["x0", "x1"]
     window.lab_ui.load_preset("seed")
-    assert window.session.feature_names == ["x0", "x1"]
+    assert window.workspace.feature_names == ["x0", "x1"]
 
 
 def test_steps_do_not_relayout_the_window(window, qapp):
@@ -514,7 +514,7 @@ def test_steps_do_not_relayout_the_window(window, qapp):
         qapp.processEvents()
         if widths == [label.width() for label in labels]:
             steady_steps += 1
-            assert counter.count == 0, window.session.state.iteration
+            assert counter.count == 0, window.workspace.state.iteration
     for w in watched:
         w.removeEventFilter(counter)
     assert steady_steps >= 8
@@ -539,7 +539,7 @@ def test_steady_label_widens_for_a_longer_text(qtbot):
 def test_a_model_change_says_so_in_the_status_bar(window):
     window.step()
     window.step()
-    window.session.go_to(1)
+    window.workspace.go_to(1)
     window.step()  # "Discarded iterations ...": a message that must not linger
     window.model_panel.k.setValue(4)
     assert window.last_message.startswith("Model: K 4.")
@@ -550,7 +550,7 @@ def test_a_model_change_says_so_in_the_status_bar(window):
 def test_identical_points_without_a_ridge_step_without_a_crash(window, qapp, covariance_type):
     # every covariance is zero from the start: the log-likelihood is infinite and the
     # views draw a gap, a red arrow and degenerate ellipses
-    s = window.session
+    s = window.workspace
     s.set_model(covariance_type=covariance_type, n_components=3, reg_covar=0.0)
     s.set_data(np.ones((50, 2)), name="identical")
     qapp.processEvents()
@@ -562,7 +562,7 @@ def test_identical_points_without_a_ridge_step_without_a_crash(window, qapp, cov
 
 
 def test_the_k_box_shows_a_k_set_elsewhere_even_beyond_its_range(window):
-    s, k_box = window.session, window.model_panel.k
+    s, k_box = window.workspace, window.model_panel.k
     s.set_model(n_components=150)  # as --components 150 would
     assert k_box.value() == 150 and s.model.n_components == 150
     k_box.setValue(149)  # and the box still drives the model
@@ -584,7 +584,7 @@ def test_log_sliders_keep_a_value_set_elsewhere(qtbot):
 
 
 def test_a_ridge_between_slider_positions_survives_the_ridge_box(window):
-    s, panel = window.session, window.model_panel
+    s, panel = window.workspace, window.model_panel
     s.set_model(reg_covar=3e-5)  # from a session file or a script
     assert panel.reg_covar.value() == 3e-5
     panel.ridge.setChecked(False)

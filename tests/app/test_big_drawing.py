@@ -4,14 +4,14 @@ import numpy as np
 import pytest
 
 from gmm_explorer.app.views.scatter_view import CentreView
-from gmm_explorer.app.model.session import MAX_DRAWN_POINTS, Session
+from gmm_explorer.app.model.workspace import MAX_DRAWN_POINTS, Workspace
 from gmm_explorer.app.model.settings import ModelSettings
 
 
 @pytest.fixture
 def big(qapp, qtbot):
-    s = Session()
-    s.model = ModelSettings(n_components=3, random_state=0)
+    s = Workspace()
+    s.set_model(**ModelSettings(n_components=3, random_state=0).engine_kwargs())
     rng = np.random.default_rng(0)
     s.set_data(np.vstack([rng.normal(c, 1.0, (10_000, 2)) for c in (0, 5, 10)]))
     view = CentreView(s)
@@ -31,7 +31,7 @@ def test_big_data_draw_a_subsample_over_a_density_of_every_point(big):
 
 def test_small_data_draw_every_point(window):
     assert window.centre.drawing_mode == "all points"
-    assert len(window.centre.scatter.data) == len(window.session.X)
+    assert len(window.centre.scatter.data) == len(window.workspace.X)
     assert window.centre.density_counts().size == 0
 
 

@@ -30,28 +30,28 @@ def test_load_and_prepare_reports_progress_and_starts_the_engine(csv):
 
 def test_background_load_replaces_the_data(window, qtbot, csv):
     path, X = csv
-    s = window.session
-    with qtbot.waitSignal(s.loadEnded, timeout=20000) as ended:
+    s = window.workspace
+    with qtbot.waitSignal(s.loading.loadEnded, timeout=20000) as ended:
         assert window.open_file(path, wait=False)
-        assert s.loading and window.load_progress.isVisible()
+        assert s.loading.busy and window.load_progress.isVisible()
     assert ended.args[0] == "loaded"
     assert s.X.shape == X.shape and s.data_name == str(path)
     assert s.engine.n_components == s.model.n_components and len(s.history) == 1
-    assert not s.loading and not window.load_progress.isVisible()
+    assert not s.loading.busy and not window.load_progress.isVisible()
 
 
 def test_waiting_open_returns_whether_it_loaded(window, csv):
     path, X = csv
     assert window.open_file(path)
-    assert window.session.X.shape == X.shape
+    assert window.workspace.X.shape == X.shape
 
 
 def test_cancel_keeps_what_was_loaded_before(window, qtbot, csv):
     path, _ = csv
-    s = window.session
+    s = window.workspace
     X0, history0 = s.X, list(s.history)
     window.open_file(path, wait=False)
-    with qtbot.waitSignal(s.loadEnded, timeout=20000) as ended:
+    with qtbot.waitSignal(s.loading.loadEnded, timeout=20000) as ended:
         window.load_progress.cancel_button.click()
     assert ended.args[0] == "cancelled"
     assert s.X is X0 and s.history == history0
@@ -59,7 +59,7 @@ def test_cancel_keeps_what_was_loaded_before(window, qtbot, csv):
 
 
 def test_a_failed_load_keeps_the_data_and_says_why(window, tmp_path):
-    s = window.session
+    s = window.workspace
     X0 = s.X
     bad = tmp_path / "words.csv"
     bad.write_text("a,b\nx,y\n")
@@ -71,10 +71,10 @@ def test_a_failed_load_keeps_the_data_and_says_why(window, tmp_path):
 
 def test_settings_changed_during_a_load_are_used(window, qtbot, csv):
     path, _ = csv
-    s = window.session
+    s = window.workspace
     window.open_file(path, wait=False)
     s.set_model(n_components=3)
-    with qtbot.waitSignal(s.loadEnded, timeout=20000):
+    with qtbot.waitSignal(s.loading.loadEnded, timeout=20000):
         pass
     assert s.engine.n_components == 3 and s.state.n_components == 3
 
@@ -83,4 +83,4 @@ def test_closing_during_a_load_leaves_no_thread(window, csv):
     path, _ = csv
     window.open_file(path, wait=False)
     window.close()
-    assert not window.session.loading
+    assert not window.workspace.loading.busy

@@ -43,14 +43,14 @@ def _dark_palette() -> QPalette:
 @pytest.fixture(params=["light", "dark"])
 def collapsed_window(request, qtbot, qapp):
     """The seed preset collapsed at iteration 7, in a light or a dark palette."""
-    from gmm_explorer.app.model.session import Session
+    from gmm_explorer.app.model.workspace import Workspace
     from gmm_explorer.app.shell.window import ExplorerWindow
 
     before = QApplication.palette()
     if request.param == "dark":
         QApplication.setPalette(_dark_palette())
     try:
-        w = ExplorerWindow(Session())
+        w = ExplorerWindow(Workspace())
         qtbot.addWidget(w)
         w.resize(1280, 800)
         w.show()
@@ -94,11 +94,11 @@ def test_notes_box_and_status_follow_the_palette(collapsed_window):
 
 
 def test_a_palette_switch_while_running_recolours_the_words(qtbot, qapp):
-    from gmm_explorer.app.model.session import Session
+    from gmm_explorer.app.model.workspace import Workspace
     from gmm_explorer.app.shell.window import ExplorerWindow
 
     before = QApplication.palette()
-    w = ExplorerWindow(Session())
+    w = ExplorerWindow(Workspace())
     qtbot.addWidget(w)
     w.show()
     w.lab_ui.load_preset("seed")

@@ -1,4 +1,4 @@
-"""Session files (.gmmx): round trip, continuing EM, references, damage, atomic saves."""
+"""Workspace files (.gmmx): round trip, continuing EM, references, damage, atomic saves."""
 
 import os
 import zipfile
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from gmm_explorer.data import session_file
-from gmm_explorer.app.model.session import Session
+from gmm_explorer.app.model.workspace import Workspace
 from gmm_explorer.data.session_file import SessionFileError
 from gmm_explorer.app.model.settings import ModelSettings
 
@@ -30,9 +30,9 @@ def test_round_trip_keeps_history_settings_and_view(session, tmp_path):
         session.step()
     session.go_to(3)
     path = tmp_path / "work.gmmx"
-    session.save_session(path, view={"color_mode": "hard", "sigma": [1, 3]})
-    other = Session()
-    view = other.open_session(path)
+    session.loading.save_session(path, view={"color_mode": "hard", "sigma": [1, 3]})
+    other = Workspace()
+    view = other.loading.open_session(path)
     try:
         assert view == {"color_mode": "hard", "sigma": [1, 3]}
         assert other.model == session.model and other.run_settings == session.run_settings
@@ -54,9 +54,9 @@ def test_round_trip_keeps_history_settings_and_view(session, tmp_path):
 def test_restored_engine_continues_exactly(session, tmp_path):
     for _ in range(4):
         session.step()
-    session.save_session(tmp_path / "a.gmmx")
-    other = Session()
-    other.open_session(tmp_path / "a.gmmx")
+    session.loading.save_session(tmp_path / "a.gmmx")
+    other = Workspace()
+    other.loading.open_session(tmp_path / "a.gmmx")
     for _ in range(5):
         session.step()
         other.step()
@@ -67,17 +67,17 @@ def test_restored_engine_continues_exactly(session, tmp_path):
 
 @pytest.mark.parametrize("policy", ["stop", "remove"])
 def test_collapse_records_round_trip(qapp, tmp_path, policy):
-    s = Session()
-    s.model = ModelSettings(n_components=10, init="random_integers", reg_covar=0.0,
-                            on_collapse=policy, random_state=0)
-    s.load_builtin("seed")
+    s = Workspace()
+    s.set_model(**ModelSettings(n_components=10, init="random_integers", reg_covar=0.0,
+                            on_collapse=policy, random_state=0).engine_kwargs())
+    s.loading.load_builtin("seed")
     for _ in range(25):
         s.step()
     collapsed = [st for st in s.history if st.collapse is not None]
     assert collapsed, "the seed scene with these settings should collapse"
-    s.save_session(tmp_path / "c.gmmx")
-    other = Session()
-    other.open_session(tmp_path / "c.gmmx")
+    s.loading.save_session(tmp_path / "c.gmmx")
+    other = Workspace()
+    other.loading.open_session(tmp_path / "c.gmmx")
     for a, b in zip(s.history, other.history):
         _same_state(a, b)
     if policy == "stop":
@@ -94,9 +94,9 @@ def test_pinned_start_is_kept(session, tmp_path):
                                                                     "covariances")}
     start["means"][0] += 1.0
     session.set_data(session.X, start=start, name="pinned")
-    session.save_session(tmp_path / "p.gmmx")
-    other = Session()
-    other.open_session(tmp_path / "p.gmmx")
+    session.loading.save_session(tmp_path / "p.gmmx")
+    other = Workspace()
+    other.loading.open_session(tmp_path / "p.gmmx")
     np.testing.assert_array_equal(other.start["means"], start["means"])
     other.reset()
     other.set_model(reg_covar=1e-5)  # reinitializes from the pinned start
@@ -108,23 +108,23 @@ def test_data_by_reference_and_hash(qapp, tmp_path):
     csv = tmp_path / "pts.csv"
     rng = np.random.default_rng(0)
     np.savetxt(csv, rng.normal(size=(60, 2)), delimiter=",", header="a,b", comments="")
-    s = Session()
-    s.model = ModelSettings(n_components=2)
-    s.open_file(str(csv))
+    s = Workspace()
+    s.set_model(**ModelSettings(n_components=2).engine_kwargs())
+    s.loading.open_file(str(csv))
     s.step()
-    s.save_session(tmp_path / "ref.gmmx", embed_data=False)
+    s.loading.save_session(tmp_path / "ref.gmmx", embed_data=False)
     with zipfile.ZipFile(tmp_path / "ref.gmmx") as zf:
         assert "data/X.npy" not in zf.namelist()
-    other = Session()
-    other.open_session(tmp_path / "ref.gmmx")
+    other = Workspace()
+    other.loading.open_session(tmp_path / "ref.gmmx")
     np.testing.assert_array_equal(other.X, s.X)
     with open(csv, "a") as fh:
         fh.write("1,2\n")
     with pytest.raises(SessionFileError, match="changed"):
-        other.open_session(tmp_path / "ref.gmmx")
+        other.loading.open_session(tmp_path / "ref.gmmx")
     os.remove(csv)
     with pytest.raises(SessionFileError, match="no longer exists"):
-        other.open_session(tmp_path / "ref.gmmx")
+        other.loading.open_session(tmp_path / "ref.gmmx")
     s.shutdown()
     other.shutdown()
 
@@ -182,14 +182,14 @@ def test_damaged_or_foreign_files_leave_the_session_untouched(session, tmp_path)
     for _ in range(3):
         session.step()
     good_path = tmp_path / "good.gmmx"
-    session.save_session(good_path)
+    session.loading.save_session(good_path)
     good = good_path.read_bytes()
     history, X, engine = list(session.history), session.X, session.engine
     for what, content in _damaged_variants(good, tmp_path):
         bad = tmp_path / f"bad-{what.replace(' ', '_')}.gmmx"
         bad.write_bytes(content)
         with pytest.raises(SessionFileError) as info:
-            session.open_session(bad)
+            session.loading.open_session(bad)
         assert str(bad) in str(info.value), what
         assert session.history == history and session.X is X and session.engine is engine
     assert session.step()  # still works
@@ -197,7 +197,7 @@ def test_damaged_or_foreign_files_leave_the_session_untouched(session, tmp_path)
 
 def test_save_is_atomic(session, tmp_path, monkeypatch):
     path = tmp_path / "keep.gmmx"
-    session.save_session(path)
+    session.loading.save_session(path)
     before = path.read_bytes()
     session.step()
 
@@ -206,25 +206,24 @@ def test_save_is_atomic(session, tmp_path, monkeypatch):
 
     monkeypatch.setattr(zipfile.ZipFile, "writestr", broken)
     with pytest.raises(SessionFileError, match="No space left"):
-        session.save_session(path)
+        session.loading.save_session(path)
     assert path.read_bytes() == before
     assert sorted(os.listdir(tmp_path)) == ["keep.gmmx"]  # no temporary file left
     with pytest.raises(SessionFileError, match="folder does not exist"):
         session_file.write_session(tmp_path / "nope" / "x.gmmx",
-                                   session_file.snapshot_from(session))
+                                   session.loading.snapshot())
 
 
 def test_nothing_to_save(qapp, tmp_path):
     with pytest.raises(ValueError, match="nothing to save"):
-        Session().save_session(tmp_path / "x.gmmx")
+        Workspace().loading.save_session(tmp_path / "x.gmmx")
 
 
 def test_hand_made_mask_of_the_wrong_kind_is_refused(session, tmp_path):
-    from gmm_explorer.app.model.lab import lab_for
 
-    lab_for(session).add_points((1.0, 1.0))
+    session.lab.add_points((1.0, 1.0))
     good_path = tmp_path / "hand.gmmx"
-    session.save_session(good_path)
+    session.loading.save_session(good_path)
     src = zipfile.ZipFile(good_path)
     assert "data/hand_made.npy" in src.namelist()
     buf = __import__("io").BytesIO()
@@ -235,4 +234,4 @@ def test_hand_made_mask_of_the_wrong_kind_is_refused(session, tmp_path):
             zf.writestr(name, buf.getvalue() if name == "data/hand_made.npy"
                         else src.read(name))
     with pytest.raises(SessionFileError, match="hand_made.npy"):
-        session.open_session(bad)
+        session.loading.open_session(bad)

@@ -22,7 +22,7 @@ def test_closing_mid_run_leaves_no_thread(qtbot, session):
     qtbot.addWidget(w)
     w.show()
     _start_run(qtbot, session)
-    worker = session._worker
+    worker = session.runner._run
     w.close()
     assert not session.running and not worker.isRunning()
     n = len(session.history)
@@ -32,7 +32,7 @@ def test_closing_mid_run_leaves_no_thread(qtbot, session):
 
 
 def test_opening_a_hundred_files_in_a_row(window, tmp_path):
-    window.session.set_model(n_components=2)
+    window.workspace.set_model(n_components=2)
     rng = np.random.default_rng(0)
     last = None
     for i in range(100):
@@ -43,14 +43,14 @@ def test_opening_a_hundred_files_in_a_row(window, tmp_path):
         if i % 10 == 0:
             window.step()
         last = X
-    np.testing.assert_allclose(window.session.X, last)
+    np.testing.assert_allclose(window.workspace.X, last)
     assert len(preferences.RecentFiles().paths()) == preferences.MAX_RECENT
-    assert window.session.state.iteration == 0 and window.session.state.n_components == 2
+    assert window.workspace.state.iteration == 0 and window.workspace.state.n_components == 2
 
 
 def test_opening_files_and_sessions_while_running(qtbot, window, tmp_path):
-    s = window.session
-    s.save_session(tmp_path / "s.gmmx")
+    s = window.workspace
+    s.loading.save_session(tmp_path / "s.gmmx")
     path = tmp_path / "d.csv"
     np.savetxt(path, np.random.default_rng(1).normal(size=(50, 2)), delimiter=",")
     for _ in range(3):
@@ -62,7 +62,7 @@ def test_opening_files_and_sessions_while_running(qtbot, window, tmp_path):
 
 
 def test_changing_settings_while_running(qtbot, window):
-    s = window.session
+    s = window.workspace
     _start_run(qtbot, s)
     s.set_run_settings(delay=0.001)  # the speed applies to the run in progress
     assert s.running

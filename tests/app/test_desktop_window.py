@@ -10,7 +10,7 @@ from PySide6.QtGui import QDropEvent, QImage, QKeySequence, QPalette, QColor
 
 from gmm_explorer.app.shell import error_handling
 from gmm_explorer.app.shell import preferences
-from gmm_explorer.app.model.session import Session
+from gmm_explorer.app.model.workspace import Workspace
 from gmm_explorer.app.model.settings import ModelSettings
 from gmm_explorer.app.shell.window import ExplorerWindow
 
@@ -49,13 +49,13 @@ def test_session_round_trip_through_windows(qtbot, window, tmp_path):
     assert window.desktop.save_session(str(path))
     assert "w.gmmx" in window.windowTitle()
 
-    other_session = Session()
+    other_session = Workspace()
     other = ExplorerWindow(other_session)
     qtbot.addWidget(other)
     assert other.desktop.open_session(str(path))
     assert other.timeline_label.text() == "4 / 4"
     assert other.color_mode.currentText() == "hard" and other.sigma_boxes[3].isChecked()
-    np.testing.assert_array_equal(other_session.state.means, window.session.state.means)
+    np.testing.assert_array_equal(other_session.state.means, window.workspace.state.means)
     other.step()
     assert other_session.state.iteration == 5
     other.close()
@@ -67,14 +67,14 @@ def test_exports_write_readable_files(window, tmp_path):
     d = window.desktop
     assert d.export("model", tmp_path / "m.json")
     model = json.loads((tmp_path / "m.json").read_text())
-    np.testing.assert_allclose(model["means"], window.session.state.means)
+    np.testing.assert_allclose(model["means"], window.workspace.state.means)
 
     assert d.export("history", tmp_path / "h.csv")
     rows = list(csv.reader(open(tmp_path / "h.csv")))
-    K = window.session.state.n_components
+    K = window.workspace.state.n_components
     assert rows[0][:5] == ["iteration", "log_likelihood", "objective", "converged", "status"]
-    assert len(rows[0]) == 5 + 3 * K and len(rows) == 1 + len(window.session.history)
-    assert float(rows[-1][1]) == window.session.history[-1].log_likelihood
+    assert len(rows[0]) == 5 + 3 * K and len(rows) == 1 + len(window.workspace.history)
+    assert float(rows[-1][1]) == window.workspace.history[-1].log_likelihood
     assert rows[1][7] in ("ok", "degenerate", "singular")
 
     for kind, name in (("plot_png", "p.png"), ("window_png", "w.png")):
@@ -95,7 +95,7 @@ def test_failed_export_and_save_say_why(window, tmp_path):
 
 
 def test_failed_loads_keep_what_was_open(window, tmp_path):
-    s = window.session
+    s = window.workspace
     window.step()
     X, history = s.X, list(s.history)
     bad = tmp_path / "bad.csv"
@@ -134,9 +134,9 @@ class _FailingEngine:
 
 def test_worker_exception_stops_run_and_keeps_session(qtbot, tmp_path):
     _FailingEngine.fail_at = 3
-    s = Session(engine_factory=_FailingEngine)
-    s.model = ModelSettings(n_components=3, reg_covar=1e-6, random_state=0)
-    s.load_builtin("faithful")
+    s = Workspace(engine_factory=_FailingEngine)
+    s.set_model(**ModelSettings(n_components=3, reg_covar=1e-6, random_state=0).engine_kwargs())
+    s.loading.load_builtin("faithful")
     s.set_run_settings(delay=0.0)
     w = ExplorerWindow(s)
     qtbot.addWidget(w)
@@ -165,7 +165,7 @@ def test_unexpected_errors_are_logged_and_shown(window, tmp_path):
     assert "Traceback" not in reporter.dialog.text()
     reporter.dialog.close()
     window.step()  # the program goes on
-    assert window.session.state.iteration == 1
+    assert window.workspace.state.iteration == 1
 
 
 def test_excepthook_install_and_threads(tmp_path, monkeypatch, capsys):
@@ -188,7 +188,7 @@ def test_excepthook_install_and_threads(tmp_path, monkeypatch, capsys):
 
 def test_recent_files_and_menu(window, tmp_path):
     a, b = _csv(tmp_path / "a.csv"), _csv(tmp_path / "b.csv", seed=1)
-    window.session.set_model(n_components=2)
+    window.workspace.set_model(n_components=2)
     assert window.desktop.open_path(str(a)) and window.desktop.open_path(str(b))
     window.desktop.save_session(str(tmp_path / "s.gmmx"))
     recent = preferences.RecentFiles().paths()
@@ -210,15 +210,15 @@ def _drop(window, path):
 
 
 def test_drop_a_data_or_session_file(window, tmp_path):
-    window.session.set_model(n_components=2)
+    window.workspace.set_model(n_components=2)
     data = _csv(tmp_path / "dropped.csv", n=30, d=3)
     assert _drop(window, data)
-    assert window.session.X.shape == (30, 3)
+    assert window.workspace.X.shape == (30, 3)
     window.step()
     window.desktop.save_session(str(tmp_path / "d.gmmx"))
-    window.session.load_builtin("faithful")
+    window.workspace.loading.load_builtin("faithful")
     assert _drop(window, tmp_path / "d.gmmx")
-    assert window.session.X.shape == (30, 3) and window.session.state.iteration == 1
+    assert window.workspace.X.shape == (30, 3) and window.workspace.state.iteration == 1
 
 
 def test_geometry_and_dock_layout_remembered(qtbot, session):
@@ -230,7 +230,7 @@ def test_geometry_and_dock_layout_remembered(qtbot, session):
     assert size != (1280, 800)
     w.docks["table"].hide()
     w.close()
-    other_session = Session()
+    other_session = Workspace()
     other = ExplorerWindow(other_session)
     qtbot.addWidget(other)
     assert preferences.restore_window_state(other)

@@ -39,11 +39,11 @@ def _cursors(window):
 
 
 def test_one_more_state_reads_one_state(window):
-    s = window.session
+    s = window.workspace
     for _ in range(40):
         window.step()
     before = {name: (c.states_read, c.rebuilds) for name, c in _cursors(window).items()}
-    s.history = CountingList(s.history)
+    s.fit.engine.history = CountingList(s.fit.engine.history)
     CountingList.read = 0
     window.step()
     assert CountingList.read <= 5, "a redraw reread the history"
@@ -59,7 +59,7 @@ def test_one_more_state_reads_one_state(window):
 
 
 def test_a_cut_history_is_redrawn_from_the_start(window):
-    s = window.session
+    s = window.workspace
     for _ in range(6):
         window.step()
     s.go_to(2)
@@ -73,7 +73,7 @@ def test_a_cut_history_is_redrawn_from_the_start(window):
 
 def test_the_condition_plot_shows_iteration_zero(window):
     lo, hi = window.conditions.viewRange()[1]
-    logs = np.log10(window.session.state.condition_numbers)
+    logs = np.log10(window.workspace.state.condition_numbers)
     assert lo < logs.min() - 0.3 and logs.max() < hi
     lines = window.conditions.lines
     assert all(lines.line_dots(k) > 0 for k in range(len(lines)))  # lone points
@@ -125,13 +125,13 @@ def test_history_axes_change_seldom_while_stepping(window):
     """Few rescalings: each repaints a whole plot, while a Step otherwise repaints a strip."""
     view = window.likelihood.getViewBox()
     changes = []
-    view.sigRangeChanged.connect(lambda *args: changes.append(window.session.state.iteration))
+    view.sigRangeChanged.connect(lambda *args: changes.append(window.workspace.state.iteration))
     for _ in range(30):
         window.step()
     x0, x1 = view.viewRange()[0]
     assert x1 >= 30 and x1 <= 52  # 0..50 with its padding
     lo, hi = view.viewRange()[1]
-    ll = [s.log_likelihood for s in window.session.history]
+    ll = [s.log_likelihood for s in window.workspace.history]
     assert lo <= min(ll) and max(ll) <= hi
     assert len(changes) <= 4, changes  # x at 10, 20 (not 30); y twice (steps of ten and
     # a quarter of headroom made five)

@@ -13,7 +13,7 @@ COLLAPSING = [n for n in PRESET_NAMES if load_preset(n).phenomenon == "singular"
 def test_preset_collapses_at_its_iteration_through_the_window(qtbot, window, name):
     preset = load_preset(name)
     window.lab_ui.preset_actions[name].trigger()
-    s = window.session
+    s = window.workspace
     assert s.X.shape == preset.X.shape and s.model.n_components == preset.settings["n_components"]
     for _ in range(preset.iteration + 2):
         window.step()
@@ -36,7 +36,7 @@ def test_preset_collapses_at_its_iteration_through_the_window(qtbot, window, nam
 def test_infinite_likelihood_is_an_arrow_above_the_curve(window):
     ui = window.lab_ui
     ui.load_preset("outlier")
-    s = window.session
+    s = window.workspace
     assert ui.marks["likelihood"].top is None
     for _ in range(2):
         s.step()
@@ -51,7 +51,7 @@ def test_infinite_likelihood_is_an_arrow_above_the_curve(window):
 def test_seed_preset_highlights_the_points_the_component_holds(window):
     ui = window.lab_ui
     ui.load_preset("seed")
-    s = window.session
+    s = window.workspace
     for _ in range(7):
         s.step()
     held = ui.marks["centre"].highlighted
@@ -68,7 +68,7 @@ def test_seed_preset_highlights_the_points_the_component_holds(window):
 
 def test_scales_preset_is_not_a_collapse(window):
     window.lab_ui.load_preset("scales")
-    s = window.session
+    s = window.workspace
     for _ in range(5):
         s.step()
     assert all(st.collapse is None for st in s.history)
@@ -91,6 +91,6 @@ def test_launch_preset_flag_loads_the_lab_scene(qtbot):
 def test_loading_other_data_forgets_the_preset(window):
     ui = window.lab_ui
     ui.load_preset("duplicates")
-    assert ui.lab.preset is not None and window.session.start is not None
-    window.session.load_builtin("seed")
-    assert ui.lab.preset is None and window.session.start is None
+    assert ui.lab.preset is not None and window.workspace.start is not None
+    window.workspace.loading.load_builtin("seed")
+    assert ui.lab.preset is None and window.workspace.start is None

@@ -18,7 +18,7 @@ def test_ridge_keeps_a_one_point_component_as_a_tiny_degenerate_ellipse(lab_ui):
     lab_ui.load_preset("outlier")
     lab_ui.panel.ridge.setCurrentText("1e-4")
     lab_ui.panel.apply("ridge", steps=10)
-    s = lab_ui.session
+    s = lab_ui.workspace
     assert s.model.reg_covar == 1e-4 and s.history[-1].iteration == 10
     assert all("singular" not in st for st in statuses(s))
     assert s.state.component_status[2] == "degenerate"
@@ -30,14 +30,14 @@ def test_ridge_keeps_a_one_point_component_as_a_tiny_degenerate_ellipse(lab_ui):
 def test_prior_leaves_no_component_singular(lab_ui):
     lab_ui.load_preset("duplicates")
     lab_ui.panel.apply("prior", steps=8)
-    s = lab_ui.session
+    s = lab_ui.workspace
     assert s.model.prior == "conjugate" and s.model.reg_covar == 0.0
     assert s.history[-1].iteration == 8
     assert all(set(st) <= {"ok", "degenerate"} for st in statuses(s))
 
 
 def test_reinitialize_and_remove_act_at_the_collapse(lab_ui):
-    s = lab_ui.session
+    s = lab_ui.workspace
     lab_ui.load_preset("outlier")
     lab_ui.panel.apply("reinitialize", steps=4)
     record = s.history[2].collapse
@@ -51,7 +51,7 @@ def test_reinitialize_and_remove_act_at_the_collapse(lab_ui):
 
 
 def test_continue_goes_past_the_collapse_with_a_pseudo_likelihood(lab_ui):
-    s = lab_ui.session
+    s = lab_ui.workspace
     lab_ui.load_preset("outlier")
     lab_ui.panel.apply("continue", steps=4)
     assert s.history[-1].iteration == 4 and s.history[2].collapse.action == "continued"
@@ -64,7 +64,7 @@ def test_continue_goes_past_the_collapse_with_a_pseudo_likelihood(lab_ui):
 
 
 def test_no_remedy_reruns_the_problem_from_the_same_start(lab_ui):
-    s = lab_ui.session
+    s = lab_ui.workspace
     lab_ui.load_preset("outlier")
     first = np.array(s.history[0].means)
     lab_ui.panel.apply("ridge", steps=3)
@@ -75,9 +75,9 @@ def test_no_remedy_reruns_the_problem_from_the_same_start(lab_ui):
 
 def test_compare_runs_both_sides_in_step(lab_ui, qtbot):
     lab_ui.load_preset("seed")
-    cw = lab_ui.show_compare()
+    cw = lab_ui.show_compare(wait=True)
     qtbot.addWidget(cw)
-    cw.run("none", "ridge")
+    cw.run("none", "ridge", wait=True)
     left, right = cw.comparison.sides
     assert left.history[-1].iteration == 7 and left.history[-1].collapse is not None
     assert right.history[-1].iteration > 7 and right.history[-1].collapse is None
@@ -94,7 +94,7 @@ def test_compare_runs_both_sides_in_step(lab_ui, qtbot):
 
 
 def test_clicks_add_copies_and_delete_points(lab_ui):
-    s = lab_ui.session
+    s = lab_ui.workspace
     lab_ui.load_preset("outlier")
     n = len(s.X)
     start = np.array(s.history[0].means)
@@ -134,7 +134,7 @@ def click_at(lab_ui, qtbot, qapp):
 def test_mouse_clicks_in_edit_mode_add_a_point_but_not_on_a_mean(lab_ui, click_at):
     from PySide6.QtCore import QPointF
 
-    s = lab_ui.session
+    s = lab_ui.workspace
     centre = lab_ui.editor.centre
     vb = centre.getPlotItem().getViewBox()
     n = len(s.X)
@@ -151,7 +151,7 @@ def test_mouse_clicks_in_edit_mode_add_a_point_but_not_on_a_mean(lab_ui, click_a
 
 def test_ctrl_click_with_the_mouse_on_a_drawn_point_deletes_it(lab_ui, click_at):
     """The data scatter accepts clicks on its points; point editing must still see them."""
-    s = lab_ui.session
+    s = lab_ui.workspace
     points = s.drawn_points()
     means = s.state.means[:, list(s.axes)]
     far = int(np.argmax(np.min(np.linalg.norm(points[:, None] - means[None], axis=2), axis=1)))
@@ -164,7 +164,7 @@ def test_a_marked_rows_status_cell_keeps_the_mark_colour(lab_ui):
     from gmm_explorer.app.views.collapse_marks import ROW_COLORS
 
     lab_ui.load_preset("seed")
-    s = lab_ui.session
+    s = lab_ui.workspace
     table = lab_ui.marks["table"].table
     for _ in range(7):  # component 1 degenerate, then singular at iteration 7
         s.step()
@@ -189,24 +189,24 @@ def test_help_page_opens_from_the_panel_link(lab_ui, qtbot):
 
 
 def test_compare_says_why_a_side_cannot_run_and_keeps_the_last(lab_ui, qtbot):
-    s = lab_ui.session
-    cw = lab_ui.show_compare()
+    s = lab_ui.workspace
+    cw = lab_ui.show_compare(wait=True)
     qtbot.addWidget(cw)
     shown = cw.comparison
     # identical points without a ridge: the start's covariances are singular
     s.set_model(n_components=3, reg_covar=0.0)
     s.set_data(np.ones((40, 2)), name="identical")
-    cw.run("none", "ridge")
+    cw.run("none", "ridge", wait=True)
     assert cw.comparison is shown and cw.error.isVisible()
     assert cw.error.text().startswith("No remedy cannot run from this start:")
 
 
 def test_compare_keeps_working_after_the_data_change_shape(lab_ui, qtbot):
-    s = lab_ui.session
-    s.load_builtin("iris")
+    s = lab_ui.workspace
+    s.loading.load_builtin("iris")
     s.set_axes(2, 3)
-    cw = lab_ui.show_compare()
+    cw = lab_ui.show_compare(wait=True)
     qtbot.addWidget(cw)
-    s.load_builtin("faithful")  # two columns now: the comparison keeps its own axes
+    s.loading.load_builtin("faithful")  # two columns now: the comparison keeps its own axes
     cw.go_to(2)
     assert cw.comparison.axes == (2, 3) and not cw.error.isVisible()

@@ -25,7 +25,7 @@ ODD_DATA = {
 @pytest.mark.parametrize("reg_covar", [0.0, 1e-6])
 @pytest.mark.parametrize("on_collapse", ["stop", "continue", "reinitialize", "remove"])
 def test_odd_data_step_scrub_and_redraw(window, qapp, on_collapse, reg_covar):
-    s = window.session
+    s = window.workspace
     for name, X in ODD_DATA.items():
         for covariance_type in ("full", "tied", "diag", "spherical"):
             s.set_model(covariance_type=covariance_type, n_components=3, reg_covar=reg_covar,
@@ -47,7 +47,7 @@ def test_odd_data_step_scrub_and_redraw(window, qapp, on_collapse, reg_covar):
 
 
 def test_a_point_too_far_for_float64_is_refused_with_a_message(window):
-    s, editor = window.session, window.lab_ui.editor
+    s, editor = window.workspace, window.lab_ui.editor
     X = s.X
     said = []
     s.message.connect(said.append)
@@ -56,8 +56,8 @@ def test_a_point_too_far_for_float64_is_refused_with_a_message(window):
 
 
 def test_odd_data_in_compare_mode_and_the_remedy_buttons(window, qapp, qtbot):
-    s, ui = window.session, window.lab_ui
-    cw = ui.show_compare()
+    s, ui = window.workspace, window.lab_ui
+    cw = ui.show_compare(wait=True)
     qtbot.addWidget(cw)
     for name, X in ODD_DATA.items():
         for reg_covar in (0.0, 1e-6):
@@ -67,7 +67,7 @@ def test_odd_data_in_compare_mode_and_the_remedy_buttons(window, qapp, qtbot):
             except ValueError:
                 continue
             for pair in (("none", "ridge"), ("prior", "continue")):
-                cw.run(*pair)  # a side that cannot start says so in the window
+                cw.run(*pair, wait=True)  # a side that cannot start says so in the window
                 for i in range(0, cw.comparison.length, 4):
                     cw.go_to(i)
             for remedy in ("ridge", "prior", "remove", "none"):

@@ -1,27 +1,38 @@
-"""Compare mode, session side: the same start under two settings.
+"""Compare mode, model side: the same start under two settings.
 
-:class:`Comparison` runs two engines from one start (synchronously: a
-compare run is short) and keeps both histories and an outcome table. The
-compare view only reads it.
+:func:`begin_sides` begins one :class:`~gmm_explorer.app.model.fit.Fit` per side
+on the GUI thread (cheap, and a side that cannot start says so at once);
+:func:`run_sides` steps them, in the runner's job thread, into a
+:class:`Comparison` that the compare view only reads.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
-from gmm_explorer.app.model.lab import REMEDIES, lab_for
+from gmm_explorer.app.model.fit import Fit, Recipe
 
 
 @dataclass
 class Side:
-    """One side of a comparison: its label, settings, history and outcome."""
+    """One side of a comparison: its label (a remedy's name), its fit and its BIC."""
 
     label: str
-    model: object
-    history: list
+    fit: Fit
     bic: float
+
+    @property
+    def model(self):
+        """The side's model settings."""
+        return self.fit.recipe.settings
+
+    @property
+    def history(self) -> list:
+        """The side's states, oldest first."""
+        return self.fit.history
 
     def outcome(self) -> dict:
         """Final log-likelihood, smallest eigenvalue, degenerate/singular components, BIC."""
@@ -38,58 +49,23 @@ class Side:
         }
 
 
-def _bic(engine, state, n_points: int) -> float:
-    with np.errstate(all="ignore"):
-        return float(-2.0 * state.log_likelihood + engine.n_parameters() * np.log(n_points))
-
-
+@dataclass
 class Comparison:
-    """Run the session's data and start under two remedies.
+    """Two sides that ran from one start, and the points and columns shown when they ran.
 
-    Parameters
+    Attributes
     ----------
-    session : Session
-    left, right : str
-        Remedy names (keys of :data:`gmm_explorer.app.model.lab.REMEDIES`).
-    max_iter : int
-
-    Raises
-    ------
-    ValueError
-        A side cannot start (say, no ridge on a start whose covariances are
-        singular): the message names the side's remedy and says why.
+    sides : list of Side
+    axes : tuple of int
+        The two data columns shown. They are the comparison's own: the
+        workspace's may change (other data) while it is still on show.
+    points : ndarray of shape (M, 2)
+        The drawn points on those columns.
     """
 
-    def __init__(self, session, left: str = "none", right: str = "ridge", max_iter: int = 40):
-        self.session, self.max_iter = session, int(max_iter)
-        # the columns shown when it ran: the session's may change (other data) while
-        # this comparison is still on show
-        self.axes = tuple(session.axes)
-        self.lab = lab_for(session)
-        self.sides = []
-        for remedy in (left, right):
-            try:
-                self.sides.append(self._run(remedy))
-            except ValueError as exc:
-                raise ValueError(f"{REMEDIES[remedy][0]} cannot run from this start: "
-                                 f"{exc}") from None
-
-    def _run(self, remedy: str) -> Side:
-        from gmm_explorer.engine import GaussianMixtureEM
-
-        s = self.session
-        model = self.lab.remedy_model(remedy)
-        start = self.lab._current_start() or {}
-        engine = GaussianMixtureEM(**model.engine_kwargs(), tol=s.run_settings.tol)
-        engine.initialize(s.X, **start)
-        for _ in range(self.max_iter):
-            if engine.halted:
-                break
-            state = engine.step()
-            if state.converged:
-                break
-        return Side(remedy, model, list(engine.history),
-                    _bic(engine, engine.history[-1], len(s.X)))
+    sides: list
+    axes: tuple
+    points: np.ndarray
 
     @property
     def length(self) -> int:
@@ -100,3 +76,41 @@ class Comparison:
         """The state side ``side`` shows at timeline position ``index`` (its last if shorter)."""
         hist = self.sides[side].history
         return hist[min(index, len(hist) - 1)]
+
+
+def begin_sides(workspace, sides: list, start: dict | None) -> list:
+    """One begun fit per ``(title, model settings)`` on the workspace's data and ``start``.
+
+    Raises
+    ------
+    ValueError
+        A side cannot start; the message names the side (its title) and says why.
+    """
+    fits = []
+    for title, model in sides:
+        try:
+            fits.append(Fit.begin(workspace.X, Recipe(model, workspace.run_settings.tol, start),
+                                  workspace.engine_factory))
+        except ValueError as exc:
+            raise ValueError(f"{title} cannot run from this start: {exc}") from None
+    return fits
+
+
+def run_sides(fits: list, labels: tuple, max_iter: int, axes: tuple, points: np.ndarray,
+              cancelled: Callable[[], bool]) -> Comparison | None:
+    """Step each fit until it converges, halts or reaches ``max_iter``; None if cancelled."""
+    sides = []
+    for label, fit in zip(labels, fits):
+        engine = fit.engine
+        for _ in range(int(max_iter)):
+            if engine.halted or cancelled():
+                break
+            if engine.step().converged:
+                break
+        if cancelled():
+            return None
+        with np.errstate(all="ignore"):
+            bic = float(-2.0 * fit.history[-1].log_likelihood
+                        + engine.n_parameters() * np.log(len(engine.X)))
+        sides.append(Side(label, fit, bic))
+    return Comparison(sides, tuple(axes), points)

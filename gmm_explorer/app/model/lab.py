@@ -1,10 +1,10 @@
-"""The singularity lab, session side: presets, remedies and hand-made points.
+"""The singularity lab, model side: presets, remedies, compare mode and hand-made points.
 
-:class:`Lab` sits next to a :class:`~gmm_explorer.app.model.session.Session` (as its
-Qt child) and turns the lab's actions into session calls: load one of the
-engine's collapse presets with its exact start, re-run from that start with a
-remedy, add or delete points. Views never call the engine; neither does this
-class, except to compute a preset's start once (the engine's own ``init``).
+:class:`Lab` belongs to a :class:`~gmm_explorer.app.model.workspace.Workspace` and
+turns the lab's actions into workspace calls: load one of the collapse presets
+with its exact start, re-run from that start with a remedy, run the same start
+under two remedies side by side (in the background, through the runner), add
+or delete points.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from dataclasses import fields, replace
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from gmm_explorer.app.model.compare import Comparison, begin_sides, run_sides
+from gmm_explorer.app.model.fit import start_of
 from gmm_explorer.app.model.settings import ModelSettings
 
 #: Remedy name -> (button text, changes to the preset's model settings).
@@ -25,27 +27,24 @@ REMEDIES = {
     "remove": ("Remove", {"on_collapse": "remove"}),
     "continue": ("Continue (allow_singular)", {"on_collapse": "continue"}),
 }
+
 DEFAULT_RIDGE = 1e-6
+
 #: Added to the data's name by a hand edit.
 EDITED_SUFFIX = " (edited)"
+
 _MODEL_FIELDS = {f.name for f in fields(ModelSettings)}
 
 
-def lab_for(session) -> "Lab":
-    """The session's :class:`Lab`, made on first use."""
-    lab = session.findChild(Lab)
-    return lab if lab is not None else Lab(session)
-
-
 def preset_model(preset) -> ModelSettings:
-    """The window's model settings for an engine preset."""
+    """The window's model settings for a preset."""
     kwargs = {k: v for k, v in preset.settings.items() if k in _MODEL_FIELDS}
     kwargs.setdefault("init", ModelSettings.init)
     kwargs.setdefault("random_state", 0)
     return ModelSettings(**kwargs)
 
 
-def preset_start(preset) -> dict:
+def preset_start(preset, engine_factory) -> dict:
     """The preset's initial weights, means and full covariances.
 
     A preset without an explicit start is initialised once by the engine
@@ -55,15 +54,11 @@ def preset_start(preset) -> dict:
     """
     if preset.start:
         return {k: np.array(v, dtype=float) for k, v in preset.start.items()}
-    from gmm_explorer.engine import GaussianMixtureEM
-
-    state = GaussianMixtureEM(**preset.settings).initialize(preset.X)
-    return {"weights": np.array(state.weights), "means": np.array(state.means),
-            "covariances": np.array(state.covariances)}
+    return start_of(engine_factory(**preset.settings).initialize(preset.X))
 
 
 class Lab(QObject):
-    """Presets, remedies and point editing for one session.
+    """Presets, remedies, compare mode and point editing for one workspace.
 
     Attributes
     ----------
@@ -74,6 +69,8 @@ class Lab(QObject):
         when the first remedy was chosen).
     remedy : str
         The remedy in use, a key of :data:`REMEDIES`.
+    comparison : Comparison or None
+        The last comparison that ran to its end.
 
     Signals
     -------
@@ -81,47 +78,57 @@ class Lab(QObject):
         A preset was loaded, or other data replaced it.
     remedyChanged(str)
         A remedy was applied.
+    compared(object)
+        A comparison ran to its end: the :class:`Comparison`.
+    compareFailed(str)
+        A comparison could not start or run: why, naming the side.
     """
 
     presetChanged = Signal()
     remedyChanged = Signal(str)
+    compared = Signal(object)
+    compareFailed = Signal(str)
 
-    def __init__(self, session):
-        super().__init__(session)
-        self.session = session
+    def __init__(self, workspace):
+        super().__init__(workspace)
+        self.workspace = workspace
         self.preset = None
-        self.base_model = None
+        self.base_model: ModelSettings | None = None
         self.remedy = "none"
         self.ridge = DEFAULT_RIDGE
+        self.comparison: Comparison | None = None
         self._own_change = False
-        session.dataChanged.connect(self._on_data_changed)
+        self._held_key = None
+        self._held = np.zeros(0, dtype=int)
+        workspace.dataChanged.connect(self._on_data_changed)
 
     # ------------------------------------------------------------ presets
     def load_preset(self, name: str) -> bool:
-        """Load engine preset ``name``: its data, settings and exact start.
+        """Load preset ``name``: its data, settings and exact start, together.
 
         Returns False, changing nothing, when unsaved edits were kept.
         """
         from gmm_explorer.engine.presets import load_preset
 
         preset = load_preset(name)
-        s = self.session
-        if not s.may_replace_data(f"loading preset {name}"):
+        ws = self.workspace
+        if not ws.may_replace_data(f"loading preset {name}"):
             return False
-        s.stop()
         model = preset_model(preset)
-        s.model = model
-        s.settingsChanged.emit()
-        self._own_change = True
-        try:
-            names = [f"x{j}" for j in range(preset.X.shape[1])]
-            s.set_data(preset.X, None, names, f"preset {name}", start=preset_start(preset))
+        names = [f"x{j}" for j in range(preset.X.shape[1])]
+        start = preset_start(preset, ws.engine_factory)
+        old_preset, self.preset, self._own_change = self.preset, preset, True
+        try:  # the preset is set first: its settings are not the person's own choice
+            ws.set_data(preset.X, None, names, f"preset {name}", start=start, model=model)
+        except ValueError:
+            self.preset = old_preset
+            raise
         finally:
             self._own_change = False
-        self.preset, self.base_model, self.remedy = preset, model, "none"
+        self.base_model, self.remedy = model, "none"
         self.presetChanged.emit()
         self.remedyChanged.emit("none")
-        s.message.emit(f"Preset {name}: {preset.title}. Step (Right key) or Run (Space).")
+        ws.message.emit(f"Preset {name}: {preset.title}. Step (Right key) or Run (Space).")
         return True
 
     def _on_data_changed(self) -> None:
@@ -134,7 +141,7 @@ class Lab(QObject):
         """The settings remedy ``name`` runs with (from :attr:`base_model`)."""
         if name not in REMEDIES:
             raise ValueError(f"unknown remedy {name!r}; known: {', '.join(REMEDIES)}")
-        base = self.base_model or self.session.model
+        base = self.base_model or self.workspace.model
         changes = dict(REMEDIES[name][1])
         if name == "ridge":
             changes["reg_covar"] = float(self.ridge if ridge is None else ridge)
@@ -158,7 +165,7 @@ class Lab(QObject):
             if not ridge > 0:
                 raise ValueError(f"the ridge must be > 0, got {ridge}")
             self.ridge = float(ridge)
-        s = self.session
+        s = self.workspace
         if self.base_model is None:
             self.base_model = s.model
         model = self.remedy_model(name)
@@ -182,11 +189,11 @@ class Lab(QObject):
 
         Uses the engine's responsibilities for ``state`` (the ones EM used).
         """
-        s = self.session
+        s = self.workspace
         if s.X is None or not len(components):
             return np.zeros(0, dtype=int)
         key = (id(state), tuple(components))
-        if getattr(self, "_held_key", None) == key:
+        if self._held_key == key:
             return self._held
         resp = s.data_responsibilities(state)
         best = np.argmax(resp, axis=1)
@@ -196,17 +203,44 @@ class Lab(QObject):
 
     # ------------------------------------------------------------ points
     def _current_start(self) -> dict | None:
-        s = self.session
-        if s.start:
-            return s.start
-        if not s.history:
-            return None
-        first = s.history[0]
-        return {"weights": np.array(first.weights), "means": np.array(first.means),
-                "covariances": np.array(first.covariances)}
+        fit = self.workspace.fit
+        return None if fit is None else fit.start
+
+    # ------------------------------------------------------------ compare
+    def compare(self, left: str, right: str, max_iter: int = 40) -> bool:
+        """Run the shown data and start under remedies ``left`` and ``right``, in the background.
+
+        Both sides are begun here, so a side that cannot start (say, no
+        ridge on a start whose covariances are singular) is reported at once
+        through ``compareFailed`` and the last comparison stays. The steps run
+        in the runner's job thread; ``compared`` brings the result. Returns
+        whether the comparison started.
+        """
+        ws = self.workspace
+        try:
+            fits = begin_sides(ws, [(REMEDIES[name][0], self.remedy_model(name))
+                                   for name in (left, right)],
+                               self._current_start())
+        except ValueError as exc:
+            self.compareFailed.emit(str(exc))
+            return False
+        axes, points = tuple(ws.axes), ws.drawn_points()
+        ws.runner.start_job(
+            lambda cancelled: run_sides(fits, (left, right), max_iter, axes, points, cancelled),
+            self._on_compared)
+        return True
+
+    def _on_compared(self, comparison, error) -> None:
+        if comparison is None and error is None:
+            return  # cancelled
+        if error is not None:
+            self.compareFailed.emit(f"The comparison stopped on an error: {error}")
+            return
+        self.comparison = comparison
+        self.compared.emit(comparison)
 
     def _replace_data(self, X, what: str, hand_made) -> None:
-        s = self.session
+        s = self.workspace
         start = self._current_start()
         if start is not None and len(start["weights"]) != s.model.n_components:
             start = None
@@ -227,7 +261,7 @@ class Lab(QObject):
 
         Other columns (data with more than two) take the data's mean.
         """
-        s = self.session
+        s = self.workspace
         if s.X is None:
             return
         point = s.X.mean(axis=0)
@@ -239,7 +273,7 @@ class Lab(QObject):
 
     def delete_points(self, rows) -> None:
         """Delete data rows ``rows`` (ValueError if too few points would remain)."""
-        s = self.session
+        s = self.workspace
         rows = np.unique(np.atleast_1d(np.asarray(rows, dtype=int)))
         if len(rows) and not (0 <= rows[0] and rows[-1] < len(s.X)):
             raise ValueError(f"cannot delete: rows must be between 0 and {len(s.X) - 1}")
@@ -251,13 +285,13 @@ class Lab(QObject):
                            np.delete(self._hand_made(), rows))
 
     def _hand_made(self) -> np.ndarray:
-        """(N,) bool: which of the session's points were added by hand."""
-        s = self.session
+        """(N,) bool: which of the workspace's points were added by hand."""
+        s = self.workspace
         return np.zeros(len(s.X), dtype=bool) if s.hand_made is None else s.hand_made
 
     def nearest_row(self, xy, scale=(1.0, 1.0)) -> tuple:
         """(row, distance in ``scale`` units) of the data point nearest ``xy``."""
-        s = self.session
+        s = self.workspace
         P = s.X[:, list(s.axes)]
         d = np.hypot((P[:, 0] - xy[0]) / scale[0], (P[:, 1] - xy[1]) / scale[1])
         i = int(np.argmin(d))

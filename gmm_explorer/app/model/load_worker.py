@@ -4,9 +4,9 @@
 :func:`gmm_explorer.data.load_data` (its ``progress`` and ``cancel`` hooks)
 and, when given an engine factory, also builds the engine and computes the
 first EM state, the other slow part of opening a big file. :class:`LoadWorker`
-runs it in a ``QThread``; the session keeps at most one, cancels it before
+runs it in a ``QThread``; the runner keeps at most one, cancels it before
 starting another and waits for it on close. Nothing here touches the
-session: the GUI thread adopts the result, so a cancelled or failed load
+workspace: the GUI thread adopts the result, so a cancelled or failed load
 leaves the data that were there.
 """
 
@@ -39,7 +39,7 @@ class Prepared:
         Built by the factory and initialised on ``data.X``.
     engine_key : object
         Whatever the caller passed to say which settings built the engine
-        (the session compares it with its settings when it adopts the result).
+        (the workspace compares it with its settings when it adopts the result).
     """
 
     data: Any

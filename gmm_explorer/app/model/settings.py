@@ -1,7 +1,7 @@
 """The choices a person makes in the window, as plain data.
 
 :class:`ModelSettings` are the engine's constructor arguments;
-:class:`RunSettings` say how Run proceeds. Both are frozen: the session
+:class:`RunSettings` say how Run proceeds. Both are frozen: the workspace
 replaces them with :func:`dataclasses.replace`.
 """
 

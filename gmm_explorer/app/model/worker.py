@@ -2,7 +2,7 @@
 
 :func:`run_loop` is a pure function: it steps, reports each state and checks
 for interruption between iterations. :class:`RunWorker` runs it in a
-``QThread``; the session keeps at most one, cancels it before starting
+``QThread``; the runner keeps at most one, cancels it before starting
 another and waits for it on close.
 """
 
@@ -89,7 +89,7 @@ class RunWorker(QThread):
     -------
     stateReady(int, object)
         The worker's token and the newest EMState (queued to the GUI
-        thread). The token lets the session drop states from a run it has
+        thread). The token lets the runner drop states from a run it has
         already cancelled. Delivery is throttled to what the GUI thread can
         draw: while a notice waits to be handled, new states only queue up,
         and the receiver takes them all at once with :meth:`take_states`.
@@ -107,7 +107,7 @@ class RunWorker(QThread):
         self._engine = engine
         self.token = token
         self._max_iter = max_iter
-        self.delay = delay  # seconds; the session may change it during a run
+        self.delay = delay  # seconds; the workspace may change it during a run
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._pending: list = []

@@ -29,7 +29,7 @@ class CollapsePanel(QWidget):
 
     Parameters
     ----------
-    session : Session
+    workspace : Workspace
     lab : gmm_explorer.app.model.lab.Lab
 
     Signals
@@ -40,9 +40,9 @@ class CollapsePanel(QWidget):
 
     helpRequested = Signal()
 
-    def __init__(self, session, lab, parent=None):
+    def __init__(self, workspace, lab, parent=None):
         super().__init__(parent)
-        self.session, self.lab = session, lab
+        self.workspace, self.lab = workspace, lab
         self.collapses = CollapseIndex()
         self.text = QTextBrowser()
         self._html = None  # the text shown, to skip setting it unchanged
@@ -79,7 +79,7 @@ class CollapsePanel(QWidget):
         layout.addLayout(ridge_row)
         layout.addWidget(self.error)
         self.error.hide()
-        session.currentChanged.connect(self.refresh)
+        workspace.currentChanged.connect(self.refresh)
         lab.presetChanged.connect(self.refresh)
         lab.remedyChanged.connect(self.refresh)
         self.refresh()
@@ -98,7 +98,7 @@ class CollapsePanel(QWidget):
 
     def refresh(self, *_args) -> None:
         """Rewrite the text for the shown state."""
-        s = self.session
+        s = self.workspace
         for name, b in self.buttons.items():
             b.setChecked(name == self.lab.remedy)
         if s.state is None:

@@ -1,7 +1,7 @@
-"""The docks of controls: data, model and run. Each control only calls the session.
+"""The docks of controls: data, model and run. Each control only calls the workspace.
 
-The panels also follow the session (``settingsChanged``, ``dataChanged``)
-so that what they show is what the session holds, whoever changed it.
+The panels also follow the workspace (``settingsChanged``, ``dataChanged``)
+so that what they show is what the workspace holds, whoever changed it.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def _tip(widget, text: str):
 
 
 def data_source(name: str) -> tuple:
-    """(kind, short text) for a session's ``data_name``: what the Data panel says is loaded.
+    """(kind, short text) for a workspace's ``data_name``: what the Data panel says is loaded.
 
     Kinds: ``"Built-in"``, ``"Lab preset"``, ``"Generated"``, ``"File"`` (the
     file's name without its folder), ``""`` when nothing is loaded.
@@ -71,9 +71,9 @@ class DataPanel(QWidget):
     status bar) when generating or loading fails; the data stay as they were.
     """
 
-    def __init__(self, session, open_file, on_error, parent=None):
+    def __init__(self, workspace, open_file, on_error, parent=None):
         super().__init__(parent)
-        self.session = session
+        self.workspace = workspace
         self._on_error = on_error
         form = _form()
 
@@ -142,27 +142,27 @@ class DataPanel(QWidget):
         row.addWidget(self.y_axis, 1)
         form.addRow("Columns", row)
         self.setLayout(form)
-        session.dataChanged.connect(self.on_data_changed)
+        workspace.dataChanged.connect(self.on_data_changed)
         self.on_data_changed()
 
     def load_builtin(self) -> None:
         """Load the built-in dataset chosen in the combo box."""
         try:
-            self.session.load_builtin(self.builtin.currentText())
+            self.workspace.loading.load_builtin(self.builtin.currentText())
         except (ValueError, OSError) as exc:
             self._on_error(str(exc))
 
     def generate(self) -> None:
         """Generate data from the generator fields."""
         try:
-            self.session.generate(self.generator.currentText(), self.n_samples.value(),
+            self.workspace.loading.generate(self.generator.currentText(), self.n_samples.value(),
                                   self.n_centers.value(), self.spread.value(), self.seed.value())
         except ValueError as exc:
             self._on_error(str(exc))
 
     def on_data_changed(self) -> None:
         """Say what is loaded and refill the column choices."""
-        s = self.session
+        s = self.workspace
         kind, text = data_source(s.data_name)
         shape = f" ({len(s.X):,} × {s.n_features})" if s.X is not None else ""
         self.source.setText(f"<b>{text}</b>{shape}" if text else "nothing yet")
@@ -183,15 +183,15 @@ class DataPanel(QWidget):
     def _axes_chosen(self) -> None:
         x, y = self.x_axis.currentIndex(), self.y_axis.currentIndex()
         if x >= 0 and y >= 0:
-            self.session.set_axes(x, y)
+            self.workspace.set_axes(x, y)
 
 
 class ModelPanel(QWidget):
     """K, covariance type, start, reg_covar, prior, collapse policy, max_condition."""
 
-    def __init__(self, session, parent=None):
+    def __init__(self, workspace, parent=None):
         super().__init__(parent)
-        self.session = session
+        self.workspace = workspace
         form = _form()
         self.k = _tip(QSpinBox(), "K: number of components")
         self.k.setRange(1, MAX_PANEL_K)
@@ -247,19 +247,19 @@ class ModelPanel(QWidget):
         self.max_condition.valueChanged.connect(lambda v: self._set(max_condition=v))
         form.addRow("max_condition", self.max_condition)
         self.setLayout(form)
-        session.settingsChanged.connect(self.on_settings_changed)
+        workspace.settingsChanged.connect(self.on_settings_changed)
         self.on_settings_changed()
 
     def _set(self, **changes) -> None:
-        self.session.set_model(**changes)
+        self.workspace.set_model(**changes)
 
     def _ridge_changed(self, *_args) -> None:
         self.reg_covar.setEnabled(self.ridge.isChecked())
         self._set(reg_covar=self.reg_covar.value() if self.ridge.isChecked() else 0.0)
 
     def on_settings_changed(self) -> None:
-        """Show the session's model settings."""
-        m = self.session.model
+        """Show the workspace's model settings."""
+        m = self.workspace.model
         widgets = (self.k, self.covariance_type, self.init, self.start_seed, self.ridge,
                    self.reg_covar, self.prior, self.on_collapse, self.max_condition)
         for w in widgets:
@@ -292,9 +292,9 @@ class RunPanel(QWidget):
     same thing.
     """
 
-    def __init__(self, session, actions, parent=None):
+    def __init__(self, workspace, actions, parent=None):
         super().__init__(parent)
-        self.session = session
+        self.workspace = workspace
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         buttons = QHBoxLayout()
@@ -314,36 +314,36 @@ class RunPanel(QWidget):
                                                   "from 0.5 s (left) to none (right)")
         self.speed.setRange(0, 500)
         self.speed.valueChanged.connect(
-            lambda v: session.set_run_settings(delay=(500 - v) / 1000.0))
+            lambda v: workspace.set_run_settings(delay=(500 - v) / 1000.0))
         form.addRow("Speed", self.speed)
         self.tol = LogSlider(-10, 0, 1, 1e-3)
         self.tol.setToolTip("tol, log scale: EM has converged once the objective changes by "
                             "less than this per data point (scikit-learn's convention)")
-        self.tol.valueChanged.connect(lambda v: session.set_run_settings(tol=v))
+        self.tol.valueChanged.connect(lambda v: workspace.set_run_settings(tol=v))
         form.addRow("tol", self.tol)
         self.max_iter = _tip(QSpinBox(), "max_iter: Run stops at this iteration")
         self.max_iter.setRange(1, 100_000)
-        self.max_iter.valueChanged.connect(lambda v: session.set_run_settings(max_iter=int(v)))
+        self.max_iter.valueChanged.connect(lambda v: workspace.set_run_settings(max_iter=int(v)))
         form.addRow("max_iter", self.max_iter)
         layout.addLayout(form)
         self.notes = NotesBox()  # its text changes every Step: no relayout (steady_text.py)
         self.notes.setToolTip(_NOTES_TIP)
         layout.addWidget(self.notes, 1)
-        session.settingsChanged.connect(self.on_settings_changed)
-        session.currentChanged.connect(self.on_current_changed)
+        workspace.settingsChanged.connect(self.on_settings_changed)
+        workspace.currentChanged.connect(self.on_current_changed)
         self.on_settings_changed()
-        self.on_current_changed(session.current)
+        self.on_current_changed(workspace.current)
 
     def on_current_changed(self, index: int) -> None:
         """Describe the shown iteration in plain words."""
-        self.notes.setText(describe_state(self.session))
-        state = self.session.state
-        record = getattr(state, "collapse", None)
+        self.notes.setText(describe_state(self.workspace))
+        state = self.workspace.state
+        record = None if state is None else state.collapse
         self.notes.setToolTip(_NOTES_TIP + ("\n\n" + record.describe() if record else ""))
 
     def on_settings_changed(self) -> None:
-        """Show the session's run settings."""
-        r = self.session.run_settings
+        """Show the workspace's run settings."""
+        r = self.workspace.run_settings
         for w in (self.speed, self.tol, self.max_iter):
             w.blockSignals(True)
         self.speed.setValue(int(round(500 - r.delay * 1000)))
@@ -358,21 +358,21 @@ def _components(ks) -> str:
     return ("component " if len(ks) == 1 else "components ") + ", ".join(str(k) for k in ks)
 
 
-def describe_state(session) -> str:
+def describe_state(workspace) -> str:
     """Plain words about the shown state, for the notes under the Run buttons.
 
     The most important sentence comes right after the first line (the counts),
     in short words, so that the small notes box shows it whole; the engine's
     full collapse description is the notes' tooltip and is in the collapse panel.
     """
-    state = session.state
+    state = workspace.state
     if state is None:
         return "No data yet: generate or load some."
     counts = {name: state.component_status.count(name) for name in ("ok", "degenerate", "singular")}
-    lines = [f"Iteration {state.iteration} of {session.history[-1].iteration}: "
+    lines = [f"Iteration {state.iteration} of {workspace.history[-1].iteration}: "
              f"{counts['ok']} ok, {counts['degenerate']} degenerate, "
              f"{counts['singular']} singular."]
-    halted = getattr(session.engine, "halted", False) and state is session.history[-1]
+    halted = workspace.is_halted_at(state)
     record = state.collapse
     if record is not None:
         points = ", ".join(f"{n:.3g}" for n in record.effective_counts)
@@ -389,7 +389,7 @@ def describe_state(session) -> str:
                      f"likelihood; it can grow without bound.")
     degenerate = [k for k, st in enumerate(state.component_status) if st == "degenerate"]
     if degenerate and record is None:
-        lines.append(degenerate_note(session.model, degenerate))
+        lines.append(degenerate_note(workspace.model, degenerate))
     if state.converged:
         lines.append("Converged: the objective changed by less than tol per point.")
     return "\n".join(lines)  # no blank lines: the small box shows one more sentence
@@ -400,9 +400,9 @@ def degenerate_note(model, components) -> str:
     one = len(components) == 1
     it = "it" if one else "they"
     head = f"{_components(components).capitalize()} {'is' if one else 'are'} degenerate"
-    if getattr(model, "prior", None):
+    if model.prior:
         return f"{head}; the conjugate prior keeps {it if one else 'them'} from shrinking to zero."
-    if getattr(model, "reg_covar", 0.0) > 0:
+    if model.reg_covar > 0:
         return (f"{head}: the ridge (reg_covar {model.reg_covar:.3g}) keeps "
                 f"{'it' if one else 'them'} invertible but does not save {'it' if one else 'them'}.")
     return f"{head}. No ridge (reg_covar off): {it} may become singular in the next steps."

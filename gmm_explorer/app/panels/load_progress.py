@@ -9,11 +9,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QW
 
 
 class LoadProgress(QWidget):
-    """Shown while the session loads a file in the background; hidden otherwise.
+    """Shown while the workspace loads a file in the background; hidden otherwise.
 
     Parameters
     ----------
-    session : gmm_explorer.app.model.session.Session
+    workspace : gmm_explorer.app.model.workspace.Workspace
 
     Attributes
     ----------
@@ -22,9 +22,9 @@ class LoadProgress(QWidget):
         (``""`` before any).
     """
 
-    def __init__(self, session, parent=None):
+    def __init__(self, workspace, parent=None):
         super().__init__(parent)
-        self.session = session
+        self.workspace = workspace
         self.last_reason = ""
         self.label = QLabel()
         self.bar = QProgressBar()
@@ -34,14 +34,14 @@ class LoadProgress(QWidget):
                             "thread: everything else keeps answering")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop loading; the data shown now stay")
-        self.cancel_button.clicked.connect(session.cancel_load)
+        self.cancel_button.clicked.connect(workspace.loading.cancel_load)
         box = QHBoxLayout(self)
         box.setContentsMargins(4, 0, 4, 0)
         for w in (self.label, self.bar, self.cancel_button):
             box.addWidget(w)
-        session.loadStarted.connect(self._on_started)
-        session.loadProgress.connect(self._on_progress)
-        session.loadEnded.connect(self._on_ended)
+        workspace.loading.loadStarted.connect(self._on_started)
+        workspace.loading.loadProgress.connect(self._on_progress)
+        workspace.loading.loadEnded.connect(self._on_ended)
         self.hide()
 
     def _on_started(self, path: str) -> None:
@@ -55,12 +55,12 @@ class LoadProgress(QWidget):
 
     def _on_ended(self, reason: str, message: str) -> None:
         self.last_reason = reason
-        if not self.session.loading:
+        if not self.workspace.loading.busy:
             self.hide()
 
     def cancel(self) -> None:
         """What the Cancel button does."""
-        self.session.cancel_load()
+        self.workspace.loading.cancel_load()
 
     def wait(self) -> str:
         """Run the event loop until the load in progress ends; return how it ended.
@@ -68,7 +68,7 @@ class LoadProgress(QWidget):
         The window keeps answering meanwhile (the progress bar moves, Cancel
         works), as under a modal dialog.
         """
-        if not self.session.loading:
+        if not self.workspace.loading.busy:
             return self.last_reason
         loop = QEventLoop()
         done = []
@@ -77,10 +77,10 @@ class LoadProgress(QWidget):
             done.append(reason)
             loop.quit()
 
-        self.session.loadEnded.connect(ended)
+        self.workspace.loading.loadEnded.connect(ended)
         try:
-            if self.session.loading:
+            if self.workspace.loading.busy:
                 loop.exec()
         finally:
-            self.session.loadEnded.disconnect(ended)
+            self.workspace.loading.loadEnded.disconnect(ended)
         return done[0] if done else self.last_reason

@@ -1,6 +1,6 @@
 """Desktop behaviour of the main window: sessions, exports, recent files, drops, layout.
 
-:func:`install_desktop` adds to an ``ExplorerWindow``: File → Save session
+:class:`DesktopFeatures`, built by the ``ExplorerWindow``, adds File → Save session
 (Ctrl+S), Save session as (Ctrl+Shift+S), Open session (Ctrl+Shift+O),
 Open recent, Export (model JSON, history CSV, plot PNG/SVG, window PNG);
 opening a data or session file dropped on the window; remembering the
@@ -48,7 +48,7 @@ class DesktopFeatures(QObject):
     def __init__(self, window, restore_layout: bool = True):
         super().__init__(window)
         self.window = window
-        self.session = window.session
+        self.workspace = window.workspace
         self.session_path: str | None = None
         self.recent = preferences.RecentFiles()
         self.actions: dict = {}
@@ -56,11 +56,10 @@ class DesktopFeatures(QObject):
         self._make_menus()
         window.setAcceptDrops(True)
         window.installEventFilter(self)
-        self.session.dataChanged.connect(self._on_data_changed)
-        self.session.editedChanged.connect(window.setWindowModified)
-        self.session.discard_guard = self.ask_to_save_edits
-        if hasattr(self.session, "runFailed"):
-            self.session.runFailed.connect(window.show_error)
+        self.workspace.dataChanged.connect(self._on_data_changed)
+        self.workspace.editedChanged.connect(window.setWindowModified)
+        self.workspace.discard_guard = self.ask_to_save_edits
+        self.workspace.runFailed.connect(window.show_error)
         if restore_layout:
             preferences.restore_window_state(window)
 
@@ -174,7 +173,7 @@ class DesktopFeatures(QObject):
         if not path:
             return self.save_session_as()
         try:
-            self.session.save_session(path, embed_data=preferences.embed_data(),
+            self.workspace.loading.save_session(path, embed_data=preferences.embed_data(),
                                       view=self.view_state())
         except (ValueError, OSError) as exc:
             self.window.show_error(f"Could not save the session: {exc}")
@@ -220,15 +219,15 @@ class DesktopFeatures(QObject):
         if answer == QMessageBox.Save:
             return self.save_session()
         if answer == QMessageBox.Discard:
-            self.session.message.emit("Going on without saving the edited points.")
+            self.workspace.message.emit("Going on without saving the edited points.")
             return True
-        self.session.message.emit("Kept the edited points.")
+        self.workspace.message.emit("Kept the edited points.")
         return False
 
     def open_session(self, path) -> bool:
         """Open a session file; on failure keep everything and show why."""
         try:
-            view = self.session.open_session(path)
+            view = self.workspace.loading.open_session(path)
         except (ValueError, OSError) as exc:
             self.window.show_error(f"Could not open the session: {exc}")
             return False
@@ -251,10 +250,10 @@ class DesktopFeatures(QObject):
         return ok
 
     def _on_data_changed(self) -> None:
-        name = self.session.data_name
+        name = self.workspace.data_name
         if name and os.path.isfile(name):
             self.recent.add(name)
-        if not self.session.edited and self.session_path:
+        if not self.workspace.edited and self.session_path:
             # other data now: Save must not overwrite the session file of the old
             # (open_session sets the path again after this)
             self.session_path = None
@@ -269,9 +268,9 @@ class DesktopFeatures(QObject):
         """Export ``kind`` (model, history, plot_png, plot_svg, window_png); False on failure."""
         try:
             if kind == "model":
-                exports.export_model(path, self.session)
+                exports.export_model(path, self.workspace)
             elif kind == "history":
-                exports.write_history_csv(path, self.session.history)
+                exports.write_history_csv(path, self.workspace.history)
             elif kind in ("plot_png", "plot_svg"):
                 exports.export_plot(path, self.window.centre)
             elif kind == "window_png":
@@ -317,8 +316,3 @@ class DesktopFeatures(QObject):
             if kind == QEvent.Close:
                 preferences.save_window_state(self.window)
         return False
-
-
-def install_desktop(window, restore_layout: bool = True) -> DesktopFeatures:
-    """Add the desktop features to ``window`` and return them."""
-    return DesktopFeatures(window, restore_layout=restore_layout)

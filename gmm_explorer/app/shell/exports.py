@@ -91,7 +91,7 @@ def write_history_csv(path, history) -> None:
     _write_atomic(path, write, ".csv", "history")
 
 
-def export_model(path, session, index: int | None = None) -> dict:
+def export_model(path, workspace, index: int | None = None) -> dict:
     """Save the shown state (or ``history[index]``) as a JSON model file.
 
     Uses :func:`gmm_explorer.data.save_model`; a collapsed state is refused
@@ -99,15 +99,15 @@ def export_model(path, session, index: int | None = None) -> dict:
     """
     from gmm_explorer.data import save_model
 
-    state = session.state if index is None else session.history[index]
+    state = workspace.state if index is None else workspace.history[index]
     if state is None:
         raise ValueError("there is no model yet: load or generate data first")
     from dataclasses import asdict
 
-    settings = {k: v for k, v in asdict(session.model).items()}
-    provenance = {"data_file": session.data_name, "settings": settings}
-    return save_model(path, state, provenance=provenance, n_samples=len(session.X),
-                      feature_names=list(session.feature_names))
+    settings = {k: v for k, v in asdict(workspace.model).items()}
+    provenance = {"data_file": workspace.data_name, "settings": settings}
+    return save_model(path, state, provenance=provenance, n_samples=len(workspace.X),
+                      feature_names=list(workspace.feature_names))
 
 
 def export_plot(path, plot_widget) -> None:

@@ -1,6 +1,6 @@
 """The singularity lab in the main window: menus, the collapse dock, marks.
 
-:func:`install_lab` is called once by the main window. It adds the Presets
+:class:`LabUi` is built once by the main window. It adds the Presets
 menu (the engine's collapse presets), the Lab menu (collapse panel, compare
 mode, point editing), Help → "Why covariances become singular", the collapse
 panel as a dock that opens when a collapse appears, and the red marks on the
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QDockWidget
 from gmm_explorer.app.views import collapse_marks as marks
 from gmm_explorer.app.panels.collapse_panel import CollapsePanel
 from gmm_explorer.app.panels.help_page import TITLE as HELP_TITLE
-from gmm_explorer.app.model.lab import lab_for
 from gmm_explorer.app.views.point_editing import HandMadeMarks, PointEditor
 
 
@@ -35,8 +34,8 @@ class LabUi:
         from gmm_explorer.engine.presets import PRESET_NAMES, load_preset
 
         self.window = window
-        s = self.session = window.session
-        self.lab = lab_for(s)
+        s = self.workspace = window.workspace
+        self.lab = s.lab
         self.marks = {
             "centre": marks.CentreMarks(window.centre, s),
             "condition": marks.ConditionMarks(window.conditions, s),
@@ -49,10 +48,8 @@ class LabUi:
         self.dock.setObjectName("Collapse")
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.LeftDockWidgetArea, self.dock)
-        docks = getattr(window, "docks", {})
-        if "data" in docks:
-            window.tabifyDockWidget(docks["data"], self.dock)
-            docks["data"].raise_()
+        window.tabifyDockWidget(window.docks["data"], self.dock)
+        window.docks["data"].raise_()
         self.dock.hide()
         self.editor = PointEditor(window.centre, self.lab)
         self.hand_made = HandMadeMarks(window.centre, s)
@@ -102,7 +99,7 @@ class LabUi:
             self.open_panel()
 
     def _on_history_changed(self) -> None:
-        hist = self.session.history
+        hist = self.workspace.history
         if hist and hist[-1].collapse is not None:
             self.open_panel()
 
@@ -121,18 +118,12 @@ class LabUi:
         self.help_page.show()
         self.help_page.raise_()
 
-    def show_compare(self):
-        """Open compare mode and run it with its current choices."""
+    def show_compare(self, wait: bool = False):
+        """Open compare mode and run it with its current choices (``wait``: until shown)."""
         from gmm_explorer.app.views.compare_view import CompareWindow
 
         if self.compare_window is None:
-            self.compare_window = CompareWindow(self.session, self.window)
+            self.compare_window = CompareWindow(self.workspace, self.window)
         self.compare_window.show()
-        self.compare_window.run()
+        self.compare_window.run(wait=wait)
         return self.compare_window
-
-
-def install_lab(window) -> LabUi:
-    """Add the singularity lab to ``window``; the result is ``window.lab_ui``."""
-    window.lab_ui = LabUi(window)
-    return window.lab_ui

@@ -41,14 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def build_window(args, app=None, defer_data: bool = False):
-    """Make the session and the window from parsed arguments.
+    """Make the workspace and the window from parsed arguments.
 
     Raises ``ValueError`` (a clear message) for an unknown preset, bad
     settings or data that cannot be loaded. With ``defer_data`` a DATA file
     is not read here: the caller opens it once the window shows
     (:meth:`ExplorerWindow.open_file`, in the background).
     """
-    from gmm_explorer.app.model.session import Session
+    from gmm_explorer.app.model.workspace import Workspace
     from gmm_explorer.app.shell.window import ExplorerWindow
 
     preset = get_preset(args.preset)
@@ -58,22 +58,21 @@ def build_window(args, app=None, defer_data: bool = False):
         changes["n_components"] = args.components
     if args.covariance_type is not None:
         changes["covariance_type"] = args.covariance_type
-    session = Session()
-    session.model = model.__class__(**{**model.engine_kwargs(), **changes})
+    workspace = Workspace()
+    workspace.set_model(**{**model.engine_kwargs(), **changes})
     if args.data:
         if not defer_data:
-            session.open_file(args.data)
+            workspace.loading.open_file(args.data)
     elif preset.engine_preset:  # a singularity-lab scene: data, settings and start
-        from gmm_explorer.app.model.lab import lab_for
 
-        lab_for(session).load_preset(preset.engine_preset)
+        workspace.lab.load_preset(preset.engine_preset)
         if changes:
-            session.set_model(**changes)
+            workspace.set_model(**changes)
     else:
-        session.load_builtin(preset.dataset)
-    window = ExplorerWindow(session)
+        workspace.loading.load_builtin(preset.dataset)
+    window = ExplorerWindow(workspace)
     window.resize(*WINDOW_SIZE)
-    return session, window
+    return workspace, window
 
 
 def launch(argv: list[str]) -> int:
@@ -91,7 +90,7 @@ def launch(argv: list[str]) -> int:
     app.setApplicationName("GMM Explorer")
     try:
         # start-up does not wait for a data file: it loads once the window shows
-        session, window = build_window(args, app, defer_data=True)
+        workspace, window = build_window(args, app, defer_data=True)
     except (ValueError, OSError) as exc:
         print(f"gmm-explorer: {exc}", file=sys.stderr)
         return 2

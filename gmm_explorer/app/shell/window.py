@@ -18,60 +18,61 @@ from gmm_explorer.app.views.curves_view import ConditionView, LikelihoodView
 from gmm_explorer.app.views.scatter_view import CentreView
 from gmm_explorer.app.views.steady_text import SteadyLabel
 from gmm_explorer.app.views.table_view import ComponentTable
+from gmm_explorer.app.shell.desktop import DesktopFeatures
+from gmm_explorer.app.shell.lab_window import LabUi
 
 DATA_FILTER = (f"Data files ({' '.join('*' + suffix for suffix in DATA_SUFFIXES)});;"
                "All files (*)")
 
 
 class ExplorerWindow(QMainWindow):
-    """GMM Explorer's main window, built around a :class:`Session`."""
+    """GMM Explorer's main window, built around a :class:`Workspace`."""
 
-    def __init__(self, session, parent=None):
+    def __init__(self, workspace, parent=None):
         super().__init__(parent)
-        self.session = session
+        self.workspace = workspace
         self.setWindowTitle("GMM Explorer[*]")  # [*]: a star while edits are unsaved
         self.last_error = ""
         self.last_message = ""
+        self._built = False
         self._error_box = None
         self._make_actions()
 
-        self.centre = CentreView(session)
+        self.centre = CentreView(workspace)
         self.timeline = QSlider(Qt.Horizontal)
         self.timeline.setToolTip("Timeline: drag to show any past iteration in every view. "
                                  "Stepping from a past iteration discards the later ones.")
         self.timeline.setPageStep(1)
-        self.timeline.valueChanged.connect(session.go_to)
+        self.timeline.valueChanged.connect(workspace.go_to)
         self.timeline_label = SteadyLabel()  # changes every Step (steady_text.py)
         self.timeline_label.setMinimumWidth(110)
         self.timeline_label.setToolTip("Shown iteration / last iteration in the history")
         self.setCentralWidget(self._centre_widget())
 
-        self.data_panel = DataPanel(session, self.open_file_dialog, self.show_error)
-        self.model_panel = ModelPanel(session)
-        self.run_panel = RunPanel(session, self.actions_by_name)
-        self.likelihood = LikelihoodView(session)
-        self.conditions = ConditionView(session)
-        self.table = ComponentTable(session)
+        self.data_panel = DataPanel(workspace, self.open_file_dialog, self.show_error)
+        self.model_panel = ModelPanel(workspace)
+        self.run_panel = RunPanel(workspace, self.actions_by_name)
+        self.likelihood = LikelihoodView(workspace)
+        self.conditions = ConditionView(workspace)
+        self.table = ComponentTable(workspace)
         self._make_docks()
         self._make_menus()
         self._make_status_bar()
 
-        session.historyChanged.connect(self._on_history_changed)
-        session.currentChanged.connect(self._on_current_changed)
-        session.runningChanged.connect(self._on_running_changed)
-        session.message.connect(self.show_message)
-        session.loadEnded.connect(self._on_load_ended)
+        workspace.historyChanged.connect(self._on_history_changed)
+        workspace.currentChanged.connect(self._on_current_changed)
+        workspace.runningChanged.connect(self._on_running_changed)
+        workspace.message.connect(self.show_message)
+        workspace.collapsed.connect(self._on_collapsed)
+        workspace.loading.loadEnded.connect(self._on_load_ended)
         self._on_history_changed()
-        self._on_current_changed(session.current)
+        self._on_current_changed(workspace.current)
         self.resize(1280, 800)
-
-        from gmm_explorer.app.shell.desktop import install_desktop
-
-        self.desktop = install_desktop(self, restore_layout=False)  # sessions, exports (7)
-
-        from gmm_explorer.app.shell.lab_window import install_lab
-
-        install_lab(self)  # the singularity lab: presets, collapse panel, marks (issue 5)
+        # session files, exports, recent files, drops; then the singularity lab's
+        # presets, collapse dock and marks, which decorate the views built above
+        self.desktop = DesktopFeatures(self, restore_layout=False)
+        self.lab_ui = LabUi(self)
+        self._built = True
 
     # ------------------------------------------------------------ layout
     def _centre_widget(self) -> QWidget:
@@ -121,7 +122,7 @@ class ExplorerWindow(QMainWindow):
         box.addLayout(timeline)
         w = QWidget()
         w.setLayout(box)
-        self.session.dataChanged.connect(self._update_drawing_note)
+        self.workspace.dataChanged.connect(self._update_drawing_note)
         self._update_drawing_note()
         return w
 
@@ -158,7 +159,7 @@ class ExplorerWindow(QMainWindow):
                           self.docks["table"]], [220, 220, 260], Qt.Vertical)
 
     def _make_actions(self) -> None:
-        s = self.session
+        s = self.workspace
 
         def act(name, text, slot, key=None, tip=""):
             a = QAction(text, self)
@@ -237,7 +238,7 @@ class ExplorerWindow(QMainWindow):
         bar = self.statusBar()
         from gmm_explorer.app.panels.load_progress import LoadProgress
 
-        self.load_progress = LoadProgress(self.session)
+        self.load_progress = LoadProgress(self.workspace)
         bar.addPermanentWidget(self.load_progress)
         self.status_labels = {}
         for name, tip in (("iteration", "Shown iteration"),
@@ -255,12 +256,12 @@ class ExplorerWindow(QMainWindow):
     # ----------------------------------------------------------- actions
     def step(self) -> None:
         """The Step button, the Right key and ``--steps``: one EM iteration."""
-        self.session.step()
+        self.workspace.step()
 
     def load_builtin(self, name: str) -> None:
         """Load a built-in dataset, reporting failures."""
         try:
-            self.session.load_builtin(name)
+            self.workspace.loading.load_builtin(name)
         except (ValueError, OSError) as exc:
             self.show_error(str(exc))
 
@@ -278,7 +279,7 @@ class ExplorerWindow(QMainWindow):
         failure or Cancel the data stay and the error is shown. Without it,
         it returns at once (True: the load started).
         """
-        if not self.session.load_file(path):
+        if not self.workspace.loading.load_file(path):
             return False  # the user kept their edited points
         if not wait:
             return True
@@ -300,28 +301,28 @@ class ExplorerWindow(QMainWindow):
         self._error_box.setText(message)
         self._error_box.show()
 
-    def show_message(self, message: str) -> None:
+    def _on_collapsed(self, record) -> None:
+        """A collapse in one short sentence; the whole text is the tooltip (and in the
+        run notes and the collapse panel)."""
+        which = ", ".join(str(k) for k in record.components)
+        self.show_message(f"Collapse at iteration {record.iteration}: component {which} "
+                          f"singular ({record.action}). See the Collapse panel.",
+                          full=record.describe())
+
+    def show_message(self, message: str, full: str | None = None) -> None:
         """A transient message in the status bar, short enough to leave the fields readable.
 
-        A collapse's long description becomes one short sentence (the whole
-        text is in the run notes and the collapse panel); any other message too
-        long for the room left of the permanent fields is cut at a word and
-        ends with '…'. The full text is the status bar's tooltip.
+        A message too long for the room left of the permanent fields is cut at a
+        word and ends with '…'. The full text (``full``, else the message) is
+        the status bar's tooltip.
         """
         bar = self.statusBar()
-        self.last_message = message
-        bar.setToolTip(message)
+        self.last_message = full or message
+        bar.setToolTip(full or message)
         bar.showMessage(self.short_message(message), 10000)
 
     def short_message(self, message: str) -> str:
         """``message`` as the status bar shows it (see :meth:`show_message`)."""
-        for state in (self.session.state, *self.session.history[-1:]):
-            record = getattr(state, "collapse", None)
-            if record is not None and message == record.describe():
-                which = ", ".join(str(k) for k in record.components)
-                message = (f"Collapse at iteration {record.iteration}: component {which} "
-                           f"singular ({record.action}). See the Collapse panel.")
-                break
         bar = self.statusBar()
         fields = sum(w.sizeHint().width() for w in (*self.status_labels.values(),
                                                     self.load_progress) if not w.isHidden())
@@ -336,10 +337,10 @@ class ExplorerWindow(QMainWindow):
 
     # --------------------------------------------------------- following
     def _on_history_changed(self) -> None:
-        n = len(self.session.history)
+        n = len(self.workspace.history)
         self.timeline.blockSignals(True)
         self.timeline.setRange(0, max(n - 1, 0))
-        self.timeline.setValue(max(self.session.current, 0))
+        self.timeline.setValue(max(self.workspace.current, 0))
         self.timeline.blockSignals(False)
         self._update_timeline_label()
 
@@ -348,7 +349,7 @@ class ExplorerWindow(QMainWindow):
         self.timeline.setValue(max(index, 0))
         self.timeline.blockSignals(False)
         self._update_timeline_label()
-        s = self.session
+        s = self.workspace
         state = s.state
         labels = self.status_labels
         if state is None:
@@ -380,12 +381,13 @@ class ExplorerWindow(QMainWindow):
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt naming
         """A new (light or dark) palette: text colours that read on it."""
         super().changeEvent(event)
-        if event.type() == QEvent.PaletteChange and hasattr(self, "status_labels"):
+        # Qt sends a palette change while the constructor builds the status bar
+        if event.type() == QEvent.PaletteChange and self._built:
             self.drawing_note.setStyleSheet(f"color: {self._text_color('muted')};")
-            self._on_current_changed(self.session.current)
+            self._on_current_changed(self.workspace.current)
 
     def _update_timeline_label(self) -> None:
-        s = self.session
+        s = self.workspace
         last = s.history[-1].iteration if s.history else 0
         shown = s.state.iteration if s.state is not None else 0
         self.timeline_label.setText(f"{shown} / {last}")
@@ -395,7 +397,7 @@ class ExplorerWindow(QMainWindow):
         a.setText("Pause" if running else "Run")
 
     def _update_drawing_note(self) -> None:
-        s = self.session
+        s = self.workspace
         if s.X is None:
             self.drawing_note.setText("")
             return
@@ -405,8 +407,8 @@ class ExplorerWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
         """Offer to save edited points, then end a run cleanly before closing."""
-        if not self.session.may_replace_data("closing the window"):
+        if not self.workspace.may_replace_data("closing the window"):
             event.ignore()
             return
-        self.session.shutdown()
+        self.workspace.shutdown()
         super().closeEvent(event)

@@ -11,7 +11,7 @@
   as a grey dashed curve.
 - :class:`TableMarks`: flagged rows of the components table in red.
 
-Each reads the session only, after the view it decorates has updated.
+Each reads the workspace only, after the view it decorates has updated.
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ def _pen(width, style=Qt.SolidLine, color=RED):
 class CentreMarks:
     """Red ellipses, mean rings and held points for flagged components."""
 
-    def __init__(self, centre, session):
-        self.centre, self.session = centre, session
+    def __init__(self, centre, workspace):
+        self.centre, self.workspace = centre, workspace
         self.curves: list = []
         self.rings = pg.ScatterPlotItem(pxMode=True, symbol="o", size=24, brush=None,
                                         pen=_pen(2.5))
@@ -55,7 +55,7 @@ class CentreMarks:
             item.setZValue(z)
             centre.addItem(item, ignoreBounds=True)
         self.highlighted = np.zeros(0, dtype=int)  # rows of the data held (for tests)
-        session.currentChanged.connect(self.update)  # also follows new data and axes
+        workspace.currentChanged.connect(self.update)  # also follows new data and axes
         self.update()
 
     def _curve(self, i):
@@ -68,7 +68,7 @@ class CentreMarks:
 
     def update(self, *_args) -> None:
         """Redraw the marks for the shown state."""
-        s = self.session
+        s = self.workspace
         state = s.state
         ks = flagged(state) if state is not None and s.X is not None else []
         used = 0
@@ -86,9 +86,8 @@ class CentreMarks:
                     c.setVisible(True)
                     used += 1
             self.rings.setData(pos=m2)
-            from gmm_explorer.app.model.lab import lab_for
 
-            self.highlighted = lab_for(s).held_rows(state, ks)
+            self.highlighted = s.lab.held_rows(state, ks)
             self.held.setData(pos=s.X[self.highlighted][:, list(s.axes)])
         elif self.rings.isVisible():
             # emptied and hidden once: an empty scatter still costs a paint per Step
@@ -103,28 +102,28 @@ class CentreMarks:
 
     def red_components(self) -> list:
         """Components drawn in red now (for tests)."""
-        s = self.session
+        s = self.workspace
         return flagged(s.state) if s.state is not None else []
 
 
 class ConditionMarks:
     """A red cross where each component first crosses ``max_condition``."""
 
-    def __init__(self, view, session):
-        self.view, self.session = view, session
+    def __init__(self, view, workspace):
+        self.view, self.workspace = view, workspace
         self.crosses = view.plot([], [], pen=None, symbol="x", symbolSize=16,
                                  symbolPen=pg.mkPen(RED, width=2.5), symbolBrush=RED)
         self.crosses.setZValue(30)
         self.points: list = []  # (component, iteration)
         self.cursor = HistoryCursor()  # each state is scanned once (see incremental.py)
         self._limit = None
-        session.historyChanged.connect(self.update)
-        session.settingsChanged.connect(self.update)
+        workspace.historyChanged.connect(self.update)
+        workspace.settingsChanged.connect(self.update)
         self.update()
 
     def update(self, *_args) -> None:
         """Find the first crossing of each component in the history (new states only)."""
-        s = self.session
+        s = self.workspace
         limit = s.model.max_condition
         if limit != self._limit:
             self.cursor.reset()  # a new limit: scan everything again
@@ -150,8 +149,8 @@ class ConditionMarks:
 class LikelihoodMarks:
     """Infinite log-likelihood as an arrow at the top; scipy's pseudo value."""
 
-    def __init__(self, view, session):
-        self.view, self.session = view, session
+    def __init__(self, view, workspace):
+        self.view, self.workspace = view, workspace
         self.arrows = view.plot([], [], pen=None, symbol="t1", symbolSize=16,
                                 symbolPen=pg.mkPen(RED), symbolBrush=RED)
         self.stems = view.plot([], [], pen=_pen(1.5, Qt.DotLine), connect="pairs")
@@ -168,12 +167,12 @@ class LikelihoodMarks:
         self._inf: list = []  # indices of infinite log-likelihoods
         self._extent = (np.inf, -np.inf)  # finite log-likelihoods and pseudo values
         self._any_pseudo = False
-        session.historyChanged.connect(self.update)
+        workspace.historyChanged.connect(self.update)
         self.update()
 
     def update(self, *_args) -> None:
         """Place the arrows above the highest finite value."""
-        restart, new = self.cursor.advance(self.session.history)
+        restart, new = self.cursor.advance(self.workspace.history)
         if restart:
             for buf in (self._it, self._ll, self._pseudo):
                 buf.clear()
@@ -222,14 +221,14 @@ class LikelihoodMarks:
 class TableMarks:
     """Flagged rows of the components table in red (degenerate: pale red)."""
 
-    def __init__(self, table, session):
-        self.table, self.session = table, session
-        session.currentChanged.connect(self.update)
+    def __init__(self, table, workspace):
+        self.table, self.workspace = table, workspace
+        workspace.currentChanged.connect(self.update)
         self.update()
 
     def update(self, *_args) -> None:
         """Colour the rows of the shown state (after the table filled them)."""
-        state = self.session.state
+        state = self.workspace.state
         if state is None:
             return
         t = self.table

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
 from gmm_explorer.app import colors
 from gmm_explorer.app import geometry
 from gmm_explorer.app.views.collapse_marks import RED
-from gmm_explorer.app.model.compare import Comparison
 from gmm_explorer.app.model.lab import REMEDIES
 
 ROWS = ("iterations", "final log-likelihood", "smallest eigenvalue", "degenerate", "singular",
@@ -70,12 +69,14 @@ class CompareWindow(QWidget):
 
     Parameters
     ----------
-    session : Session
+    workspace : Workspace
+        Its lab runs the comparisons; this window shows them.
     """
 
-    def __init__(self, session, parent=None):
+    def __init__(self, workspace, parent=None):
         super().__init__(parent, Qt.Window)
-        self.session = session
+        self.workspace = workspace
+        self.lab = workspace.lab
         self.setWindowTitle("Compare: the same start under two settings")
         self.comparison = None
         self.choices = []
@@ -95,10 +96,10 @@ class CompareWindow(QWidget):
         self.max_iter.setToolTip("Most EM iterations on each side")
         top.addWidget(QLabel("iterations"))
         top.addWidget(self.max_iter)
-        run = QPushButton("Run both")
-        run.setToolTip("Run both sides from the session's current start")
-        run.clicked.connect(self.run)
-        top.addWidget(run)
+        self.run_button = QPushButton("Run both")
+        self.run_button.setToolTip("Run both sides from the shown fit's start")
+        self.run_button.clicked.connect(lambda: self.run())
+        top.addWidget(self.run_button)
         top.addStretch(1)
         self.plots = [_SidePlot("left"), _SidePlot("right")]
         self.plots[1].setXLink(self.plots[0])
@@ -132,36 +133,52 @@ class CompareWindow(QWidget):
         layout.addLayout(line)
         layout.addWidget(self.table)
         self.resize(1100, 700)
+        self.lab.compared.connect(self._show)
+        self.lab.compareFailed.connect(self._show_error)
 
-    def run(self, left: str | None = None, right: str | None = None) -> None:
-        """Run both sides (remedy names, or the combo boxes' choices)."""
+    def run(self, left: str | None = None, right: str | None = None,
+            wait: bool = False) -> None:
+        """Run both sides (remedy names, or the combo boxes' choices) in the background.
+
+        With ``wait`` the call returns when the comparison is shown (scripts, tests).
+        """
         left = left or self.choices[0].currentData()
         right = right or self.choices[1].currentData()
         for box, name in zip(self.choices, (left, right)):
             box.setCurrentIndex(list(REMEDIES).index(name))
-        s = self.session
-        try:
-            self.comparison = Comparison(s, left, right, self.max_iter.value())
-        except ValueError as exc:  # the last comparison stays on show
-            self.error.setText(str(exc))
-            self.error.show()
-            return
+        if self.lab.compare(left, right, self.max_iter.value()):
+            self.run_button.setEnabled(False)
+            self.run_button.setText("Running…")
+            if wait:
+                self.workspace.runner.wait_job()
+
+    def _ready(self) -> None:
+        self.run_button.setEnabled(True)
+        self.run_button.setText("Run both")
+
+    def _show_error(self, message: str) -> None:
+        """The last comparison stays on show, with why the new one did not run."""
+        self._ready()
+        self.error.setText(message)
+        self.error.show()
+
+    def _show(self, comparison) -> None:
+        self._ready()
+        self.comparison = comparison
         self.error.hide()
-        pts = s.drawn_points()
-        for p, side in zip(self.plots, self.comparison.sides):
-            p.points.setData(pos=pts)
+        for p, side in zip(self.plots, comparison.sides):
+            p.points.setData(pos=comparison.points)
             p.setTitle(REMEDIES[side.label][0])
-        self.table.setHorizontalHeaderLabels([REMEDIES[sd.label][0]
-                                              for sd in self.comparison.sides])
-        for j, side in enumerate(self.comparison.sides):
-            for i, (row, value) in enumerate(zip(ROWS, side.outcome().values())):
+        self.table.setHorizontalHeaderLabels([REMEDIES[sd.label][0] for sd in comparison.sides])
+        for j, side in enumerate(comparison.sides):
+            for i, value in enumerate(side.outcome().values()):
                 self.table.setItem(i, j, QTableWidgetItem(_fmt(value)))
         self.table.resizeColumnsToContents()
         self.timeline.blockSignals(True)
-        self.timeline.setRange(0, self.comparison.length - 1)
-        self.timeline.setValue(self.comparison.length - 1)
+        self.timeline.setRange(0, comparison.length - 1)
+        self.timeline.setValue(comparison.length - 1)
         self.timeline.blockSignals(False)
-        self.go_to(self.comparison.length - 1)
+        self.go_to(comparison.length - 1)
         self.plots[0].autoRange()
 
     def go_to(self, index: int) -> None:

@@ -64,9 +64,9 @@ def thin_out(curve) -> None:
 class _HistoryPlot(pg.PlotWidget):
     """A plot over iterations with a marker at the shown iteration."""
 
-    def __init__(self, session, parent=None):
+    def __init__(self, workspace, parent=None):
         super().__init__(parent, background="w")
-        self.session = session
+        self.workspace = workspace
         plot = self.getPlotItem()
         self.grid = light_grid(self, alpha=0.2)
         plot.setMenuEnabled(False)
@@ -79,8 +79,8 @@ class _HistoryPlot(pg.PlotWidget):
                                       pen=pg.mkPen((60, 60, 60), width=1.5, style=Qt.DashLine))
         self.marker.setZValue(20)
         self.addItem(self.marker, ignoreBounds=True)
-        session.historyChanged.connect(self.on_history_changed)
-        session.currentChanged.connect(self.on_current_changed)
+        workspace.historyChanged.connect(self.on_history_changed)
+        workspace.currentChanged.connect(self.on_current_changed)
         self.setMinimumHeight(140)
 
     def on_history_changed(self) -> None:  # pragma: no cover - overridden
@@ -92,7 +92,7 @@ class _HistoryPlot(pg.PlotWidget):
         A fixed axis is not repainted and a Step then repaints only a strip
         of the plot; the axis also jumps seldom, which is calmer to watch.
         """
-        hist = self.session.history
+        hist = self.workspace.history
         last = hist[-1].iteration if hist else 0
         top = nice_ceiling(last + 1, minimum=10)
         if getattr(self, "_x_top", None) != top:
@@ -101,7 +101,7 @@ class _HistoryPlot(pg.PlotWidget):
 
     def on_current_changed(self, index: int) -> None:
         """Move the marker to the shown iteration."""
-        state = self.session.state
+        state = self.workspace.state
         if state is not None:
             self.marker.setValue(state.iteration)
 
@@ -109,8 +109,8 @@ class _HistoryPlot(pg.PlotWidget):
 class LikelihoodView(_HistoryPlot):
     """Total log-likelihood per iteration, and the objective when a prior is on."""
 
-    def __init__(self, session, parent=None):
-        super().__init__(session, parent)
+    def __init__(self, workspace, parent=None):
+        super().__init__(workspace, parent)
         self.setLabel("left", "log-likelihood (nats)")
         self.setToolTip("Total log-likelihood of the data at each iteration (blue) and, "
                         "with the prior on, the objective EM maximises (orange).\n"
@@ -135,7 +135,7 @@ class LikelihoodView(_HistoryPlot):
 
     def on_history_changed(self) -> None:
         """Redraw both curves: append the new states, or start over after a cut."""
-        restart, new = self.cursor.advance(self.session.history)
+        restart, new = self.cursor.advance(self.workspace.history)
         if restart:
             for buf in (self._it, self._ll, self._obj):
                 buf.clear()
@@ -149,7 +149,7 @@ class LikelihoodView(_HistoryPlot):
             self._ll_extent = _extrema(ll, *self._ll_extent)
             self._obj_extent = _extrema(obj, *self._obj_extent)
         it, ll, obj = self._it.data, self._ll.data, self._obj.data
-        with_prior = self.session.model.prior is not None
+        with_prior = self.workspace.model.prior is not None
         self.curves.set_lines({0: (it, ll), 1: (it, obj) if with_prior else ([], [])},
                               grown=not restart)
         self.curves.set_line_visible(1, with_prior)
@@ -165,7 +165,7 @@ class LikelihoodView(_HistoryPlot):
                 self.legend.removeItem(self._objective_sample)
             self._legend_has_objective = with_prior
         self.legend.setVisible(with_prior)  # one curve needs no legend
-        self.on_current_changed(self.session.current)
+        self.on_current_changed(self.workspace.current)
 
     def ll_data(self) -> tuple:
         """(iterations, log-likelihoods) drawn; NaN where it was not finite."""
@@ -198,8 +198,8 @@ class LikelihoodView(_HistoryPlot):
 class ConditionView(_HistoryPlot):
     """Condition number of each covariance per iteration, on a log axis."""
 
-    def __init__(self, session, parent=None):
-        super().__init__(session, parent)
+    def __init__(self, workspace, parent=None):
+        super().__init__(workspace, parent)
         self.setLogMode(y=True)
         self.getAxis("left").enableAutoSIPrefix(False)
         self.setLabel("left", "condition number")
@@ -222,12 +222,12 @@ class ConditionView(_HistoryPlot):
         self.cursor = HistoryCursor()
         self._it, self._table = GrowingArray(), GrowingArray(width=0)
         self._min_condition = np.inf
-        session.settingsChanged.connect(self._update_limit)
+        workspace.settingsChanged.connect(self._update_limit)
         self._update_limit()
         self.on_history_changed()
 
     def _update_limit(self) -> None:
-        self.limit.setValue(np.log10(self.session.model.max_condition))
+        self.limit.setValue(np.log10(self.workspace.model.max_condition))
         self._update_range()
 
     def _update_range(self) -> None:
@@ -236,7 +236,7 @@ class ConditionView(_HistoryPlot):
         Half a decade of room below the lowest line, so that well-conditioned
         components (condition numbers near 1) are not drawn on the axis.
         """
-        top = np.log10(self.session.model.max_condition) + 0.6
+        top = np.log10(self.workspace.model.max_condition) + 0.6
         low = 0.0
         if len(self.lines) and np.isfinite(self._min_condition):
             low = min(low, float(np.log10(self._min_condition)))
@@ -247,7 +247,7 @@ class ConditionView(_HistoryPlot):
 
     def on_history_changed(self) -> None:
         """Redraw one line per component: append the new states, or start over."""
-        restart, new = self.cursor.advance(self.session.history)
+        restart, new = self.cursor.advance(self.workspace.history)
         if restart:
             self._it.clear()
             self._table.clear(width=max((s.n_components for s in new), default=0))
@@ -276,7 +276,7 @@ class ConditionView(_HistoryPlot):
         self.lines.set_lines({k: (it, logs[:, k]) for k in range(k_count)}, grown=not restart)
         self._update_range()
         self._update_x_range()
-        self.on_current_changed(self.session.current)
+        self.on_current_changed(self.workspace.current)
 
     def line_data(self, k: int) -> tuple:
         """(iterations, log10 condition numbers) drawn for component ``k``."""

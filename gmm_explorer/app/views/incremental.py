@@ -1,6 +1,6 @@
 """Following a growing history without rereading it.
 
-A run appends states to ``Session.history`` and emits ``historyChanged`` once
+A run appends states to ``Workspace.history`` and emits ``historyChanged`` once
 per batch. A view that rebuilt its arrays from the whole history on every
 batch made a run quadratic in its length (3,000 iterations through the
 window took 100 s, most of it rereading old states). :class:`HistoryCursor`

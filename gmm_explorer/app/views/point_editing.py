@@ -23,17 +23,17 @@ RING_PIXELS = 11
 class HandMadeMarks:
     """A dark ring round each point added by hand, on the centre plot."""
 
-    def __init__(self, centre, session):
-        self.session = session
+    def __init__(self, centre, workspace):
+        self.workspace = workspace
         self.rings = pg.ScatterPlotItem(pxMode=True, symbol="o", size=RING_PIXELS,
                                         pen=pg.mkPen(RING_COLOR, width=1.3), brush=None)
         self.rings.setZValue(15)  # over the points, under the means' handles
         centre.addItem(self.rings, ignoreBounds=True)
-        session.dataChanged.connect(self.update)
+        workspace.dataChanged.connect(self.update)
         self.update()
 
     def update(self, *_args) -> None:
-        s = self.session
+        s = self.workspace
         mask = getattr(s, "hand_made", None)
         if s.X is None or mask is None:
             if len(self.rings.data):
@@ -58,7 +58,7 @@ class PointEditor:
     def set_enabled(self, on: bool) -> None:
         """Switch edit mode on or off."""
         self.enabled = bool(on)
-        self.lab.session.message.emit(
+        self.lab.workspace.message.emit(
             "Edit points: click adds a point, Shift+click ten copies, Ctrl+click deletes."
             if on else "Edit points off.")
 
@@ -72,13 +72,13 @@ class PointEditor:
                 try:
                     self.lab.delete_points([row])
                 except ValueError as exc:
-                    self.lab.session.message.emit(str(exc))
+                    self.lab.workspace.message.emit(str(exc))
             return
         copies = COPIES if modifiers & Qt.ShiftModifier else 1
         try:
             self.lab.add_points((x, y), copies)
         except ValueError as exc:  # EM cannot start on the data with it (a point at 1e300)
-            self.lab.session.message.emit(f"Point not added: {exc}")
+            self.lab.workspace.message.emit(f"Point not added: {exc}")
 
     def _on_click(self, event) -> None:
         if not self.enabled or event.button() != Qt.LeftButton:

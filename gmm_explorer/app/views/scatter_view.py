@@ -3,7 +3,7 @@
 Drawing strategy (pyqtgraph's performance advice; re-brushing 1e5 points
 costs about 0.4 s a step):
 
-- a fixed random subsample of at most ``session.MAX_DRAWN_POINTS`` points is
+- a fixed random subsample of at most ``workspace.MAX_DRAWN_POINTS`` points is
   drawn as one ``ScatterPlotItem`` (``pxMode=True``, ``pen=None``) whose
   positions are set once per dataset; each step only swaps its brushes,
   taken from a cache of quantised colours;
@@ -39,7 +39,7 @@ class CentreView(pg.PlotWidget):
 
     Parameters
     ----------
-    session : gmm_explorer.app.model.session.Session
+    workspace : gmm_explorer.app.model.workspace.Workspace
 
     Signals
     -------
@@ -49,9 +49,9 @@ class CentreView(pg.PlotWidget):
 
     hoverText = Signal(str)
 
-    def __init__(self, session, parent=None):
+    def __init__(self, workspace, parent=None):
         super().__init__(parent, background="w")
-        self.session = session
+        self.workspace = workspace
         self.color_mode = "blended"
         self.sigma_visible = {1: True, 2: True, 3: False}
         self.means_visible = True
@@ -91,11 +91,11 @@ class CentreView(pg.PlotWidget):
         self.addItem(self.hover_label, ignoreBounds=True)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
-        session.dataChanged.connect(self.on_data_changed)
-        session.currentChanged.connect(self.on_current_changed)
-        if session.X is not None:
+        workspace.dataChanged.connect(self.on_data_changed)
+        workspace.currentChanged.connect(self.on_current_changed)
+        if workspace.X is not None:
             self.on_data_changed()
-            self.on_current_changed(session.current)
+            self.on_current_changed(workspace.current)
 
     # ------------------------------------------------------------ options
     def set_color_mode(self, mode: str) -> None:
@@ -118,7 +118,7 @@ class CentreView(pg.PlotWidget):
     # ------------------------------------------------------------ updates
     def on_data_changed(self) -> None:
         """New data or axes: positions, density image, axis labels, range."""
-        s = self.session
+        s = self.workspace
         self._points = s.drawn_points()
         self._codes = None
         self.scatter.setData(pos=self._points, pen=None, size=POINT_SIZE)
@@ -147,7 +147,7 @@ class CentreView(pg.PlotWidget):
 
     def on_current_changed(self, index: int) -> None:
         """The shown state changed: recolour points, move ellipses and means."""
-        if self.session.state is None:
+        if self.workspace.state is None:
             return
         self.update_points()
         self.update_ellipses()
@@ -161,7 +161,7 @@ class CentreView(pg.PlotWidget):
         colour changed get a new brush (from the cache), so late iterations,
         where few points change colour, cost almost nothing.
         """
-        s = self.session
+        s = self.workspace
         if s.state is None or not len(self._points):
             return
         rgba = colors.point_colors(s.display_responsibilities(), self.color_mode)
@@ -227,11 +227,11 @@ class CentreView(pg.PlotWidget):
     def drawing_mode(self) -> str:
         """How the data are drawn: ``"all points"`` or ``"subsample over density"``.
 
-        Above ``session.MAX_DRAWN_POINTS`` points a fixed random subsample is
+        Above ``workspace.MAX_DRAWN_POINTS`` points a fixed random subsample is
         coloured by the responsibilities over a grey 2-D histogram of every
         point; the ellipses, curves and table come from the full data.
         """
-        s = self.session
+        s = self.workspace
         if s.X is not None and len(s.X) > len(self._points):
             return "subsample over density"
         return "all points"
@@ -259,7 +259,7 @@ class CentreView(pg.PlotWidget):
 
     def update_ellipses(self) -> None:
         """Redraw the ellipses of the shown state (exact marginals on the axes)."""
-        s = self.session
+        s = self.workspace
         state = s.state
         if state is None:
             return
@@ -282,7 +282,7 @@ class CentreView(pg.PlotWidget):
 
     def update_handles(self) -> None:
         """Put one draggable handle on each mean, in the component's colour."""
-        s = self.session
+        s = self.workspace
         state = s.state
         self.handles.set_means(state.means[:, list(s.axes)],
                                [colors.component_color(k) for k in range(state.n_components)])
@@ -293,7 +293,7 @@ class CentreView(pg.PlotWidget):
         return self.handles.position(k)
 
     def _on_handle_dropped(self, k: int, pos) -> None:
-        self.session.move_mean(k, pos)
+        self.workspace.move_mean(k, pos)
 
     # -------------------------------------------------------------- hover
     def hover_text_at(self, x: float, y: float) -> str:
@@ -301,7 +301,7 @@ class CentreView(pg.PlotWidget):
 
         Empty when no drawn point is within ``HOVER_PIXELS`` screen pixels.
         """
-        s = self.session
+        s = self.workspace
         if s.state is None or not len(self._points):
             return ""
         px = self.getPlotItem().getViewBox().viewPixelSize()

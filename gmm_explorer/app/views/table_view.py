@@ -52,9 +52,9 @@ def _full_vector(v) -> str:
 class ComponentTable(QTableWidget):
     """Weight, mean, eigenvalues, condition number, effective count and status."""
 
-    def __init__(self, session, parent=None):
+    def __init__(self, workspace, parent=None):
         super().__init__(0, len(COLUMNS), parent)
-        self.session = session
+        self.workspace = workspace
         self.setHorizontalHeaderLabels(COLUMNS)
         for j, tip in enumerate(_TIPS):
             self.horizontalHeaderItem(j).setToolTip(tip)
@@ -82,12 +82,12 @@ class ComponentTable(QTableWidget):
         self.setTextElideMode(Qt.ElideRight)
         self.setToolTip("The components of the shown iteration; hover a column title for "
                         "its meaning.")
-        session.currentChanged.connect(self.on_current_changed)
-        self.on_current_changed(session.current)
+        workspace.currentChanged.connect(self.on_current_changed)
+        self.on_current_changed(workspace.current)
 
     def on_current_changed(self, index: int) -> None:
         """Fill the table from the shown state."""
-        state = self.session.state
+        state = self.workspace.state
         if state is None:
             self.setRowCount(0)
             return

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from gmm_explorer.app.model.session import MAX_DRAWN_POINTS, Session
+from gmm_explorer.app.model.workspace import MAX_DRAWN_POINTS, Workspace
 
 
 def test_opens_on_the_seed_scene(session):
@@ -126,7 +126,7 @@ def test_data_em_cannot_start_on_keep_the_loaded_data(session):
 def test_open_file_failure_keeps_the_data(session, tmp_path):
     X = session.X
     with pytest.raises((ValueError, OSError)):
-        session.open_file(tmp_path / "missing.csv")
+        session.loading.open_file(tmp_path / "missing.csv")
     assert session.X is X and len(session.history) == 1
 
 
@@ -138,15 +138,15 @@ def test_open_file_uses_the_loader(session, monkeypatch):
             X=np.random.default_rng(0).standard_normal((50, 3)), labels=None,
             feature_names=["a", "b", "c"]))
     monkeypatch.setitem(__import__("sys").modules, "gmm_explorer.data", fake)
-    session.open_file("some.csv")
+    session.loading.open_file("some.csv")
     assert session.X.shape == (50, 3) and session.feature_names == ["a", "b", "c"]
     assert session.data_name == "some.csv"
 
 
 def test_generate_and_axes(session):
-    session.generate("blobs", 300, 3, 0.5, 7)
+    session.loading.generate("blobs", 300, 3, 0.5, 7)
     assert session.X.shape == (300, 2)
-    session.load_builtin("iris")
+    session.loading.load_builtin("iris")
     assert session.X.shape[1] == 4
     session.set_axes(2, 3)
     np.testing.assert_array_equal(session.drawn_points(), session.X[:, [2, 3]])
@@ -155,8 +155,8 @@ def test_generate_and_axes(session):
 
 
 def test_large_data_draw_a_fixed_subsample(qapp):
-    s = Session()
-    s.model = s.model.__class__(n_components=3)
+    s = Workspace()
+    s.set_model(**s.model.__class__(n_components=3).engine_kwargs())
     rng = np.random.default_rng(0)
     s.set_data(rng.standard_normal((20_000, 2)))
     assert len(s.display_indices) == MAX_DRAWN_POINTS
@@ -214,7 +214,7 @@ def test_step_during_a_run_stops_it_first(session, qtbot):
 def test_shutdown_mid_run_ends_the_worker(session, qtbot):
     session.set_run_settings(delay=0.2, max_iter=10_000, tol=1e-12)
     session.run()
-    worker = session._worker
+    worker = session.runner._run
     qtbot.waitUntil(lambda: len(session.history) >= 2, timeout=5000)
     session.shutdown()
     assert worker.isFinished() and not session.running
@@ -225,8 +225,8 @@ def test_run_stops_at_a_collapse_under_stop(qapp, qtbot):
 
     X, _ = seed_scene()
     X = np.vstack([X, np.repeat(X[:1], 5, axis=0)])  # a stack of identical points
-    s = Session()
-    s.model = s.model.__class__(n_components=11, reg_covar=0.0, on_collapse="stop")
+    s = Workspace()
+    s.set_model(**s.model.__class__(n_components=11, reg_covar=0.0, on_collapse="stop").engine_kwargs())
     s.set_data(X)
     means = np.vstack([s.state.means[:10], X[:1]])
     covs = np.vstack([s.state.covariances[:10], 1e-4 * np.eye(2)[None]])

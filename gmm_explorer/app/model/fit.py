@@ -1,0 +1,170 @@
+"""A fit: the recipe that made it and the engine that holds its history.
+
+The workspace, compare mode and the lab each hold :class:`Fit` objects and
+nothing else of EM: the engine's ``history`` is the only copy of the states,
+and :class:`HistoryView` shows a prefix of it (the states the window has
+drawn while a worker appends more) without copying it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from gmm_explorer.app.model.settings import ModelSettings
+
+#: ``factory(**settings.engine_kwargs(), tol=tol) -> engine``.
+EngineFactory = Callable[..., object]
+
+_START_KEYS = ("weights", "means", "covariances")
+
+
+def default_engine_factory(**kwargs):
+    """A :class:`gmm_explorer.engine.GaussianMixtureEM` with these settings."""
+    from gmm_explorer.engine import GaussianMixtureEM
+
+    return GaussianMixtureEM(**kwargs)
+
+
+def start_of(state) -> dict:
+    """A state's parameters as a start: weights (K,), means (K, D), covariances (K, D, D)."""
+    return {key: np.array(getattr(state, key), dtype=float) for key in _START_KEYS}
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """What replays a fit bit for bit: the settings, ``tol`` and the start.
+
+    Attributes
+    ----------
+    settings : ModelSettings
+        The engine's arguments; ``random_state`` seeds the start when
+        ``start`` is None.
+    tol : float
+        The engine's stopping rule (change in objective per data point).
+    start : dict or None
+        Explicit start parameters (a preset's start, a dragged mean), keys
+        ``weights`` (K,), ``means`` (K, D), ``covariances`` (K, D, D).
+    """
+
+    settings: ModelSettings
+    tol: float
+    start: dict | None = None
+
+    def __eq__(self, other) -> bool:  # the start holds arrays
+        if not isinstance(other, Recipe):
+            return NotImplemented
+        if (self.settings, self.tol) != (other.settings, other.tol):
+            return False
+        if self.start is None or other.start is None:
+            return self.start is other.start
+        return all(np.array_equal(self.start[k], other.start[k]) for k in _START_KEYS)
+
+    __hash__ = None
+
+
+class Fit:
+    """A recipe and the engine that ran it (its ``history`` is the fit's history).
+
+    Build one with :meth:`begin` (a new start) or :meth:`restore` (a saved
+    history); both raise ``ValueError``, building nothing, when EM cannot
+    start on the data.
+    """
+
+    def __init__(self, recipe: Recipe, engine):
+        self.recipe = recipe
+        self.engine = engine
+
+    @classmethod
+    def begin(cls, X: np.ndarray, recipe: Recipe,
+              factory: EngineFactory = default_engine_factory) -> "Fit":
+        """Start EM on ``X`` (N, D) from the recipe: the history holds the start."""
+        k = recipe.settings.n_components
+        if len(X) < k:
+            raise ValueError(f"{k} components need at least {k} points; the data have {len(X)}")
+        engine = factory(**recipe.settings.engine_kwargs(), tol=recipe.tol)
+        engine.initialize(X, **(recipe.start or {}))
+        return cls(recipe, engine)
+
+    @classmethod
+    def restore(cls, X: np.ndarray, recipe: Recipe, history: list,
+                factory: EngineFactory = default_engine_factory) -> "Fit":
+        """A fit holding a saved ``history``, ready to step on from its last state.
+
+        The engine starts from the first saved state's parameters (which
+        checks them against the data), takes the saved history and rewinds to
+        its last state, which recomputes that state's responsibilities.
+        """
+        first = history[0]
+        if first.n_features != X.shape[1]:
+            raise ValueError(f"the saved states have {first.n_features} dimensions, the data "
+                             f"{X.shape[1]}")
+        engine = factory(**recipe.settings.engine_kwargs(), tol=recipe.tol)
+        try:
+            engine.initialize(X, **start_of(first))
+        except ValueError:  # a saved start a later check refuses: the history still holds
+            engine.initialize(X)
+        engine.history = list(history)
+        engine.rewind(len(engine.history) - 1)
+        return cls(recipe, engine)
+
+    @property
+    def history(self) -> list:
+        """The engine's states, oldest first (the only copy)."""
+        return self.engine.history
+
+    @property
+    def start(self) -> dict:
+        """The start this fit ran from (the recipe's, or its first state's)."""
+        return self.recipe.start or start_of(self.history[0])
+
+    def with_tol(self, tol: float) -> None:
+        """A new stopping rule for the steps to come."""
+        self.recipe = Recipe(self.recipe.settings, float(tol), self.recipe.start)
+        self.engine.tol = float(tol)
+
+
+class HistoryView(Sequence):
+    """The first ``length`` states of a fit's history, read-only and without a copy.
+
+    While a worker appends states to the engine's list, the window shows
+    only those it has been handed; the list itself is never copied.
+    """
+
+    __slots__ = ("_states", "_length")
+
+    def __init__(self, states: list | None = None, length: int | None = None):
+        self._states = [] if states is None else states
+        self._length = len(self._states) if length is None else int(length)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._length)
+            if step == 1:  # the common case, without a copy of the whole prefix
+                return self._states[start:stop]
+            return [self._states[i] for i in range(start, stop, step)]
+        n = self._length
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError(f"iteration {index} is not in the history (0 to {n - 1})")
+        return self._states[index]
+
+    def __iter__(self):
+        return itertools.islice(self._states, self._length)
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other) if isinstance(other, (Sequence, list)) \
+            else NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"HistoryView({self._length} states)"

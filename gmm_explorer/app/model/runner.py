@@ -1,0 +1,216 @@
+"""The one owner of the window's worker threads.
+
+:class:`Runner` starts, cancels and waits for every ``QThread`` the window
+uses: the EM run (:class:`~gmm_explorer.app.model.worker.RunWorker`), the
+background file load (:class:`~gmm_explorer.app.model.load_worker.LoadWorker`)
+and background jobs (:class:`JobWorker`: compare mode's fits). At most one of
+each kind runs at a time; a new one cancels the old first, and
+:meth:`Runner.shutdown` leaves no thread alive (Orange's ``concurrent.py``
+keeps the same rules).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal
+
+from gmm_explorer.app.model.load_worker import LoadWorker
+from gmm_explorer.app.model.worker import RunWorker
+
+
+class JobWorker(QThread):
+    """Runs ``job(cancelled)`` off the GUI thread; ``done(result, error)`` when it ends.
+
+    ``cancelled`` is a callable the job polls between pieces of work.
+    """
+
+    ended = Signal(object, object)
+
+    def __init__(self, job: Callable[[Callable[[], bool]], Any], parent=None):
+        super().__init__(parent)
+        self._job = job
+        self._cancel = threading.Event()
+
+    def request_stop(self) -> None:
+        """Ask the job to end at its next check."""
+        self._cancel.set()
+
+    @property
+    def cancel_requested(self) -> bool:
+        """Whether the job was asked to stop."""
+        return self._cancel.is_set()
+
+    def run(self) -> None:  # noqa: D102 - QThread entry point
+        try:
+            result = self._job(self._cancel.is_set)
+        except Exception as exc:  # noqa: BLE001 - handed to the GUI thread, which reports it
+            self.ended.emit(None, exc)
+        else:
+            self.ended.emit(result, None)
+
+
+class Runner(QObject):
+    """Starts, cancels and waits for the worker threads of one workspace.
+
+    Signals
+    -------
+    statesReady(list)
+        States of the running fit that arrived since the last notice, oldest
+        first; the run waits while the window draws them.
+    runEnded(str, str)
+        The run's reason (``worker.PAUSED``, ``CONVERGED``, ...) and message.
+    loadProgress(float)
+        Fraction of the background load done.
+    loadEnded(object, str, object, str)
+        The load's worker, its reason, result (``load_worker.Prepared``) and message.
+    """
+
+    statesReady = Signal(list)
+    runEnded = Signal(str, str)
+    loadProgress = Signal(float)
+    loadEnded = Signal(object, str, object, str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._run: RunWorker | None = None
+        self._token = 0
+        self._loader: LoadWorker | None = None
+        self._job: JobWorker | None = None
+
+    # ------------------------------------------------------------- runs
+    @property
+    def running(self) -> bool:
+        """Whether a worker is stepping EM."""
+        return self._run is not None
+
+    def start_run(self, engine, *, max_iter: int, delay: float) -> None:
+        """Step ``engine`` in a worker until converged, halted, ``max_iter`` or stopped."""
+        self.stop_run()
+        self._token += 1
+        worker = RunWorker(engine, self._token, max_iter=max_iter, delay=delay)
+        worker.stateReady.connect(self._on_state)
+        worker.runEnded.connect(self._on_run_ended)
+        self._run = worker
+        worker.start()
+
+    def set_delay(self, delay: float) -> None:
+        """A new pause between iterations, for the run in progress too."""
+        if self._run is not None:
+            self._run.delay = delay
+
+    def stop_run(self) -> bool:
+        """End a run and wait for its thread; whether one was running."""
+        worker = self._run
+        if worker is None:
+            return False
+        self._run = None
+        self._token += 1  # late signals of this worker are ignored
+        worker.request_stop()
+        worker.wait()
+        worker.deleteLater()
+        return True
+
+    def _on_state(self, token: int, _state) -> None:
+        worker = self._run
+        if worker is None or token != self._token:
+            return
+        states = worker.take_states()
+        QTimer.singleShot(0, worker.mark_drawn)  # after the repaint these states cause
+        self.statesReady.emit(states)
+
+    def _on_run_ended(self, token: int, reason: str, message: str) -> None:
+        if token != self._token:
+            return
+        self.stop_run()
+        self.runEnded.emit(reason, message)
+
+    # ------------------------------------------------------------ loads
+    @property
+    def loading(self) -> bool:
+        """Whether a file is being loaded in the background."""
+        return self._loader is not None
+
+    def start_load(self, path, *, make_engine=None, engine_key=None) -> None:
+        """Load ``path`` (and start an engine on it) in a worker; see ``load_worker``."""
+        self.cancel_load()
+        loader = LoadWorker(path, make_engine=make_engine, engine_key=engine_key)
+        loader.progressed.connect(self.loadProgress)
+        loader.finished_with.connect(
+            lambda reason, result, message, w=loader: self._on_load_ended(
+                w, reason, result, message))
+        self._loader = loader
+        loader.start()
+
+    def cancel_load(self):
+        """Cancel a background load and wait for it; the cancelled worker, or None."""
+        loader = self._loader
+        if loader is None:
+            return None
+        self._loader = None
+        loader.request_cancel()
+        loader.wait()
+        loader.deleteLater()
+        return loader
+
+    def _on_load_ended(self, loader, reason: str, result, message: str) -> None:
+        if loader is not self._loader:
+            return  # a load already given up
+        self._loader = None
+        loader.wait()
+        loader.deleteLater()
+        self.loadEnded.emit(loader, reason, result, message)
+
+    # ------------------------------------------------------------- jobs
+    @property
+    def job_running(self) -> bool:
+        """Whether a background job runs."""
+        return self._job is not None
+
+    def start_job(self, job: Callable[[Callable[[], bool]], Any],
+                  done: Callable[[Any, Exception | None], None]) -> None:
+        """Run ``job(cancelled)`` in a worker; ``done(result, error)`` on this thread after.
+
+        A job still running is cancelled first (its ``done`` is never called).
+        """
+        self.cancel_job()
+        worker = JobWorker(job)
+        worker.ended.connect(lambda result, error, w=worker: self._on_job_ended(
+            w, done, result, error))
+        self._job = worker
+        worker.start()
+
+    def cancel_job(self) -> None:
+        """Cancel a background job and wait for it."""
+        worker = self._job
+        if worker is None:
+            return
+        self._job = None
+        worker.request_stop()
+        worker.wait()
+        worker.deleteLater()
+
+    def wait_job(self, timeout_ms: int = 60000) -> None:
+        """Block until the running job has ended and its ``done`` has run (scripts, tests)."""
+        worker = self._job
+        if worker is None:
+            return
+        worker.wait(timeout_ms)
+        while self._job is worker:
+            QCoreApplication.processEvents()
+
+    def _on_job_ended(self, worker, done, result, error) -> None:
+        if worker is not self._job:
+            return
+        self._job = None
+        worker.wait()
+        worker.deleteLater()
+        done(result, error)
+
+    # ---------------------------------------------------------- closing
+    def shutdown(self) -> None:
+        """Stop every thread and wait for it (before the window closes)."""
+        self.stop_run()
+        self.cancel_load()
+        self.cancel_job()

@@ -1,0 +1,482 @@
+"""The workspace: the data, the current fit and the shown iteration, with signals.
+
+Views take the workspace, connect to its signals and read it; they never call
+the engine. Every action of the window is a method here (or of the objects it
+holds: :attr:`Workspace.loading` for files and built-in data,
+:attr:`Workspace.lab` for presets and remedies), so a test can do without
+clicking what a person does with the mouse. Threads belong to
+:attr:`Workspace.runner`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from gmm_explorer.app import geometry
+from gmm_explorer.app.model.fit import EngineFactory, Fit, HistoryView, Recipe, \
+    default_engine_factory, start_of
+from gmm_explorer.app.model.runner import Runner
+from gmm_explorer.app.model.settings import ModelSettings, RunSettings
+
+#: At most this many points are drawn (a fixed random subsample above it).
+MAX_DRAWN_POINTS = 4000
+
+# How the model panel names the settings, for messages.
+_SETTING_NAMES = {"n_components": "K", "covariance_type": "covariance", "init": "start",
+                  "random_state": "start seed", "prior": "prior", "on_collapse": "on collapse"}
+
+
+class Workspace(QObject):
+    """The model behind the window.
+
+    Parameters
+    ----------
+    engine_factory : callable, optional
+        ``engine_factory(**ModelSettings.engine_kwargs(), tol=...) -> engine``;
+        the default builds :class:`gmm_explorer.engine.GaussianMixtureEM`.
+
+    Signals
+    -------
+    dataChanged()
+        New data (or new axes): views rebuild what depends on the points.
+    historyChanged()
+        States were appended, or the history was cut or replaced.
+    currentChanged(int)
+        The iteration shown in every view changed (or its state did).
+    runningChanged(bool)
+        A run started or ended.
+    settingsChanged()
+        Model, run or display settings changed.
+    message(str)
+        Plain words for the status bar.
+    collapsed(object)
+        A new state holds a collapse: its ``CollapseRecord``.
+    runFailed(str)
+        A run ended on an error; the fit is back at the last good state.
+    editedChanged(bool)
+        The data now hold (or no longer hold) points edited by hand that no
+        session file has saved.
+    """
+
+    dataChanged = Signal()
+    historyChanged = Signal()
+    currentChanged = Signal(int)
+    runningChanged = Signal(bool)
+    settingsChanged = Signal()
+    message = Signal(str)
+    collapsed = Signal(object)
+    runFailed = Signal(str)
+    editedChanged = Signal(bool)
+
+    def __init__(self, engine_factory: EngineFactory | None = None, parent=None):
+        super().__init__(parent)
+        from gmm_explorer.app.model.lab import Lab
+        from gmm_explorer.app.model.loading import DataLoading
+
+        self.engine_factory = engine_factory or default_engine_factory
+        self.model = ModelSettings()
+        self.run_settings = RunSettings()
+        self.X: np.ndarray | None = None
+        self.labels: np.ndarray | None = None
+        self.feature_names: list[str] = []
+        self.data_name = ""
+        self.axes = (0, 1)
+        self.fit: Fit | None = None
+        self.current = -1
+        self._shown = 0  # states of the fit handed to the views (a run appends more)
+        self.display_indices = np.arange(0)
+        #: Whether the data hold hand edits that no session file has saved.
+        self.edited = False
+        #: (N,) bool, True for the points added by hand, or None when there are none.
+        self.hand_made: np.ndarray | None = None
+        #: Asked ``guard(what)`` before edited data are replaced (``what`` says by
+        #: what); True lets it happen. The window sets one that asks the user.
+        self.discard_guard = None
+        self.edits = 0  # hand edits so far: a load asks again only about newer ones
+        self.runner = Runner(self)
+        self.runner.statesReady.connect(self._on_states)
+        self.runner.runEnded.connect(self._on_run_ended)
+        self.loading = DataLoading(self)
+        self.lab = Lab(self)
+
+    # ------------------------------------------------------------------ data
+    def set_data(self, X, labels=None, feature_names=None, name: str = "", *,
+                 start: dict | None = None, fit: Fit | None = None, edited: bool = False,
+                 hand_made=None, model: ModelSettings | None = None) -> None:
+        """Use new data and start EM on them.
+
+        ``start`` (weights, means, covariances) pins the start; ``fit``, already
+        begun on ``X`` with the current settings (a background load), is used as
+        it is; ``model`` replaces the model settings with the data (a preset).
+
+        Raises ``ValueError`` (and keeps everything as it was) when ``X`` is not
+        a 2-D array of finite numbers with at least 2 rows, or EM cannot start.
+        """
+        # contiguous, so that the engine keeps this very array (see display_responsibilities)
+        X = np.ascontiguousarray(X, dtype=float)
+        if X.ndim != 2 or X.shape[1] < 1 or X.shape[0] < 2:
+            raise ValueError(f"data must be a 2-D array with at least 2 rows, got shape {X.shape}")
+        if not np.all(np.isfinite(X)):
+            raise ValueError("data contain NaN or infinite values; clean them before loading")
+        hand_made = self._checked_hand_made(hand_made, len(X))
+        model = model or self.model
+        if fit is None or start is not None:
+            # begun before anything changes: if EM cannot start here, the old data stay
+            fit = Fit.begin(X, Recipe(model, self.run_settings.tol, start), self.engine_factory)
+        self.stop()
+        if model != self.model:
+            self.model = model
+            self.settingsChanged.emit()
+        self.X, self.hand_made, self.data_name = X, hand_made, name
+        self.labels = None if labels is None else np.asarray(labels)
+        d = X.shape[1]
+        names = list(feature_names) if feature_names is not None else []
+        self.feature_names = names if len(names) == d else [f"x{j}" for j in range(d)]
+        self.axes = (0, 1) if d > 1 else (0, 0)
+        self.display_indices = geometry.display_subsample(len(X), MAX_DRAWN_POINTS,
+                                                          always=hand_made)
+        self.set_edited(edited)
+        self.dataChanged.emit()
+        self.show_fit(fit)
+        self.message.emit(f"Data: {name or 'unnamed'}, {X.shape[0]} points in {d} dimensions.")
+
+    @staticmethod
+    def _checked_hand_made(hand_made, n: int) -> np.ndarray | None:
+        if hand_made is None:
+            return None
+        hand_made = np.asarray(hand_made, dtype=bool)
+        if hand_made.shape != (n,):
+            raise ValueError(f"hand_made must have one flag per point ({n}), "
+                             f"got shape {hand_made.shape}")
+        return hand_made if hand_made.any() else None
+
+    def set_edited(self, edited: bool) -> None:
+        """Mark the data as holding unsaved hand edits (or as saved)."""
+        self.edits += bool(edited)
+        if edited != self.edited:
+            self.edited = edited
+            self.editedChanged.emit(edited)
+
+    def may_replace_data(self, what: str) -> bool:
+        """Whether data may be replaced now: True unless they hold unsaved
+        hand edits and the ``discard_guard`` says no.
+
+        Parameters
+        ----------
+        what : str
+            What would replace them, in plain words for the question
+            (``"loading iris"``, ``"closing the window"``).
+        """
+        if not self.edited or self.discard_guard is None:
+            return True
+        return bool(self.discard_guard(what))
+
+    def set_axes(self, x_axis: int, y_axis: int) -> None:
+        """Choose the two data columns shown (ellipses are exact marginals)."""
+        d = self.n_features
+        if not (0 <= x_axis < d and 0 <= y_axis < d):
+            raise ValueError(f"axes must be column indices below {d}, got ({x_axis}, {y_axis})")
+        if (x_axis, y_axis) == tuple(self.axes):
+            return
+        self.axes = (int(x_axis), int(y_axis))
+        self.dataChanged.emit()
+        self.currentChanged.emit(self.current)
+
+    @property
+    def n_features(self) -> int:
+        """D, the number of data columns (0 without data)."""
+        return 0 if self.X is None else self.X.shape[1]
+
+    # ------------------------------------------------------------ settings
+    def set_model(self, **changes) -> None:
+        """Change model settings (the engine's arguments) and restart EM.
+
+        A run in progress stops first. Unknown names or invalid values raise
+        ``ValueError`` and change nothing.
+        """
+        new = replace(self.model, **changes)
+        if new == self.model:
+            return
+        self.stop()
+        # a pinned start has the old K
+        start = self.start if new.n_components == self.model.n_components else None
+        fit = None
+        if self.X is not None:  # begun first: if EM cannot start so, nothing changes
+            fit = Fit.begin(self.X, Recipe(new, self.run_settings.tol, start),
+                            self.engine_factory)
+        old, self.model = self.model, new
+        self.settingsChanged.emit()
+        if fit is not None:
+            self.show_fit(fit)
+            what = ", ".join(f"{_SETTING_NAMES.get(name, name)} {getattr(new, name)}"
+                             for name in changes if getattr(new, name) != getattr(old, name))
+            self.message.emit(f"Model: {what}. EM starts again from iteration 0.")
+
+    def set_run_settings(self, **changes) -> None:
+        """Change max_iter, tol (the engine's, per data point) or delay.
+
+        A new delay (the speed) applies to a run in progress; changing
+        max_iter or tol stops a run first.
+        """
+        new = replace(self.run_settings, **changes)
+        if new == self.run_settings:
+            return
+        if (new.max_iter, new.tol) != (self.run_settings.max_iter, self.run_settings.tol):
+            self.stop()
+        self.run_settings = new
+        if self.fit is not None:
+            self.fit.with_tol(new.tol)
+        self.runner.set_delay(new.delay)
+        self.settingsChanged.emit()
+
+    # --------------------------------------------------------------- EM
+    @property
+    def engine(self):
+        """The current fit's engine (None before any data); read it, step the workspace."""
+        return None if self.fit is None else self.fit.engine
+
+    @property
+    def start(self) -> dict | None:
+        """The pinned start of the current fit (a preset's, a dragged mean), or None."""
+        return None if self.fit is None else self.fit.recipe.start
+
+    @property
+    def history(self) -> HistoryView:
+        """The states of the current fit the views have been handed, oldest first."""
+        return HistoryView() if self.fit is None else HistoryView(self.fit.history, self._shown)
+
+    def show_fit(self, fit: Fit) -> None:
+        """Make ``fit`` the current fit, shown at its latest state."""
+        self.stop()
+        self.fit = fit
+        self._shown = len(fit.history)
+        self.current = self._shown - 1
+        self.historyChanged.emit()
+        self.currentChanged.emit(self.current)
+
+    def begin_fit(self, start: dict | None = None) -> None:
+        """A new fit from the current settings on the data (``start`` pins the start)."""
+        self.show_fit(Fit.begin(self.X, Recipe(self.model, self.run_settings.tol, start),
+                                self.engine_factory))
+
+    def reinitialize(self, weights=None, means=None, covariances=None) -> None:
+        """Start EM again: from the given parameters (a dragged mean), else the same start.
+
+        The history is replaced by the one initial state.
+        """
+        if weights is None and means is None and covariances is None:
+            start = self.start
+        else:
+            start = {"weights": weights, "means": means, "covariances": covariances}
+        self.begin_fit(start)
+
+    def step(self) -> bool:
+        """One EM iteration from the shown state (the Step button).
+
+        From a past iteration, the later ones are discarded first. Returns
+        whether a new state was made.
+        """
+        from gmm_explorer.engine.errors import SingularCovarianceError
+
+        self.stop()
+        if self.fit is None:
+            return False
+        self._cut_history()
+        try:
+            state = self.fit.engine.step()
+        except SingularCovarianceError as exc:
+            self.message.emit(str(exc))
+            return False
+        self._show_new([state])
+        return True
+
+    def step_back(self) -> None:
+        """Show the previous iteration (the history is kept)."""
+        self.stop()
+        if self.current > 0:
+            self.go_to(self.current - 1)
+
+    def go_to(self, index: int) -> None:
+        """Show iteration ``index`` in every view (the timeline)."""
+        if not self._shown:
+            return
+        index = int(np.clip(index, 0, self._shown - 1))
+        if index != self.current:
+            self.current = index
+            self.currentChanged.emit(index)
+
+    def reset(self) -> None:
+        """Back to iteration 0, the same start; the history is discarded."""
+        self.stop()
+        if self.fit is None:
+            return
+        self.current = 0
+        self._cut_history()
+        self.message.emit("Reset to the start (iteration 0).")
+        self.currentChanged.emit(0)
+
+    def new_start(self) -> None:
+        """A different random start: the next ``random_state``."""
+        if self.fit is not None and self.start is not None:
+            self.fit.recipe = Recipe(self.model, self.run_settings.tol, None)
+        self.set_model(random_state=self.model.random_state + 1)
+
+    def move_mean(self, component: int, xy) -> None:
+        """Move one mean on the shown axes and restart EM from there.
+
+        The new start keeps the shown state's weights, covariances and the
+        other means; the history is replaced.
+        """
+        state = self.state
+        if state is None:
+            return
+        start = start_of(state)
+        start["means"][component, list(self.axes)] = np.asarray(xy, dtype=float)[:len(self.axes)]
+        self.reinitialize(**start)
+        self.message.emit(f"Moved the mean of component {component}; EM restarts from there.")
+
+    def _cut_history(self) -> None:
+        """Discard the iterations after the shown one."""
+        last = self._shown - 1
+        if self.current < last:
+            self.fit.engine.rewind(self.current)
+            self._shown = self.current + 1
+            self.historyChanged.emit()
+            self.message.emit(f"Discarded iterations {self.current + 1}-{last}; "
+                              f"continuing from iteration {self.current}.")
+
+    def _show_new(self, states: list) -> None:
+        """Hand newly made states to the views (one redraw for all of them)."""
+        self._shown = len(self.fit.history)
+        self.current = self._shown - 1
+        self.historyChanged.emit()
+        self.currentChanged.emit(self.current)
+        for state in states:
+            if state.collapse is not None:
+                self.collapsed.emit(state.collapse)
+
+    # --------------------------------------------------------------- run
+    @property
+    def running(self) -> bool:
+        """Whether a worker is stepping EM."""
+        return self.runner.running
+
+    def run(self) -> None:
+        """Step EM in a worker thread until converged, halted, max_iter or paused."""
+        if self.running or self.fit is None:
+            return
+        self._cut_history()
+        rs = self.run_settings
+        self.runner.start_run(self.fit.engine, max_iter=rs.max_iter, delay=rs.delay)
+        self.runningChanged.emit(True)
+        self.message.emit("Running...")
+
+    def pause(self) -> None:
+        """Stop a run after the iteration in progress."""
+        self.stop("Paused.")
+
+    def toggle_run(self) -> None:
+        """Run if paused, pause if running (Space)."""
+        if self.running:
+            self.pause()
+        else:
+            self.run()
+
+    def stop(self, message: str | None = None) -> None:
+        """End a run, wait for its worker, and show every state it made.
+
+        Safe to call when nothing runs. After it returns no run thread is alive.
+        """
+        if not self.runner.stop_run():
+            return
+        if len(self.fit.history) != self._shown:
+            self._show_new(self.fit.history[self._shown:])
+        self.runningChanged.emit(False)
+        if message:
+            self.message.emit(message)
+
+    def shutdown(self) -> None:
+        """Stop every thread (run, load, jobs); call before the window closes."""
+        self.stop()
+        self.runner.shutdown()
+
+    def _on_states(self, states: list) -> None:
+        if self.fit is not None and states:
+            self._show_new(states)
+
+    def _on_run_ended(self, reason: str, message: str) -> None:
+        if len(self.fit.history) != self._shown:
+            self._show_new(self.fit.history[self._shown:])
+        self.runningChanged.emit(False)
+        if reason == "failed":  # back to the last good state, so stepping still works
+            try:
+                self.fit.engine.rewind(self._shown - 1)
+            except Exception as exc:  # noqa: BLE001 - reported, the history is kept
+                message = f"{message}; the engine could not be restored ({exc}): Reset"
+            message = f"The run stopped on an error: {message}"
+            self.runFailed.emit(message)
+        self.message.emit(message)
+
+    # ---------------------------------------------------------- reading
+    @property
+    def state(self):
+        """The shown state (None before any data)."""
+        return self.fit.history[self.current] if self._shown else None
+
+    def change(self, index: int | None = None) -> float:
+        """Change of the objective at ``index`` from the iteration before (nan at 0)."""
+        index = self.current if index is None else index
+        if index <= 0 or index >= self._shown:
+            return float("nan")
+        history = self.fit.history
+        with np.errstate(invalid="ignore"):
+            return float(history[index].objective - history[index - 1].objective)
+
+    def is_converged(self, index: int | None = None) -> bool:
+        """Whether the engine marked the state at ``index`` converged."""
+        index = self.current if index is None else index
+        return bool(self._shown and self.fit.history[index].converged)
+
+    def is_halted_at(self, state) -> bool:
+        """Whether EM halted (a collapse under ``stop``) and ``state`` is its last state."""
+        return bool(self.fit is not None and self.fit.engine.halted and self._shown
+                    and state is self.fit.history[self._shown - 1])
+
+    def drawn_points(self) -> np.ndarray:
+        """The drawn subsample on the shown axes, shape (M, 2)."""
+        if self.X is None:
+            return np.zeros((0, 2))
+        return self.X[self.display_indices][:, list(self.axes)]
+
+    def data_responsibilities(self, state) -> np.ndarray | None:
+        """The engine's responsibilities of every data point for ``state``, (N, K).
+
+        While a run is going the worker owns the engine's buffers, so they are
+        computed afresh from the state's parameters instead of copied.
+        """
+        if self.fit is None or self.X is None:
+            return None
+        return self.fit.engine.responsibilities(state, self.X if self.running else None)
+
+    def display_responsibilities(self, index: int | None = None) -> np.ndarray:
+        """Responsibilities of the drawn points for the state at ``index``, (M, K).
+
+        For the engine's latest state (after a Step, outside a run) they are
+        the engine's own, gathered from its (K, N) array; for any other state
+        the engine computes them for the drawn points only.
+        """
+        state = self.state if index is None else self.history[index]
+        engine = self.fit.engine
+        # While a run goes the worker owns the engine's buffers, and just after
+        # new data the engine still holds the old: compute afresh then.
+        if self.running or engine.X is not self.X:
+            return engine.responsibilities(state, self.X[self.display_indices])
+        return engine.responsibilities(state, rows=self.display_indices)
+
+    def point_responsibilities(self, row: int, index: int | None = None) -> np.ndarray:
+        """Responsibilities of data row ``row`` for the state at ``index``, (K,)."""
+        state = self.state if index is None else self.history[index]
+        return self.fit.engine.responsibilities(state, self.X[row:row + 1])[0]
