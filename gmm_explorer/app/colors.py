@@ -26,7 +26,11 @@ STATUS_COLORS = {
     "ok": (200, 235, 200),
     "degenerate": (255, 221, 150),
     "singular": (255, 170, 170),
+    "removed": (225, 225, 225),
 }
+
+#: Text of a removed component's row in the components table.
+REMOVED_TEXT = (130, 130, 130)
 
 
 #: Text in the status cells and marked rows: their colours are light in
@@ -58,12 +62,18 @@ def component_color(k: int) -> tuple:
     return tuple(int(c) for c in PALETTE[k % len(PALETTE)])
 
 
-def palette(n_components: int) -> np.ndarray:
-    """Colours of the first ``n_components`` components, shape (K, 3), float."""
-    return PALETTE[np.arange(n_components) % len(PALETTE)].astype(float)
+def palette(ids) -> np.ndarray:
+    """Colours of components, shape (K, 3), float.
+
+    ``ids`` is K (the components 0..K-1) or the components' identities
+    (``EMState.component_ids``), which keep their colours when others are removed.
+    """
+    ids = np.arange(ids) if np.ndim(ids) == 0 else np.asarray(ids, dtype=int)
+    return PALETTE[ids % len(PALETTE)].astype(float)
 
 
-def point_colors(resp: np.ndarray, mode: str = "blended", levels: int = 6) -> np.ndarray:
+def point_colors(resp: np.ndarray, mode: str = "blended", levels: int = 6,
+                 ids=None) -> np.ndarray:
     """RGBA colours of points from their responsibilities, quantised.
 
     Parameters
@@ -79,6 +89,8 @@ def point_colors(resp: np.ndarray, mode: str = "blended", levels: int = 6) -> np
         Number of quantisation levels per channel. Quantising keeps the
         number of distinct colours small, so that the scatter can reuse
         cached brushes instead of making one per point.
+    ids : array-like of int of shape (K,), optional
+        The components' identities (their colours); default 0..K-1.
 
     Returns
     -------
@@ -86,7 +98,7 @@ def point_colors(resp: np.ndarray, mode: str = "blended", levels: int = 6) -> np
     """
     resp = np.asarray(resp, dtype=float)
     n, k = resp.shape
-    colors = palette(k)
+    colors = palette(k if ids is None else ids)
     out = np.empty((n, 4), dtype=np.uint8)
     if mode == "blended":
         rgb = resp @ colors

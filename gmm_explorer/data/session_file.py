@@ -161,12 +161,14 @@ def _state_rows(history) -> tuple[list, dict]:
                 "effective_counts": [_num(v) for v in c.effective_counts],
                 "smallest_eigenvalues": [_num(v) for v in c.smallest_eigenvalues],
                 "condition_numbers": [_num(v) for v in c.condition_numbers],
+                "component_ids": [int(k) for k in c.component_ids],
             }
         rows.append(row)
     arrays = {f"history/{name}.npy": np.concatenate([getattr(s, name) for s in history])
               for name in _STATE_ARRAYS}
     arrays["history/status.npy"] = np.array(
         [_STATUS_CODES.get(st, 2) for s in history for st in s.component_status], dtype=np.uint8)
+    arrays["history/component_ids.npy"] = np.concatenate([s.component_ids for s in history])
     return rows, arrays
 
 
@@ -363,6 +365,17 @@ def _load_referenced(data: dict, path):
     return np.asarray(loaded.X, dtype=float), loaded.labels
 
 
+def _component_ids(zf, ks: np.ndarray, path) -> np.ndarray:
+    """Each state's component identities, concatenated; files written before
+    identities existed number each state's components from 0."""
+    if "history/component_ids.npy" not in zf.namelist():
+        return np.concatenate([np.arange(k) for k in ks])
+    ids = _array(zf, "history/component_ids.npy", path)
+    if ids.shape != (int(ks.sum()),) or ids.dtype.kind not in "iu" or np.any(ids < 0):
+        raise _damaged(path, "history/component_ids.npy does not match the states")
+    return ids.astype(np.int64)
+
+
 def _read_history(zf, rows, D: int, path) -> list:
     from gmm_explorer.engine.state import CollapseRecord, EMState
 
@@ -384,6 +397,7 @@ def _read_history(zf, rows, D: int, path) -> list:
                                  f"expected {shape}")
     if status.shape != (total,) or np.any(status > 2):
         raise _damaged(path, "history/status.npy does not match the states")
+    ids = _component_ids(zf, ks, path)
     for name in ("weights", "means", "covariances"):
         if not np.all(np.isfinite(arrays[name])):
             raise _damaged(path, f"history/{name}.npy holds NaN or infinite values")
@@ -398,7 +412,8 @@ def _read_history(zf, rows, D: int, path) -> list:
             effective_counts=tuple(_unnum(v) for v in c["effective_counts"]),
             smallest_eigenvalues=tuple(_unnum(v) for v in c["smallest_eigenvalues"]),
             condition_numbers=tuple(_unnum(v) for v in c["condition_numbers"]),
-            action=str(c["action"]))
+            action=str(c["action"]),
+            component_ids=tuple(int(k) for k in c.get("component_ids", ())))
         history.append(EMState(
             iteration=int(row["iteration"]), weights=arrays["weights"][a:b],
             means=arrays["means"][a:b], covariances=arrays["covariances"][a:b],
@@ -411,6 +426,7 @@ def _read_history(zf, rows, D: int, path) -> list:
             covariance_type=str(row.get("covariance_type", "full")),
             pseudo_log_likelihood=_unnum(row.get("pseudo_log_likelihood")),
             events=tuple(str(e) for e in row.get("events", ())),
+            component_ids=ids[a:b],
         ))
         if any(math.isnan(v) for v in (history[-1].log_likelihood, history[-1].objective)):
             raise _damaged(path, f"state {i} has a NaN log-likelihood")

@@ -122,6 +122,7 @@ class GaussianMixtureEM:
         self._data_scale = 1.0
         self._data_covariance = None
         self._rng = None
+        self._ids = np.arange(0)  # the components' identities (EMState.component_ids)
 
     # ------------------------------------------------------------------ setup
     def get_params(self):
@@ -220,6 +221,7 @@ class GaussianMixtureEM:
         self.history = []
         self.halted = False
         self._resp = np.empty((K, N))
+        self._ids = np.arange(K)
         self._params = (w, m, c)
         state = self._evaluate(0, w, m, c)
         self.history.append(state)
@@ -324,7 +326,7 @@ class GaussianMixtureEM:
             effective_counts=counts, component_status=status, collapse=collapse,
             converged=converged, eigenvalues=eigenvalues,
             covariance_type=self.covariance_type, pseudo_log_likelihood=pseudo,
-            events=events,
+            events=events, component_ids=self._ids,
         )
 
     def step(self):
@@ -371,7 +373,7 @@ class GaussianMixtureEM:
                     effective_counts=tuple(float(counts[k]) for k in collapsed),
                     smallest_eigenvalues=tuple(float(eigenvalues[k, 0]) for k in collapsed),
                     condition_numbers=tuple(float(condition[k]) for k in collapsed),
-                    action=action,
+                    action=action, component_ids=tuple(int(self._ids[k]) for k in collapsed),
                 )
             if action == "reinitialized":
                 weights, means, cov, events = self._reseed(weights, means, cov, collapsed)
@@ -402,7 +404,7 @@ class GaussianMixtureEM:
             means[k] = self._X[n]
             full[k] = self._data_covariance
             weights[k] = 1.0 / K
-            events.append(f"component {k} re-seeded at data point {int(n)} with the data's "
+            events.append(f"component {self._ids[k]} re-seeded at data point {int(n)} with the data's "
                           f"covariance")
         weights /= weights.sum()
         if self.covariance_type == "tied":
@@ -419,7 +421,9 @@ class GaussianMixtureEM:
             cov = cov[keep]
         self.n_components = len(keep)
         self._resp = np.empty((len(keep), self._X.shape[0]))
-        events = (f"component(s) {', '.join(map(str, collapsed))} removed; "
+        gone = self._ids[collapsed]
+        self._ids = self._ids[keep]
+        events = (f"component(s) {', '.join(map(str, gone))} removed; "
                   f"{len(keep)} remain",)
         return weights, means, cov, events
 
@@ -488,6 +492,7 @@ class GaussianMixtureEM:
         state = self.history[iteration]
         del self.history[iteration + 1:]
         self.n_components = state.n_components
+        self._ids = np.array(state.component_ids)
         params = self._params_of(state)
         self._params = params
         self._resp = np.empty((state.n_components, self._X.shape[0]))

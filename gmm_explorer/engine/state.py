@@ -44,6 +44,10 @@ class CollapseRecord:
     action : str
         ``"stopped"``, ``"reinitialized"``, ``"removed"`` or ``"continued"``:
         the collapse policy that was applied.
+    component_ids : tuple of int
+        The identities (``EMState.component_ids``) of the collapsed components;
+        empty in records made before identities existed, which then name them
+        by index.
     """
 
     components: tuple
@@ -53,6 +57,12 @@ class CollapseRecord:
     smallest_eigenvalues: tuple
     condition_numbers: tuple
     action: str
+    component_ids: tuple = ()
+
+    @property
+    def names(self) -> tuple:
+        """How the collapsed components are called: their identities, else their indices."""
+        return self.component_ids or self.components
 
     @property
     def component(self) -> int:
@@ -63,7 +73,7 @@ class CollapseRecord:
         """One sentence in plain words, for logs and the status bar."""
         parts = []
         for k, n, lam, cond in zip(
-            self.components, self.effective_counts, self.smallest_eigenvalues,
+            self.names, self.effective_counts, self.smallest_eigenvalues,
             self.condition_numbers,
         ):
             parts.append(
@@ -116,6 +126,10 @@ class EMState:
     events : tuple of str
         Plain-words notes on what happened in this iteration besides EM
         (a re-seed, a removal), for logs and the window.
+    component_ids : ndarray of int of shape (K,)
+        Each component's identity for its whole life: 0..K-1 at the start,
+        kept when ``on_collapse="remove"`` drops others, so component 7 is
+        still 7 (and keeps its colour in the window) after component 3 goes.
     """
 
     iteration: int
@@ -133,6 +147,7 @@ class EMState:
     covariance_type: str = "full"
     pseudo_log_likelihood: float | None = None
     events: tuple = ()
+    component_ids: np.ndarray = field(default=None)
 
     def __post_init__(self):
         for name in ("weights", "means", "covariances", "condition_numbers",
@@ -145,6 +160,12 @@ class EMState:
         object.__setattr__(self, "eigenvalues", _frozen(eig))
         object.__setattr__(self, "component_status", tuple(self.component_status))
         object.__setattr__(self, "events", tuple(self.events))
+        ids = np.arange(self.weights.shape[0]) if self.component_ids is None \
+            else self.component_ids
+        object.__setattr__(self, "component_ids", _frozen(ids, dtype=np.int64))
+        if self.component_ids.shape != self.weights.shape:
+            raise ValueError(f"component_ids must have one identity per component "
+                             f"({self.weights.shape[0]}), got shape {self.component_ids.shape}")
 
     @property
     def n_components(self) -> int:

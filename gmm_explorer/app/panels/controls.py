@@ -195,7 +195,7 @@ class ModelPanel(QWidget):
         form = _form()
         self.k = _tip(QSpinBox(), "K: number of components")
         self.k.setRange(1, MAX_PANEL_K)
-        self.k.valueChanged.connect(lambda v: self._set(n_components=int(v)))
+        self.k.valueChanged.connect(lambda v: self._set_k(int(v)))
         form.addRow("Components K", self.k)
 
         self.covariance_type = _tip(QComboBox(), "Shape of the covariances, as scikit-learn: "
@@ -248,10 +248,34 @@ class ModelPanel(QWidget):
         form.addRow("max_condition", self.max_condition)
         self.setLayout(form)
         workspace.settingsChanged.connect(self.on_settings_changed)
+        workspace.currentChanged.connect(self.show_live_k)
         self.on_settings_changed()
 
     def _set(self, **changes) -> None:
         self.workspace.set_model(**changes)
+
+    def _set_k(self, k: int) -> None:
+        ws = self.workspace
+        if k == ws.model.n_components and ws.state is not None and ws.state.n_components != k:
+            ws.reinitialize()  # back to the K EM began with, from the same start
+        else:
+            ws.set_model(n_components=k)
+
+    def show_live_k(self, *_args) -> None:
+        """K of the shown iteration: after a removal, fewer than the model began with."""
+        began = self.workspace.model.n_components
+        state = self.workspace.state
+        live = began if state is None else state.n_components
+        suffix = "" if live == began else f"  ({began - live} removed)"
+        blocked = self.k.blockSignals(True)
+        if self.k.value() != live:
+            self.k.setValue(live)
+        if self.k.suffix() != suffix:
+            self.k.setSuffix(suffix)
+            self.k.setToolTip("K: number of components" + (
+                f". EM began with {began}; the collapse policy 'remove' dropped "
+                f"{began - live}. Setting K starts EM again." if suffix else ""))
+        self.k.blockSignals(blocked)
 
     def _ridge_changed(self, *_args) -> None:
         self.reg_covar.setEnabled(self.ridge.isChecked())
@@ -266,7 +290,7 @@ class ModelPanel(QWidget):
             w.blockSignals(True)
         # a larger K set elsewhere (--components, a script) is shown, not clamped
         self.k.setMaximum(max(MAX_PANEL_K, m.n_components))
-        self.k.setValue(m.n_components)
+        self.show_live_k()
         self.covariance_type.setCurrentText(m.covariance_type)
         self.init.setCurrentText(m.init)
         self.start_seed.setValue(m.random_state)

@@ -114,7 +114,7 @@ class ConditionMarks:
         self.crosses = view.plot([], [], pen=None, symbol="x", symbolSize=16,
                                  symbolPen=pg.mkPen(RED, width=2.5), symbolBrush=RED)
         self.crosses.setZValue(30)
-        self.points: list = []  # (component, iteration)
+        self.points: list = []  # (component identity, iteration)
         self.cursor = HistoryCursor()  # each state is scanned once (see incremental.py)
         self._limit = None
         workspace.historyChanged.connect(self.update)
@@ -137,9 +137,10 @@ class ConditionMarks:
                 continue  # every component has crossed already
             for k, (cond, status) in enumerate(zip(state.condition_numbers,
                                                    state.component_status)):
-                if k not in seen and (status == "singular" or not cond <= limit):
-                    seen.add(k)
-                    pts.append((k, state.iteration))
+                identity = int(state.component_ids[k])
+                if identity not in seen and (status == "singular" or not cond <= limit):
+                    seen.add(identity)
+                    pts.append((identity, state.iteration))
         if restart or limit != self._limit or pts != self.points:
             self.points, self._limit = pts, limit
             x = [it for _, it in pts]
@@ -233,9 +234,10 @@ class TableMarks:
             return
         t = self.table
         status_col = 2
-        for k in range(min(t.rowCount(), state.n_components)):
+        for k in range(state.n_components):
+            row = int(state.component_ids[k])  # the table has a row per identity
             color = ROW_COLORS.get(state.component_status[k])
-            first, status = t.item(k, 1), t.item(k, status_col)
+            first, status = t.item(row, 1), t.item(row, status_col)
             if first is None or status is None:
                 continue
             # each set repaints the table: only rows whose colour changed (the table
@@ -249,7 +251,7 @@ class TableMarks:
             for j in range(1, t.columnCount()):
                 if j == status_col and color is None:
                     continue  # the table's own status colour
-                item = t.item(k, j)
+                item = t.item(row, j)
                 if item is not None:
                     item.setBackground(QBrush(QColor(*color)) if color else QBrush())
                     item.setForeground(QBrush(QColor(*TEXT_ON_STATUS)) if color else QBrush())

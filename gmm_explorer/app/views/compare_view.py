@@ -55,7 +55,7 @@ class _SidePlot(pg.PlotWidget):
                 c.setVisible(False)
                 continue
             status = state.component_status[k]
-            color = RED if status != "ok" else colors.component_color(k)
+            color = RED if status != "ok" else colors.component_color(state.component_ids[k])
             style = Qt.DashLine if status == "degenerate" else Qt.SolidLine
             pen = pg.mkPen(color, width=2.5 if status != "ok" else 1.5, style=style)
             pen.setCosmetic(True)

@@ -250,13 +250,15 @@ class ConditionView(_HistoryPlot):
         restart, new = self.cursor.advance(self.workspace.history)
         if restart:
             self._it.clear()
-            self._table.clear(width=max((s.n_components for s in new), default=0))
+            self._table.clear(width=max((int(s.component_ids.max()) + 1 for s in new),
+                                        default=0))
             self._min_condition = np.inf
         if new:
-            self._table.widen(max(s.n_components for s in new))
+            # one column per component identity: a removed component's line ends
+            self._table.widen(max(int(s.component_ids.max()) + 1 for s in new))
             rows = np.full((len(new), self._table.width), np.nan)
-            for i, s in enumerate(new):  # K may change (a component removed): gaps
-                rows[i, :s.n_components] = s.condition_numbers
+            for i, s in enumerate(new):
+                rows[i, s.component_ids] = s.condition_numbers
             rows = _finite_or_nan(rows)
             rows[rows <= 0] = np.nan
             self._it.extend([s.iteration for s in new])

@@ -56,6 +56,10 @@ class MeanHandles(pg.GraphicsObject):
         """(x, y) of handle ``k``."""
         return float(self._pos[k, 0]), float(self._pos[k, 1])
 
+    def color(self, k: int) -> tuple:
+        """RGB of handle ``k``."""
+        return self._colors[k]
+
     def __len__(self) -> int:
         return len(self._pos)
 

@@ -59,6 +59,7 @@ class CentreView(pg.PlotWidget):
         self._codes = None  # quantised colour of each drawn point, as uint32
         self._points = np.zeros((0, 2))
         self._density_counts = np.zeros((0, 0))
+        self._ellipse_ids: tuple = ()
         self._ellipse_count = 0
 
         plot = self.getPlotItem()
@@ -164,7 +165,8 @@ class CentreView(pg.PlotWidget):
         s = self.workspace
         if s.state is None or not len(self._points):
             return
-        rgba = colors.point_colors(s.display_responsibilities(), self.color_mode)
+        rgba = colors.point_colors(s.display_responsibilities(), self.color_mode,
+                                   ids=s.state.component_ids)
         codes = np.ascontiguousarray(rgba).view(np.uint32).ravel()
         if self._codes is None or len(self._codes) != len(codes):
             changed = np.arange(len(codes))
@@ -249,6 +251,10 @@ class CentreView(pg.PlotWidget):
         x, y = self.ellipses.line_data(self._ellipse_index(k, level))
         return np.column_stack([x, y])
 
+    def ellipse_color(self, k: int, level: int = 1) -> tuple:
+        """RGB of the curve of component ``k`` (an index into the shown state)."""
+        return self.ellipses.line_pen(self._ellipse_index(k, level)).color().getRgb()[:3]
+
     def ellipse_visible(self, k: int, level: int) -> bool:
         """Whether the curve of component ``k`` at ``level`` sigma is drawn."""
         return self.ellipses.line_visible(self._ellipse_index(k, level))
@@ -264,10 +270,11 @@ class CentreView(pg.PlotWidget):
         if state is None:
             return
         k_count = state.n_components
-        if self._ellipse_count != k_count:
-            self._ellipse_count = k_count
-            self.ellipses.set_pens([_sigma_pen(k, level) for level in SIGMA_LEVELS[::-1]
-                                    for k in range(k_count)])
+        ids = tuple(int(i) for i in state.component_ids)
+        if self._ellipse_ids != ids:  # each component keeps its colour for its whole life
+            self._ellipse_count, self._ellipse_ids = k_count, ids
+            self.ellipses.set_pens([_sigma_pen(i, level) for level in SIGMA_LEVELS[::-1]
+                                    for i in ids])
         means2, covs2 = geometry.marginal(state.means, state.covariances, s.axes)
         lines = {}
         for level in SIGMA_LEVELS:
@@ -285,7 +292,7 @@ class CentreView(pg.PlotWidget):
         s = self.workspace
         state = s.state
         self.handles.set_means(state.means[:, list(s.axes)],
-                               [colors.component_color(k) for k in range(state.n_components)])
+                               [colors.component_color(i) for i in state.component_ids])
         self.handles.setVisible(self.means_visible)
 
     def handle_position(self, k: int) -> tuple:

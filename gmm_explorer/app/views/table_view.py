@@ -91,7 +91,9 @@ class ComponentTable(QTableWidget):
         if state is None:
             self.setRowCount(0)
             return
-        k_count = state.n_components
+        # a row per component identity the fit began with: a removed component keeps
+        # its row (greyed), and the others keep their numbers and colours
+        k_count = self.workspace.history[0].n_components
         resized = self.rowCount() != k_count
         if resized:
             self._status_shown = {}
@@ -147,40 +149,65 @@ class ComponentTable(QTableWidget):
     def _fill(self, state, digits: int) -> list:
         """Set every cell from ``state``; return the (row, column) of those that changed."""
         changed = []
-        for k in range(state.n_components):
-            status = state.component_status[k]
-            values = (
-                "",
-                f"{state.weights[k]:.3f}",
-                status,
-                compact(state.condition_numbers[k]),
-                f"{state.effective_counts[k]:.1f}",
-                fmt_vector(state.means[k], digits),
-                fmt_vector(state.eigenvalues[k], digits),
-            )
-            tips = {5: "mean " + _full_vector(state.means[k]),
-                    6: "eigenvalues " + _full_vector(state.eigenvalues[k]),
-                    3: f"condition number {state.condition_numbers[k]:.6g}"}
+        index_of = {int(i): k for k, i in enumerate(state.component_ids)}
+        for row in range(self.rowCount()):
+            k = index_of.get(row)
+            if k is None:
+                status, values, tips = "removed", ("", "—", "removed", "", "", "", ""), {}
+            else:
+                status = state.component_status[k]
+                values, tips = _row_texts(state, k, digits)
+            if (self._status_shown.get(row) == "removed") != (status == "removed"):
+                self._grey_row(row, status == "removed")
             for j, text in enumerate(values):
                 if not j:
                     continue
-                item = self.item(k, j)
+                item = self.item(row, j)
                 if item.text() != text:
                     item.setText(text)
-                    changed.append((k, j))
-                if j in tips:
-                    item.setToolTip(tips[j])
+                    changed.append((row, j))
+                if j in tips or k is None:
+                    item.setToolTip(tips.get(j, ""))
             # the status colour is set when the status changes, not compared with the
             # cell's background, which the lab's row marks may have painted over
-            if self._status_shown.get(k) != status:
-                self._status_shown[k] = status
+            if self._status_shown.get(row) != status:
+                self._status_shown[row] = status
                 color = QColor(*colors.STATUS_COLORS.get(status, (255, 255, 255)))
-                cell = self.item(k, _STATUS_COLUMN)
+                cell = self.item(row, _STATUS_COLUMN)
                 cell.setBackground(QBrush(color))
                 cell.setForeground(QBrush(QColor(*colors.TEXT_ON_STATUS)))
-                changed.append((k, _STATUS_COLUMN))
+                changed.append((row, _STATUS_COLUMN))
         return changed
+
+    def _grey_row(self, row: int, grey: bool) -> None:
+        """A removed component's row in grey text on no colour (or back to normal)."""
+        for j in range(1, len(COLUMNS)):
+            item = self.item(row, j)
+            item.setForeground(QBrush(QColor(*colors.REMOVED_TEXT)) if grey else QBrush())
+            if grey and j != _STATUS_COLUMN:
+                item.setBackground(QBrush())
+
+    def is_removed(self, row: int) -> bool:
+        """Whether component ``row`` is removed at the shown iteration (greyed out)."""
+        return self._status_shown.get(row) == "removed"
 
     def cell_text(self, row: int, column: str) -> str:
         """Text shown in ``row`` under the column titled ``column``."""
         return self.item(row, COLUMNS.index(column)).text()
+
+
+def _row_texts(state, k: int, digits: int) -> tuple:
+    """The cells' texts and tooltips of component ``k`` of ``state``."""
+    values = (
+        "",
+        f"{state.weights[k]:.3f}",
+        state.component_status[k],
+        compact(state.condition_numbers[k]),
+        f"{state.effective_counts[k]:.1f}",
+        fmt_vector(state.means[k], digits),
+        fmt_vector(state.eigenvalues[k], digits),
+    )
+    tips = {5: "mean " + _full_vector(state.means[k]),
+            6: "eigenvalues " + _full_vector(state.eigenvalues[k]),
+            3: f"condition number {state.condition_numbers[k]:.6g}"}
+    return values, tips

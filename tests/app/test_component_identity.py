@@ -1,0 +1,111 @@
+"""A component keeps its number and colour for its whole life, also after Remove.
+
+Before, removing component 1 of ten renumbered 2..9 as 1..8: every later
+component changed colour, the condition-number lines spliced two components
+into one trace, the K box said 10 while the table listed 9, and compare mode's
+sides disagreed on the colours.
+"""
+
+import numpy as np
+import pytest
+
+from gmm_explorer.app import colors
+
+
+@pytest.fixture
+def removed(window):
+    """The seed preset under Remove: component 1 is dropped at iteration 7."""
+    ui = window.lab_ui
+    ui.load_preset("seed")
+    ui.panel.apply("remove", steps=12)
+    s = window.workspace
+    assert s.history[7].collapse.action == "removed"
+    assert s.history[7].collapse.component_ids == (1,)
+    return window
+
+
+def test_states_carry_identities_through_a_removal(removed):
+    s = removed.workspace
+    np.testing.assert_array_equal(s.history[6].component_ids, np.arange(10))
+    np.testing.assert_array_equal(s.state.component_ids, [0, 2, 3, 4, 5, 6, 7, 8, 9])
+    assert "component(s) 1 removed" in s.history[7].events[0]
+
+
+def test_the_table_keeps_a_greyed_row_for_the_removed_component(removed):
+    s, table = removed.workspace, removed.table
+    state = s.state
+    assert table.rowCount() == 10
+    assert table.is_removed(1) and table.cell_text(1, "status") == "removed"
+    assert not any(table.is_removed(r) for r in (0, 2, 9))
+    # row 2 is component 2, which the state holds at index 1
+    assert table.cell_text(2, "weight") == f"{state.weights[1]:.3f}"
+    assert table.cell_text(9, "weight") == f"{state.weights[8]:.3f}"
+    swatch = table.item(2, 0).background().color().getRgb()[:3]
+    assert swatch == colors.component_color(2)
+    s.go_to(3)  # before the removal every row is alive again
+    assert not table.is_removed(1) and table.cell_text(1, "weight") != "—"
+    assert table.cell_text(1, "weight") == f"{s.state.weights[1]:.3f}"
+
+
+def test_ellipses_means_and_points_keep_their_colours(removed):
+    s, centre = removed.workspace, removed.centre
+    assert centre.ellipse_color(1) == colors.component_color(2)
+    assert centre.ellipse_color(8) == colors.component_color(9)
+    assert centre.handles.color(1) == colors.component_color(2)
+    # hard colours: a point held by component 2 is drawn in component 2's colour
+    centre.set_color_mode("hard")
+    resp = s.display_responsibilities()
+    best = np.argmax(resp, axis=1)
+    rows = np.flatnonzero((best == 1) & (resp.max(axis=1) > 0.99))
+    assert len(rows)
+    rgb = centre.point_brush_colors()[rows[0], :3]
+    assert tuple(int(v) for v in rgb) == colors.component_color(2)
+
+
+def test_condition_lines_end_for_the_removed_and_go_on_for_the_others(removed):
+    s, view = removed.workspace, removed.conditions
+    it, logs = view.line_data(1)
+    alive = np.isfinite(logs)
+    assert alive[:7].all() and not alive[7:].any()  # component 1's line ends at 7
+    it2, logs2 = view.line_data(2)
+    expected = [st.condition_numbers[list(st.component_ids).index(2)] for st in s.history]
+    np.testing.assert_allclose(10 ** logs2, expected)
+    assert view.lines.line_pen(2).color().getRgb()[:3] == colors.component_color(2)
+
+
+def test_the_k_box_follows_the_shown_iteration(removed):
+    s, box = removed.workspace, removed.model_panel.k
+    assert box.value() == 9 and "1 removed" in box.suffix()
+    assert s.model.n_components == 10
+    s.go_to(2)
+    assert box.value() == 10 and box.suffix() == ""
+    s.go_to(len(s.history) - 1)
+    box.setValue(10)  # back to the K EM began with: EM starts again from the same start
+    assert len(s.history) == 1 and s.state.n_components == 10
+
+
+def test_compare_sides_agree_on_colours(window, qtbot):
+    ui = window.lab_ui
+    ui.load_preset("seed")
+    cw = ui.show_compare(wait=True)
+    qtbot.addWidget(cw)
+    cw.run("ridge", "remove", wait=True)
+    left, right = cw.comparison.sides
+    assert right.history[-1].n_components == 9
+    cw.go_to(cw.comparison.length - 1)
+    # component 2 is index 2 on the left and index 1 on the right: one colour
+    pens = [p.curves[k].opts["pen"].color().getRgb()[:3]
+            for p, k in zip(cw.plots, (2, 1))]
+    assert pens[0] == pens[1] == colors.component_color(2)
+
+
+def test_a_session_file_keeps_the_identities(removed, tmp_path):
+    s = removed.workspace
+    path = tmp_path / "removed.gmmx"
+    s.loading.save_session(path)
+    ids = [tuple(st.component_ids) for st in s.history]
+    s.lab.load_preset("outlier")
+    s.loading.open_session(path)
+    assert [tuple(st.component_ids) for st in s.history] == ids
+    assert removed.table.is_removed(1)
+    assert s.step() and tuple(s.state.component_ids) == ids[-1]
