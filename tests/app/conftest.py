@@ -16,9 +16,9 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QThread  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
-from gmm_explorer.app.shell import preferences  # noqa: E402
-from gmm_explorer.app.model.workspace import Workspace  # noqa: E402
 from gmm_explorer.app.model.settings import ModelSettings  # noqa: E402
+from gmm_explorer.app.model.workspace import Workspace  # noqa: E402
+from gmm_explorer.app.shell import preferences  # noqa: E402
 
 _STARTED: list = []
 _ORIGINAL_START = QThread.start

@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from gmm_explorer.app import colors
-from gmm_explorer.app import geometry
+from gmm_explorer.app import colors, geometry
 
 
 def _random_spd(rng, d):

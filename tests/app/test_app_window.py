@@ -6,7 +6,6 @@ from PySide6.QtCore import QPointF, Qt
 
 from gmm_explorer.app.views.table_view import COLUMNS, compact
 
-
 # ------------------------------------------------------------ views follow the session
 
 def test_opens_on_the_seed_scene(window):
@@ -208,8 +207,12 @@ def test_buttons_carry_the_actions(window, qtbot):
 
 
 def test_every_control_has_a_tooltip(window):
-    from PySide6.QtWidgets import (QAbstractButton, QAbstractSlider, QAbstractSpinBox,
-                                   QComboBox)
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractSlider,
+        QAbstractSpinBox,
+        QComboBox,
+    )
 
     missing = []
     for cls in (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox):
@@ -456,7 +459,7 @@ def test_notes_say_no_ridge_when_reg_covar_is_zero(window):
     assert s.model.reg_covar == 0 and "degenerate" in s.state.component_status
     notes = window.run_panel.notes.text()
     assert "No ridge" in notes and "ridge keeps" not in notes
-    from gmm_explorer.app.panels.controls import degenerate_note
+    from gmm_explorer.app.panels.run_panel import degenerate_note
     note = degenerate_note(type("M", (), {"reg_covar": 1e-6, "prior": None})(), [1])
     assert "ridge (reg_covar 1e-06) keeps it invertible" in note
 

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from gmm_explorer.app.views.scatter_view import CentreView
-from gmm_explorer.app.model.workspace import MAX_DRAWN_POINTS, Workspace
 from gmm_explorer.app.model.settings import ModelSettings
+from gmm_explorer.app.model.workspace import MAX_DRAWN_POINTS, Workspace
+from gmm_explorer.app.views.scatter_view import CentreView
 
 
 @pytest.fixture

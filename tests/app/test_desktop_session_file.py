@@ -6,10 +6,10 @@ import zipfile
 import numpy as np
 import pytest
 
-from gmm_explorer.data import session_file
-from gmm_explorer.app.model.workspace import Workspace
-from gmm_explorer.data.session_file import SessionFileError
 from gmm_explorer.app.model.settings import ModelSettings
+from gmm_explorer.app.model.workspace import Workspace
+from gmm_explorer.data import session_file
+from gmm_explorer.data.session_file import SessionFileError
 
 
 def _same_state(a, b):

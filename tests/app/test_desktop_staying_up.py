@@ -9,7 +9,6 @@ from gmm_explorer.app.shell import preferences
 from gmm_explorer.app.shell.window import ExplorerWindow
 
 
-
 def _start_run(qtbot, session, at_least=2):
     session.set_run_settings(delay=0.05, max_iter=100000, tol=0.0)
     session.run()

@@ -6,14 +6,12 @@ import threading
 
 import numpy as np
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent, QImage, QKeySequence, QPalette, QColor
+from PySide6.QtGui import QColor, QDropEvent, QImage, QKeySequence, QPalette
 
-from gmm_explorer.app.shell import error_handling
-from gmm_explorer.app.shell import preferences
-from gmm_explorer.app.model.workspace import Workspace
 from gmm_explorer.app.model.settings import ModelSettings
+from gmm_explorer.app.model.workspace import Workspace
+from gmm_explorer.app.shell import error_handling, preferences
 from gmm_explorer.app.shell.window import ExplorerWindow
-
 
 
 def _csv(path, n=40, seed=0, d=2):

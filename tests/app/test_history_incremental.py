@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from gmm_explorer.app.views.incremental import CollapseIndex, GrowingArray, HistoryCursor
 from gmm_explorer.app.panels.lab_text import find_collapse
+from gmm_explorer.app.views.incremental import (
+    CollapseIndex,
+    GrowingArray,
+    HistoryCursor,
+)
 
 
 class CountingList(list):

@@ -177,6 +177,7 @@ def test_a_marked_rows_status_cell_keeps_the_mark_colour(lab_ui):
 
 def test_help_page_opens_from_the_panel_link(lab_ui, qtbot):
     from PySide6.QtCore import QUrl
+
     from gmm_explorer.app.panels.help_page import log_density_at_mean
     from gmm_explorer.app.panels.lab_text import HELP_LINK
 

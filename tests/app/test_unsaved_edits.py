@@ -7,7 +7,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 
-
 def _csv(path, n=60, seed=0):
     rng = np.random.default_rng(seed)
     np.savetxt(path, rng.normal(size=(n, 2)), delimiter=",", header="a,b", comments="")

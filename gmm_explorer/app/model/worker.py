@@ -152,6 +152,6 @@ class RunWorker(QThread):
             engine.step, self._report,
             self._stop.is_set,
             max_iter=self._max_iter, delay=lambda: self.delay,
-            halted=lambda: bool(getattr(engine, "halted", False)),
+            halted=lambda: engine.halted,
         )
         self.runEnded.emit(self.token, reason, message)

@@ -16,10 +16,17 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from gmm_explorer.app import geometry
-from gmm_explorer.app.model.fit import EngineFactory, Fit, HistoryView, Recipe, \
-    default_engine_factory, start_of
+from gmm_explorer.app.model.fit import (
+    EngineFactory,
+    Fit,
+    HistoryView,
+    Recipe,
+    default_engine_factory,
+)
+from gmm_explorer.app.model.reading import WorkspaceReading
 from gmm_explorer.app.model.runner import Runner
 from gmm_explorer.app.model.settings import ModelSettings, RunSettings
+from gmm_explorer.app.model.stepping import WorkspaceStepping
 
 #: At most this many points are drawn (a fixed random subsample above it).
 MAX_DRAWN_POINTS = 4000
@@ -29,7 +36,7 @@ _SETTING_NAMES = {"n_components": "K", "covariance_type": "covariance", "init": 
                   "random_state": "start seed", "prior": "prior", "on_collapse": "on collapse"}
 
 
-class Workspace(QObject):
+class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
     """The model behind the window.
 
     Parameters
@@ -272,211 +279,3 @@ class Workspace(QObject):
         else:
             start = {"weights": weights, "means": means, "covariances": covariances}
         self.begin_fit(start)
-
-    def step(self) -> bool:
-        """One EM iteration from the shown state (the Step button).
-
-        From a past iteration, the later ones are discarded first. Returns
-        whether a new state was made.
-        """
-        from gmm_explorer.engine.errors import SingularCovarianceError
-
-        self.stop()
-        if self.fit is None:
-            return False
-        self._cut_history()
-        try:
-            state = self.fit.engine.step()
-        except SingularCovarianceError as exc:
-            self.message.emit(str(exc))
-            return False
-        self._show_new([state])
-        return True
-
-    def step_back(self) -> None:
-        """Show the previous iteration (the history is kept)."""
-        self.stop()
-        if self.current > 0:
-            self.go_to(self.current - 1)
-
-    def go_to(self, index: int) -> None:
-        """Show iteration ``index`` in every view (the timeline)."""
-        if not self._shown:
-            return
-        index = int(np.clip(index, 0, self._shown - 1))
-        if index != self.current:
-            self.current = index
-            self.currentChanged.emit(index)
-
-    def reset(self) -> None:
-        """Back to iteration 0, the same start; the history is discarded."""
-        self.stop()
-        if self.fit is None:
-            return
-        self.current = 0
-        self._cut_history()
-        self.message.emit("Reset to the start (iteration 0).")
-        self.currentChanged.emit(0)
-
-    def new_start(self) -> None:
-        """A different random start: the next ``random_state``."""
-        if self.fit is not None and self.start is not None:
-            self.fit.recipe = Recipe(self.model, self.run_settings.tol, None)
-        self.set_model(random_state=self.model.random_state + 1)
-
-    def move_mean(self, component: int, xy) -> None:
-        """Move one mean on the shown axes and restart EM from there.
-
-        The new start keeps the shown state's weights, covariances and the
-        other means; the history is replaced.
-        """
-        state = self.state
-        if state is None:
-            return
-        start = start_of(state)
-        start["means"][component, list(self.axes)] = np.asarray(xy, dtype=float)[:len(self.axes)]
-        self.reinitialize(**start)
-        self.message.emit(f"Moved the mean of component {component}; EM restarts from there.")
-
-    def _cut_history(self) -> None:
-        """Discard the iterations after the shown one."""
-        last = self._shown - 1
-        if self.current < last:
-            self.fit.engine.rewind(self.current)
-            self._shown = self.current + 1
-            self.historyChanged.emit()
-            self.message.emit(f"Discarded iterations {self.current + 1}-{last}; "
-                              f"continuing from iteration {self.current}.")
-
-    def _show_new(self, states: list) -> None:
-        """Hand newly made states to the views (one redraw for all of them)."""
-        self._shown = len(self.fit.history)
-        self.current = self._shown - 1
-        self.historyChanged.emit()
-        self.currentChanged.emit(self.current)
-        for state in states:
-            if state.collapse is not None:
-                self.collapsed.emit(state.collapse)
-
-    # --------------------------------------------------------------- run
-    @property
-    def running(self) -> bool:
-        """Whether a worker is stepping EM."""
-        return self.runner.running
-
-    def run(self) -> None:
-        """Step EM in a worker thread until converged, halted, max_iter or paused."""
-        if self.running or self.fit is None:
-            return
-        self._cut_history()
-        rs = self.run_settings
-        self.runner.start_run(self.fit.engine, max_iter=rs.max_iter, delay=rs.delay)
-        self.runningChanged.emit(True)
-        self.message.emit("Running...")
-
-    def pause(self) -> None:
-        """Stop a run after the iteration in progress."""
-        self.stop("Paused.")
-
-    def toggle_run(self) -> None:
-        """Run if paused, pause if running (Space)."""
-        if self.running:
-            self.pause()
-        else:
-            self.run()
-
-    def stop(self, message: str | None = None) -> None:
-        """End a run, wait for its worker, and show every state it made.
-
-        Safe to call when nothing runs. After it returns no run thread is alive.
-        """
-        if not self.runner.stop_run():
-            return
-        if len(self.fit.history) != self._shown:
-            self._show_new(self.fit.history[self._shown:])
-        self.runningChanged.emit(False)
-        if message:
-            self.message.emit(message)
-
-    def shutdown(self) -> None:
-        """Stop every thread (run, load, jobs); call before the window closes."""
-        self.stop()
-        self.runner.shutdown()
-
-    def _on_states(self, states: list) -> None:
-        if self.fit is not None and states:
-            self._show_new(states)
-
-    def _on_run_ended(self, reason: str, message: str) -> None:
-        if len(self.fit.history) != self._shown:
-            self._show_new(self.fit.history[self._shown:])
-        self.runningChanged.emit(False)
-        if reason == "failed":  # back to the last good state, so stepping still works
-            try:
-                self.fit.engine.rewind(self._shown - 1)
-            except Exception as exc:  # noqa: BLE001 - reported, the history is kept
-                message = f"{message}; the engine could not be restored ({exc}): Reset"
-            message = f"The run stopped on an error: {message}"
-            self.runFailed.emit(message)
-        self.message.emit(message)
-
-    # ---------------------------------------------------------- reading
-    @property
-    def state(self):
-        """The shown state (None before any data)."""
-        return self.fit.history[self.current] if self._shown else None
-
-    def change(self, index: int | None = None) -> float:
-        """Change of the objective at ``index`` from the iteration before (nan at 0)."""
-        index = self.current if index is None else index
-        if index <= 0 or index >= self._shown:
-            return float("nan")
-        history = self.fit.history
-        with np.errstate(invalid="ignore"):
-            return float(history[index].objective - history[index - 1].objective)
-
-    def is_converged(self, index: int | None = None) -> bool:
-        """Whether the engine marked the state at ``index`` converged."""
-        index = self.current if index is None else index
-        return bool(self._shown and self.fit.history[index].converged)
-
-    def is_halted_at(self, state) -> bool:
-        """Whether EM halted (a collapse under ``stop``) and ``state`` is its last state."""
-        return bool(self.fit is not None and self.fit.engine.halted and self._shown
-                    and state is self.fit.history[self._shown - 1])
-
-    def drawn_points(self) -> np.ndarray:
-        """The drawn subsample on the shown axes, shape (M, 2)."""
-        if self.X is None:
-            return np.zeros((0, 2))
-        return self.X[self.display_indices][:, list(self.axes)]
-
-    def data_responsibilities(self, state) -> np.ndarray | None:
-        """The engine's responsibilities of every data point for ``state``, (N, K).
-
-        While a run is going the worker owns the engine's buffers, so they are
-        computed afresh from the state's parameters instead of copied.
-        """
-        if self.fit is None or self.X is None:
-            return None
-        return self.fit.engine.responsibilities(state, self.X if self.running else None)
-
-    def display_responsibilities(self, index: int | None = None) -> np.ndarray:
-        """Responsibilities of the drawn points for the state at ``index``, (M, K).
-
-        For the engine's latest state (after a Step, outside a run) they are
-        the engine's own, gathered from its (K, N) array; for any other state
-        the engine computes them for the drawn points only.
-        """
-        state = self.state if index is None else self.history[index]
-        engine = self.fit.engine
-        # While a run goes the worker owns the engine's buffers, and just after
-        # new data the engine still holds the old: compute afresh then.
-        if self.running or engine.X is not self.X:
-            return engine.responsibilities(state, self.X[self.display_indices])
-        return engine.responsibilities(state, rows=self.display_indices)
-
-    def point_responsibilities(self, row: int, index: int | None = None) -> np.ndarray:
-        """Responsibilities of data row ``row`` for the state at ``index``, (K,)."""
-        state = self.state if index is None else self.history[index]
-        return self.fit.engine.responsibilities(state, self.X[row:row + 1])[0]

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
     QWidget,
 )
 
 from gmm_explorer.app import colors
-from gmm_explorer.app.shell import preferences
-from gmm_explorer.app.views.incremental import CollapseIndex
 from gmm_explorer.app.model.lab import REMEDIES
 from gmm_explorer.app.panels.lab_text import HELP_LINK, REMEDY_TEXT, panel_html
+from gmm_explorer.app.shell import preferences
+from gmm_explorer.app.views.incremental import CollapseIndex
 
 RIDGE_CHOICES = ("1e-9", "1e-6", "1e-4", "1e-3", "1e-2", "1e-1")
 _TIPS = {
@@ -42,6 +48,7 @@ class CollapsePanel(QWidget):
 
     def __init__(self, workspace, lab, parent=None):
         super().__init__(parent)
+        self._built = False  # Qt may send a palette change while the panel is built
         self.workspace, self.lab = workspace, lab
         self.collapses = CollapseIndex()
         self.text = QTextBrowser()
@@ -82,6 +89,7 @@ class CollapsePanel(QWidget):
         workspace.currentChanged.connect(self.refresh)
         lab.presetChanged.connect(self.refresh)
         lab.remedyChanged.connect(self.refresh)
+        self._built = True
         self.refresh()
 
     def apply(self, name: str, steps: int | None = None) -> None:
@@ -115,7 +123,7 @@ class CollapsePanel(QWidget):
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt naming
         """A new (light or dark) palette: text colours that read on it."""
         super().changeEvent(event)
-        if event.type() == QEvent.PaletteChange and hasattr(self, "error"):
+        if event.type() == QEvent.PaletteChange and self._built:
             self._apply_palette()
             self.refresh()
 

@@ -84,7 +84,7 @@ def panel_html(state, record, remedy: str = "none", preset=None, dark: bool = Fa
     flagged = [k for k, s in enumerate(state.component_status) if s != "ok"]
     if record is not None:
         items = []
-        for k, n, lam, cond in zip(record.components, record.effective_counts,
+        for k, n, lam, cond in zip(record.names, record.effective_counts,
                                    record.smallest_eigenvalues, record.condition_numbers):
             items.append(f"<li><b>Component {k}</b> at <b>iteration {record.iteration}</b>: "
                          f"{n:.3g} effective points, smallest eigenvalue {lam:.3g}, "
@@ -94,7 +94,7 @@ def panel_html(state, record, remedy: str = "none", preset=None, dark: bool = Fa
                      f"<ul>{''.join(items)}</ul>")
     if flagged:
         rows = "".join(
-            f"<li>component {k}: <b>{state.component_status[k]}</b>, "
+            f"<li>component {state.component_ids[k]}: <b>{state.component_status[k]}</b>, "
             f"{state.effective_counts[k]:.3g} effective points, smallest eigenvalue "
             f"{state.eigenvalues[k, 0]:.3g}, condition number "
             f"{_fmt(state.condition_numbers[k])}</li>" for k in flagged)

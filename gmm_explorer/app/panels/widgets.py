@@ -1,11 +1,11 @@
-"""Small reusable widgets: a slider on a log scale."""
+"""Small reusable pieces of the docks: a slider on a log scale, a compact form."""
 
 from __future__ import annotations
 
 import math
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QSlider, QWidget
 
 
 class LogSlider(QWidget):
@@ -84,3 +84,19 @@ class LogSlider(QWidget):
         self._exact = None
         self.label.setText(f"{self.value():.0e}")
         self.valueChanged.emit(self.value())
+
+
+def form_layout() -> QFormLayout:
+    """A compact form with right-aligned labels, as every dock uses."""
+    form = QFormLayout()
+    form.setContentsMargins(6, 6, 6, 6)
+    form.setVerticalSpacing(5)
+    form.setLabelAlignment(Qt.AlignRight | Qt.AlignVCenter)
+    form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+    return form
+
+
+def with_tip(widget, text: str):
+    """``widget`` with ``text`` as its tooltip."""
+    widget.setToolTip(text)
+    return widget

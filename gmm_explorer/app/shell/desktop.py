@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from gmm_explorer.app.shell import exports
-from gmm_explorer.app.shell import preferences
+from gmm_explorer.app.shell import exports, preferences
+from gmm_explorer.app.shell.actions import make_action
 from gmm_explorer.data import session_file
 
 EXPORTS = (  # name, menu text, file filter, suffix, tooltip
@@ -65,16 +65,8 @@ class DesktopFeatures(QObject):
 
     # ------------------------------------------------------------ menus
     def _act(self, name, text, slot, key=None, tip="") -> QAction:
-        a = QAction(text, self.window)
-        if key:
-            a.setShortcut(QKeySequence(key))
-            a.setShortcutContext(Qt.WindowShortcut)
-        a.setToolTip(f"{tip} ({QKeySequence(key).toString()})" if key else tip)
-        a.setStatusTip(tip)
-        a.triggered.connect(slot)
-        self.window.addAction(a)
-        self.actions[name] = a
-        return a
+        self.actions[name] = make_action(self.window, text, slot, key, tip)
+        return self.actions[name]
 
     def _make_actions(self) -> None:
         self._act("save_session", "&Save session", lambda: self.save_session(), "Ctrl+S",

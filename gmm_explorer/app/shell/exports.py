@@ -13,8 +13,8 @@ import io
 import math
 import os
 
-from gmm_explorer.files import atomic_write
 from gmm_explorer.data.errors import DataError
+from gmm_explorer.files import atomic_write
 
 #: Columns of the history CSV before the per-component ones.
 HISTORY_COLUMNS = ("iteration", "log_likelihood", "objective", "converged", "status")
@@ -115,7 +115,7 @@ def export_plot(path, plot_widget) -> None:
     import pyqtgraph.exporters as pgx
 
     suffix = os.path.splitext(os.fspath(path))[1].lower()
-    item = plot_widget.getPlotItem() if hasattr(plot_widget, "getPlotItem") else plot_widget
+    item = plot_widget.getPlotItem()
     if suffix == ".svg":
         exporter = pgx.SVGExporter(item)
 
@@ -129,8 +129,7 @@ def export_plot(path, plot_widget) -> None:
         return
     if suffix == ".png":
         exporter = pgx.ImageExporter(item)
-        ratio = plot_widget.devicePixelRatioF() if hasattr(plot_widget, "devicePixelRatioF") \
-            else 1.0
+        ratio = plot_widget.devicePixelRatioF()
         width = max(int(item.sceneBoundingRect().width() * ratio), 16)
         exporter.parameters()["width"] = width  # sharp on high-DPI screens
     else:

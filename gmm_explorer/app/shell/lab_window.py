@@ -13,9 +13,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget
 
-from gmm_explorer.app.views import collapse_marks as marks
 from gmm_explorer.app.panels.collapse_panel import CollapsePanel
 from gmm_explorer.app.panels.help_page import TITLE as HELP_TITLE
+from gmm_explorer.app.views import collapse_marks as marks
 from gmm_explorer.app.views.point_editing import HandMadeMarks, PointEditor
 
 

@@ -4,22 +4,34 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow,
-    QMessageBox, QScrollArea, QSlider, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
 )
 
 from gmm_explorer.app import colors
+from gmm_explorer.app.panels.data_panel import DataPanel
+from gmm_explorer.app.panels.model_panel import ModelPanel
+from gmm_explorer.app.panels.run_panel import RunPanel
 from gmm_explorer.app.shell import preferences
-from gmm_explorer.data.loaders import DATA_SUFFIXES
-from gmm_explorer.app.panels.controls import BUILTIN_DATASETS, DataPanel, ModelPanel, RunPanel
+from gmm_explorer.app.shell.actions import make_actions, make_menus
+from gmm_explorer.app.shell.desktop import DesktopFeatures
+from gmm_explorer.app.shell.lab_window import LabUi
 from gmm_explorer.app.views.curves_view import ConditionView, LikelihoodView
 from gmm_explorer.app.views.scatter_view import CentreView
 from gmm_explorer.app.views.steady_text import SteadyLabel
 from gmm_explorer.app.views.table_view import ComponentTable
-from gmm_explorer.app.shell.desktop import DesktopFeatures
-from gmm_explorer.app.shell.lab_window import LabUi
+from gmm_explorer.data.loaders import DATA_SUFFIXES
 
 DATA_FILTER = (f"Data files ({' '.join('*' + suffix for suffix in DATA_SUFFIXES)});;"
                "All files (*)")
@@ -36,7 +48,7 @@ class ExplorerWindow(QMainWindow):
         self.last_message = ""
         self._built = False
         self._error_box = None
-        self._make_actions()
+        self.actions_by_name = make_actions(self)
 
         self.centre = CentreView(workspace)
         self.timeline = QSlider(Qt.Horizontal)
@@ -56,7 +68,7 @@ class ExplorerWindow(QMainWindow):
         self.conditions = ConditionView(workspace)
         self.table = ComponentTable(workspace)
         self._make_docks()
-        self._make_menus()
+        make_menus(self)
         self._make_status_bar()
 
         workspace.historyChanged.connect(self._on_history_changed)
@@ -158,82 +170,6 @@ class ExplorerWindow(QMainWindow):
         self.resizeDocks([self.docks["likelihood"], self.docks["condition"],
                           self.docks["table"]], [220, 220, 260], Qt.Vertical)
 
-    def _make_actions(self) -> None:
-        s = self.workspace
-
-        def act(name, text, slot, key=None, tip=""):
-            a = QAction(text, self)
-            if key:
-                a.setShortcut(QKeySequence(key))
-                a.setShortcutContext(Qt.WindowShortcut)
-            tip = tip or text
-            a.setToolTip(f"{tip} ({QKeySequence(key).toString()})" if key else tip)
-            a.setStatusTip(tip)
-            a.triggered.connect(slot)
-            self.addAction(a)
-            self.actions_by_name[name] = a
-            return a
-
-        self.actions_by_name = {}
-        act("open", "&Open data…", self.open_file_dialog, "Ctrl+O", "Load a data file")
-        act("quit", "&Quit", self.close, "Ctrl+Q", "Quit GMM Explorer")
-        act("step", "Step ▶", self.step, Qt.Key_Right, "One EM iteration (E-step and M-step)")
-        act("back", "◀ Back", s.step_back, Qt.Key_Left,
-            "Show the previous iteration (the history is kept)")
-        act("run", "Run", s.toggle_run, Qt.Key_Space,
-            "Run EM until it converges, halts or reaches max_iter; again to pause")
-        act("reset", "Reset", s.reset, Qt.Key_R, "Back to iteration 0 with the same start")
-        act("new_start", "New random start", s.new_start, "Ctrl+N",
-            "Start again from a new random start (the next start seed)")
-        act("generate", "&Generate data", lambda: self.data_panel.generate(), "Ctrl+G",
-            "Generate data with the generator settings of the Data dock")
-        for name in BUILTIN_DATASETS:
-            act(f"builtin:{name}", {"seed": "Seed scene (ten stretched blobs)",
-                                    "faithful": "Old Faithful", "iris": "Iris"}.get(name, name),
-                lambda checked=False, n=name: self.load_builtin(n),
-                tip=f"Load the built-in dataset {name!r}")
-
-    def _make_menus(self) -> None:
-        a = self.actions_by_name
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(a["open"])
-        builtin = file_menu.addMenu("Built-in data")
-        for name in BUILTIN_DATASETS:
-            builtin.addAction(a[f"builtin:{name}"])
-        file_menu.addAction(a["generate"])
-        file_menu.addSeparator()
-        file_menu.addAction(a["quit"])
-        em_menu = bar.addMenu("&EM")
-        for name in ("step", "back", "run", "reset", "new_start"):
-            em_menu.addAction(a[name])
-        view_menu = bar.addMenu("&View")
-        self.color_actions = {}
-        for mode in ("blended", "hard"):
-            act = QAction(f"{mode.capitalize()} colours", self, checkable=True)
-            act.setChecked(mode == "blended")
-            act.triggered.connect(lambda checked=False, m=mode: self.color_mode.setCurrentText(m))
-            view_menu.addAction(act)
-            self.color_actions[mode] = act
-        self.color_mode.currentTextChanged.connect(
-            lambda m: [x.setChecked(k == m) for k, x in self.color_actions.items()])
-        view_menu.addSeparator()
-        for level, box in self.sigma_boxes.items():
-            act = QAction(f"Ellipses at {level}σ", self, checkable=True)
-            act.setChecked(box.isChecked())
-            act.toggled.connect(box.setChecked)
-            box.toggled.connect(act.setChecked)
-            view_menu.addAction(act)
-        act = QAction("Means", self, checkable=True)
-        act.setChecked(True)
-        act.toggled.connect(self.means_box.setChecked)
-        self.means_box.toggled.connect(act.setChecked)
-        view_menu.addAction(act)
-        view_menu.addSeparator()
-        docks_menu = view_menu.addMenu("Panels")
-        for dock in self.docks.values():
-            docks_menu.addAction(dock.toggleViewAction())
-
     def _make_status_bar(self) -> None:
         bar = self.statusBar()
         from gmm_explorer.app.panels.load_progress import LoadProgress
@@ -304,7 +240,7 @@ class ExplorerWindow(QMainWindow):
     def _on_collapsed(self, record) -> None:
         """A collapse in one short sentence; the whole text is the tooltip (and in the
         run notes and the collapse panel)."""
-        which = ", ".join(str(k) for k in record.components)
+        which = ", ".join(str(k) for k in record.names)
         self.show_message(f"Collapse at iteration {record.iteration}: component {which} "
                           f"singular ({record.action}). See the Collapse panel.",
                           full=record.describe())

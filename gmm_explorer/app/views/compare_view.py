@@ -6,14 +6,22 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
-from gmm_explorer.app import colors
-from gmm_explorer.app import geometry
-from gmm_explorer.app.views.collapse_marks import RED
+from gmm_explorer.app import colors, geometry
 from gmm_explorer.app.model.lab import REMEDIES
+from gmm_explorer.app.views.collapse_marks import RED
 
 ROWS = ("iterations", "final log-likelihood", "smallest eigenvalue", "degenerate", "singular",
         "K", "BIC")
@@ -79,6 +87,39 @@ class CompareWindow(QWidget):
         self.lab = workspace.lab
         self.setWindowTitle("Compare: the same start under two settings")
         self.comparison = None
+        top = self._choices_row()
+        self.plots = [_SidePlot("left"), _SidePlot("right")]
+        self.plots[1].setXLink(self.plots[0])
+        self.plots[1].setYLink(self.plots[0])
+        plots = QHBoxLayout()
+        for p in self.plots:
+            plots.addWidget(p)
+        self.timeline = QSlider(Qt.Horizontal)
+        self.timeline.setToolTip("Both sides at the same iteration (a side that stopped "
+                                 "earlier shows its last state)")
+        self.timeline.valueChanged.connect(self.go_to)
+        self.timeline_label = QLabel()
+        line = QHBoxLayout()
+        line.addWidget(QLabel("Iteration"))
+        line.addWidget(self.timeline, 1)
+        line.addWidget(self.timeline_label)
+        self._make_outcome_table()
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(f"color: rgb{RED};")
+        self.error.hide()
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.error)
+        layout.addLayout(plots, 1)
+        layout.addLayout(line)
+        layout.addWidget(self.table)
+        self.resize(1100, 700)
+        self.lab.compared.connect(self._show)
+        self.lab.compareFailed.connect(self._show_error)
+
+    def _choices_row(self) -> QHBoxLayout:
+        """The two remedies, the iterations and Run both."""
         self.choices = []
         top = QHBoxLayout()
         for side, default in (("left", "none"), ("right", "ridge")):
@@ -101,40 +142,15 @@ class CompareWindow(QWidget):
         self.run_button.clicked.connect(lambda: self.run())
         top.addWidget(self.run_button)
         top.addStretch(1)
-        self.plots = [_SidePlot("left"), _SidePlot("right")]
-        self.plots[1].setXLink(self.plots[0])
-        self.plots[1].setYLink(self.plots[0])
-        plots = QHBoxLayout()
-        for p in self.plots:
-            plots.addWidget(p)
-        self.timeline = QSlider(Qt.Horizontal)
-        self.timeline.setToolTip("Both sides at the same iteration (a side that stopped "
-                                 "earlier shows its last state)")
-        self.timeline.valueChanged.connect(self.go_to)
-        self.timeline_label = QLabel()
-        line = QHBoxLayout()
-        line.addWidget(QLabel("Iteration"))
-        line.addWidget(self.timeline, 1)
-        line.addWidget(self.timeline_label)
+        return top
+
+    def _make_outcome_table(self) -> None:
         self.table = QTableWidget(len(ROWS), 2)
         self.table.setVerticalHeaderLabels(ROWS)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setToolTip("Each side's outcome at its last iteration. BIC: lower is "
                               "better; with an infinite log-likelihood it is meaningless.")
         self.table.setMaximumHeight(200)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: rgb{RED};")
-        self.error.hide()
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.error)
-        layout.addLayout(plots, 1)
-        layout.addLayout(line)
-        layout.addWidget(self.table)
-        self.resize(1100, 700)
-        self.lab.compared.connect(self._show)
-        self.lab.compareFailed.connect(self._show_error)
 
     def run(self, left: str | None = None, right: str | None = None,
             wait: bool = False) -> None:

@@ -67,6 +67,8 @@ class _HistoryPlot(pg.PlotWidget):
     def __init__(self, workspace, parent=None):
         super().__init__(parent, background="w")
         self.workspace = workspace
+        self._x_top = None  # the iteration axis's end, moved seldom
+        self._y_range = None  # the value axis's range, moved seldom
         plot = self.getPlotItem()
         self.grid = light_grid(self, alpha=0.2)
         plot.setMenuEnabled(False)
@@ -95,7 +97,7 @@ class _HistoryPlot(pg.PlotWidget):
         hist = self.workspace.history
         last = hist[-1].iteration if hist else 0
         top = nice_ceiling(last + 1, minimum=10)
-        if getattr(self, "_x_top", None) != top:
+        if self._x_top != top:
             self._x_top = top
             self.setXRange(0, top, padding=0.02)
 
@@ -186,7 +188,7 @@ class LikelihoodView(_HistoryPlot):
         """
         if not lo <= hi:
             return  # no finite value yet
-        have = getattr(self, "_y_range", None)
+        have = self._y_range
         if have is not None and have[0] <= lo and hi <= have[1] \
                 and (hi - lo) >= 0.5 * (have[1] - have[0]):
             return
@@ -241,7 +243,7 @@ class ConditionView(_HistoryPlot):
         if len(self.lines) and np.isfinite(self._min_condition):
             low = min(low, float(np.log10(self._min_condition)))
         low = np.floor(low * 2.0) / 2.0  # half decades: the axis seldom moves
-        if getattr(self, "_y_range", None) != (low, top):
+        if self._y_range != (low, top):
             self._y_range = (low, top)
             self.setYRange(low - 0.5, top, padding=0)
 

@@ -34,7 +34,7 @@ class HandMadeMarks:
 
     def update(self, *_args) -> None:
         s = self.workspace
-        mask = getattr(s, "hand_made", None)
+        mask = s.hand_made
         if s.X is None or mask is None:
             if len(self.rings.data):
                 self.rings.setData([], [])
@@ -83,8 +83,8 @@ class PointEditor:
     def _on_click(self, event) -> None:
         if not self.enabled or event.button() != Qt.LeftButton:
             return
-        handles = getattr(self.centre, "handles", None)
-        if handles is not None and handles.isVisible() and \
+        handles = self.centre.handles
+        if handles.isVisible() and \
                 handles.handle_at(handles.mapFromScene(event.scenePos())) is not None:
             return  # a click on a mean's handle adds no point
         vb = self.centre.getPlotItem().getViewBox()

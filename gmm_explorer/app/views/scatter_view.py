@@ -21,8 +21,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
-from gmm_explorer.app import colors
-from gmm_explorer.app import geometry
+from gmm_explorer.app import colors, geometry
 from gmm_explorer.app.views.mean_handles import MeanHandles
 from gmm_explorer.app.views.plotting import cache_axes, light_grid
 from gmm_explorer.app.views.polylines import Polylines

@@ -1,0 +1,80 @@
+"""The read side of the workspace: the shown state, its changes and responsibilities.
+
+:class:`WorkspaceReading` is a mixin of :class:`~gmm_explorer.app.model.workspace.Workspace`
+(kept apart so each module has one job): it reads the workspace's ``fit``, the
+number of states handed to the views, ``current``, ``X`` and ``display_indices``,
+and changes nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class WorkspaceReading:
+    """What views ask of the workspace about the shown iteration (no side effects)."""
+
+    fit = None
+    X = None
+    current = -1
+    _shown = 0
+
+    @property
+    def state(self):
+        """The shown state (None before any data)."""
+        return self.fit.history[self.current] if self._shown else None
+
+    def change(self, index: int | None = None) -> float:
+        """Change of the objective at ``index`` from the iteration before (nan at 0)."""
+        index = self.current if index is None else index
+        if index <= 0 or index >= self._shown:
+            return float("nan")
+        history = self.fit.history
+        with np.errstate(invalid="ignore"):
+            return float(history[index].objective - history[index - 1].objective)
+
+    def is_converged(self, index: int | None = None) -> bool:
+        """Whether the engine marked the state at ``index`` converged."""
+        index = self.current if index is None else index
+        return bool(self._shown and self.fit.history[index].converged)
+
+    def is_halted_at(self, state) -> bool:
+        """Whether EM halted (a collapse under ``stop``) and ``state`` is its last state."""
+        return bool(self.fit is not None and self.fit.engine.halted and self._shown
+                    and state is self.fit.history[self._shown - 1])
+
+    def drawn_points(self) -> np.ndarray:
+        """The drawn subsample on the shown axes, shape (M, 2)."""
+        if self.X is None:
+            return np.zeros((0, 2))
+        return self.X[self.display_indices][:, list(self.axes)]
+
+    def data_responsibilities(self, state) -> np.ndarray | None:
+        """The engine's responsibilities of every data point for ``state``, (N, K).
+
+        While a run is going the worker owns the engine's buffers, so they are
+        computed afresh from the state's parameters instead of copied.
+        """
+        if self.fit is None or self.X is None:
+            return None
+        return self.fit.engine.responsibilities(state, self.X if self.running else None)
+
+    def display_responsibilities(self, index: int | None = None) -> np.ndarray:
+        """Responsibilities of the drawn points for the state at ``index``, (M, K).
+
+        For the engine's latest state (after a Step, outside a run) they are
+        the engine's own, gathered from its (K, N) array; for any other state
+        the engine computes them for the drawn points only.
+        """
+        state = self.state if index is None else self.history[index]
+        engine = self.fit.engine
+        # While a run goes the worker owns the engine's buffers, and just after
+        # new data the engine still holds the old: compute afresh then.
+        if self.running or engine.X is not self.X:
+            return engine.responsibilities(state, self.X[self.display_indices])
+        return engine.responsibilities(state, rows=self.display_indices)
+
+    def point_responsibilities(self, row: int, index: int | None = None) -> np.ndarray:
+        """Responsibilities of data row ``row`` for the state at ``index``, (K,)."""
+        state = self.state if index is None else self.history[index]
+        return self.fit.engine.responsibilities(state, self.X[row:row + 1])[0]

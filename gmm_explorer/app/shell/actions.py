@@ -1,0 +1,101 @@
+"""The window's actions and menus: every command has a menu entry, the common ones a key.
+
+Each action only calls a method of the window or the workspace, so a test can
+do without clicking what the menu does. :func:`make_action` is the one way an
+action is made (the desktop and lab parts of the window use it too).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+from gmm_explorer.app.panels.data_panel import BUILTIN_DATASETS
+
+_BUILTIN_TITLES = {"seed": "Seed scene (ten stretched blobs)", "faithful": "Old Faithful",
+                   "iris": "Iris"}
+
+
+def make_action(window, text: str, slot, key=None, tip: str = "") -> QAction:
+    """An action of ``window`` (its shortcut works anywhere in it), tooltip naming the key."""
+    action = QAction(text, window)
+    if key:
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.WindowShortcut)
+    tip = tip or text
+    action.setToolTip(f"{tip} ({QKeySequence(key).toString()})" if key else tip)
+    action.setStatusTip(tip)
+    action.triggered.connect(slot)
+    window.addAction(action)
+    return action
+
+
+def make_actions(window) -> dict:
+    """The main window's commands by name: open, quit, step, back, run, reset, ..."""
+    ws = window.workspace
+    specs = [
+        ("open", "&Open data…", window.open_file_dialog, "Ctrl+O", "Load a data file"),
+        ("quit", "&Quit", window.close, "Ctrl+Q", "Quit GMM Explorer"),
+        ("step", "Step ▶", window.step, Qt.Key_Right, "One EM iteration (E-step and M-step)"),
+        ("back", "◀ Back", ws.step_back, Qt.Key_Left,
+         "Show the previous iteration (the history is kept)"),
+        ("run", "Run", ws.toggle_run, Qt.Key_Space,
+         "Run EM until it converges, halts or reaches max_iter; again to pause"),
+        ("reset", "Reset", ws.reset, Qt.Key_R, "Back to iteration 0 with the same start"),
+        ("new_start", "New random start", ws.new_start, "Ctrl+N",
+         "Start again from a new random start (the next start seed)"),
+        ("generate", "&Generate data", lambda: window.data_panel.generate(), "Ctrl+G",
+         "Generate data with the generator settings of the Data dock"),
+    ]
+    specs += [(f"builtin:{name}", _BUILTIN_TITLES.get(name, name),
+               lambda checked=False, n=name: window.load_builtin(n), None,
+               f"Load the built-in dataset {name!r}") for name in BUILTIN_DATASETS]
+    return {name: make_action(window, text, slot, key, tip)
+            for name, text, slot, key, tip in specs}
+
+
+def make_menus(window) -> None:
+    """File, EM and View menus from the window's actions and display toggles."""
+    a = window.actions_by_name
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    file_menu.addAction(a["open"])
+    builtin = file_menu.addMenu("Built-in data")
+    for name in BUILTIN_DATASETS:
+        builtin.addAction(a[f"builtin:{name}"])
+    file_menu.addAction(a["generate"])
+    file_menu.addSeparator()
+    file_menu.addAction(a["quit"])
+    em_menu = bar.addMenu("&EM")
+    for name in ("step", "back", "run", "reset", "new_start"):
+        em_menu.addAction(a[name])
+    _make_view_menu(window, bar.addMenu("&View"))
+
+
+def _checkable(window, text: str, checked: bool) -> QAction:
+    action = QAction(text, window, checkable=True)
+    action.setChecked(checked)
+    return action
+
+
+def _make_view_menu(window, view_menu) -> None:
+    """Colours, ellipses, means and panels, each in step with its control on screen."""
+    window.color_actions = {}
+    for mode in ("blended", "hard"):
+        act = _checkable(window, f"{mode.capitalize()} colours", mode == "blended")
+        act.triggered.connect(lambda checked=False, m=mode: window.color_mode.setCurrentText(m))
+        view_menu.addAction(act)
+        window.color_actions[mode] = act
+    window.color_mode.currentTextChanged.connect(
+        lambda m: [x.setChecked(k == m) for k, x in window.color_actions.items()])
+    view_menu.addSeparator()
+    toggles = [(f"Ellipses at {level}σ", box) for level, box in window.sigma_boxes.items()]
+    for text, box in toggles + [("Means", window.means_box)]:
+        act = _checkable(window, text, box.isChecked())
+        act.toggled.connect(box.setChecked)
+        box.toggled.connect(act.setChecked)
+        view_menu.addAction(act)
+    view_menu.addSeparator()
+    docks_menu = view_menu.addMenu("Panels")
+    for dock in window.docks.values():
+        docks_menu.addAction(dock.toggleViewAction())
