@@ -24,7 +24,7 @@ MAX_PANEL_K = 100
 def generator_names() -> list:
     """Names of the data generators (``gmm_explorer.engine.datasets.GENERATORS``)."""
     try:
-        from gmm_explorer.engine.datasets import GENERATORS
+        from gmm_explorer.datasets import GENERATORS
     except ImportError:
         return ["blobs"]
     return list(GENERATORS)

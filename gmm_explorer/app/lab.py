@@ -102,7 +102,7 @@ class Lab(QObject):
 
         Returns False, changing nothing, when unsaved edits were kept.
         """
-        from gmm_explorer.engine.presets import load_preset
+        from gmm_explorer.datasets import load_preset
 
         preset = load_preset(name)
         s = self.session

@@ -32,7 +32,7 @@ class LabUi:
     """The lab's parts of one main window (``window.lab_ui``)."""
 
     def __init__(self, window):
-        from gmm_explorer.engine.presets import PRESET_NAMES, load_preset
+        from gmm_explorer.datasets import PRESET_NAMES, load_preset
 
         self.window = window
         s = self.session = window.session

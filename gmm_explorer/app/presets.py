@@ -42,7 +42,7 @@ PRESETS = {
 
 def _add_lab_presets() -> None:
     """The singularity lab's scenes: the engine's collapse presets (issue 5)."""
-    from gmm_explorer.engine.presets import PRESET_NAMES, load_preset
+    from gmm_explorer.datasets import PRESET_NAMES, load_preset
 
     for name in PRESET_NAMES:
         p = load_preset(name)

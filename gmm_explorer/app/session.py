@@ -188,7 +188,7 @@ class Session(QObject):
         Returns False, changing nothing, when unsaved edits were kept
         (:meth:`may_replace_data`).
         """
-        from gmm_explorer.engine.datasets import load_builtin
+        from gmm_explorer.datasets import load_builtin
 
         if not self.may_replace_data(f"loading {name}"):
             return False
@@ -202,7 +202,7 @@ class Session(QObject):
 
         Returns False, changing nothing, when unsaved edits were kept.
         """
-        from gmm_explorer.engine.datasets import GENERATORS
+        from gmm_explorer.datasets import GENERATORS
 
         if generator not in GENERATORS:
             raise ValueError(f"unknown generator {generator!r}; known: {', '.join(GENERATORS)}")

@@ -221,7 +221,7 @@ def test_shutdown_mid_run_ends_the_worker(session, qtbot):
 
 
 def test_run_stops_at_a_collapse_under_stop(qapp, qtbot):
-    from gmm_explorer.engine.datasets import seed_scene
+    from gmm_explorer.datasets import seed_scene
 
     X, _ = seed_scene()
     X = np.vstack([X, np.repeat(X[:1], 5, axis=0)])  # a stack of identical points
@@ -256,7 +256,7 @@ def test_display_responsibilities_of_a_past_state_are_the_engines(session):
 
 def test_display_responsibilities_survive_a_singular_covariance():
     from gmm_explorer.engine import GaussianMixtureEM
-    from gmm_explorer.engine.presets import load_preset
+    from gmm_explorer.datasets import load_preset
 
     preset = load_preset("line")  # a component whose covariance becomes rank one
     em = GaussianMixtureEM(**preset.settings)

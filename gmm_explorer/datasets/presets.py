@@ -1,7 +1,7 @@
 """Scenes that provoke (or imitate) a collapse, each deterministic.
 
 A :class:`Preset` bundles data, settings and a start. Its description says
-what will happen and when; ``tests/engine/test_presets.py`` runs every
+what will happen and when; ``tests/datasets/test_presets.py`` runs every
 preset headless and checks that it happens at the documented iteration.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gmm_explorer.engine.datasets import make_blobs, seed_scene
+from gmm_explorer.datasets.blob_maker import make_blobs, seed_scene
 
 
 @dataclass(frozen=True)

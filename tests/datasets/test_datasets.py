@@ -1,11 +1,13 @@
-"""gmm_explorer.engine.datasets: make_blobs bit for bit against scikit-learn, generators, built-ins."""
+"""gmm_explorer.datasets: make_blobs bit for bit against scikit-learn, generators, built-ins."""
+
+from pathlib import Path
 
 import numpy as np
 import pytest
 from sklearn import datasets as sk_datasets  # a test dependency: fail loudly if missing
 
-from gmm_explorer.engine import datasets
-from gmm_explorer.engine.datasets import (
+from gmm_explorer import datasets
+from gmm_explorer.datasets import (
     BUILTIN_NAMES,
     GENERATORS,
     Dataset,
@@ -99,9 +101,13 @@ def test_make_blobs_bad_arguments_are_value_errors(kwargs):
         make_blobs(**kwargs)
 
 
-def test_make_blobs_module_does_not_import_sklearn():
-    source = open(datasets.__file__, encoding="utf-8").read()
-    assert "import sklearn" not in source and "from sklearn" not in source
+def test_the_datasets_modules_do_not_import_sklearn():
+    folder = Path(datasets.__file__).parent
+    modules = sorted(folder.glob("*.py"))
+    assert folder / "blob_maker.py" in modules
+    for module in modules:
+        source = module.read_text(encoding="utf-8")
+        assert "import sklearn" not in source and "from sklearn" not in source, module.name
 
 
 # --- the seed's scene ---------------------------------------------------------------------------
