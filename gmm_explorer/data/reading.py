@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gmm_explorer.data import delimited, numpy_files
+from gmm_explorer.data import numpy_files, text_format
 from gmm_explorer.data.errors import DataError, LoadCancelled
 
 _READ_BLOCK = 1 << 22  # 4 MiB
@@ -86,7 +86,7 @@ def check_text(data: bytes, delimiter, source: str) -> None:
     if len(data) < 65536 and not data.strip():
         raise DataError("is empty; give a file with a header line and rows of numbers",
                         path=source)
-    bad = delimited.looks_binary(data)
+    bad = text_format.looks_binary(data)
     if bad is not None:
         raise DataError(
             f"is not a text table: it holds binary data (byte {bad} is "
@@ -94,6 +94,6 @@ def check_text(data: bytes, delimiter, source: str) -> None:
             "and NumPy .npy/.npz files, so export your data to one of those",
             path=source)
     try:
-        delimited.normalize_delimiter(delimiter)
+        text_format.normalize_delimiter(delimiter)
     except ValueError as exc:
         raise DataError(str(exc), path=source) from None
