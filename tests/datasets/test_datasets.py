@@ -252,3 +252,28 @@ def test_unknown_options_are_value_errors():
         load_builtin("iris", n_samples=3)
     with pytest.raises(ValueError, match="n_centers"):
         load_builtin("rings", radius=3)
+
+
+def test_dataset_freezes_a_copy_and_leaves_the_callers_array_writable():
+    X = np.arange(6.0).reshape(3, 2)
+    ds = Dataset(X=X, feature_names=("a", "b"), labels=[0, 1, 0])
+    assert not ds.X.flags.writeable and not ds.labels.flags.writeable
+    X[0, 0] = 99.0  # the caller's array is neither frozen nor shared
+    assert ds.X[0, 0] == 0.0
+    frozen = np.ones((3, 2))
+    frozen.setflags(write=False)
+    assert Dataset(X=frozen, feature_names=("a", "b")).X is frozen  # read-only: kept, not copied
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(X=np.ones(3), feature_names=("a",)), "2-D"),
+        (dict(X=np.ones((3, 2)), feature_names=("a",)), "2 features but 1 feature names"),
+        (dict(X=np.ones((3, 2)), feature_names=("a", "b"), labels=[0, 1]), r"labels must have shape \(3,\)"),
+        (dict(X=np.ones((3, 2)), feature_names=("a", "b"), lines=[2, 3]), r"lines must have shape \(3,\)"),
+    ],
+)
+def test_dataset_refuses_inconsistent_fields(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Dataset(**kwargs)
