@@ -51,7 +51,7 @@ TICK_MS = 10
 
 def make_data(n):
     """The seed's scene scaled to ``n`` points: ten stretched blobs."""
-    from gmm_explorer.engine.datasets import make_blobs
+    from gmm_explorer.datasets import make_blobs
 
     X, _ = make_blobs(n_samples=n, centers=K, cluster_std=0.5, random_state=20)
     return X @ np.random.RandomState(0).randn(2, 2)

@@ -1,7 +1,8 @@
 """The data layer: files in, models out. Headless (numpy and scipy only, never Qt).
 
 - :func:`load_data` reads delimited text, ``.npy`` and ``.npz`` into a
-  :class:`LoadedData` (features, known classes, where each row came from).
+  :class:`~gmm_explorer.datasets.Dataset`, the record built-in data use too (features,
+  known classes, where each row came from).
 - :class:`DataError` says what is wrong with a file, where, and what to do.
 - :func:`save_model`, :func:`load_model` and :func:`to_sklearn` write, read and
   export fitted mixtures as JSON model files.
@@ -12,7 +13,7 @@
 
 from gmm_explorer.data.checks import check_components, check_fit_data
 from gmm_explorer.data.errors import DataError, LoadCancelled
-from gmm_explorer.data.loaders import LoadedData, load_data
+from gmm_explorer.data.loaders import load_data
 from gmm_explorer.data.model_file import (
     MODEL_FORMAT,
     load_model,
@@ -26,7 +27,6 @@ from gmm_explorer.data.scaling import Standardizer, check_scales
 __all__ = [
     "DataError",
     "LoadCancelled",
-    "LoadedData",
     "MODEL_FORMAT",
     "Standardizer",
     "check_components",

@@ -8,6 +8,11 @@ Formats are recognised by their content first (a NumPy file renamed ``.csv``
 still loads), then by the extension. Anything that cannot be used raises a
 :class:`~gmm_explorer.data.errors.DataError` that names the file, the line and
 the column where they apply, and says what to do.
+
+Loading goes in small steps, each in its own function: check the path, sniff the
+kind and read the bytes (``reading.py``), parse (``delimited.py``, ``numpy_files.py``),
+known classes (``classes.py``), choose the columns (``columns.py``), missing values
+(``missing.py``), and the last checks here.
 """
 
 from __future__ import annotations
@@ -19,89 +24,58 @@ from pathlib import Path
 import numpy as np
 
 from gmm_explorer.data import delimited, numpy_files
-from gmm_explorer.data.errors import DataError, LoadCancelled, describe_column
+from gmm_explorer.data.classes import numeric_classes, text_classes
+from gmm_explorer.data.columns import choose_features, resolve
+from gmm_explorer.data.errors import DataError
+from gmm_explorer.data.missing import drop_or_refuse_missing
+from gmm_explorer.data.reading import check_kind_and_suffix, check_text, read_bytes, sniff_kind
+from gmm_explorer.datasets.record import Dataset
 
-_READ_BLOCK = 1 << 22  # 4 MiB
+__all__ = ["DATA_SUFFIXES", "ParsedFile", "load_data"]
+
 _TEXT_SHARE = 0.15     # of the progress bar spent reading the bytes of a text file
 DATA_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".dat", ".data", ".npy", ".npz")
 
 
-@dataclass(frozen=True)
-class LoadedData:
-    """A data file, loaded.
+@dataclass
+class ParsedFile:
+    """A file's columns once parsed, before the features are chosen; the steps refine it.
 
     Attributes
     ----------
-    X : ndarray of shape (N, D), float64
-        The numeric columns chosen as features; every value finite.
-    feature_names : tuple of str
-        One per column of X (``x0``, ``x1``, ... when the file has no names).
-    labels : ndarray of shape (N,) of int, or None
-        Known classes (from a text column, or a ``y`` array of an .npz), coded
-        0..C-1; None when the file has none.
-    label_names : tuple of str
-        The class names, ``label_names[labels[i]]`` is row i's class.
-    label_column : str or None
-        Where the classes came from.
-    source : str
-        The file, as given.
-    n_dropped : int
-        Rows left out because of missing or non-finite values (``drop_missing``).
-    lines : ndarray of shape (N,) of int, or None
-        For text files, the 1-based line of each row (to match results with the file).
-    columns : tuple of int
-        Positions of the features among the file's columns (or fields).
-    format : str
-        ``"text"``, ``"npy"`` or ``"npz"``.
+    values : ndarray of shape (N, len(numeric)), float64
+        The numeric columns; missing cells are NaN.
+    missing : ndarray of bool, shape (N, len(numeric)), or None
+        Cells written as missing (text files only).
+    all_names : list of str
+        Every column of the file, by position.
+    numeric : list of int
+        The positions (in ``all_names``) of the columns of ``values``.
+    labels : ndarray of shape (N,), int, or None
+    label_names : tuple of str or None
+    label_name : str or None
+        The column the classes came from.
+    notes : list of str
+    lines : ndarray of shape (N,), int, or None
+        The 1-based line of each row (text files only).
     delimiter, encoding : str or None
-        For text files: what was sniffed.
-    notes : tuple of str
-        What the loader decided that a person should know (a text column not
-        used, where the classes came from, ...).
-    dropped_lines : tuple of int
-        The first (up to 10) dropped lines (text) or rows (NumPy, 0-based).
+        What was sniffed (text files only).
     """
 
-    X: np.ndarray
-    feature_names: tuple
+    values: np.ndarray
+    missing: np.ndarray | None
+    all_names: list[str]
+    numeric: list[int]
     labels: np.ndarray | None = None
-    label_names: tuple = ()
-    label_column: str | None = None
-    source: str = ""
-    n_dropped: int = 0
+    label_names: tuple[str, ...] | None = None
+    label_name: str | None = None
+    notes: list[str] = field(default_factory=list)
     lines: np.ndarray | None = None
-    columns: tuple = ()
-    format: str = "text"
     delimiter: str | None = None
     encoding: str | None = None
-    notes: tuple = field(default=())
-    dropped_lines: tuple = ()
-
-    @property
-    def class_names(self) -> tuple:
-        """Alias of :attr:`label_names`."""
-        return self.label_names
-
-    @property
-    def n_samples(self) -> int:
-        return self.X.shape[0]
-
-    @property
-    def n_features(self) -> int:
-        return self.X.shape[1]
-
-    def describe(self) -> str:
-        """One line for logs: file, size, columns, classes, dropped rows."""
-        text = (f"{os.path.basename(self.source) or 'data'}: {self.n_samples} points, "
-                f"{self.n_features} features ({', '.join(self.feature_names)})")
-        if self.labels is not None:
-            text += f", {len(self.label_names)} known classes in {self.label_column!r}"
-        if self.n_dropped:
-            text += f", {self.n_dropped} rows with missing values dropped"
-        return text
 
 
-# --------------------------------------------------------------------------- reading bytes
+# --------------------------------------------------------------------------- the steps
 def _check_path(path) -> Path:
     p = Path(path)
     if not p.exists():
@@ -118,92 +92,58 @@ def _check_path(path) -> Path:
     return p
 
 
-def _read_bytes(p: Path, path, progress, cancel, share) -> bytes:
-    try:
-        size = p.stat().st_size
-        buf = bytearray(size)
-        view = memoryview(buf)
-        done = 0
-        with open(p, "rb") as fh:
-            while done < size:
-                if cancel is not None and cancel():
-                    raise LoadCancelled(path)
-                n = fh.readinto(view[done:done + _READ_BLOCK])
-                if not n:
-                    break
-                done += n
-                if progress is not None:
-                    progress(share * done / size)
-            rest = fh.read()  # the file grew while we read it
-        view.release()
-        if done < size:
-            del buf[done:]
-        return bytes(buf) + rest if rest else buf
-    except PermissionError:
-        raise DataError("cannot be read: permission denied; check the file's permissions",
-                        path=path) from None
-    except IsADirectoryError:
-        raise DataError("is a folder, not a file; give a data file inside it",
-                        path=path) from None
-    except OSError as exc:
-        raise DataError(f"cannot be read ({exc.strerror or exc}); check the file",
-                        path=path) from None
+def _parse_numpy(kind, source, *, array_name, label_column, progress, cancel) -> ParsedFile:
+    """An ``.npy`` or ``.npz`` file's columns, and its classes (a ``y`` array, a text field)."""
+    if kind == "npy":
+        X_all, names, labels, label_names, notes, label_name = numpy_files.read_npy(
+            source, progress=progress, cancel=cancel)
+    else:
+        X_all, names, labels, label_names, notes, label_name = numpy_files.read_npz(
+            source, array_name=array_name, progress=progress, cancel=cancel)
+    names = list(names) if names is not None else [f"x{j}" for j in range(X_all.shape[1])]
+    parsed = ParsedFile(values=X_all, missing=None, all_names=names,
+                        numeric=list(range(len(names))), labels=labels,
+                        label_names=label_names, label_name=label_name, notes=notes)
+    if label_column is not None:
+        numeric_classes(parsed, resolve(label_column, names, source))
+    return parsed
 
 
-def _sniff_kind(p: Path) -> str:
-    try:
-        with open(p, "rb") as fh:
-            head = fh.read(8)
-    except PermissionError:
-        raise DataError("cannot be read: permission denied; check the file's permissions",
-                        path=str(p)) from None
-    if head.startswith(numpy_files.NPY_MAGIC):
-        return "npy"
-    if head.startswith(numpy_files.ZIP_MAGIC):
-        return "npz"
-    return "text"
+def _parse_text(p, source, *, delimiter, label_column, progress, cancel) -> ParsedFile:
+    """A delimited text file's columns, and its classes (the first text column by default)."""
+    data = read_bytes(p, source, progress, cancel, _TEXT_SHARE)
+    check_text(data, delimiter, source)
+    table = delimited.read_delimited(
+        data, source, delimiter=delimiter, progress=progress, cancel=cancel,
+        progress_span=(_TEXT_SHARE, 1.0), force_text=(),
+    )
+    del data  # the table holds what is needed; the bytes can go before the next steps
+    parsed = ParsedFile(values=table.values, missing=table.missing, all_names=table.names,
+                        numeric=list(table.numeric), lines=table.lines,
+                        delimiter=table.delimiter, encoding=table.encoding)
+    text_classes(parsed, table.text, label_column, source)
+    return parsed
 
 
-# --------------------------------------------------------------------------- columns
-def _resolve(spec, names, path, what="column"):
-    """A 0-based position from a name or a position (int, or a string of digits)."""
-    if isinstance(spec, (int, np.integer)) and not isinstance(spec, bool):
-        j = int(spec)
-        if -len(names) <= j < len(names):
-            return j % len(names)
+def _check_enough_rows(n: int, n_dropped: int, source) -> None:
+    if n < 2:
+        dropped = f" after dropping {n_dropped} rows with missing values" if n_dropped else ""
         raise DataError(
-            f"has no {what} at position {j}: positions run from 0 to {len(names) - 1} "
-            f"({', '.join(names)})", path=path)
-    s = str(spec).strip()
-    if s in names:
-        return names.index(s)
-    lowered = [n.lower() for n in names]
-    if s.lower() in lowered and lowered.count(s.lower()) == 1:
-        return lowered.index(s.lower())
-    if s.lstrip("-").isdigit():
-        return _resolve(int(s), names, path, what)
-    raise DataError(
-        f"has no {what} named {s!r}; its columns are {', '.join(map(repr, names))} "
-        "(or give 0-based positions)", path=path)
+            f"has {'only one data row' if n == 1 else 'no data rows'}{dropped}; a mixture "
+            "needs at least two points (and ten or more per component to be useful)",
+            path=source)
 
 
-def _split_specs(columns):
-    if columns is None:
-        return None
-    if isinstance(columns, (str, int, np.integer)):
-        columns = [columns]
-    out = []
-    for c in columns:
-        if isinstance(c, str) and "," in c:
-            out.extend(part for part in c.split(",") if part.strip())
-        else:
-            out.append(c)
-    return out
+def _frozen(array):
+    """``array`` made read-only in place: the loader built it and hands it to the record."""
+    if array is not None:
+        array.setflags(write=False)
+    return array
 
 
 # --------------------------------------------------------------------------- the loader
 def load_data(path, *, columns=None, delimiter=None, array_name=None, drop_missing=False,
-              label_column=None, progress=None, cancel=None) -> LoadedData:
+              label_column=None, progress=None, cancel=None) -> Dataset:
     """Load a data file: delimited text, ``.npy`` or ``.npz``.
 
     Parameters
@@ -230,7 +170,8 @@ def load_data(path, *, columns=None, delimiter=None, array_name=None, drop_missi
 
     Returns
     -------
-    LoadedData
+    gmm_explorer.datasets.Dataset
+        With the file's fields (``source``, ``lines``, ``columns``, ``format``, ...) set.
 
     Raises
     ------
@@ -242,188 +183,27 @@ def load_data(path, *, columns=None, delimiter=None, array_name=None, drop_missi
     p = _check_path(path)
     if progress is not None:
         progress(0.0)
-    kind = _sniff_kind(p)
-    suffix = p.suffix.lower()
-    if kind == "text" and suffix in (".npy", ".npz"):
-        raise DataError(
-            f"is named {suffix} but is not a NumPy file (it does not start with NumPy's "
-            f"{'header' if suffix == '.npy' else 'zip signature'}); save it again with "
-            f"np.{'save' if suffix == '.npy' else 'savez'}, or rename it if it is text",
-            path=source)
-    notes: list[str] = []
-    lines = None
-    delim = encoding = None
-    label_name = None
-    if kind in ("npy", "npz"):
-        if kind == "npy":
-            X_all, names, labels, label_names, notes, label_name = numpy_files.read_npy(
-                source, progress=progress, cancel=cancel)
-        else:
-            X_all, names, labels, label_names, notes, label_name = numpy_files.read_npz(
-                source, array_name=array_name, progress=progress, cancel=cancel)
-        names = list(names) if names is not None else [f"x{j}" for j in range(X_all.shape[1])]
-        missing_mask = None
-        all_names = names
-        numeric_positions = list(range(len(names)))
-        if label_column is not None:
-            j = _resolve(label_column, names, source)
-            labels, label_names = numpy_files.encode_labels(X_all[:, j])
-            label_name = names[j]
-            keep = [k for k in range(len(names)) if k != j]
-            X_all = X_all[:, keep]
-            numeric_positions = keep
-            names = [names[k] for k in keep]
-        values = X_all
+    kind = sniff_kind(p)
+    check_kind_and_suffix(kind, p, source)
+    if kind == "text":
+        parsed = _parse_text(p, source, delimiter=delimiter, label_column=label_column,
+                             progress=progress, cancel=cancel)
     else:
-        data = _read_bytes(p, source, progress, cancel, _TEXT_SHARE)
-        if len(data) < 65536 and not data.strip():
-            raise DataError("is empty; give a file with a header line and rows of numbers",
-                            path=source)
-        bad = delimited.looks_binary(data)
-        if bad is not None:
-            raise DataError(
-                f"is not a text table: it holds binary data (byte {bad} is "
-                f"0x{data[bad]:02x}); GMM Explorer reads delimited text (.csv, .tsv, .txt) "
-                "and NumPy .npy/.npz files, so export your data to one of those",
-                path=source)
-        try:
-            delimited.normalize_delimiter(delimiter)
-        except ValueError as exc:
-            raise DataError(str(exc), path=source) from None
-        table = delimited.read_delimited(
-            data, source, delimiter=delimiter, progress=progress, cancel=cancel,
-            progress_span=(_TEXT_SHARE, 1.0), force_text=(),
-        )
-        del data
-        all_names = table.names
-        delim, encoding = table.delimiter, table.encoding
-        lines = table.lines
-        labels = label_names = None
-        text_positions = sorted(table.text)
-        numeric_positions = list(table.numeric)
-        values = table.values
-        missing_mask = table.missing
-        if label_column is not None:
-            j = _resolve(label_column, all_names, source)
-            label_name = all_names[j]
-            if j in table.text:
-                labels, label_names = numpy_files.encode_labels(table.text[j])
-            else:
-                i = numeric_positions.index(j)
-                col = values[:, i]
-                if not np.all(np.isfinite(col)):
-                    bad_row = int(np.argmax(~np.isfinite(col)))
-                    raise DataError(
-                        f"the class column {label_name!r} has a missing value; give every "
-                        "row a class", path=source, line=int(lines[bad_row]))
-                labels, label_names = numpy_files.encode_labels(col)
-                keep = [k for k in range(len(numeric_positions)) if k != i]
-                values = values[:, keep]
-                missing_mask = missing_mask[:, keep]
-                numeric_positions = [numeric_positions[k] for k in keep]
-        elif text_positions:
-            j = text_positions[0]
-            label_name = all_names[j]
-            labels, label_names = numpy_files.encode_labels(table.text[j])
-        for j in text_positions:
-            if j != (all_names.index(label_name) if label_name is not None else None):
-                sample = str(table.text[j][0]).strip() if len(table.text[j]) else ""
-                notes.append(f"{describe_column(all_names[j], j)} holds text (e.g. "
-                             f"{sample!r}) and was not used")
-        if label_name is not None:
-            notes.insert(0, f"known classes ({len(label_names)}) from column {label_name!r}")
-        names = [all_names[j] for j in numeric_positions]
-
-    # Choose the features.
-    specs = _split_specs(columns)
-    if specs is not None:
-        if not specs:
-            raise DataError("no columns were chosen; name at least one", path=source)
-        chosen = []
-        for spec in specs:
-            j = _resolve(spec, all_names, source)
-            if j not in numeric_positions:
-                what = all_names[j]
-                if what == label_name:
-                    raise DataError(
-                        f"column {what!r} holds the known classes (text), not numbers; "
-                        "choose numeric columns as features", path=source)
-                raise DataError(f"column {what!r} holds text, not numbers; choose numeric "
-                                "columns as features", path=source)
-            i = numeric_positions.index(j)
-            if i in chosen:
-                raise DataError(f"column {all_names[j]!r} is chosen twice; name each column "
-                                "once", path=source)
-            chosen.append(i)
-    else:
-        chosen = list(range(len(numeric_positions)))
-    if not chosen:
-        raise DataError(
-            "has no numeric columns (every column holds text); GMM Explorer fits numbers: "
-            "check the delimiter, or give a file with numeric columns", path=source)
-    X = np.ascontiguousarray(values[:, chosen], dtype=np.float64)
-    feature_names = tuple(names[i] for i in chosen)
-    file_columns = tuple(int(numeric_positions[i]) for i in chosen)
-    if missing_mask is not None:
-        missing_mask = missing_mask[:, chosen]
-
-    # Rows.
-    n_dropped = 0
-    dropped_lines: tuple = ()
-    finite = np.isfinite(X)
-    if not finite.all():
-        bad_rows = ~finite.all(axis=1)
-        n_bad_rows = int(bad_rows.sum())
-        n_bad_cells = int((~finite).sum())
-        first = int(np.argmax(bad_rows))
-        first_col = int(np.argmax(~finite[first]))
-        where_line = int(lines[first]) if lines is not None else None
-        if not drop_missing:
-            written = missing_mask if missing_mask is not None else np.zeros_like(finite)
-            kinds = []
-            if written.any():
-                kinds.append("missing")
-            if (np.isnan(X) & ~written).any():
-                kinds.append("NaN")
-            if np.isinf(X).any():
-                kinds.append("infinite")
-            row_word = "row" if n_bad_rows == 1 else "rows"
-            first_where = f"line {where_line}" if lines is not None else f"row {first}"
-            col = describe_column(feature_names[first_col], first_col)
-            plural = n_bad_cells != 1
-            raise DataError(
-                f"{n_bad_cells} value{'s' if plural else ''} in {n_bad_rows} {row_word} "
-                f"{'are' if plural else 'is'} {' or '.join(kinds)} (the first on "
-                f"{first_where}, {col}); fill or remove them, or drop those {row_word} "
-                "(drop_missing=True in Python, --drop-missing on the command line)",
-                path=source, line=where_line, column=col, line_in_reason=True,
-            )
-        keep_rows = ~bad_rows
-        n_dropped = n_bad_rows
-        idx = np.flatnonzero(bad_rows)[:10]
-        dropped_lines = tuple(int(lines[i]) if lines is not None else int(i) for i in idx)
-        X = X[keep_rows]
-        if labels is not None:
-            labels = labels[keep_rows]
-        if lines is not None:
-            lines = lines[keep_rows]
-        notes.append(f"{n_dropped} row{'s' if n_dropped != 1 else ''} with missing or "
-                     f"non-finite values dropped (first on "
-                     f"{'line' if lines is not None else 'row'} {dropped_lines[0]})")
-
-    n = X.shape[0]
-    if n < 2:
-        dropped = f" after dropping {n_dropped} rows with missing values" if n_dropped else ""
-        raise DataError(
-            f"has {'only one data row' if n == 1 else 'no data rows'}{dropped}; a mixture "
-            "needs at least two points (and ten or more per component to be useful)",
-            path=source)
+        parsed = _parse_numpy(kind, source, array_name=array_name, label_column=label_column,
+                              progress=progress, cancel=cancel)
+    X, feature_names, file_columns, written = choose_features(columns, parsed, source)
+    X, labels, lines, n_dropped, dropped_lines, note = drop_or_refuse_missing(
+        X, parsed.labels, parsed.lines, written=written, feature_names=feature_names,
+        drop_missing=drop_missing, source=source)
+    notes = parsed.notes + ([note] if note is not None else [])
+    _check_enough_rows(X.shape[0], n_dropped, source)
     if progress is not None:
         progress(1.0)
-    return LoadedData(
-        X=X, feature_names=feature_names, labels=labels,
-        label_names=tuple(label_names) if label_names is not None else (),
-        label_column=label_name, source=source, n_dropped=n_dropped, lines=lines,
-        columns=file_columns, format=kind, delimiter=delim, encoding=encoding,
-        notes=tuple(notes), dropped_lines=dropped_lines,
+    return Dataset(
+        X=_frozen(X), feature_names=feature_names, labels=_frozen(labels),
+        label_names=tuple(parsed.label_names) if parsed.label_names is not None else (),
+        label_column=parsed.label_name, name=os.path.basename(source), source=source,
+        n_dropped=n_dropped, lines=_frozen(lines), columns=file_columns, format=kind,
+        delimiter=parsed.delimiter, encoding=parsed.encoding, notes=tuple(notes),
+        dropped_lines=dropped_lines,
     )

@@ -1,4 +1,5 @@
-"""The headless EM engine: numpy and scipy only, never Qt.
+"""The headless EM engine: numpy and scipy only, never Qt. EM only: data to fit live in
+``gmm_explorer.datasets`` and ``gmm_explorer.data``.
 
 Public contract (see DESIGN.md)::
 
@@ -10,14 +11,8 @@ Public contract (see DESIGN.md)::
     em.history
 """
 
-from gmm_explorer.engine.datasets import (
-    BUILTIN_NAMES, GENERATORS, Dataset, load_builtin, make_blobs, seed_scene,
-)
 from gmm_explorer.engine.em import GaussianMixtureEM
 from gmm_explorer.engine.errors import SingularCovarianceError
 from gmm_explorer.engine.state import CollapseRecord, EMState
 
-__all__ = [
-    "BUILTIN_NAMES", "CollapseRecord", "Dataset", "EMState", "GENERATORS",
-    "GaussianMixtureEM", "SingularCovarianceError", "load_builtin", "make_blobs", "seed_scene",
-]
+__all__ = ["CollapseRecord", "EMState", "GaussianMixtureEM", "SingularCovarianceError"]

@@ -9,7 +9,7 @@ from gmm_explorer.engine import diagnostics, estep, mstep, starts
 from gmm_explorer.engine.covariance import (
     from_full, n_covariance_parameters, to_full,
 )
-from gmm_explorer.engine.datasets import check_random_state
+from gmm_explorer.engine.random_state import check_random_state
 from gmm_explorer.engine.errors import SingularCovarianceError
 from gmm_explorer.engine.prior import ConjugatePrior, log_prior, map_covariances, map_means
 from gmm_explorer.engine.state import CollapseRecord, EMState

@@ -131,13 +131,14 @@ def test_open_file_failure_keeps_the_data(session, tmp_path):
 
 
 def test_open_file_uses_the_loader(session, monkeypatch):
-    import types
+    from gmm_explorer.app.model import loading
+    from gmm_explorer.datasets import Dataset
 
-    fake = types.SimpleNamespace(
-        load_data=lambda path: types.SimpleNamespace(
-            X=np.random.default_rng(0).standard_normal((50, 3)), labels=None,
-            feature_names=["a", "b", "c"]))
-    monkeypatch.setitem(__import__("sys").modules, "gmm_explorer.data", fake)
+    def fake_load(path):
+        return Dataset(X=np.random.default_rng(0).standard_normal((50, 3)),
+                       feature_names=("a", "b", "c"), name=str(path))
+
+    monkeypatch.setattr(loading, "load_data", fake_load)
     session.loading.open_file("some.csv")
     assert session.X.shape == (50, 3) and session.feature_names == ["a", "b", "c"]
     assert session.data_name == "some.csv"
@@ -221,7 +222,7 @@ def test_shutdown_mid_run_ends_the_worker(session, qtbot):
 
 
 def test_run_stops_at_a_collapse_under_stop(qapp, qtbot):
-    from gmm_explorer.engine.datasets import seed_scene
+    from gmm_explorer.datasets import seed_scene
 
     X, _ = seed_scene()
     X = np.vstack([X, np.repeat(X[:1], 5, axis=0)])  # a stack of identical points
@@ -255,8 +256,8 @@ def test_display_responsibilities_of_a_past_state_are_the_engines(session):
 
 
 def test_display_responsibilities_survive_a_singular_covariance():
+    from gmm_explorer.datasets import load_preset
     from gmm_explorer.engine import GaussianMixtureEM
-    from gmm_explorer.engine.presets import load_preset
 
     preset = load_preset("line")  # a component whose covariance becomes rank one
     em = GaussianMixtureEM(**preset.settings)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from gmm_explorer.app.shell.launch import build_parser, build_window
-from gmm_explorer.engine.presets import PRESET_NAMES, load_preset
+from gmm_explorer.datasets import PRESET_NAMES, load_preset
 
 COLLAPSING = [n for n in PRESET_NAMES if load_preset(n).phenomenon == "singular"]
 

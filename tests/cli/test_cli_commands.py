@@ -12,7 +12,11 @@ import numpy as np
 import pytest
 
 from gmm_explorer.commands import (
-    EXIT_COLLAPSE, EXIT_OK, EXIT_USAGE, parse_components, run_command,
+    EXIT_COLLAPSE,
+    EXIT_OK,
+    EXIT_USAGE,
+    parse_components,
+    run_command,
 )
 from gmm_explorer.data import load_model, read_model
 

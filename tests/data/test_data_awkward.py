@@ -9,7 +9,12 @@ from scipy.special import logsumexp
 
 from gmm_explorer.commands import EXIT_COLLAPSE, EXIT_OK, EXIT_USAGE, run_command
 from gmm_explorer.data import (
-    DataError, Standardizer, check_components, check_fit_data, check_scales, read_model,
+    DataError,
+    Standardizer,
+    check_components,
+    check_fit_data,
+    check_scales,
+    read_model,
 )
 
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gmm_explorer.data import DataError, LoadCancelled, load_data
-from gmm_explorer.data import delimited
+from gmm_explorer.data import DataError, LoadCancelled, delimited, load_data
+from gmm_explorer.datasets import Dataset, load_builtin
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 
@@ -38,6 +38,26 @@ def test_faithful():
     assert data.n_dropped == 0 and data.delimiter == ","
     np.testing.assert_array_equal(data.X[0], [3.6, 79])
     assert data.lines[0] == 2 and data.lines[-1] == 273
+
+
+def test_a_file_and_a_builtin_are_one_record():
+    """iris.csv opened as a file and the built-in iris are the same Dataset, read-only alike."""
+    loaded = load_data(RESOURCES / "iris.csv")
+    builtin = load_builtin("iris")
+    assert type(loaded) is Dataset and type(builtin) is Dataset
+    np.testing.assert_array_equal(loaded.X, builtin.X)
+    np.testing.assert_array_equal(loaded.labels, builtin.labels)
+    assert loaded.feature_names == builtin.feature_names
+    assert loaded.label_names == builtin.label_names == loaded.class_names
+    assert loaded.name == "iris.csv" and loaded.format == "text" and builtin.format == "builtin"
+    assert loaded.n_classes == builtin.n_classes == 3
+    for array in (loaded.X, loaded.labels, loaded.lines):
+        assert not array.flags.writeable
+    with pytest.raises(AttributeError):
+        loaded.X = builtin.X
+    assert loaded.describe().startswith("iris.csv: 150 points, 4 features")
+    assert builtin.describe() == ("iris: 150 points, 4 features (Sepal.Length, Sepal.Width, "
+                                  "Petal.Length, Petal.Width), 3 known classes")
 
 
 def test_iris_species_become_known_classes():

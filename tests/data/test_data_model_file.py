@@ -9,7 +9,12 @@ import numpy as np
 import pytest
 
 from gmm_explorer.data import (
-    DataError, load_data, load_model, read_model, save_model, to_sklearn,
+    DataError,
+    load_data,
+    load_model,
+    read_model,
+    save_model,
+    to_sklearn,
 )
 from gmm_explorer.data.model_file import build_model_dict, write_json_atomic
 from gmm_explorer.engine import GaussianMixtureEM

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from gmm_explorer.engine import GaussianMixtureEM, seed_scene
+from gmm_explorer.datasets import seed_scene
+from gmm_explorer.engine import GaussianMixtureEM
 from gmm_explorer.engine.starts import INITS
 
 

@@ -6,7 +6,8 @@ import sys
 import numpy as np
 import pytest
 
-from gmm_explorer.engine import GaussianMixtureEM, SingularCovarianceError, load_builtin, seed_scene
+from gmm_explorer.datasets import load_builtin, seed_scene
+from gmm_explorer.engine import GaussianMixtureEM, SingularCovarianceError
 
 
 @pytest.mark.parametrize("covariance_type, n_components, expected", [
@@ -81,3 +82,15 @@ def test_engine_imports_no_qt():
             "'matplotlib', 'sklearn')]; print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_engine_is_em_only():
+    """The engine is the bottom layer: importing it loads no data, dataset or window code."""
+    code = ("import sys, gmm_explorer.engine; "
+            "bad = [m for m in sys.modules if m.split('.')[:2] in (['gmm_explorer', 'datasets'], "
+            "['gmm_explorer', 'data'], ['gmm_explorer', 'app'])]; print(bad); "
+            "sys.exit(1 if bad else 0)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    import gmm_explorer.engine as engine
+    assert not {"load_builtin", "make_blobs", "seed_scene", "Dataset"} & set(dir(engine))

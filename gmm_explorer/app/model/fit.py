@@ -16,6 +16,7 @@ from typing import Callable
 import numpy as np
 
 from gmm_explorer.app.model.settings import ModelSettings
+from gmm_explorer.engine import GaussianMixtureEM
 
 #: ``factory(**settings.engine_kwargs(), tol=tol) -> engine``.
 EngineFactory = Callable[..., object]
@@ -25,8 +26,6 @@ _START_KEYS = ("weights", "means", "covariances")
 
 def default_engine_factory(**kwargs):
     """A :class:`gmm_explorer.engine.GaussianMixtureEM` with these settings."""
-    from gmm_explorer.engine import GaussianMixtureEM
-
     return GaussianMixtureEM(**kwargs)
 
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from gmm_explorer.app.model.compare import Comparison, begin_sides, run_sides
 from gmm_explorer.app.model.fit import start_of
 from gmm_explorer.app.model.settings import ModelSettings
+from gmm_explorer.datasets import load_preset
 
 #: Remedy name -> (button text, changes to the preset's model settings).
 REMEDIES = {
@@ -62,7 +63,7 @@ class Lab(QObject):
 
     Attributes
     ----------
-    preset : gmm_explorer.engine.presets.Preset or None
+    preset : gmm_explorer.datasets.presets.Preset or None
         The loaded preset (None after other data are loaded).
     base_model : ModelSettings or None
         The settings remedies start from (the preset's, or the model in use
@@ -108,8 +109,6 @@ class Lab(QObject):
 
         Returns False, changing nothing, when unsaved edits were kept.
         """
-        from gmm_explorer.engine.presets import load_preset
-
         preset = load_preset(name)
         ws = self.workspace
         if not ws.may_replace_data(f"loading preset {name}"):

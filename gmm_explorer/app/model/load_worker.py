@@ -34,7 +34,7 @@ class Prepared:
 
     Attributes
     ----------
-    data : gmm_explorer.data.LoadedData
+    data : gmm_explorer.datasets.Dataset
     engine : object or None
         Built by the factory and initialised on ``data.X``.
     engine_key : object

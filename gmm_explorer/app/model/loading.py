@@ -17,7 +17,8 @@ from PySide6.QtCore import QObject, Signal
 
 from gmm_explorer.app.model.fit import Fit, Recipe
 from gmm_explorer.app.model.settings import ModelSettings, RunSettings
-from gmm_explorer.data import session_file
+from gmm_explorer.data import load_data, session_file
+from gmm_explorer.datasets import GENERATORS, load_builtin
 
 
 class DataLoading(QObject):
@@ -61,8 +62,6 @@ class DataLoading(QObject):
 
         Returns False, changing nothing, when unsaved edits were kept.
         """
-        from gmm_explorer.engine.datasets import load_builtin
-
         if not self._may_replace(f"loading {name}"):
             return False
         ds = load_builtin(name)
@@ -72,12 +71,10 @@ class DataLoading(QObject):
 
     def generate(self, generator: str, n_samples: int, n_centers: int, spread: float,
                  seed: int) -> bool:
-        """Generate data with one of ``gmm_explorer.engine.datasets.GENERATORS``.
+        """Generate data with one of ``gmm_explorer.datasets.GENERATORS``.
 
         Returns False, changing nothing, when unsaved edits were kept.
         """
-        from gmm_explorer.engine.datasets import GENERATORS
-
         if generator not in GENERATORS:
             raise ValueError(f"unknown generator {generator!r}; known: {', '.join(GENERATORS)}")
         if not self._may_replace("generating new data"):
@@ -95,8 +92,6 @@ class DataLoading(QObject):
         with a clear message) propagates. Returns False, changing nothing, when
         unsaved edits were kept.
         """
-        from gmm_explorer.data import load_data
-
         if not self._may_replace(f"opening {os.path.basename(str(path))}"):
             return False
         loaded = load_data(path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gmm_explorer.app.model.settings import ModelSettings
+from gmm_explorer.datasets import PRESET_NAMES, load_preset
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,7 @@ class Preset:
     """A dataset name (for ``load_builtin``) and the model to fit to it.
 
     ``engine_preset`` names one of the engine's collapse presets instead
-    (``gmm_explorer.engine.presets``): its data, settings and exact start
+    (``gmm_explorer.datasets.presets``): its data, settings and exact start
     are loaded by the singularity lab (``gmm_explorer.app.model.lab``).
     """
 
@@ -42,8 +43,6 @@ PRESETS = {
 
 def _add_lab_presets() -> None:
     """The singularity lab's scenes: the engine's collapse presets (issue 5)."""
-    from gmm_explorer.engine.presets import PRESET_NAMES, load_preset
-
     for name in PRESET_NAMES:
         p = load_preset(name)
         PRESETS[name] = Preset(name=name, dataset="", description=p.description,

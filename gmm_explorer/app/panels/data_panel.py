@@ -21,16 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from gmm_explorer.app.panels.widgets import form_layout, with_tip
+from gmm_explorer.datasets import GENERATORS
 
 BUILTIN_DATASETS = ("seed", "faithful", "iris")
 
 
 def generator_names() -> list:
-    """Names of the data generators (``gmm_explorer.engine.datasets.GENERATORS``)."""
-    try:
-        from gmm_explorer.engine.datasets import GENERATORS
-    except ImportError:
-        return ["blobs"]
+    """Names of the data generators (``gmm_explorer.datasets.GENERATORS``)."""
     return list(GENERATORS)
 
 

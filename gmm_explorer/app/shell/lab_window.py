@@ -17,6 +17,7 @@ from gmm_explorer.app.panels.collapse_panel import CollapsePanel
 from gmm_explorer.app.panels.help_page import TITLE as HELP_TITLE
 from gmm_explorer.app.views import collapse_marks as marks
 from gmm_explorer.app.views.point_editing import HandMadeMarks, PointEditor
+from gmm_explorer.datasets import PRESET_NAMES, load_preset
 
 
 def _menu(window, title: str):
@@ -31,8 +32,6 @@ class LabUi:
     """The lab's parts of one main window (``window.lab_ui``)."""
 
     def __init__(self, window):
-        from gmm_explorer.engine.presets import PRESET_NAMES, load_preset
-
         self.window = window
         s = self.workspace = window.workspace
         self.lab = s.lab

@@ -1,7 +1,7 @@
 """Scenes that provoke (or imitate) a collapse, each deterministic.
 
 A :class:`Preset` bundles data, settings and a start. Its description says
-what will happen and when; ``tests/engine/test_presets.py`` runs every
+what will happen and when; ``tests/datasets/test_presets.py`` runs every
 preset headless and checks that it happens at the documented iteration.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gmm_explorer.engine.datasets import make_blobs, seed_scene
+from gmm_explorer.datasets.blob_maker import make_blobs, seed_scene
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,19 @@ class Preset:
     iteration: int = 0
 
 
+def _from_means(means) -> dict:
+    """``settings`` and ``start`` of an unregularised EM from the given means, shape (K, D).
+
+    Equal weights and unit covariances; nothing keeps a covariance invertible (no ridge, no
+    prior) and EM stops at the first collapse.
+    """
+    K, D = means.shape
+    return dict(
+        settings=dict(n_components=K, covariance_type="full", reg_covar=0.0, on_collapse="stop"),
+        start=dict(weights=np.full(K, 1 / K), means=means, covariances=np.array([np.eye(D)] * K)),
+    )
+
+
 def _seed():
     X, _ = seed_scene()
     return Preset(
@@ -85,8 +98,7 @@ def _duplicates():
             "nothing (condition number far above max_condition) and EM stops. The likelihood of a Gaussian sitting on identical points has no upper bound."
         ),
         X=X,
-        settings=dict(n_components=3, covariance_type="full", reg_covar=0.0, on_collapse="stop"),
-        start=dict(weights=np.full(3, 1 / 3), means=means, covariances=np.array([np.eye(2)] * 3)),
+        **_from_means(means),
         component=2, iteration=4,
     )
 
@@ -106,8 +118,7 @@ def _line():
             "iteration 5 its condition number passes max_condition and EM stops."
         ),
         X=X,
-        settings=dict(n_components=2, covariance_type="full", reg_covar=0.0, on_collapse="stop"),
-        start=dict(weights=np.full(2, 0.5), means=means, covariances=np.array([np.eye(2)] * 2)),
+        **_from_means(means),
         component=1, iteration=5,
     )
 
@@ -125,8 +136,7 @@ def _outlier():
             "and EM stops."
         ),
         X=X,
-        settings=dict(n_components=3, covariance_type="full", reg_covar=0.0, on_collapse="stop"),
-        start=dict(weights=np.full(3, 1 / 3), means=means, covariances=np.array([np.eye(2)] * 3)),
+        **_from_means(means),
         component=2, iteration=2,
     )
 

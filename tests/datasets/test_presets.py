@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from gmm_explorer.datasets import PRESET_NAMES, load_preset
 from gmm_explorer.engine import GaussianMixtureEM
-from gmm_explorer.engine.presets import PRESET_NAMES, load_preset
 
 COLLAPSING = [name for name in PRESET_NAMES if load_preset(name).phenomenon == "singular"]
 

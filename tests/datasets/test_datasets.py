@@ -1,11 +1,13 @@
-"""gmm_explorer.engine.datasets: make_blobs bit for bit against scikit-learn, generators, built-ins."""
+"""gmm_explorer.datasets: make_blobs bit for bit against scikit-learn, generators, built-ins."""
+
+from pathlib import Path
 
 import numpy as np
 import pytest
 from sklearn import datasets as sk_datasets  # a test dependency: fail loudly if missing
 
-from gmm_explorer.engine import datasets
-from gmm_explorer.engine.datasets import (
+from gmm_explorer import datasets
+from gmm_explorer.datasets import (
     BUILTIN_NAMES,
     GENERATORS,
     Dataset,
@@ -99,9 +101,13 @@ def test_make_blobs_bad_arguments_are_value_errors(kwargs):
         make_blobs(**kwargs)
 
 
-def test_make_blobs_module_does_not_import_sklearn():
-    source = open(datasets.__file__, encoding="utf-8").read()
-    assert "import sklearn" not in source and "from sklearn" not in source
+def test_the_datasets_modules_do_not_import_sklearn():
+    folder = Path(datasets.__file__).parent
+    modules = sorted(folder.glob("*.py"))
+    assert folder / "blob_maker.py" in modules
+    for module in modules:
+        source = module.read_text(encoding="utf-8")
+        assert "import sklearn" not in source and "from sklearn" not in source, module.name
 
 
 # --- the seed's scene ---------------------------------------------------------------------------
@@ -246,3 +252,28 @@ def test_unknown_options_are_value_errors():
         load_builtin("iris", n_samples=3)
     with pytest.raises(ValueError, match="n_centers"):
         load_builtin("rings", radius=3)
+
+
+def test_dataset_freezes_a_copy_and_leaves_the_callers_array_writable():
+    X = np.arange(6.0).reshape(3, 2)
+    ds = Dataset(X=X, feature_names=("a", "b"), labels=[0, 1, 0])
+    assert not ds.X.flags.writeable and not ds.labels.flags.writeable
+    X[0, 0] = 99.0  # the caller's array is neither frozen nor shared
+    assert ds.X[0, 0] == 0.0
+    frozen = np.ones((3, 2))
+    frozen.setflags(write=False)
+    assert Dataset(X=frozen, feature_names=("a", "b")).X is frozen  # read-only: kept, not copied
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(X=np.ones(3), feature_names=("a",)), "2-D"),
+        (dict(X=np.ones((3, 2)), feature_names=("a",)), "2 features but 1 feature names"),
+        (dict(X=np.ones((3, 2)), feature_names=("a", "b"), labels=[0, 1]), r"labels must have shape \(3,\)"),
+        (dict(X=np.ones((3, 2)), feature_names=("a", "b"), lines=[2, 3]), r"lines must have shape \(3,\)"),
+    ],
+)
+def test_dataset_refuses_inconsistent_fields(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Dataset(**kwargs)
