@@ -40,6 +40,7 @@ from gmm_explorer.data.model_file import (
     build_model_dict, engine_from_parameters, n_parameters, write_json_atomic,
 )
 from gmm_explorer.data.scaling import column_spread
+from gmm_explorer.engine.options import COLLAPSE_POLICIES, COVARIANCE_TYPES, INIT_METHODS, PRIORS
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -47,9 +48,8 @@ EXIT_USAGE = 2
 EXIT_COLLAPSE = 3
 EXIT_INTERRUPTED = 130
 
-COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
-INITS = ("kmeans", "k-means++", "random", "random_from_data", "random_integers")
-POLICIES = ("stop", "reinitialize", "remove", "continue")
+#: ``--prior``'s words: the vocabulary's priors, None spelt "none".
+PRIOR_WORDS = tuple("none" if p is None else p for p in PRIORS)
 
 
 class UsageError(Exception):
@@ -205,9 +205,9 @@ def _add_model_options(p, select=False):
     p.add_argument("--reg-covar", type=_nonnegative_float, default=1e-6, metavar="R",
                    help="ridge added to each covariance's diagonal, in standardised units "
                         "unless --no-standardize (default: 1e-6)")
-    p.add_argument("--prior", choices=("none", "conjugate"), default="none",
+    p.add_argument("--prior", choices=PRIOR_WORDS, default="none",
                    help="conjugate: MAP with mclust's default prior (default: none)")
-    p.add_argument("--init", choices=INITS, default="kmeans",
+    p.add_argument("--init", choices=INIT_METHODS, default="kmeans",
                    help="how each start is chosen (default: kmeans)")
     p.add_argument("--n-init", type=_positive_int, default=1, metavar="N",
                    help="starts per fit; the best is kept (default: 1)")
@@ -219,7 +219,7 @@ def _add_model_options(p, select=False):
     p.add_argument("--seed", type=_seed, default=None, metavar="S",
                    help="random seed, for a reproducible run (default: a fresh one, "
                         "recorded in the model)")
-    p.add_argument("--on-collapse", choices=POLICIES, default="stop",
+    p.add_argument("--on-collapse", choices=COLLAPSE_POLICIES, default="stop",
                    help="what a start does when a covariance becomes singular "
                         "(default: stop)")
     p.add_argument("--max-condition", type=_positive_float, default=1e12, metavar="C",

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (
     QPushButton, QSizePolicy, QSlider, QSpinBox, QToolButton, QVBoxLayout, QWidget,
 )
 
-from gmm_explorer.app.settings import COLLAPSE_POLICIES, COVARIANCE_TYPES, INIT_METHODS
 from gmm_explorer.app.steady_text import NotesBox
 from gmm_explorer.app.widgets import LogSlider
+from gmm_explorer.engine.options import COLLAPSE_POLICIES, COVARIANCE_TYPES, INIT_METHODS
 
 BUILTIN_DATASETS = ("seed", "faithful", "iris")
 # The K spin box goes this far; a larger K set elsewhere (--components) widens it.

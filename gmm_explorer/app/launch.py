@@ -13,7 +13,7 @@ import argparse
 import sys
 
 from gmm_explorer.app.presets import DEFAULT_PRESET, PRESETS, get_preset
-from gmm_explorer.app.settings import COVARIANCE_TYPES
+from gmm_explorer.engine.options import COVARIANCE_TYPES
 
 WINDOW_SIZE = (1280, 800)
 

@@ -36,12 +36,12 @@ from datetime import datetime, timezone
 import numpy as np
 
 from gmm_explorer.data.errors import DataError
-from gmm_explorer.engine.covariance import from_full
+from gmm_explorer.engine.covariance import from_full, n_covariance_parameters
+from gmm_explorer.engine.options import COVARIANCE_TYPES
 from gmm_explorer.files import atomic_write_text
 
 MODEL_FORMAT = "gmm-explorer model"
 FORMAT_VERSION = 1
-COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 _SCALARS = ("log_likelihood", "mean_log_likelihood", "bic", "aic", "objective")
 _REQUIRED = ("covariance_type", "weights", "means", "covariances")
 
@@ -55,9 +55,7 @@ def program_version() -> str:
 def n_parameters(covariance_type: str, n_components: int, n_features: int) -> int:
     """Free parameters, scikit-learn's count: covariances, means and K - 1 weights."""
     K, D = n_components, n_features
-    cov = {"full": K * D * (D + 1) // 2, "tied": D * (D + 1) // 2, "diag": K * D,
-           "spherical": K}[covariance_type]
-    return int(cov + K * D + K - 1)
+    return int(n_covariance_parameters(covariance_type, K, D) + K * D + K - 1)
 
 
 # --------------------------------------------------------------------------- building

@@ -11,11 +11,12 @@ from gmm_explorer.engine.covariance import (
 )
 from gmm_explorer.engine.datasets import check_random_state
 from gmm_explorer.engine.errors import SingularCovarianceError
+from gmm_explorer.engine.options import check_settings
 from gmm_explorer.engine.prior import ConjugatePrior, log_prior, map_covariances, map_means
 from gmm_explorer.engine.state import CollapseRecord, EMState
 from gmm_explorer.engine.validation import (
-    check_covariances, check_data, check_means, check_n_components, check_settings,
-    check_spread, check_weights,
+    check_covariances, check_data, check_means, check_n_components, check_spread,
+    check_weights,
 )
 
 _SETTINGS = ("n_components", "covariance_type", "reg_covar", "prior", "on_collapse", "init",
