@@ -8,6 +8,10 @@ Public contract (see DESIGN.md)::
     state = em.step()
     state = em.run(max_iter=100, tol=1e-3)
     em.history
+
+:class:`ModelSettings` (with the vocabulary, in :mod:`~gmm_explorer.engine.options`) is the
+one settings record; :class:`FitRecipe` and :func:`run_recipes`
+(:mod:`~gmm_explorer.engine.fits`) replay and run many fits headless.
 """
 
 from gmm_explorer.engine.datasets import (
@@ -15,9 +19,12 @@ from gmm_explorer.engine.datasets import (
 )
 from gmm_explorer.engine.em import GaussianMixtureEM
 from gmm_explorer.engine.errors import SingularCovarianceError
+from gmm_explorer.engine.fits import FitRecipe, FitResult, run_recipe, run_recipes
+from gmm_explorer.engine.options import ModelSettings
 from gmm_explorer.engine.state import CollapseRecord, EMState
 
 __all__ = [
-    "BUILTIN_NAMES", "CollapseRecord", "Dataset", "EMState", "GENERATORS",
-    "GaussianMixtureEM", "SingularCovarianceError", "load_builtin", "make_blobs", "seed_scene",
+    "BUILTIN_NAMES", "CollapseRecord", "Dataset", "EMState", "FitRecipe", "FitResult",
+    "GENERATORS", "GaussianMixtureEM", "ModelSettings", "SingularCovarianceError",
+    "load_builtin", "make_blobs", "run_recipe", "run_recipes", "seed_scene",
 ]
