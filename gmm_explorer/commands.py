@@ -40,7 +40,10 @@ from gmm_explorer.data.model_file import (
     build_model_dict, engine_from_parameters, n_parameters, write_json_atomic,
 )
 from gmm_explorer.data.scaling import column_spread
-from gmm_explorer.engine.options import COLLAPSE_POLICIES, COVARIANCE_TYPES, INIT_METHODS, PRIORS
+from gmm_explorer.engine.fits import FitRecipe, run_recipes
+from gmm_explorer.engine.options import (
+    COLLAPSE_POLICIES, COVARIANCE_TYPES, INIT_METHODS, PRIORS, ModelSettings,
+)
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -316,7 +319,7 @@ class _Log:
 
 # --------------------------------------------------------------------------- fitting
 @dataclass
-class FitResult:
+class BestFit:
     """The best start of one fit, in the data's own units."""
 
     n_components: int
@@ -351,67 +354,91 @@ def _settings(args, covariance_type, n_components):
     }
 
 
-def fit_best(Z, n_components, covariance_type, args, seeds, standardizer, log, label=""):
-    """Run one start per seed on standardised data Z; keep the best usable one."""
-    from gmm_explorer.engine import GaussianMixtureEM
+def _recipes(args, covariance_type, n_components, seeds) -> list[FitRecipe]:
+    """One recipe per start: the same settings, each start's own seed.
 
-    N = Z.shape[0]
-    best, best_score = None, -np.inf
-    result = FitResult(n_components, covariance_type, ok=False, start_seeds=list(seeds))
+    Raises
+    ------
+    ValueError
+        The engine refuses the settings (then it would refuse every start).
+    """
     settings = _settings(args, covariance_type, n_components)
-    for i, seed in enumerate(seeds):
-        prefix = f"{label}start {i + 1}/{len(seeds)}"
+    del settings["tol"]
+    model = ModelSettings(**settings, random_state=None)
+    return [FitRecipe.seeded(model, seed, tol=args.tol, max_iter=args.max_iter)
+            for seed in seeds]
 
-        def callback(state, prefix=prefix):
-            ll = standardizer.log_likelihood_to_user(state.log_likelihood, N)
-            if log.verbose:
-                log.line(f"  {prefix} iteration {state.iteration:3d}: log-likelihood "
-                         f"{ll:.6f}" + (f"  [{state.collapse.describe()}]"
-                                        if state.collapse else ""))
-            else:
-                log.live(f"{prefix}: iteration {state.iteration}, log-likelihood {ll:.4f}")
-            return False
 
-        try:
-            em = GaussianMixtureEM(random_state=int(seed), **settings)
-            em.initialize(Z)
-            state = em.run(max_iter=args.max_iter, callback=callback)
-        except ValueError as exc:
-            result.n_failed += 1
-            result.failure_text = str(exc)
+def _log_start(log, prefix, fit, ll_user):
+    """One line on stderr for a finished start."""
+    if fit.error is not None:
+        log.line(f"{prefix}: failed ({fit.error})")
+    elif fit.collapsed:
+        log.line(f"{prefix}: collapsed" + (f" at iteration {fit.collapse.iteration}"
+                                           if fit.collapse is not None else ""))
+    else:
+        status = "converged" if fit.state.converged else "not converged"
+        log.line(f"{prefix}: {fit.state.iteration} iterations, {status}, log-likelihood "
+                 f"{ll_user:.6f}" + (f" ({len(fit.events)} re-seed/removal events)"
+                                     if fit.events else ""))
+
+
+def fit_best(Z, n_components, covariance_type, args, seeds, standardizer, log, label=""):
+    """Run one start per seed on standardised data Z, as recipes; keep the best usable one."""
+    N = Z.shape[0]
+    result = BestFit(n_components, covariance_type, ok=False, start_seeds=list(seeds))
+    prefixes = [f"{label}start {i + 1}/{len(seeds)}" for i in range(len(seeds))]
+    try:
+        recipes = _recipes(args, covariance_type, n_components, seeds)
+    except ValueError as exc:  # refused settings: every start fails alike
+        for prefix in prefixes:
             log.line(f"{prefix}: failed ({exc})")
-            continue
-        events = [e for s in em.history for e in s.events]
-        ll_user = standardizer.log_likelihood_to_user(state.log_likelihood, N)
-        collapsed = em.halted or state.is_collapsed or not np.isfinite(state.log_likelihood)
-        if collapsed:
-            result.n_collapsed += 1
-            record = next((s.collapse for s in reversed(em.history) if s.collapse), None)
-            if record is not None and not result.collapse_text:
-                result.collapse_text = record.describe()
-            log.line(f"{prefix}: collapsed" + (f" at iteration {record.iteration}"
-                                               if record is not None else ""))
-            continue
-        status = "converged" if state.converged else "not converged"
-        log.line(f"{prefix}: {state.iteration} iterations, {status}, log-likelihood "
-                 f"{ll_user:.6f}" + (f" ({len(events)} re-seed/removal events)"
-                                     if events else ""))
-        score = state.objective
-        if score > best_score or best is None:
-            best, best_score = (i, state, ll_user, events), score
-    if best is None:
+        result.n_failed, result.failure_text = len(seeds), str(exc)
         return result
-    i, state, ll_user, events = best
+
+    def on_step(index, state):
+        ll = standardizer.log_likelihood_to_user(state.log_likelihood, N)
+        if log.verbose:
+            log.line(f"  {prefixes[index]} iteration {state.iteration:3d}: log-likelihood "
+                     f"{ll:.6f}" + (f"  [{state.collapse.describe()}]"
+                                    if state.collapse else ""))
+        else:
+            log.live(f"{prefixes[index]}: iteration {state.iteration}, log-likelihood {ll:.4f}")
+
+    def progress(fit):
+        if fit.error is not None:
+            result.n_failed += 1
+            result.failure_text = fit.error
+        elif fit.collapsed:
+            result.n_collapsed += 1
+            if fit.collapse is not None and not result.collapse_text:
+                result.collapse_text = fit.collapse.describe()
+        ll = None if fit.state is None else standardizer.log_likelihood_to_user(
+            fit.state.log_likelihood, N)
+        _log_start(log, prefixes[fit.index], fit, ll)
+
+    best = None
+    for fit in run_recipes(recipes, Z, progress=progress, on_step=on_step, keep_engines=False):
+        if fit.ok and (best is None or fit.state.objective > best.state.objective):
+            best = fit
+    if best is not None:
+        _keep_best(result, best, standardizer, N)
+    return result
+
+
+def _keep_best(result, best, standardizer, n_samples):
+    """Fill ``result`` from the best start's fit, in the data's units."""
+    state = best.state
     w, m, c = standardizer.to_user(state.weights, state.means, state.covariances)
     result.ok = True
     result.weights, result.means, result.covariances = w, m, c
-    result.log_likelihood = ll_user
+    result.log_likelihood = standardizer.log_likelihood_to_user(state.log_likelihood,
+                                                                n_samples)
     result.n_iter = state.iteration
     result.converged = bool(state.converged)
-    result.best_start = i
-    result.events = events
+    result.best_start = best.index
+    result.events = list(best.events)
     result.final_components = state.n_components
-    return result
 
 
 def _start_seeds(seed, n_init):
