@@ -6,7 +6,7 @@ import numpy as np
 
 from gmm_explorer.cli.common import EXIT_OK, check_writable, load, write_text
 from gmm_explorer.data import DataError, Standardizer, read_model
-from gmm_explorer.data.model_file import engine_from_parameters
+from gmm_explorer.data.model_reading import engine_from_parameters
 
 #: Rows formatted at a time, so that a large file never holds all its lines twice.
 _ROWS_PER_BLOCK = 100000

@@ -92,6 +92,10 @@ class GaussianMixtureEM:
         ``history[0]`` is the initial state.
     halted : bool
         True after a collapse under ``on_collapse="stop"``.
+    model_info : dict or None
+        The model file the engine was loaded from, as
+        :func:`gmm_explorer.data.read_model` returns it (set by
+        :func:`gmm_explorer.data.load_model`).
     """
 
     def __init__(self, n_components=1, covariance_type="full", reg_covar=1e-6, prior=None,
@@ -112,6 +116,7 @@ class GaussianMixtureEM:
         self.random_state = random_state
         self.history: list[EMState] = []
         self.halted = False
+        self.model_info: dict | None = None
         self._X = None
         self._params = None
         self._center = None
