@@ -14,7 +14,7 @@ import pytest
 from gmm_explorer.cli.common import EXIT_COLLAPSE, EXIT_OK, EXIT_USAGE, UsageError
 from gmm_explorer.cli.parser import build_parser, parse_components
 from gmm_explorer.cli.run import run_command
-from gmm_explorer.data import load_model, read_model
+from gmm_explorer.data import load_data, load_model, read_model
 from gmm_explorer.engine.fits import FitRecipe
 from gmm_explorer.engine.options import (
     COLLAPSE_POLICIES, COVARIANCE_TYPES, INIT_METHODS, PRIORS, ModelSettings,
@@ -190,8 +190,6 @@ def test_predict_rows_labels_probabilities(tmp_path):
     labels = np.array([int(r[1]) for r in rows[1:]])
     np.testing.assert_allclose(P.sum(axis=1), 1, atol=1e-12)
     np.testing.assert_array_equal(labels, P.argmax(axis=1))
-    from gmm_explorer.data import load_data
-
     X = load_data(IRIS).X
     np.testing.assert_allclose(P, load_model(model).predict_proba(X), atol=1e-10)
     # stdout when no --output
@@ -273,8 +271,6 @@ def test_a_start_runs_the_recipe_its_seed_names(tmp_path):
             "n_components", "covariance_type", "reg_covar", "prior", "on_collapse", "init",
             "max_condition")}, random_state=info["provenance"]["best_start_seed"]),
         tol=settings["tol"], max_iter=settings["max_iter"])
-    from gmm_explorer.data import load_data
-
     state = recipe.run(load_data(FAITHFUL).X).state
     np.testing.assert_array_equal(state.means, info["means"])
     assert state.iteration == info["n_iter"]
