@@ -1,11 +1,12 @@
 """The vocabulary of the program, defined once, and the settings record everyone shares.
 
 The engine, the window, the command line and the model files all take their
-choices from the tuples below and build their settings as a
-:class:`ModelSettings`, validated by the same code that checks
+choices from the tuples below. The window and the command line (through
+:class:`~gmm_explorer.engine.fits.FitRecipe`) hold their settings as a
+:class:`ModelSettings`, validated by the very code that checks
 :class:`~gmm_explorer.engine.GaussianMixtureEM`'s arguments
 (:func:`check_model_settings`), so a choice the engine refuses is refused
-everywhere with the same message.
+everywhere, with the same message.
 """
 
 from __future__ import annotations
