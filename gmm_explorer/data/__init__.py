@@ -14,15 +14,10 @@
 from gmm_explorer.data.checks import check_components, check_fit_data
 from gmm_explorer.data.errors import DataError, LoadCancelled
 from gmm_explorer.data.loaders import load_data
-from gmm_explorer.data.model_file import (
-    MODEL_FORMAT,
-    load_model,
-    model_to_dict,
-    read_model,
-    save_model,
-    to_sklearn,
-)
+from gmm_explorer.data.model_file import MODEL_FORMAT, model_to_dict, save_model
+from gmm_explorer.data.model_reading import load_model, read_model
 from gmm_explorer.data.scaling import Standardizer, check_scales
+from gmm_explorer.data.sklearn_export import to_sklearn
 
 __all__ = [
     "DataError",

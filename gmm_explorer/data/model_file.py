@@ -24,6 +24,10 @@ log-likelihood of ``inf``) are written as the strings ``"inf"``, ``"-inf"``,
 ``"nan"``, so the file stays standard JSON. The file is written to a
 temporary file beside the target and moved into place, so a crash never
 leaves half a model.
+
+This module builds and writes model files; :mod:`~gmm_explorer.data.model_reading`
+reads them back and :mod:`~gmm_explorer.data.sklearn_export` hands them to
+scikit-learn.
 """
 
 from __future__ import annotations
@@ -35,29 +39,26 @@ from datetime import datetime, timezone
 
 import numpy as np
 
+from gmm_explorer import __version__
 from gmm_explorer.data.errors import DataError
-from gmm_explorer.engine.covariance import from_full
+from gmm_explorer.engine.covariance import n_covariance_parameters
+from gmm_explorer.engine.em import GaussianMixtureEM
+from gmm_explorer.engine.options import COVARIANCE_TYPES
 from gmm_explorer.files import atomic_write_text
 
 MODEL_FORMAT = "gmm-explorer model"
 FORMAT_VERSION = 1
-COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
-_SCALARS = ("log_likelihood", "mean_log_likelihood", "bic", "aic", "objective")
-_REQUIRED = ("covariance_type", "weights", "means", "covariances")
 
 
 def program_version() -> str:
-    from gmm_explorer import __version__
-
+    """This program's version, recorded in every model file."""
     return __version__
 
 
 def n_parameters(covariance_type: str, n_components: int, n_features: int) -> int:
     """Free parameters, scikit-learn's count: covariances, means and K - 1 weights."""
     K, D = n_components, n_features
-    cov = {"full": K * D * (D + 1) // 2, "tied": D * (D + 1) // 2, "diag": K * D,
-           "spherical": K}[covariance_type]
-    return int(cov + K * D + K - 1)
+    return int(n_covariance_parameters(covariance_type, K, D) + K * D + K - 1)
 
 
 # --------------------------------------------------------------------------- building
@@ -83,6 +84,31 @@ def _clean(value):
     return value
 
 
+def _checked_parameters(weights, means, covariances):
+    """(K,), (K, D) and (K, D, D) float arrays, all finite; else a ValueError."""
+    w = np.asarray(weights, dtype=float)
+    m = np.asarray(means, dtype=float)
+    c = np.asarray(covariances, dtype=float)
+    K, D = m.shape
+    if w.shape != (K,) or c.shape != (K, D, D):
+        raise ValueError(f"weights, means and covariances must have shapes ({K},), ({K}, {D}) "
+                         f"and ({K}, {D}, {D}); got {w.shape}, {m.shape}, {c.shape}")
+    if not (np.all(np.isfinite(w)) and np.all(np.isfinite(m)) and np.all(np.isfinite(c))):
+        raise ValueError("the model has NaN or infinite parameters; it cannot be saved "
+                         "(was it fitted to the end without a collapse?)")
+    return w, m, c
+
+
+def _standardization_entry(standardization) -> dict:
+    """The file's record of the map the fit ran in (a Standardizer or its dict)."""
+    sd = standardization if isinstance(standardization, dict) else standardization.to_dict()
+    return {
+        "center": list(sd["center"]), "scale": list(sd["scale"]),
+        "note": "the fit ran on (X - center) / scale, with reg_covar in those units; "
+                "the parameters above are in the data's own units",
+    }
+
+
 def build_model_dict(weights, means, covariances, covariance_type, *, log_likelihood=None,
                      n_samples=None, n_iter=None, converged=None, feature_names=None,
                      provenance=None, standardization=None, extra=None) -> dict:
@@ -104,16 +130,8 @@ def build_model_dict(weights, means, covariances, covariance_type, *, log_likeli
     if covariance_type not in COVARIANCE_TYPES:
         raise ValueError(f"covariance_type={covariance_type!r}; use one of "
                          f"{', '.join(COVARIANCE_TYPES)}")
-    w = np.asarray(weights, dtype=float)
-    m = np.asarray(means, dtype=float)
-    c = np.asarray(covariances, dtype=float)
+    w, m, c = _checked_parameters(weights, means, covariances)
     K, D = m.shape
-    if w.shape != (K,) or c.shape != (K, D, D):
-        raise ValueError(f"weights, means and covariances must have shapes ({K},), ({K}, {D}) "
-                         f"and ({K}, {D}, {D}); got {w.shape}, {m.shape}, {c.shape}")
-    if not (np.all(np.isfinite(w)) and np.all(np.isfinite(m)) and np.all(np.isfinite(c))):
-        raise ValueError("the model has NaN or infinite parameters; it cannot be saved "
-                         "(was it fitted to the end without a collapse?)")
     p = n_parameters(covariance_type, K, D)
     out = {
         "format": MODEL_FORMAT,
@@ -143,12 +161,7 @@ def build_model_dict(weights, means, covariances, covariance_type, *, log_likeli
         out["bic"] = -2.0 * ll + p * math.log(n_samples)
         out["aic"] = -2.0 * ll + 2.0 * p
     if standardization is not None:
-        sd = standardization if isinstance(standardization, dict) else standardization.to_dict()
-        out["standardization"] = {
-            "center": list(sd["center"]), "scale": list(sd["scale"]),
-            "note": "the fit ran on (X - center) / scale, with reg_covar in those units; "
-                    "the parameters above are in the data's own units",
-        }
+        out["standardization"] = _standardization_entry(standardization)
     prov = out["provenance"]
     prov.setdefault("program", "gmm-explorer")
     prov.setdefault("version", program_version())
@@ -171,10 +184,9 @@ def model_to_dict(em_or_state, *, provenance=None, n_samples=None, feature_names
     if isinstance(em_or_state, dict):
         return _clean(em_or_state)
     state = em_or_state
-    meta = getattr(em_or_state, "model_info", None)
-    if hasattr(em_or_state, "history"):  # an engine
+    if isinstance(em_or_state, GaussianMixtureEM):
         em = em_or_state
-        state = em.state
+        state, meta = em.state, em.model_info
         if n_samples is None and em.X is not None:
             n_samples = em.X.shape[0]
         settings = {k: v for k, v in em.get_params().items()
@@ -236,200 +248,3 @@ def save_model(path, em_or_state, *, provenance=None, n_samples=None, feature_na
                             feature_names=feature_names, standardization=standardization)
     write_json_atomic(path, content)
     return content
-
-
-def read_model(path) -> dict:
-    """Read and check a model file; arrays come back as float64 ndarrays.
-
-    Raises
-    ------
-    DataError
-        Missing file, not JSON, not a model file, or inconsistent shapes.
-    """
-    source = os.fspath(path)
-    if not os.path.exists(source):
-        raise DataError("no such model file; give the .json file that `gmm-explorer fit "
-                        "--output` wrote", path=source)
-    if os.path.isdir(source):
-        raise DataError("is a folder, not a model file; give the .json file that "
-                        "`gmm-explorer fit --output` wrote", path=source)
-    try:
-        with open(source, "rb") as fh:
-            raw = fh.read()
-        text = raw.decode("utf-8-sig")
-        content = json.loads(text)
-    except PermissionError:
-        raise DataError("cannot be read: permission denied", path=source) from None
-    except UnicodeDecodeError:
-        raise DataError("is not a model file (it is not UTF-8 text); give the .json file "
-                        "that `gmm-explorer fit --output` wrote", path=source) from None
-    except json.JSONDecodeError as exc:
-        raise DataError(f"is not valid JSON ({exc.msg} at column {exc.colno}); give the "
-                        ".json file that `gmm-explorer fit --output` wrote", path=source,
-                        line=exc.lineno) from None
-    if not isinstance(content, dict) or content.get("format") != MODEL_FORMAT:
-        missing = [k for k in _REQUIRED if not isinstance(content, dict) or k not in content]
-        if missing:
-            raise DataError("is JSON but not a GMM Explorer model file (it lacks "
-                            f"{', '.join(missing)}); give the file that `gmm-explorer fit "
-                            "--output` wrote", path=source)
-    version = content.get("format_version", FORMAT_VERSION)
-    if isinstance(version, int) and version > FORMAT_VERSION:
-        raise DataError(f"was written by a newer GMM Explorer (model format {version}; this "
-                        f"is {program_version()}, format {FORMAT_VERSION}); upgrade "
-                        "gmm-explorer", path=source)
-    missing = [k for k in _REQUIRED if k not in content]
-    if missing:
-        raise DataError(f"is a damaged model file: it lacks {', '.join(missing)}",
-                        path=source)
-    ctype = content["covariance_type"]
-    if ctype not in COVARIANCE_TYPES:
-        raise DataError(f"has covariance_type {ctype!r}; expected one of "
-                        f"{', '.join(COVARIANCE_TYPES)}", path=source)
-    try:
-        w = np.asarray(content["weights"], dtype=float)
-        m = np.asarray(content["means"], dtype=float)
-        c = np.asarray(content["covariances"], dtype=float)
-    except (TypeError, ValueError):
-        raise DataError("is a damaged model file: weights, means and covariances must be "
-                        "arrays of numbers", path=source) from None
-    if m.ndim != 2 or w.shape != (m.shape[0],) or c.shape != (m.shape[0], m.shape[1],
-                                                              m.shape[1]):
-        raise DataError(f"is a damaged model file: shapes of weights {w.shape}, means "
-                        f"{m.shape} and covariances {c.shape} do not agree (expected (K,), "
-                        "(K, D) and (K, D, D))", path=source)
-    out = dict(content)
-    out["weights"], out["means"], out["covariances"] = w, m, c
-    for key in _SCALARS:
-        if isinstance(out.get(key), str):
-            out[key] = float(out[key])
-    out.setdefault("feature_names", [f"x{j}" for j in range(m.shape[1])])
-    out.setdefault("provenance", {})
-    sd = out.get("standardization")
-    if sd is not None:
-        out["standardization"] = {**sd, "center": np.asarray(sd["center"], float),
-                                  "scale": np.asarray(sd["scale"], float)}
-    return out
-
-
-def engine_from_parameters(weights, means, covariances, covariance_type, path=None):
-    """``GaussianMixtureEM.from_parameters`` with native covariances (an exact round trip)."""
-    from gmm_explorer.engine import GaussianMixtureEM
-
-    try:
-        return GaussianMixtureEM.from_parameters(
-            weights, means, from_full(covariances, covariance_type),
-            covariance_type=covariance_type)
-    except ValueError as exc:
-        raise DataError(f"holds parameters the engine refuses ({exc})", path=path) from None
-
-
-def load_model(path):
-    """A :class:`~gmm_explorer.engine.GaussianMixtureEM` from a model file.
-
-    The engine has the saved parameters bit for bit, so ``predict``,
-    ``predict_proba``, ``score_samples`` and ``sample`` work at once. The
-    whole file (as :func:`read_model` returns it) is attached as
-    ``em.model_info``.
-    """
-    info = read_model(path)
-    em = engine_from_parameters(info["weights"], info["means"], info["covariances"],
-                                info["covariance_type"], path=os.fspath(path))
-    em.model_info = info
-    return em
-
-
-def _parameters_of(path_or_em):
-    """(info dict with weights, means, full covariances, covariance_type, ...)."""
-    if isinstance(path_or_em, (str, os.PathLike)):
-        return read_model(path_or_em)
-    if isinstance(path_or_em, dict):
-        return path_or_em
-    meta = getattr(path_or_em, "model_info", None)
-    state = getattr(path_or_em, "state", path_or_em)
-    if hasattr(path_or_em, "history") and state is None:
-        if meta is None:
-            raise ValueError("the engine has no parameters: initialize and run it first")
-        return meta
-    if hasattr(state, "covariances"):
-        n = None
-        X = getattr(path_or_em, "X", None)
-        if X is not None:
-            n = X.shape[0]
-        return {
-            "weights": np.asarray(state.weights), "means": np.asarray(state.means),
-            "covariances": np.asarray(state.covariances),
-            "covariance_type": state.covariance_type,
-            "log_likelihood": state.log_likelihood, "n_samples": n,
-            "n_iter": state.iteration, "converged": state.converged,
-            "provenance": {},
-        }
-    raise TypeError(f"expected a model file path, a model dict, a GaussianMixtureEM or an "
-                    f"EMState; got {type(path_or_em).__name__}")
-
-
-def to_sklearn(path_or_em):
-    """A fitted scikit-learn ``GaussianMixture`` with the same parameters.
-
-    Parameters
-    ----------
-    path_or_em : str, Path, dict, GaussianMixtureEM or EMState
-        A model file, its content, or a fitted engine.
-
-    Returns
-    -------
-    sklearn.mixture.GaussianMixture
-        ``predict``, ``predict_proba``, ``score_samples``, ``bic`` ... give the
-        same numbers as this program's model.
-
-    Raises
-    ------
-    ImportError
-        scikit-learn is not installed (``pip install scikit-learn``).
-    """
-    try:
-        from sklearn.mixture import GaussianMixture
-    except ImportError:
-        raise ImportError(
-            "to_sklearn() needs scikit-learn, which is not installed; install it with "
-            "`pip install scikit-learn` (GMM Explorer itself does not need it)") from None
-    from scipy import linalg
-
-    info = _parameters_of(path_or_em)
-    ctype = info["covariance_type"]
-    w = np.asarray(info["weights"], dtype=float)
-    m = np.asarray(info["means"], dtype=float)
-    full = np.asarray(info["covariances"], dtype=float)
-    K, D = m.shape
-    native = from_full(full, ctype)
-    settings = (info.get("provenance") or {}).get("settings") or {}
-    reg_covar = settings.get("reg_covar", 1e-6)
-    gm = GaussianMixture(n_components=K, covariance_type=ctype,
-                         reg_covar=float(reg_covar) if reg_covar is not None else 1e-6)
-    # scikit-learn's own formulas (GaussianMixture._set_parameters).
-    if ctype in ("full", "tied"):
-        mats = native if ctype == "full" else native[None]
-        chol = np.empty_like(mats)
-        for k, cov in enumerate(mats):
-            L = linalg.cholesky(cov, lower=True)
-            chol[k] = linalg.solve_triangular(L, np.eye(D), lower=True).T
-        precisions_cholesky = chol if ctype == "full" else chol[0]
-        if ctype == "full":
-            precisions = np.array([c @ c.T for c in chol])
-        else:
-            precisions = precisions_cholesky @ precisions_cholesky.T
-    else:
-        precisions_cholesky = 1.0 / np.sqrt(native)
-        precisions = precisions_cholesky ** 2
-    gm.weights_ = w
-    gm.means_ = m
-    gm.covariances_ = native
-    gm.precisions_cholesky_ = precisions_cholesky
-    gm.precisions_ = precisions
-    gm.converged_ = bool(info.get("converged")) if info.get("converged") is not None else True
-    gm.n_iter_ = int(info.get("n_iter") or 0)
-    n = info.get("n_samples")
-    ll = info.get("log_likelihood")
-    gm.lower_bound_ = float(ll) / n if (ll is not None and n) else -np.inf
-    gm.n_features_in_ = D
-    return gm

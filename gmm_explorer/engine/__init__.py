@@ -9,10 +9,19 @@ Public contract (see DESIGN.md)::
     state = em.step()
     state = em.run(max_iter=100, tol=1e-3)
     em.history
+
+:class:`ModelSettings` (with the vocabulary, in :mod:`~gmm_explorer.engine.options`) is the
+one settings record; :class:`FitRecipe` and :func:`run_recipes`
+(:mod:`~gmm_explorer.engine.fits`) replay and run many fits headless.
 """
 
 from gmm_explorer.engine.em import GaussianMixtureEM
 from gmm_explorer.engine.errors import SingularCovarianceError
+from gmm_explorer.engine.fits import FitRecipe, FitResult, run_recipe, run_recipes
+from gmm_explorer.engine.options import ModelSettings
 from gmm_explorer.engine.state import CollapseRecord, EMState
 
-__all__ = ["CollapseRecord", "EMState", "GaussianMixtureEM", "SingularCovarianceError"]
+__all__ = [
+    "CollapseRecord", "EMState", "FitRecipe", "FitResult", "GaussianMixtureEM", "ModelSettings",
+    "SingularCovarianceError", "run_recipe", "run_recipes",
+]

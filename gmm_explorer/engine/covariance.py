@@ -24,8 +24,6 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 
-COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
-
 
 def to_full(covariances, covariance_type, n_components, n_features):
     """Full (K, D, D) matrices from a native representation.

@@ -11,11 +11,12 @@ from gmm_explorer.engine.covariance import (
 )
 from gmm_explorer.engine.random_state import check_random_state
 from gmm_explorer.engine.errors import SingularCovarianceError
+from gmm_explorer.engine.options import check_settings
 from gmm_explorer.engine.prior import ConjugatePrior, log_prior, map_covariances, map_means
 from gmm_explorer.engine.state import CollapseRecord, EMState
 from gmm_explorer.engine.validation import (
-    check_covariances, check_data, check_means, check_n_components, check_settings,
-    check_spread, check_weights,
+    check_covariances, check_data, check_means, check_n_components, check_spread,
+    check_weights,
 )
 
 _SETTINGS = ("n_components", "covariance_type", "reg_covar", "prior", "on_collapse", "init",
@@ -91,6 +92,10 @@ class GaussianMixtureEM:
         ``history[0]`` is the initial state.
     halted : bool
         True after a collapse under ``on_collapse="stop"``.
+    model_info : dict or None
+        The model file the engine was loaded from, as
+        :func:`gmm_explorer.data.read_model` returns it (set by
+        :func:`gmm_explorer.data.load_model`).
     """
 
     def __init__(self, n_components=1, covariance_type="full", reg_covar=1e-6, prior=None,
@@ -111,6 +116,7 @@ class GaussianMixtureEM:
         self.random_state = random_state
         self.history: list[EMState] = []
         self.halted = False
+        self.model_info: dict | None = None
         self._X = None
         self._params = None
         self._center = None

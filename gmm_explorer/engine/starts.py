@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import numpy as np
 
-INITS = ("k-means++", "kmeans", "random", "random_from_data", "random_integers")
 _ROWS_PER_CHUNK = 65536
 
 

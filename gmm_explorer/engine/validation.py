@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gmm_explorer.engine.covariance import COVARIANCE_TYPES, cholesky_or_none, from_full
-
-PRIORS = (None, "conjugate")
-POLICIES = ("stop", "reinitialize", "remove", "continue")
+from gmm_explorer.engine.covariance import cholesky_or_none, from_full, to_full
 
 
 def check_choice(name, value, allowed):
@@ -133,8 +130,6 @@ def check_covariances(covariances, covariance_type, n_components, n_features, we
     if c.shape == (K, D, D):
         full = c
     elif c.shape == native[covariance_type]:
-        from gmm_explorer.engine.covariance import to_full
-
         full = to_full(c, covariance_type, K, D)
     else:
         raise ValueError(
@@ -150,24 +145,3 @@ def check_covariances(covariances, covariance_type, n_components, n_features, we
             raise ValueError(f"covariances[{k}] is not positive definite; every covariance "
                              f"must have positive eigenvalues.")
     return from_full(0.5 * (full + full.transpose(0, 2, 1)), covariance_type, weights)
-
-
-def check_settings(n_components, covariance_type, reg_covar, prior, on_collapse, init,
-                   max_condition, tol, init_covariance_scale):
-    """Validate every constructor setting; return the normalised values."""
-    check_n_components(n_components)
-    check_choice("covariance_type", covariance_type, COVARIANCE_TYPES)
-    check_choice("prior", prior, PRIORS)
-    check_choice("on_collapse", on_collapse, POLICIES)
-    from gmm_explorer.engine.starts import INITS
-
-    check_choice("init", init, INITS)
-    reg = check_positive("reg_covar", reg_covar, allow_zero=True)
-    cond = check_positive("max_condition", max_condition)
-    if cond < 1:
-        raise ValueError(f"max_condition={max_condition!r} must be >= 1 (a condition number "
-                         f"is never below 1).")
-    tolerance = check_positive("tol", tol, allow_zero=True)
-    scale = None if init_covariance_scale is None else check_positive(
-        "init_covariance_scale", init_covariance_scale)
-    return reg, cond, tolerance, scale

@@ -11,14 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gmm_explorer.commands import (
-    EXIT_COLLAPSE,
-    EXIT_OK,
-    EXIT_USAGE,
-    parse_components,
-    run_command,
+from gmm_explorer.cli.common import EXIT_COLLAPSE, EXIT_OK, EXIT_USAGE, UsageError
+from gmm_explorer.cli.parser import build_parser, parse_components
+from gmm_explorer.cli.run import run_command
+from gmm_explorer.data import load_data, load_model, read_model
+from gmm_explorer.engine.fits import FitRecipe
+from gmm_explorer.engine.options import (
+    COLLAPSE_POLICIES, COVARIANCE_TYPES, INIT_METHODS, PRIORS, ModelSettings,
 )
-from gmm_explorer.data import load_model, read_model
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 FAITHFUL = str(RESOURCES / "faithful.csv")
@@ -190,8 +190,6 @@ def test_predict_rows_labels_probabilities(tmp_path):
     labels = np.array([int(r[1]) for r in rows[1:]])
     np.testing.assert_allclose(P.sum(axis=1), 1, atol=1e-12)
     np.testing.assert_array_equal(labels, P.argmax(axis=1))
-    from gmm_explorer.data import load_data
-
     X = load_data(IRIS).X
     np.testing.assert_allclose(P, load_model(model).predict_proba(X), atol=1e-10)
     # stdout when no --output
@@ -229,3 +227,50 @@ def test_select_suggests_a_fit_that_reproduces_its_best_cell():
     code, fit_out, _ = run(*command[1:], "-q", "--output", os.devnull)
     assert code == EXIT_OK
     assert f"BIC {best_bic:.3f}" in fit_out
+
+
+# --------------------------------------------------------------------------- vocabulary
+@pytest.mark.parametrize("flag, dest, vocabulary", [
+    ("--init", "init", INIT_METHODS),
+    ("--on-collapse", "on_collapse", COLLAPSE_POLICIES),
+    ("--prior", "prior", tuple("none" if p is None else p for p in PRIORS)),
+])
+def test_the_command_lines_choices_are_the_vocabulary(flag, dest, vocabulary):
+    parser = build_parser()
+    for command in ("fit", "select"):
+        for value in vocabulary:
+            args = parser.parse_args([command, FAITHFUL, "-k", "2", flag, value])
+            assert getattr(args, dest) == value
+        with pytest.raises(UsageError) as refused:
+            parser.parse_args([command, FAITHFUL, "-k", "2", flag, "other"])
+        listed = re.search(r"choose from (.+?)\)", str(refused.value)).group(1)
+        assert re.findall(r"'([^']+)'", listed) == list(vocabulary)
+
+
+def test_the_command_lines_covariance_types_are_the_vocabulary():
+    parser = build_parser()
+    args = parser.parse_args(["select", FAITHFUL])
+    assert args.covariance_type == list(COVARIANCE_TYPES)
+    for ctype in COVARIANCE_TYPES:
+        assert parser.parse_args(["fit", FAITHFUL, "-k", "1", "--covariance-type",
+                                  ctype]).covariance_type == ctype
+    code, _, err = run("fit", FAITHFUL, "-k", "2", "--covariance-type", "round")
+    assert code == EXIT_USAGE and ", ".join(COVARIANCE_TYPES) in err
+
+
+def test_a_start_runs_the_recipe_its_seed_names(tmp_path):
+    """A model file's best start replays as a recipe: same settings, same seed, same fit."""
+    model = tmp_path / "m.json"
+    code, _, err = run("fit", FAITHFUL, "-k", 2, "--n-init", 3, "--seed", 5, "-q",
+                       "--no-standardize", "-o", model)
+    assert code == EXIT_OK, err
+    info = read_model(model)
+    settings = dict(info["provenance"]["settings"])
+    recipe = FitRecipe(
+        ModelSettings(**{k: settings[k] for k in (
+            "n_components", "covariance_type", "reg_covar", "prior", "on_collapse", "init",
+            "max_condition")}, random_state=info["provenance"]["best_start_seed"]),
+        tol=settings["tol"], max_iter=settings["max_iter"])
+    state = recipe.run(load_data(FAITHFUL).X).state
+    np.testing.assert_array_equal(state.means, info["means"])
+    assert state.iteration == info["n_iter"]

@@ -6,7 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-from gmm_explorer.commands import run_command
+from gmm_explorer.cli.run import run_command
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,7 +7,8 @@ import pytest
 from scipy.linalg import solve_triangular
 from scipy.special import logsumexp
 
-from gmm_explorer.commands import EXIT_COLLAPSE, EXIT_OK, EXIT_USAGE, run_command
+from gmm_explorer.cli.common import EXIT_COLLAPSE, EXIT_OK, EXIT_USAGE
+from gmm_explorer.cli.run import run_command
 from gmm_explorer.data import (
     DataError,
     Standardizer,

@@ -150,3 +150,22 @@ def test_to_sklearn_without_sklearn_says_how_to_install(tmp_path, iris, monkeypa
     monkeypatch.setitem(sys.modules, "sklearn.mixture", None)
     with pytest.raises(ImportError, match="pip install scikit-learn"):
         to_sklearn(path)
+
+
+def test_a_loaded_model_saves_and_exports_as_it_was_read(tmp_path, iris):
+    em = fitted(iris, "diag")
+    path = tmp_path / "m.json"
+    save_model(path, em, provenance={"data_file": "iris.csv"})
+    loaded = load_model(path)
+    assert loaded.state is None and loaded.model_info["covariance_type"] == "diag"
+    content = save_model(tmp_path / "again.json", loaded)
+    assert content["provenance"]["data_file"] == "iris.csv"
+    assert content["n_samples"] == 150
+    np.testing.assert_array_equal(read_model(tmp_path / "again.json")["means"], em.state.means)
+    gm = to_sklearn(em.state)  # a state exports without its engine
+    np.testing.assert_array_equal(gm.means_, em.state.means)
+    with pytest.raises(TypeError, match="expected a model file path"):
+        to_sklearn(42)
+    with pytest.raises(ValueError, match="no parameters"):
+        to_sklearn(GaussianMixtureEM(2))
+    assert GaussianMixtureEM(2).model_info is None

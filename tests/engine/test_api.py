@@ -5,10 +5,10 @@ import pytest
 
 from gmm_explorer.datasets import seed_scene
 from gmm_explorer.engine import GaussianMixtureEM
-from gmm_explorer.engine.starts import INITS
+from gmm_explorer.engine.options import INIT_METHODS
 
 
-@pytest.mark.parametrize("init", INITS)
+@pytest.mark.parametrize("init", INIT_METHODS)
 def test_every_start_gives_a_sound_initial_state(init, blobs):
     em = GaussianMixtureEM(3, init=init, random_state=0)
     state = em.initialize(blobs)

@@ -1,0 +1,119 @@
+"""What the headless commands share: exit statuses, errors, the log, reading and writing files."""
+
+from __future__ import annotations
+
+import os
+
+from gmm_explorer.data import DataError, load_data
+from gmm_explorer.datasets import Dataset
+from gmm_explorer.files import atomic_write_text
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_USAGE = 2
+EXIT_COLLAPSE = 3
+EXIT_INTERRUPTED = 130
+
+#: How much of the terminal line a live progress line takes (and clears).
+_LIVE_WIDTH = 60
+
+
+class UsageError(Exception):
+    """Bad arguments: printed as one ``error:`` line, exit status 2."""
+
+
+class CollapseError(Exception):
+    """Every start collapsed (a singular covariance): exit status 3."""
+
+
+class Log:
+    """Progress and notes on stderr; a live line on a terminal.
+
+    Parameters
+    ----------
+    stream : text stream
+        Usually ``sys.stderr``.
+    quiet : bool
+        Only notes (:meth:`note`) are written.
+    verbose : bool
+        Commands log every EM iteration (ignored when quiet).
+    """
+
+    def __init__(self, stream, quiet=False, verbose=False):
+        self.stream = stream
+        self.quiet = quiet
+        self.verbose = verbose and not quiet
+        # whatever stands in for stderr needs only write() and flush()
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self._live = False
+
+    def live(self, text):
+        """Overwrite the live line (on a terminal only)."""
+        if self.quiet or not self.tty:
+            return
+        self.stream.write("\r" + text[:120].ljust(_LIVE_WIDTH))
+        self.stream.flush()
+        self._live = True
+
+    def line(self, text):
+        """A line of progress (not with -q)."""
+        if self.quiet:
+            return
+        self.clear()
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def clear(self):
+        """Blank the live line, if one is shown."""
+        if self._live:
+            self.stream.write("\r" + " " * _LIVE_WIDTH + "\r")
+            self._live = False
+
+    def note(self, text):
+        """Always shown (even with -q): something the user should know."""
+        self.clear()
+        self.stream.write(f"note: {text}\n")
+        self.stream.flush()
+
+    def progress(self, what):
+        """A ``progress(fraction)`` callback that shows ``what`` and a percentage."""
+        return lambda fraction: self.live(f"{what} {100 * fraction:3.0f}%")
+
+
+def load(args, log: Log) -> Dataset:
+    """The command's data file, as its data options say; notes about dropped rows."""
+    data = load_data(
+        args.data, columns=args.columns, delimiter=args.delimiter, array_name=args.array,
+        drop_missing=args.drop_missing, progress=log.progress(f"loading {args.data}"),
+    )
+    log.line(f"loaded {data.describe()}")
+    for note in data.notes:
+        if "dropped" in note or "not used" in note:
+            log.note(note)
+    return data
+
+
+def check_writable(path):
+    """Refuse an output path that cannot be written, before any work is done."""
+    if os.path.isdir(path):
+        raise DataError("is a folder; give a file name for the output", path=path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise DataError("cannot be written: its folder does not exist; create it or choose "
+                        "another path", path=path)
+    if not os.access(folder, os.W_OK):
+        raise DataError("cannot be written: its folder is not writable; choose another path",
+                        path=path)
+
+
+def write_text(path, text):
+    """Write ``text`` atomically; a failure is a DataError naming the path."""
+    try:
+        atomic_write_text(path, text)
+    except IsADirectoryError:
+        raise DataError("is a folder; give a file name", path=path) from None
+    except FileNotFoundError:
+        raise DataError("cannot be written: its folder does not exist", path=path) from None
+    except OSError as exc:
+        raise DataError(f"cannot be written ({exc.strerror or exc}); choose another path",
+                        path=path) from None

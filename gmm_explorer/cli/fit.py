@@ -1,0 +1,150 @@
+"""``gmm-explorer fit``: the best of several starts, written as a model file."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shlex
+from pathlib import Path
+
+from gmm_explorer.cli.common import (
+    EXIT_OK, CollapseError, UsageError, check_writable, load,
+)
+from gmm_explorer.cli.starts import BestFit, fit_best, fit_settings, prepare, start_seeds
+from gmm_explorer.data.model_file import build_model_dict, write_json_atomic
+
+
+def cmd_fit(args, out, log) -> int:
+    """Fit ``args.components`` components from ``args.n_init`` starts; write the best.
+
+    The summary goes to ``out``, progress and notes to ``log``.
+
+    Raises
+    ------
+    CollapseError
+        Every start collapsed: no model is written.
+    UsageError, DataError
+        No start could be fitted, or bad data or output path.
+    """
+    output = args.output or (Path(args.data).stem + ".model.json")
+    check_writable(output)
+    data = load(args, log)
+    K, ctype = args.components, args.covariance_type
+    std, notes = prepare(data, args, ctype, K)
+    for n in notes:
+        log.note(n)
+    master, seeds = start_seeds(args.seed, args.n_init)
+    result = fit_best(std.transform(data.X), K, ctype, args, seeds, std, log)
+    if not result.ok:
+        if result.n_collapsed:
+            raise CollapseError(_collapse_message(result, args))
+        raise UsageError(f"{args.data}: no start could be fitted ({result.failure_text})")
+    content = _model_content(args, data, std, result, master, seeds)
+    write_json_atomic(output, content)
+    lines = _summary(args, data, result, content, master, seeds)
+    lines.append(f"model written to {output}")
+    out.write("\n".join(lines) + "\n")
+    if not result.converged:
+        log.note(f"the best start did not converge in {args.max_iter} iterations; "
+                 "raise --max-iter")
+    return EXIT_OK
+
+
+def _model_content(args, data, std, result: BestFit, master, seeds) -> dict:
+    """The model file's content: the best start's parameters and where they came from."""
+    K, ctype = args.components, args.covariance_type
+    settings = {
+        **fit_settings(args, ctype, K), "n_init": args.n_init, "max_iter": args.max_iter,
+        "seed": master, "seed_given": args.seed is not None,
+        "start_seeds": seeds, "standardize": bool(args.standardize),
+        "reg_covar_units": "standardised" if args.standardize else "data",
+        "drop_missing": bool(args.drop_missing), "delimiter": args.delimiter,
+        "array": args.array,
+    }
+    provenance = _provenance(args, data, settings, {
+        "best_start": result.best_start, "best_start_seed": seeds[result.best_start],
+        "n_collapsed_starts": result.n_collapsed, "n_failed_starts": result.n_failed,
+        "events": result.events,
+    })
+    return build_model_dict(
+        result.weights, result.means, result.covariances, ctype,
+        log_likelihood=result.log_likelihood, n_samples=data.n_samples,
+        n_iter=result.n_iter, converged=result.converged, feature_names=data.feature_names,
+        provenance=provenance, standardization=None if std.is_identity else std,
+    )
+
+
+def _summary(args, data, result: BestFit, content, master, seeds) -> list[str]:
+    """The lines printed on stdout (README shows them; tests pin them)."""
+    N, K, ctype = data.n_samples, args.components, args.covariance_type
+    kept = result.final_components
+    lines = [
+        f"data       {args.data}: {N} points, {data.n_features} features "
+        f"({', '.join(data.feature_names)})",
+        f"model      {kept} components, {ctype} covariances"
+        + (f" ({K - kept} removed after collapsing)" if kept != K else ""),
+        f"best start {result.best_start + 1} of {len(seeds)} (seed {seeds[result.best_start]}; "
+        f"run seed {master}): {result.n_iter} iterations, "
+        + ("converged" if result.converged else f"not converged after --max-iter "
+           f"{args.max_iter}"),
+        f"log-likelihood {result.log_likelihood:.3f} (total), "
+        f"{result.log_likelihood / N:.5f} per point",
+        f"BIC {content['bic']:.3f}   AIC {content['aic']:.3f}   ({content['n_parameters']} "
+        "parameters; lower is better)",
+    ]
+    if result.n_collapsed:
+        lines.append(f"collapsed  {result.n_collapsed} of {len(seeds)} starts (left out)")
+    lines.append("component  weight   mean")
+    for k in range(kept):
+        lines.append(f"{k:9d}  {result.weights[k]:.4f}   "
+                     f"{_fmt_mean(data.feature_names, result.means[k])}")
+    return lines
+
+
+def _collapse_message(result: BestFit, args) -> str:
+    """Why there is no model, and the remedies the arguments have not tried yet."""
+    remedies = []
+    if args.reg_covar < 1e-6:
+        remedies.append("a ridge (--reg-covar 1e-6)")
+    else:
+        remedies.append(f"a larger ridge (--reg-covar {args.reg_covar * 100:g})")
+    if args.prior == "none":
+        remedies.append("the conjugate prior (--prior conjugate)")
+    if result.n_components > 1:
+        remedies.append(f"fewer components (--components {result.n_components - 1})")
+    remedies.append("--on-collapse reinitialize or remove")
+    what = result.collapse_text or "a covariance became singular"
+    return (f"{args.data}: every start ({len(result.start_seeds)}) collapsed; "
+            f"the first: {what} Remedies: {', '.join(remedies)}.")
+
+
+def _provenance(args, data, settings, extra=None) -> dict:
+    """Where the model came from: the data file (with its hash), columns, settings, command."""
+    prov = {
+        "data_file": args.data,
+        "data_file_absolute": os.path.abspath(args.data),
+        "data_sha256": _sha256(args.data),
+        "columns": list(data.feature_names),
+        "column_positions": list(data.columns),
+        "label_column": data.label_column,
+        "n_dropped": data.n_dropped,
+        "settings": settings,
+        "command": "gmm-explorer " + " ".join(shlex.quote(a) for a in args.argv),
+    }
+    prov.update(extra or {})
+    return prov
+
+
+def _sha256(path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _fmt_mean(names, mean, limit=6) -> str:
+    parts = [f"{n}={v:.4g}" for n, v in zip(names, mean)]
+    if len(parts) > limit:
+        parts = parts[:limit] + [f"... ({len(names) - limit} more)"]
+    return ", ".join(parts)

@@ -1,0 +1,96 @@
+"""The headless commands: ``gmm-explorer fit | select | predict``.
+
+``fit`` fits a mixture to a data file and writes a model file
+(:mod:`~gmm_explorer.cli.fit`), ``select`` prints BIC and AIC for a range of
+component counts and covariance types (:mod:`~gmm_explorer.cli.select`), and
+``predict`` labels the rows of a data file with a saved model
+(:mod:`~gmm_explorer.cli.predict`). They need numpy and scipy only: nothing
+here imports Qt.
+
+Exit status:
+
+- 0: done.
+- 2: bad input: a data or model file that cannot be used, or bad arguments.
+  One line ``error: <file>: <what is wrong and what to do>`` on stderr.
+- 3: every start collapsed (a covariance became singular and stayed so:
+  always under ``--on-collapse stop``, possibly under ``continue``), so there
+  is no sound model to write.
+- 1: an internal error (a bug: please report it with the traceback).
+- 130: interrupted (Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from gmm_explorer.cli.common import (
+    EXIT_COLLAPSE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CollapseError, Log,
+    UsageError,
+)
+from gmm_explorer.cli.fit import cmd_fit
+from gmm_explorer.cli.parser import build_parser
+from gmm_explorer.cli.predict import cmd_predict
+from gmm_explorer.cli.select import cmd_select
+from gmm_explorer.data import DataError, LoadCancelled
+
+COMMANDS = {"fit": cmd_fit, "select": cmd_select, "predict": cmd_predict}
+
+
+def run_command(argv, stdout=None, stderr=None) -> int:
+    """Run ``gmm-explorer fit|select|predict ...`` and return the exit status.
+
+    ``argv`` starts with the command's name (``["fit", "data.csv", "-k", "2"]``).
+    """
+    out = sys.stdout if stdout is None else stdout
+    err = sys.stderr if stderr is None else stderr
+    argv = list(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as exc:
+        text = str(exc)
+        if argv and argv[0] in COMMANDS:
+            text = text.replace("`gmm-explorer --help`", f"`gmm-explorer {argv[0]} --help`")
+        err.write(f"error: {text}\n")
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    if args.command is None:
+        err.write("error: give a command: fit, select or predict (see `gmm-explorer --help`)\n")
+        return EXIT_USAGE
+    args.argv = argv
+    return _run(args, out, err)
+
+
+def _run(args, out, err) -> int:
+    """Run the parsed command; each way it can fail is one ``error:`` line and a status."""
+    log = Log(err, quiet=args.quiet, verbose=args.verbose)
+    try:
+        return COMMANDS[args.command](args, out, log)
+    except DataError as exc:
+        log.clear()
+        err.write(f"error: {exc}\n")
+        return EXIT_USAGE
+    except UsageError as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_USAGE
+    except CollapseError as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_COLLAPSE
+    except LoadCancelled as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        err.write("\nerror: interrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # `gmm-explorer predict ... | head`: the reader left; not an error.
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return EXIT_OK
+    except MemoryError:
+        err.write(f"error: {args.data}: not enough memory for this data; use fewer rows or "
+                  "columns\n")
+        return EXIT_INTERNAL

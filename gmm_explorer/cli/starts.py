@@ -1,0 +1,219 @@
+"""Many starts of one model, run as recipes; the best sound one is kept.
+
+``fit`` runs one model from ``--n-init`` starts, ``select`` one per cell of
+its table; each start is a :class:`~gmm_explorer.engine.fits.FitRecipe`
+seeded from the run seed, so a cell of ``select`` and the ``fit`` it
+suggests run the same starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gmm_explorer.data import Standardizer, check_fit_data
+from gmm_explorer.data.errors import describe_column
+from gmm_explorer.data.scaling import column_spread
+from gmm_explorer.engine.fits import FitRecipe, run_recipes
+from gmm_explorer.engine.options import ModelSettings
+
+
+@dataclass
+class BestFit:
+    """The best start of one fit, in the data's own units.
+
+    ``weights`` (K,), ``means`` (K, D) and full ``covariances`` (K, D, D) are
+    None unless ``ok``; K is ``final_components`` (``remove`` may drop some).
+    The counts and texts describe the starts that collapsed or failed.
+    """
+
+    n_components: int
+    covariance_type: str
+    ok: bool
+    weights: np.ndarray = None
+    means: np.ndarray = None
+    covariances: np.ndarray = None
+    log_likelihood: float = float("nan")
+    n_iter: int = 0
+    converged: bool = False
+    best_start: int = -1
+    start_seeds: list = field(default_factory=list)
+    n_collapsed: int = 0
+    n_failed: int = 0
+    collapse_text: str = ""
+    failure_text: str = ""
+    events: list = field(default_factory=list)
+    final_components: int = 0
+
+
+def fit_settings(args, covariance_type, n_components) -> dict:
+    """The settings a start runs with, as the model file records them."""
+    return {
+        "n_components": n_components,
+        "covariance_type": covariance_type,
+        "reg_covar": args.reg_covar,
+        "prior": None if args.prior == "none" else args.prior,
+        "on_collapse": args.on_collapse,
+        "init": args.init,
+        "max_condition": args.max_condition,
+        "tol": args.tol,
+    }
+
+
+def _recipes(args, covariance_type, n_components, seeds) -> list[FitRecipe]:
+    """One recipe per start: the same settings, each start's own seed.
+
+    Raises
+    ------
+    ValueError
+        The engine refuses the settings (then it would refuse every start).
+    """
+    settings = fit_settings(args, covariance_type, n_components)
+    del settings["tol"]
+    model = ModelSettings(**settings, random_state=None)
+    return [FitRecipe.seeded(model, seed, tol=args.tol, max_iter=args.max_iter)
+            for seed in seeds]
+
+
+class _StartLog:
+    """Logs one model's starts as they run, and counts those that failed or collapsed.
+
+    Parameters
+    ----------
+    log : Log
+    prefixes : list of str
+        Each start's name in the progress lines.
+    standardizer : Standardizer
+        Log-likelihoods are shown in the data's units.
+    n_samples : int
+    result : BestFit
+        Its counts and texts are filled in.
+    """
+
+    def __init__(self, log, prefixes, standardizer, n_samples, result):
+        self.log, self.prefixes, self.result = log, prefixes, result
+        self.standardizer, self.n_samples = standardizer, n_samples
+
+    def _user_ll(self, state):
+        return self.standardizer.log_likelihood_to_user(state.log_likelihood, self.n_samples)
+
+    def step(self, index, state):
+        """After each iteration: a line with -v, else the live line."""
+        ll, prefix = self._user_ll(state), self.prefixes[index]
+        if self.log.verbose:
+            self.log.line(f"  {prefix} iteration {state.iteration:3d}: log-likelihood "
+                          f"{ll:.6f}" + (f"  [{state.collapse.describe()}]"
+                                         if state.collapse else ""))
+        else:
+            self.log.live(f"{prefix}: iteration {state.iteration}, log-likelihood {ll:.4f}")
+
+    def finished(self, fit):
+        """After each start: count it and say how it ended."""
+        result, prefix = self.result, self.prefixes[fit.index]
+        if fit.error is not None:
+            result.n_failed += 1
+            result.failure_text = fit.error
+            self.log.line(f"{prefix}: failed ({fit.error})")
+        elif fit.collapsed:
+            result.n_collapsed += 1
+            if fit.collapse is not None and not result.collapse_text:
+                result.collapse_text = fit.collapse.describe()
+            self.log.line(f"{prefix}: collapsed" + (f" at iteration {fit.collapse.iteration}"
+                                                    if fit.collapse is not None else ""))
+        else:
+            status = "converged" if fit.state.converged else "not converged"
+            self.log.line(f"{prefix}: {fit.state.iteration} iterations, {status}, "
+                          f"log-likelihood {self._user_ll(fit.state):.6f}"
+                          + (f" ({len(fit.events)} re-seed/removal events)"
+                             if fit.events else ""))
+
+
+def fit_best(Z, n_components, covariance_type, args, seeds, standardizer, log, label=""):
+    """Run one start per seed on standardised data, as recipes; keep the best sound one.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (N, D)
+        The data in the units the fit runs in (``standardizer.transform(X)``).
+    n_components : int
+    covariance_type : str
+    args : argparse.Namespace
+        The command's model options.
+    seeds : list of int
+        One per start (see :func:`start_seeds`).
+    standardizer : Standardizer
+        Maps the results back to the data's units.
+    log : Log
+    label : str
+        Prefix of the progress lines (``select``'s cell).
+
+    Returns
+    -------
+    BestFit
+        ``ok`` is False when every start collapsed or failed.
+    """
+    N = Z.shape[0]
+    result = BestFit(n_components, covariance_type, ok=False, start_seeds=list(seeds))
+    prefixes = [f"{label}start {i + 1}/{len(seeds)}" for i in range(len(seeds))]
+    try:
+        recipes = _recipes(args, covariance_type, n_components, seeds)
+    except ValueError as exc:  # refused settings: every start fails alike
+        for prefix in prefixes:
+            log.line(f"{prefix}: failed ({exc})")
+        result.n_failed, result.failure_text = len(seeds), str(exc)
+        return result
+    starts = _StartLog(log, prefixes, standardizer, N, result)
+    best = None
+    for fit in run_recipes(recipes, Z, progress=starts.finished, on_step=starts.step,
+                           keep_engines=False):
+        if fit.ok and (best is None or fit.state.objective > best.state.objective):
+            best = fit
+    if best is not None:
+        _keep_best(result, best, standardizer, N)
+    return result
+
+
+def _keep_best(result, best, standardizer, n_samples):
+    """Fill ``result`` from the best start's fit, in the data's units."""
+    state = best.state
+    w, m, c = standardizer.to_user(state.weights, state.means, state.covariances)
+    result.ok = True
+    result.weights, result.means, result.covariances = w, m, c
+    result.log_likelihood = standardizer.log_likelihood_to_user(state.log_likelihood,
+                                                                n_samples)
+    result.n_iter = state.iteration
+    result.converged = bool(state.converged)
+    result.best_start = best.index
+    result.events = list(best.events)
+    result.final_components = state.n_components
+
+
+def start_seeds(seed, n_init):
+    """(master seed, one seed per start): recorded so that a run can be repeated."""
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1)[0])
+    rng = np.random.RandomState(seed)
+    return seed, [int(s) for s in rng.randint(0, 2**31 - 1, size=n_init)]
+
+
+def prepare(data, args, covariance_type, n_components_max):
+    """Checks, and the standardiser the fit runs in."""
+    notes = check_fit_data(data.X, n_components_max, data.feature_names, args.data,
+                           covariance_type=covariance_type)
+    if args.standardize:
+        std = Standardizer.fit(data.X, covariance_type)
+        notes = [n for n in notes if "scales differ" not in n] if covariance_type != \
+            "spherical" else notes
+    else:
+        std = Standardizer.identity(data.n_features)
+        if args.reg_covar > 0:
+            variance = column_spread(data.X)[1] ** 2
+            j = int(np.argmin(variance))
+            if args.reg_covar > 0.01 * variance[j]:
+                notes.append(
+                    f"--reg-covar {args.reg_covar:g} is more than 1% of the variance of "
+                    f"{describe_column(data.feature_names[j], j)} ({variance[j]:.3g}), so the "
+                    "ridge distorts that column; fit without --no-standardize, or lower "
+                    "--reg-covar")
+    return std, notes

@@ -1,0 +1,259 @@
+"""Headless multi-fit: recipes that replay bit for bit, and many of them run together.
+
+A :class:`FitRecipe` is everything that decides a fit: the model settings,
+the stop rules (``tol``, ``max_iter``) and the start, either a seed (the
+settings' ``random_state``) or explicit start parameters. Running it
+(:meth:`FitRecipe.run`, :func:`run_recipe`) gives an engine whose
+``history`` is the fit; running it again gives the same states, bit for bit.
+
+:func:`run_recipes` runs many recipes on the same data (the command line's
+starts and model-selection grid; the window's grid later) and returns one
+:class:`FitResult` per fit, in recipe order, reporting each finished fit and
+checking for cancellation between fits and between iterations. It runs them
+one after another for now; the interface lets a later version batch them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Callable, Sequence
+
+import numpy as np
+
+from gmm_explorer.engine.em import GaussianMixtureEM
+from gmm_explorer.engine.options import ModelSettings
+from gmm_explorer.engine.state import CollapseRecord, EMState
+from gmm_explorer.engine.validation import check_positive
+
+
+def _frozen(array) -> np.ndarray | None:
+    """A read-only float64 copy, or None."""
+    if array is None:
+        return None
+    out = np.array(array, dtype=float)
+    out.flags.writeable = False
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class FitRecipe:
+    """What decides one fit, so that running it again gives the same states bit for bit.
+
+    Parameters
+    ----------
+    settings : ModelSettings
+        The model; its ``random_state`` seeds the start. It must be an
+        integer unless all three start parameters are given (None would draw
+        from numpy's global generator, which does not replay).
+    tol : float
+        The engine's ``tol``: converged when the objective changes by less
+        than this per data point.
+    max_iter : int
+        Most EM iterations.
+    weights : array-like of shape (K,), optional
+    means : array-like of shape (K, D), optional
+    covariances : array-like of shape (K, D, D) or the type's native shape, optional
+        An explicit start, as :meth:`GaussianMixtureEM.initialize` takes it:
+        given parameters override ``init`` (the others come from the seeded
+        start). Kept as read-only copies.
+
+    Notes
+    -----
+    Recipes compare by identity (``eq=False``): they may hold arrays.
+    """
+
+    settings: ModelSettings
+    tol: float = 1e-3
+    max_iter: int = 100
+    weights: np.ndarray | None = None
+    means: np.ndarray | None = None
+    covariances: np.ndarray | None = None
+
+    def __post_init__(self):
+        if not isinstance(self.settings, ModelSettings):
+            raise TypeError(f"settings must be a ModelSettings; got "
+                            f"{type(self.settings).__name__}.")
+        object.__setattr__(self, "tol", check_positive("tol", self.tol, allow_zero=True))
+        if isinstance(self.max_iter, bool) or not isinstance(self.max_iter, (int, np.integer)) \
+                or self.max_iter < 0:
+            raise ValueError(f"max_iter={self.max_iter!r} must be a whole number >= 0.")
+        object.__setattr__(self, "max_iter", int(self.max_iter))
+        for name in ("weights", "means", "covariances"):
+            object.__setattr__(self, name, _frozen(getattr(self, name)))
+        if self.settings.random_state is None and not self.explicit_start:
+            raise ValueError("a recipe replays only from a seed: give settings a random_state "
+                             "(an integer), or give all of weights, means and covariances.")
+
+    @classmethod
+    def seeded(cls, settings: ModelSettings, seed: int, **rest) -> "FitRecipe":
+        """The recipe for ``settings`` started from ``seed`` (its ``random_state``)."""
+        return cls(replace(settings, random_state=seed), **rest)
+
+    @property
+    def seed(self) -> int | None:
+        """The start's seed: the settings' ``random_state``."""
+        return self.settings.random_state
+
+    @property
+    def explicit_start(self) -> bool:
+        """True when weights, means and covariances are all given (the seed is unused)."""
+        return all(p is not None for p in (self.weights, self.means, self.covariances))
+
+    def build(self) -> GaussianMixtureEM:
+        """A new engine with the recipe's settings and ``tol``, not yet initialised."""
+        return GaussianMixtureEM(**self.settings.engine_kwargs(), tol=self.tol)
+
+    def run(self, X, callback: Callable[[EMState], bool] | None = None) -> GaussianMixtureEM:
+        """Fit ``X``: initialise from the recipe's start and run EM.
+
+        Parameters
+        ----------
+        X : array-like of shape (N, D)
+        callback : callable, optional
+            ``callback(state)`` after each iteration; a truthy return stops
+            the run early (as :meth:`GaussianMixtureEM.run`).
+
+        Returns
+        -------
+        GaussianMixtureEM
+            Its ``history`` is the fit.
+
+        Raises
+        ------
+        ValueError
+            The engine refuses the data or the start.
+        """
+        em = self.build()
+        em.initialize(X, weights=self.weights, means=self.means, covariances=self.covariances)
+        em.run(max_iter=self.max_iter, callback=callback)
+        return em
+
+
+@dataclass(frozen=True, eq=False)
+class FitResult:
+    """One recipe's fit.
+
+    Attributes
+    ----------
+    recipe : FitRecipe
+    index : int
+        The recipe's position in the list given to :func:`run_recipes`.
+    state : EMState or None
+        The final state; None when the engine refused the recipe.
+    engine : GaussianMixtureEM or None
+        The fitted engine, whose ``history`` is the only copy of the fit's
+        history; None when refused, or when not kept (replay the recipe to
+        get it back).
+    collapsed : bool
+        The fit ended with a singular covariance or an infinite
+        log-likelihood, or halted on a collapse: it is no sound model.
+    collapse : CollapseRecord or None
+        The last collapse the history recorded (also under policies that go on).
+    events : tuple of str
+        Re-seeds and removals, in the order they happened.
+    error : str or None
+        Why the engine refused the recipe (its ValueError's message).
+    """
+
+    recipe: FitRecipe
+    index: int
+    state: EMState | None
+    engine: GaussianMixtureEM | None
+    collapsed: bool = False
+    collapse: CollapseRecord | None = None
+    events: tuple[str, ...] = ()
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """A sound fit: not refused, not collapsed."""
+        return self.error is None and not self.collapsed
+
+
+def _result(recipe: FitRecipe, index: int, em: GaussianMixtureEM) -> FitResult:
+    state = em.state
+    collapsed = em.halted or state.is_collapsed or not np.isfinite(state.log_likelihood)
+    collapse = next((s.collapse for s in reversed(em.history) if s.collapse is not None), None)
+    events = tuple(e for s in em.history for e in s.events)
+    return FitResult(recipe, index, state, em, collapsed, collapse, events)
+
+
+def run_recipe(recipe: FitRecipe, X, callback: Callable[[EMState], bool] | None = None,
+               index: int = 0) -> FitResult:
+    """Run one recipe on ``X``; a refusal by the engine is recorded, not raised.
+
+    Parameters
+    ----------
+    recipe : FitRecipe
+    X : array-like of shape (N, D)
+    callback : callable, optional
+        As in :meth:`FitRecipe.run`.
+    index : int
+        Recorded in the result.
+
+    Returns
+    -------
+    FitResult
+    """
+    try:
+        em = recipe.run(X, callback=callback)
+    except ValueError as exc:
+        return FitResult(recipe, index, None, None, error=str(exc))
+    return _result(recipe, index, em)
+
+
+def run_recipes(recipes: Sequence[FitRecipe], X,
+                progress: Callable[[FitResult], None] | None = None,
+                cancel: Callable[[], bool] | None = None,
+                on_step: Callable[[int, EMState], None] | None = None,
+                keep_engines: bool = True) -> list[FitResult]:
+    """Run many recipes on the same data.
+
+    A recipe that collapses or that the engine refuses does not stop the
+    others: its result says so.
+
+    Parameters
+    ----------
+    recipes : sequence of FitRecipe
+    X : array-like of shape (N, D)
+    progress : callable, optional
+        ``progress(result)`` as each fit finishes (with its engine, even when
+        engines are not kept).
+    cancel : callable, optional
+        ``cancel() -> bool``, asked before each fit and after each iteration;
+        True stops: the fit under way is dropped and the finished ones are
+        returned.
+    on_step : callable, optional
+        ``on_step(index, state)`` after each iteration of the recipe at
+        ``index``.
+    keep_engines : bool
+        False drops each engine (and its responsibilities, K x N floats) once
+        its fit is reported, so that many starts on large data take the
+        memory of one; the results keep the final state and the recipe.
+
+    Returns
+    -------
+    list of FitResult
+        The finished fits, in recipe order (all of them unless cancelled).
+    """
+    results = []
+    stopped = []
+    for index, recipe in enumerate(recipes):
+        if cancel is not None and cancel():
+            break
+
+        def callback(state, index=index):
+            if on_step is not None:
+                on_step(index, state)
+            if cancel is not None and cancel():
+                stopped.append(index)
+                return True
+            return False
+
+        result = run_recipe(recipe, X, callback, index)
+        if stopped:
+            break  # stopped part-way: not the recipe's fit
+        if progress is not None:
+            progress(result)
+        results.append(result if keep_engines else replace(result, engine=None))
+    return results
