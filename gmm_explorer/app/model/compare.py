@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from gmm_explorer.app.model.fit import Fit, Recipe
+from gmm_explorer.app.model.fit import Fit, make_recipe
 
 
 @dataclass
@@ -89,7 +89,7 @@ def begin_sides(workspace, sides: list, start: dict | None) -> list:
     fits = []
     for title, model in sides:
         try:
-            fits.append(Fit.begin(workspace.X, Recipe(model, workspace.run_settings.tol, start),
+            fits.append(Fit.begin(workspace.X, make_recipe(model, workspace.run_settings, start),
                                   workspace.engine_factory))
         except ValueError as exc:
             raise ValueError(f"{title} cannot run from this start: {exc}") from None

@@ -1,4 +1,4 @@
-"""A fit: the recipe that made it and the engine that holds its history.
+"""A fit: the engine's recipe that made it and the engine that holds its history.
 
 The workspace, compare mode and the lab each hold :class:`Fit` objects and
 nothing else of EM: the engine's ``history`` is the only copy of the states,
@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Callable
 
 import numpy as np
 
-from gmm_explorer.app.model.settings import ModelSettings
+from gmm_explorer.app.model.settings import ModelSettings, RunSettings
 from gmm_explorer.engine import GaussianMixtureEM
+from gmm_explorer.engine.fits import FitRecipe
 
 #: ``factory(**settings.engine_kwargs(), tol=tol) -> engine``.
 EngineFactory = Callable[..., object]
@@ -34,36 +35,28 @@ def start_of(state) -> dict:
     return {key: np.array(getattr(state, key), dtype=float) for key in _START_KEYS}
 
 
-@dataclass(frozen=True)
-class Recipe:
-    """What replays a fit bit for bit: the settings, ``tol`` and the start.
+def make_recipe(settings: ModelSettings, run: RunSettings, start: dict | None = None) -> FitRecipe:
+    """The engine's recipe for the window's settings and an optional pinned start.
 
-    Attributes
+    Parameters
     ----------
     settings : ModelSettings
-        The engine's arguments; ``random_state`` seeds the start when
-        ``start`` is None.
-    tol : float
-        The engine's stopping rule (change in objective per data point).
-    start : dict or None
-        Explicit start parameters (a preset's start, a dragged mean), keys
+    run : RunSettings
+        Its ``tol`` and ``max_iter`` go into the recipe.
+    start : dict, optional
+        Pinned start parameters (a preset's start, a dragged mean): any of
         ``weights`` (K,), ``means`` (K, D), ``covariances`` (K, D, D).
     """
+    start = start or {}
+    return FitRecipe(settings, tol=run.tol, max_iter=run.max_iter,
+                     **{key: start.get(key) for key in _START_KEYS})
 
-    settings: ModelSettings
-    tol: float
-    start: dict | None = None
 
-    def __eq__(self, other) -> bool:  # the start holds arrays
-        if not isinstance(other, Recipe):
-            return NotImplemented
-        if (self.settings, self.tol) != (other.settings, other.tol):
-            return False
-        if self.start is None or other.start is None:
-            return self.start is other.start
-        return all(np.array_equal(self.start[k], other.start[k]) for k in _START_KEYS)
-
-    __hash__ = None
+def pinned_start(recipe: FitRecipe) -> dict | None:
+    """The start parameters a recipe pins (copies), or None when the seed decides the start."""
+    given = {key: np.array(getattr(recipe, key)) for key in _START_KEYS
+             if getattr(recipe, key) is not None}
+    return given or None
 
 
 class Fit:
@@ -74,23 +67,24 @@ class Fit:
     start on the data.
     """
 
-    def __init__(self, recipe: Recipe, engine):
+    def __init__(self, recipe: FitRecipe, engine):
         self.recipe = recipe
         self.engine = engine
 
     @classmethod
-    def begin(cls, X: np.ndarray, recipe: Recipe,
+    def begin(cls, X: np.ndarray, recipe: FitRecipe,
               factory: EngineFactory = default_engine_factory) -> "Fit":
         """Start EM on ``X`` (N, D) from the recipe: the history holds the start."""
         k = recipe.settings.n_components
         if len(X) < k:
             raise ValueError(f"{k} components need at least {k} points; the data have {len(X)}")
         engine = factory(**recipe.settings.engine_kwargs(), tol=recipe.tol)
-        engine.initialize(X, **(recipe.start or {}))
+        engine.initialize(X, weights=recipe.weights, means=recipe.means,
+                          covariances=recipe.covariances)
         return cls(recipe, engine)
 
     @classmethod
-    def restore(cls, X: np.ndarray, recipe: Recipe, history: list,
+    def restore(cls, X: np.ndarray, recipe: FitRecipe, history: list,
                 factory: EngineFactory = default_engine_factory) -> "Fit":
         """A fit holding a saved ``history``, ready to step on from its last state.
 
@@ -118,13 +112,22 @@ class Fit:
 
     @property
     def start(self) -> dict:
-        """The start this fit ran from (the recipe's, or its first state's)."""
-        return self.recipe.start or start_of(self.history[0])
+        """The start this fit ran from: its first state's parameters."""
+        return start_of(self.history[0])
 
-    def with_tol(self, tol: float) -> None:
-        """A new stopping rule for the steps to come."""
-        self.recipe = Recipe(self.recipe.settings, float(tol), self.recipe.start)
-        self.engine.tol = float(tol)
+    @property
+    def pinned_start(self) -> dict | None:
+        """The start parameters the recipe pins, or None when its seed decides the start."""
+        return pinned_start(self.recipe)
+
+    def with_run(self, run: RunSettings) -> None:
+        """New stopping rules for the steps to come."""
+        self.recipe = replace(self.recipe, tol=run.tol, max_iter=run.max_iter)
+        self.engine.tol = run.tol
+
+    def unpinned(self) -> None:
+        """Forget a pinned start: the seed decides the next start."""
+        self.recipe = replace(self.recipe, weights=None, means=None, covariances=None)
 
 
 class HistoryView(Sequence):

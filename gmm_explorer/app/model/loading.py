@@ -15,7 +15,7 @@ from dataclasses import asdict
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from gmm_explorer.app.model.fit import Fit, Recipe
+from gmm_explorer.app.model.fit import Fit, make_recipe
 from gmm_explorer.app.model.settings import ModelSettings, RunSettings
 from gmm_explorer.data import load_data, session_file
 from gmm_explorer.datasets import GENERATORS, load_builtin
@@ -118,7 +118,7 @@ class DataLoading(QObject):
             return False
         self._edits_when_load_began = ws.edits
         self.cancel_load()
-        recipe, factory = Recipe(self.own_model, ws.run_settings.tol), ws.engine_factory
+        recipe, factory = make_recipe(self.own_model, ws.run_settings), ws.engine_factory
         ws.runner.start_load(path, make_engine=lambda: factory(
             **recipe.settings.engine_kwargs(), tol=recipe.tol), engine_key=recipe)
         self.loadStarted.emit(str(path))
@@ -142,7 +142,8 @@ class DataLoading(QObject):
             reason, message = "cancelled", f"Kept the edited points; {loader.path} was not opened."
         if reason == "loaded":
             data, recipe = result.data, result.engine_key
-            same = recipe == Recipe(self.own_model, ws.run_settings.tol)
+            # begun with the settings that hold now? (they may change while a file loads)
+            same = (recipe.settings, recipe.tol) == (self.own_model, ws.run_settings.tol)
             try:
                 ws.set_data(data.X, data.labels, data.feature_names, str(loader.path),
                             fit=Fit(recipe, result.engine) if same else None,
@@ -204,7 +205,7 @@ class DataLoading(QObject):
         snap = session_file.read_session(path)
         try:
             model, run = ModelSettings(**snap.model), RunSettings(**snap.run)
-            fit = Fit.restore(snap.X, Recipe(model, run.tol, snap.start), snap.history,
+            fit = Fit.restore(snap.X, make_recipe(model, run, snap.start), snap.history,
                               ws.engine_factory)
         except (TypeError, ValueError) as exc:
             raise session_file.SessionFileError(f"holds settings or states that do not fit "

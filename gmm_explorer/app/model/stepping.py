@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gmm_explorer.app.model.fit import Recipe, start_of
+from gmm_explorer.app.model.fit import start_of
 from gmm_explorer.engine.errors import SingularCovarianceError
 
 
@@ -62,8 +62,8 @@ class WorkspaceStepping:
 
     def new_start(self) -> None:
         """A different random start: the next ``random_state``."""
-        if self.fit is not None and self.start is not None:
-            self.fit.recipe = Recipe(self.model, self.run_settings.tol, None)
+        if self.fit is not None:
+            self.fit.unpinned()
         self.set_model(random_state=self.model.random_state + 1)
 
     def move_mean(self, component: int, xy) -> None:

@@ -20,8 +20,8 @@ from gmm_explorer.app.model.fit import (
     EngineFactory,
     Fit,
     HistoryView,
-    Recipe,
     default_engine_factory,
+    make_recipe,
 )
 from gmm_explorer.app.model.reading import WorkspaceReading
 from gmm_explorer.app.model.runner import Runner
@@ -132,7 +132,7 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         model = model or self.model
         if fit is None or start is not None:
             # begun before anything changes: if EM cannot start here, the old data stay
-            fit = Fit.begin(X, Recipe(model, self.run_settings.tol, start), self.engine_factory)
+            fit = Fit.begin(X, make_recipe(model, self.run_settings, start), self.engine_factory)
         self.stop()
         if model != self.model:
             self.model = model
@@ -212,7 +212,7 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         start = self.start if new.n_components == self.model.n_components else None
         fit = None
         if self.X is not None:  # begun first: if EM cannot start so, nothing changes
-            fit = Fit.begin(self.X, Recipe(new, self.run_settings.tol, start),
+            fit = Fit.begin(self.X, make_recipe(new, self.run_settings, start),
                             self.engine_factory)
         old, self.model = self.model, new
         self.settingsChanged.emit()
@@ -235,7 +235,7 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
             self.stop()
         self.run_settings = new
         if self.fit is not None:
-            self.fit.with_tol(new.tol)
+            self.fit.with_run(new)
         self.runner.set_delay(new.delay)
         self.settingsChanged.emit()
 
@@ -248,7 +248,7 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
     @property
     def start(self) -> dict | None:
         """The pinned start of the current fit (a preset's, a dragged mean), or None."""
-        return None if self.fit is None else self.fit.recipe.start
+        return None if self.fit is None else self.fit.pinned_start
 
     @property
     def history(self) -> HistoryView:
@@ -266,7 +266,7 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
 
     def begin_fit(self, start: dict | None = None) -> None:
         """A new fit from the current settings on the data (``start`` pins the start)."""
-        self.show_fit(Fit.begin(self.X, Recipe(self.model, self.run_settings.tol, start),
+        self.show_fit(Fit.begin(self.X, make_recipe(self.model, self.run_settings, start),
                                 self.engine_factory))
 
     def reinitialize(self, weights=None, means=None, covariances=None) -> None:
