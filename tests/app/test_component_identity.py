@@ -109,3 +109,16 @@ def test_a_session_file_keeps_the_identities(removed, tmp_path):
     assert [tuple(st.component_ids) for st in s.history] == ids
     assert removed.table.is_removed(1)
     assert s.step() and tuple(s.state.component_ids) == ids[-1]
+
+
+def test_the_history_csv_keeps_a_column_per_component(removed, tmp_path):
+    from gmm_explorer.app.shell.exports import history_rows
+
+    rows = history_rows(removed.workspace.history)
+    header, last = rows[0], rows[-1]
+    weight = {name: i for i, name in enumerate(header)}
+    state = removed.workspace.state
+    assert last[weight["weight_1"]] == ""  # removed at iteration 7
+    assert float(last[weight["weight_2"]]) == state.weights[1]
+    assert float(last[weight["weight_9"]]) == state.weights[8]
+    assert rows[1][weight["weight_1"]] != ""

@@ -39,10 +39,10 @@ def history_rows(history) -> list[list[str]]:
 
     Columns: iteration, log_likelihood, objective, converged, status (``ok``,
     ``degenerate``, ``singular`` or ``collapsed (action)``), then for each
-    component k ``weight_k``, ``condition_k``, ``status_k``; empty cells
-    where a component had been removed.
+    component k (its identity, kept for its whole life) ``weight_k``,
+    ``condition_k``, ``status_k``; empty cells once a component has been removed.
     """
-    K = max((s.n_components for s in history), default=0)
+    K = max((int(s.component_ids.max()) + 1 for s in history), default=0)
     header = list(HISTORY_COLUMNS)
     for k in range(K):
         header += [f"weight_{k}", f"condition_{k}", f"status_{k}"]
@@ -50,13 +50,11 @@ def history_rows(history) -> list[list[str]]:
     for s in history:
         row = [str(s.iteration), _number(s.log_likelihood), _number(s.objective),
                str(bool(s.converged)).lower(), _overall_status(s)]
-        for k in range(K):
-            if k < s.n_components:
-                row += [_number(s.weights[k]), _number(s.condition_numbers[k]),
-                        s.component_status[k]]
-            else:
-                row += ["", "", ""]
-        rows.append(row)
+        cells = [["", "", ""] for _ in range(K)]
+        for k, identity in enumerate(s.component_ids):
+            cells[identity] = [_number(s.weights[k]), _number(s.condition_numbers[k]),
+                               s.component_status[k]]
+        rows.append(row + [cell for triple in cells for cell in triple])
     return rows
 
 
