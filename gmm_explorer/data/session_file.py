@@ -1,4 +1,4 @@
-"""Workspace files (``.gmmx``): the whole session in one file, no pickle.
+"""Session files (``.gmmx``): the whole session in one file, no pickle.
 
 A session file is a zip archive holding
 
@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import math
 import os
 import zipfile
 import zlib
@@ -33,21 +32,22 @@ import numpy as np
 
 from gmm_explorer.files import atomic_write
 from gmm_explorer.data.errors import DataError
+from gmm_explorer.data.session_codec import (
+    SessionFileError,
+    damaged,
+    num,
+    read_array,
+    read_history,
+    state_rows,
+    unnum,
+)
 
 SESSION_FORMAT = "gmm-explorer session"
 FORMAT_VERSION = 1
 SUFFIX = ".gmmx"
 FILE_FILTER = "GMM Explorer sessions (*.gmmx);;All files (*)"
-_STATUS_CODES = {"ok": 0, "degenerate": 1, "singular": 2}
-_STATUS_NAMES = {v: k for k, v in _STATUS_CODES.items()}
-_STATE_ARRAYS = ("weights", "means", "covariances", "condition_numbers", "effective_counts",
-                 "eigenvalues")
 #: A manifest bigger than this is not one of ours.
 _MAX_MANIFEST = 64 * 1024 * 1024
-
-
-class SessionFileError(DataError):
-    """A session file that cannot be opened or written: which file, why, what to do."""
 
 
 @dataclass
@@ -109,18 +109,6 @@ def file_sha256(path) -> str:
     return h.hexdigest()
 
 
-def _num(x):
-    """A float for JSON: non-finite values as the strings 'inf', '-inf', 'nan'."""
-    if x is None:
-        return None
-    x = float(x)
-    return x if math.isfinite(x) else repr(x)
-
-
-def _unnum(x):
-    return None if x is None else float(x)
-
-
 def _jsonable(value):
     """Settings values as JSON (numpy scalars to Python, non-finite floats to text)."""
     if isinstance(value, (bool, str)) or value is None:
@@ -128,7 +116,7 @@ def _jsonable(value):
     if isinstance(value, (int, np.integer)):
         return int(value)
     if isinstance(value, (float, np.floating)):
-        return _num(value)
+        return num(value)
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -143,35 +131,6 @@ def _npy_bytes(array) -> bytes:
 
 
 # --------------------------------------------------------------------------- writing
-def _state_rows(history) -> tuple[list, dict]:
-    """Per-state manifest rows and the concatenated arrays."""
-    rows = []
-    for s in history:
-        row = {"iteration": int(s.iteration), "k": int(s.n_components),
-               "log_likelihood": _num(s.log_likelihood), "objective": _num(s.objective),
-               "converged": bool(s.converged), "covariance_type": s.covariance_type,
-               "pseudo_log_likelihood": _num(s.pseudo_log_likelihood)}
-        if s.events:
-            row["events"] = list(s.events)
-        if s.collapse is not None:
-            c = s.collapse
-            row["collapse"] = {
-                "components": [int(k) for k in c.components], "iteration": int(c.iteration),
-                "reason": c.reason, "action": c.action,
-                "effective_counts": [_num(v) for v in c.effective_counts],
-                "smallest_eigenvalues": [_num(v) for v in c.smallest_eigenvalues],
-                "condition_numbers": [_num(v) for v in c.condition_numbers],
-                "component_ids": [int(k) for k in c.component_ids],
-            }
-        rows.append(row)
-    arrays = {f"history/{name}.npy": np.concatenate([getattr(s, name) for s in history])
-              for name in _STATE_ARRAYS}
-    arrays["history/status.npy"] = np.array(
-        [_STATUS_CODES.get(st, 2) for s in history for st in s.component_status], dtype=np.uint8)
-    arrays["history/component_ids.npy"] = np.concatenate([s.component_ids for s in history])
-    return rows, arrays
-
-
 def write_session(path, snapshot: SessionSnapshot) -> None:
     """Write a session file atomically (temporary file, then ``os.replace``).
 
@@ -186,7 +145,7 @@ def write_session(path, snapshot: SessionSnapshot) -> None:
     if not os.path.isdir(folder):
         raise SessionFileError("cannot be written: its folder does not exist; create it or "
                                "choose another path", path=path)
-    rows, arrays = _state_rows(snapshot.history)
+    rows, arrays = state_rows(snapshot.history)
     manifest = {
         "format": SESSION_FORMAT, "format_version": FORMAT_VERSION,
         "model": _jsonable(snapshot.model), "run": _jsonable(snapshot.run),
@@ -230,26 +189,6 @@ def write_session(path, snapshot: SessionSnapshot) -> None:
 
 
 # --------------------------------------------------------------------------- reading
-def _damaged(path, why: str) -> SessionFileError:
-    return SessionFileError(f"is damaged or incomplete ({why}); it cannot be opened. Open "
-                            f"another copy, or the data file itself", path=path)
-
-
-def _array(zf, name, path):
-    try:
-        raw = zf.read(name)
-    except KeyError:
-        raise _damaged(path, f"{name} is missing") from None
-    try:
-        array = np.load(io.BytesIO(raw), allow_pickle=False)
-    except ValueError as exc:
-        raise _damaged(path, f"{name} is not a plain numeric array: {exc}") from None
-    if not isinstance(array, np.ndarray):  # an .npz archive where an array belongs
-        array.close()
-        raise _damaged(path, f"{name} is not a .npy array")
-    return array
-
-
 def read_session(path) -> SessionSnapshot:
     """Read and check a session file.
 
@@ -279,7 +218,7 @@ def read_session(path) -> SessionSnapshot:
         raise SessionFileError(f"cannot be read ({exc.strerror or exc})", path=path) from None
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, EOFError, zlib.error,
             NotImplementedError, RuntimeError) as exc:
-        raise _damaged(path, f"{type(exc).__name__}: {exc}") from None
+        raise damaged(path, f"{type(exc).__name__}: {exc}") from None
 
 
 def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
@@ -294,48 +233,48 @@ def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
     try:
         manifest = json.loads(zf.read("manifest.json").decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _damaged(path, f"manifest.json is not valid JSON: {exc}") from None
+        raise damaged(path, f"manifest.json is not valid JSON: {exc}") from None
     if not isinstance(manifest, dict) or manifest.get("format") != SESSION_FORMAT:
         raise SessionFileError("is not a GMM Explorer session file (wrong format name)",
                                path=path)
     version = manifest.get("format_version")
     if not isinstance(version, int):
-        raise _damaged(path, "manifest.json has no format version")
+        raise damaged(path, "manifest.json has no format version")
     if version > FORMAT_VERSION:
         raise SessionFileError(f"was written by a newer GMM Explorer (format version "
                                f"{version}); update the program to open it", path=path)
     data = manifest["data"]
     if not all(isinstance(manifest.get(key), kind) for key, kind in
                (("data", dict), ("model", dict), ("run", dict), ("states", list))):
-        raise _damaged(path, "manifest.json lacks its data, model, run or states sections")
+        raise damaged(path, "manifest.json lacks its data, model, run or states sections")
     if data.get("embedded", True):
-        X = np.asarray(_array(zf, "data/X.npy", path), dtype=float)
-        labels = _array(zf, "data/labels.npy", path) if data.get("has_labels") else None
+        X = np.asarray(read_array(zf, "data/X.npy", path), dtype=float)
+        labels = read_array(zf, "data/labels.npy", path) if data.get("has_labels") else None
     else:
         X, labels = _load_referenced(data, path)
     if X.ndim != 2 or list(X.shape) != list(data["shape"]) or not np.all(np.isfinite(X)):
-        raise _damaged(path, f"the data have shape {X.shape}, expected {data['shape']}")
+        raise damaged(path, f"the data have shape {X.shape}, expected {data['shape']}")
     hand_made = None
     if data.get("embedded", True) and data.get("has_hand_made"):
-        hand_made = _array(zf, "data/hand_made.npy", path)
+        hand_made = read_array(zf, "data/hand_made.npy", path)
         if hand_made.shape != (X.shape[0],) or hand_made.dtype != bool:
-            raise _damaged(path, f"data/hand_made.npy has shape {hand_made.shape} and type "
+            raise damaged(path, f"data/hand_made.npy has shape {hand_made.shape} and type "
                                  f"{hand_made.dtype}, expected ({X.shape[0]},) bool")
         hand_made = hand_made if hand_made.any() else None
-    history = _read_history(zf, manifest["states"], X.shape[1], path)
+    history = read_history(zf, manifest["states"], X.shape[1], path)
     current = int(manifest["current"])
     if not 0 <= current < len(history):
-        raise _damaged(path, f"shown iteration {current} is not in the history")
+        raise damaged(path, f"shown iteration {current} is not in the history")
     axes = tuple(int(a) for a in manifest.get("axes", (0, 1)))
     if len(axes) != 2 or not all(0 <= a < X.shape[1] for a in axes):
         axes = (0, 1) if X.shape[1] > 1 else (0, 0)
     start = None
     if manifest.get("has_start"):
-        start = {k: np.asarray(_array(zf, f"start/{k}.npy", path), dtype=float)
+        start = {k: np.asarray(read_array(zf, f"start/{k}.npy", path), dtype=float)
                  for k in ("weights", "means", "covariances")}
-    model = {k: _unnum(v) if k in ("reg_covar", "max_condition") else v
+    model = {k: unnum(v) if k in ("reg_covar", "max_condition") else v
              for k, v in manifest["model"].items()}
-    run = {k: _unnum(v) if k in ("tol", "delay") else v for k, v in manifest["run"].items()}
+    run = {k: unnum(v) if k in ("tol", "delay") else v for k, v in manifest["run"].items()}
     return SessionSnapshot(
         model=model, run=run, X=X, labels=labels,
         feature_names=[str(n) for n in data.get("feature_names", [])],
@@ -365,69 +304,3 @@ def _load_referenced(data: dict, path):
     return np.asarray(loaded.X, dtype=float), loaded.labels
 
 
-def _component_ids(zf, ks: np.ndarray, path) -> np.ndarray:
-    """Each state's component identities, concatenated; files written before
-    identities existed number each state's components from 0."""
-    if "history/component_ids.npy" not in zf.namelist():
-        return np.concatenate([np.arange(k) for k in ks])
-    ids = _array(zf, "history/component_ids.npy", path)
-    if ids.shape != (int(ks.sum()),) or ids.dtype.kind not in "iu" or np.any(ids < 0):
-        raise _damaged(path, "history/component_ids.npy does not match the states")
-    return ids.astype(np.int64)
-
-
-def _read_history(zf, rows, D: int, path) -> list:
-    from gmm_explorer.engine.state import CollapseRecord, EMState
-
-    if not isinstance(rows, list) or not rows:
-        raise _damaged(path, "the history is empty")
-    ks = np.array([int(r["k"]) for r in rows])
-    if np.any(ks < 1):
-        raise _damaged(path, "a state has no components")
-    total = int(ks.sum())
-    arrays = {name: np.asarray(_array(zf, f"history/{name}.npy", path), dtype=float)
-              for name in _STATE_ARRAYS}
-    status = _array(zf, "history/status.npy", path)
-    expected = {"weights": (total,), "means": (total, D), "covariances": (total, D, D),
-                "condition_numbers": (total,), "effective_counts": (total,),
-                "eigenvalues": (total, D)}
-    for name, shape in expected.items():
-        if arrays[name].shape != shape:
-            raise _damaged(path, f"history/{name}.npy has shape {arrays[name].shape}, "
-                                 f"expected {shape}")
-    if status.shape != (total,) or np.any(status > 2):
-        raise _damaged(path, "history/status.npy does not match the states")
-    ids = _component_ids(zf, ks, path)
-    for name in ("weights", "means", "covariances"):
-        if not np.all(np.isfinite(arrays[name])):
-            raise _damaged(path, f"history/{name}.npy holds NaN or infinite values")
-    offsets = np.concatenate([[0], np.cumsum(ks)])
-    history = []
-    for i, row in enumerate(rows):
-        a, b = offsets[i], offsets[i + 1]
-        c = row.get("collapse")
-        collapse = None if c is None else CollapseRecord(
-            components=tuple(int(k) for k in c["components"]), iteration=int(c["iteration"]),
-            reason=str(c["reason"]),
-            effective_counts=tuple(_unnum(v) for v in c["effective_counts"]),
-            smallest_eigenvalues=tuple(_unnum(v) for v in c["smallest_eigenvalues"]),
-            condition_numbers=tuple(_unnum(v) for v in c["condition_numbers"]),
-            action=str(c["action"]),
-            component_ids=tuple(int(k) for k in c.get("component_ids", ())))
-        history.append(EMState(
-            iteration=int(row["iteration"]), weights=arrays["weights"][a:b],
-            means=arrays["means"][a:b], covariances=arrays["covariances"][a:b],
-            log_likelihood=_unnum(row["log_likelihood"]), objective=_unnum(row["objective"]),
-            condition_numbers=arrays["condition_numbers"][a:b],
-            effective_counts=arrays["effective_counts"][a:b],
-            component_status=tuple(_STATUS_NAMES[int(v)] for v in status[a:b]),
-            collapse=collapse, converged=bool(row["converged"]),
-            eigenvalues=arrays["eigenvalues"][a:b],
-            covariance_type=str(row.get("covariance_type", "full")),
-            pseudo_log_likelihood=_unnum(row.get("pseudo_log_likelihood")),
-            events=tuple(str(e) for e in row.get("events", ())),
-            component_ids=ids[a:b],
-        ))
-        if any(math.isnan(v) for v in (history[-1].log_likelihood, history[-1].objective)):
-            raise _damaged(path, f"state {i} has a NaN log-likelihood")
-    return history

@@ -1,5 +1,11 @@
 """``GaussianMixtureEM``: EM one iteration at a time, with an explicit account of
-singular covariances."""
+singular covariances.
+
+The class keeps the run's invariants together (data, parameters, the kept
+responsibilities, history, collapse policies, rewind), which is why this module is
+longer than most; what a fitted mixture answers afterwards (responsibilities,
+predict, score, sample, BIC) lives in :mod:`~gmm_explorer.engine.scoring`.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,12 @@ import numpy as np
 
 from gmm_explorer.engine import diagnostics, estep, mstep, starts
 from gmm_explorer.engine.covariance import (
-    from_full, n_covariance_parameters, to_full,
+    from_full, to_full,
 )
-from gmm_explorer.engine.random_state import check_random_state
 from gmm_explorer.engine.errors import SingularCovarianceError
 from gmm_explorer.engine.options import check_settings
+from gmm_explorer.engine.random_state import check_random_state
+from gmm_explorer.engine.scoring import FittedMixtureMethods
 from gmm_explorer.engine.prior import ConjugatePrior, log_prior, map_covariances, map_means
 from gmm_explorer.engine.state import CollapseRecord, EMState
 from gmm_explorer.engine.validation import (
@@ -23,7 +30,7 @@ _SETTINGS = ("n_components", "covariance_type", "reg_covar", "prior", "on_collap
              "max_condition", "random_state", "tol", "init_covariance_scale")
 
 
-class GaussianMixtureEM:
+class GaussianMixtureEM(FittedMixtureMethods):
     """Expectation-maximisation for a Gaussian mixture, one iteration at a time.
 
     Parameters
@@ -509,115 +516,6 @@ class GaussianMixtureEM:
     def _params_of(self, state):
         cov = from_full(state.covariances, self.covariance_type, state.weights)
         return np.array(state.weights), np.array(state.means), cov
-
-    # ------------------------------------------------------------ diagnostics
-    def responsibilities(self, state=None, X=None, rows=None):
-        """Responsibilities under a state's parameters.
-
-        Parameters
-        ----------
-        state : EMState, optional
-            Default the latest.
-        X : array-like of shape (n, D), optional
-            The points; default the data. Given points (or a state other than
-            the latest) are computed afresh from the state's parameters,
-            touching nothing that :meth:`step` writes, so a window may call
-            this while a worker thread steps.
-        rows : int array of shape (n,), optional
-            Only these rows of the data (not with ``X``). For the latest
-            state they are read from the responsibilities the last E-step
-            kept, so this must not run while another thread steps.
-
-        Returns
-        -------
-        ndarray of shape (n, K)
-            A fresh array.
-        """
-        if self._X is None:
-            raise ValueError("call initialize(X) first: there is no data.")
-        if X is not None and rows is not None:
-            raise ValueError("give either X or rows, not both.")
-        state = self.state if state is None else state
-        if X is None and state is self.state:
-            if rows is None:
-                return self._resp.T.copy()
-            return self._resp[:, rows].T  # the gather is a fresh array already
-        points = self._X if X is None else X
-        if rows is not None:
-            points = points[rows]
-        return self._predict_parts(points, self._params_of(state))[0].T
-
-    def _predict_parts(self, X, params=None):
-        """(K, N) responsibilities and (N,) log densities for new points."""
-        if self._params is None:
-            raise ValueError("the model has no parameters yet: call initialize(X) first.")
-        weights, means, cov = self._params if params is None else params
-        K, D = means.shape
-        X = check_data(X) if np.asarray(X).shape[0] >= 2 else np.atleast_2d(
-            np.asarray(X, dtype=float))
-        if X.ndim != 2 or X.shape[1] != D:
-            raise ValueError(f"X must have shape (n, {D}); got {np.shape(X)}.")
-        full = to_full(cov, self.covariance_type, K, D)
-        dens = self._densities(means, full, diagnostics.spectrum(full, self._floor(means)),
-                               "resp")
-        point = np.empty(X.shape[0])
-        resp, _, _ = estep.e_step(X, self._center, dens, np.log(weights), None, point)
-        return resp, point
-
-    def predict_proba(self, X):
-        """Posterior probability of each component for each row of X, shape (n, K)."""
-        return self._predict_parts(X)[0].T
-
-    def predict(self, X):
-        """Most probable component of each row of X, shape (n,)."""
-        return np.argmax(self._predict_parts(X)[0], axis=0)
-
-    def score_samples(self, X):
-        """Log density of the mixture at each row of X, shape (n,)."""
-        return self._predict_parts(X)[1]
-
-    def score(self, X=None):
-        """Mean log density per point (scikit-learn's ``score``)."""
-        X = self._X if X is None else X
-        return float(np.mean(self.score_samples(X)))
-
-    def sample(self, n_samples=1, random_state=None):
-        """Draw points from the current mixture.
-
-        Returns
-        -------
-        X : ndarray of shape (n_samples, D)
-        labels : ndarray of shape (n_samples,)
-        """
-        if self._params is None:
-            raise ValueError("the model has no parameters yet: call initialize(X) first.")
-        if n_samples < 1:
-            raise ValueError(f"n_samples={n_samples} must be >= 1.")
-        rng = check_random_state(random_state)
-        weights, means, cov = self._params
-        K, D = means.shape
-        full = to_full(cov, self.covariance_type, K, D)
-        counts = rng.multinomial(n_samples, weights)
-        X = np.vstack([rng.multivariate_normal(means[k], full[k], int(c))
-                       for k, c in enumerate(counts)])
-        labels = np.repeat(np.arange(K), counts)
-        return X, labels
-
-    def n_parameters(self):
-        """Free parameters: covariances, means and K - 1 weights (scikit-learn's count)."""
-        K = self._params[1].shape[0] if self._params is not None else self.n_components
-        D = self._params[1].shape[1]
-        return n_covariance_parameters(self.covariance_type, K, D) + K * D + K - 1
-
-    def bic(self, X=None):
-        """Bayesian information criterion (lower is better), as scikit-learn."""
-        X = self._X if X is None else np.asarray(X, dtype=float)
-        return -2 * self.score(X) * X.shape[0] + self.n_parameters() * np.log(X.shape[0])
-
-    def aic(self, X=None):
-        """Akaike information criterion (lower is better), as scikit-learn."""
-        X = self._X if X is None else np.asarray(X, dtype=float)
-        return -2 * self.score(X) * X.shape[0] + 2 * self.n_parameters()
 
 
 def _add_ridge(cov, covariance_type, reg_covar):

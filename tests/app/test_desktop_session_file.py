@@ -1,4 +1,4 @@
-"""Workspace files (.gmmx): round trip, continuing EM, references, damage, atomic saves."""
+"""Session files (.gmmx): round trip, continuing EM, references, damage, atomic saves."""
 
 import os
 import zipfile

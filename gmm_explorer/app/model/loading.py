@@ -191,7 +191,7 @@ class DataLoading(QObject):
         # Edited data are always embedded: their name is no file's (the lab marks it).
         session_file.write_session(path, self.snapshot(embed_data=embed_data, view=view))
         self.workspace.set_edited(False)
-        self.workspace.message.emit(f"Workspace saved to {path}.")
+        self.workspace.message.emit(f"Session saved to {path}.")
 
     def open_session(self, path) -> dict | None:
         """Replace the workspace by a saved session; return its view state (a dict).
@@ -219,6 +219,6 @@ class DataLoading(QObject):
         ws.current = snap.current
         ws.dataChanged.emit()
         ws.currentChanged.emit(ws.current)
-        ws.message.emit(f"Workspace opened from {path} (iteration "
+        ws.message.emit(f"Session opened from {path} (iteration "
                         f"{ws.history[ws.current].iteration}).")
         return snap.view

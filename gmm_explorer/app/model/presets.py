@@ -1,7 +1,7 @@
 """Named starting points for the window (``--preset NAME``).
 
-Each preset names a built-in dataset and the model settings to start with.
-Issue 5 adds the collapse scenes; for now there is the seed's scene.
+Each preset names a built-in dataset and the model settings to start with
+(the default, ``seed-scene``), or one of the singularity lab's collapse scenes.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ PRESETS = {
 
 
 def _add_lab_presets() -> None:
-    """The singularity lab's scenes: the engine's collapse presets (issue 5)."""
+    """The singularity lab's collapse scenes, by the names of ``gmm_explorer.datasets``."""
     for name in PRESET_NAMES:
         p = load_preset(name)
         PRESETS[name] = Preset(name=name, dataset="", description=p.description,

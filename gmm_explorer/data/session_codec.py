@@ -1,0 +1,155 @@
+"""The history inside a session file: each state's numbers as manifest rows and arrays.
+
+Shared by writing and reading :mod:`~gmm_explorer.data.session_file`: the states'
+scalars, collapse records and events go to the manifest (non-finite floats as
+text), their arrays are concatenated along the component axis (``k`` in each
+row says how many components a state has, which ``on_collapse="remove"`` may
+shrink). Reading checks shapes and values and raises :class:`SessionFileError`
+naming the file.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+
+from gmm_explorer.data.errors import DataError
+from gmm_explorer.engine.state import CollapseRecord, EMState
+
+_STATUS_CODES = {"ok": 0, "degenerate": 1, "singular": 2}
+_STATUS_NAMES = {v: k for k, v in _STATUS_CODES.items()}
+STATE_ARRAYS = ("weights", "means", "covariances", "condition_numbers", "effective_counts",
+                 "eigenvalues")
+
+
+class SessionFileError(DataError):
+    """A session file that cannot be opened or written: which file, why, what to do."""
+
+
+def num(x):
+    """A float for JSON: non-finite values as the strings 'inf', '-inf', 'nan'."""
+    if x is None:
+        return None
+    x = float(x)
+    return x if math.isfinite(x) else repr(x)
+
+
+def unnum(x):
+    return None if x is None else float(x)
+
+
+def damaged(path, why: str) -> SessionFileError:
+    return SessionFileError(f"is damaged or incomplete ({why}); it cannot be opened. Open "
+                            f"another copy, or the data file itself", path=path)
+
+
+def read_array(zf, name, path):
+    try:
+        raw = zf.read(name)
+    except KeyError:
+        raise damaged(path, f"{name} is missing") from None
+    try:
+        array = np.load(io.BytesIO(raw), allow_pickle=False)
+    except ValueError as exc:
+        raise damaged(path, f"{name} is not a plain numeric array: {exc}") from None
+    if not isinstance(array, np.ndarray):  # an .npz archive where an array belongs
+        array.close()
+        raise damaged(path, f"{name} is not a .npy array")
+    return array
+
+
+def state_rows(history) -> tuple[list, dict]:
+    """Per-state manifest rows and the concatenated arrays."""
+    rows = []
+    for s in history:
+        row = {"iteration": int(s.iteration), "k": int(s.n_components),
+               "log_likelihood": num(s.log_likelihood), "objective": num(s.objective),
+               "converged": bool(s.converged), "covariance_type": s.covariance_type,
+               "pseudo_log_likelihood": num(s.pseudo_log_likelihood)}
+        if s.events:
+            row["events"] = list(s.events)
+        if s.collapse is not None:
+            c = s.collapse
+            row["collapse"] = {
+                "components": [int(k) for k in c.components], "iteration": int(c.iteration),
+                "reason": c.reason, "action": c.action,
+                "effective_counts": [num(v) for v in c.effective_counts],
+                "smallest_eigenvalues": [num(v) for v in c.smallest_eigenvalues],
+                "condition_numbers": [num(v) for v in c.condition_numbers],
+                "component_ids": [int(k) for k in c.component_ids],
+            }
+        rows.append(row)
+    arrays = {f"history/{name}.npy": np.concatenate([getattr(s, name) for s in history])
+              for name in STATE_ARRAYS}
+    arrays["history/status.npy"] = np.array(
+        [_STATUS_CODES.get(st, 2) for s in history for st in s.component_status], dtype=np.uint8)
+    arrays["history/component_ids.npy"] = np.concatenate([s.component_ids for s in history])
+    return rows, arrays
+
+
+def _component_ids(zf, ks: np.ndarray, path) -> np.ndarray:
+    """Each state's component identities, concatenated; files written before
+    identities existed number each state's components from 0."""
+    if "history/component_ids.npy" not in zf.namelist():
+        return np.concatenate([np.arange(k) for k in ks])
+    ids = read_array(zf, "history/component_ids.npy", path)
+    if ids.shape != (int(ks.sum()),) or ids.dtype.kind not in "iu" or np.any(ids < 0):
+        raise damaged(path, "history/component_ids.npy does not match the states")
+    return ids.astype(np.int64)
+
+
+def read_history(zf, rows, D: int, path) -> list:
+    if not isinstance(rows, list) or not rows:
+        raise damaged(path, "the history is empty")
+    ks = np.array([int(r["k"]) for r in rows])
+    if np.any(ks < 1):
+        raise damaged(path, "a state has no components")
+    total = int(ks.sum())
+    arrays = {name: np.asarray(read_array(zf, f"history/{name}.npy", path), dtype=float)
+              for name in STATE_ARRAYS}
+    status = read_array(zf, "history/status.npy", path)
+    expected = {"weights": (total,), "means": (total, D), "covariances": (total, D, D),
+                "condition_numbers": (total,), "effective_counts": (total,),
+                "eigenvalues": (total, D)}
+    for name, shape in expected.items():
+        if arrays[name].shape != shape:
+            raise damaged(path, f"history/{name}.npy has shape {arrays[name].shape}, "
+                                 f"expected {shape}")
+    if status.shape != (total,) or np.any(status > 2):
+        raise damaged(path, "history/status.npy does not match the states")
+    ids = _component_ids(zf, ks, path)
+    for name in ("weights", "means", "covariances"):
+        if not np.all(np.isfinite(arrays[name])):
+            raise damaged(path, f"history/{name}.npy holds NaN or infinite values")
+    offsets = np.concatenate([[0], np.cumsum(ks)])
+    history = []
+    for i, row in enumerate(rows):
+        a, b = offsets[i], offsets[i + 1]
+        c = row.get("collapse")
+        collapse = None if c is None else CollapseRecord(
+            components=tuple(int(k) for k in c["components"]), iteration=int(c["iteration"]),
+            reason=str(c["reason"]),
+            effective_counts=tuple(unnum(v) for v in c["effective_counts"]),
+            smallest_eigenvalues=tuple(unnum(v) for v in c["smallest_eigenvalues"]),
+            condition_numbers=tuple(unnum(v) for v in c["condition_numbers"]),
+            action=str(c["action"]),
+            component_ids=tuple(int(k) for k in c.get("component_ids", ())))
+        history.append(EMState(
+            iteration=int(row["iteration"]), weights=arrays["weights"][a:b],
+            means=arrays["means"][a:b], covariances=arrays["covariances"][a:b],
+            log_likelihood=unnum(row["log_likelihood"]), objective=unnum(row["objective"]),
+            condition_numbers=arrays["condition_numbers"][a:b],
+            effective_counts=arrays["effective_counts"][a:b],
+            component_status=tuple(_STATUS_NAMES[int(v)] for v in status[a:b]),
+            collapse=collapse, converged=bool(row["converged"]),
+            eigenvalues=arrays["eigenvalues"][a:b],
+            covariance_type=str(row.get("covariance_type", "full")),
+            pseudo_log_likelihood=unnum(row.get("pseudo_log_likelihood")),
+            events=tuple(str(e) for e in row.get("events", ())),
+            component_ids=ids[a:b],
+        ))
+        if any(math.isnan(v) for v in (history[-1].log_likelihood, history[-1].objective)):
+            raise damaged(path, f"state {i} has a NaN log-likelihood")
+    return history
