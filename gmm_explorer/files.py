@@ -1,4 +1,5 @@
-"""Writing files so that nothing is ever half-written: one helper for every writer.
+"""Files as bytes: writing so that nothing is ever half-written (one helper for every
+writer), and a file's SHA-256 (one helper for every provenance record).
 
 A regular (or new) file is written to a temporary file in the same folder,
 flushed to disk, given the permissions a new file would get (or the old
@@ -11,6 +12,7 @@ machine.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import stat
@@ -85,3 +87,12 @@ def atomic_write_bytes(path, data, suffix=""):
 def atomic_write_text(path, text, suffix=""):
     """Write ``text`` (UTF-8, newlines as given) to ``path`` with :func:`atomic_write`."""
     atomic_write_bytes(path, text.encode("utf-8"), suffix)
+
+
+def file_sha256(path) -> str:
+    """SHA-256 of a file's bytes, as hex (read in blocks: a large file is not held whole)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

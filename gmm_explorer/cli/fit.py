@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shlex
 from pathlib import Path
 
 from gmm_explorer.cli.common import (
-    EXIT_OK, CollapseError, UsageError, check_writable, load,
+    EXIT_OK,
+    CollapseError,
+    UsageError,
+    check_writable,
+    load,
 )
-from gmm_explorer.cli.starts import BestFit, fit_best, fit_settings, prepare, start_seeds
+from gmm_explorer.cli.starts import (
+    BestFit,
+    fit_best,
+    fit_settings,
+    prepare,
+    start_seeds,
+)
 from gmm_explorer.data.model_file import build_model_dict, write_json_atomic
+from gmm_explorer.files import file_sha256
 
 
 def cmd_fit(args, out, log) -> int:
@@ -123,7 +133,7 @@ def _provenance(args, data, settings, extra=None) -> dict:
     prov = {
         "data_file": args.data,
         "data_file_absolute": os.path.abspath(args.data),
-        "data_sha256": _sha256(args.data),
+        "data_sha256": file_sha256(args.data),
         "columns": list(data.feature_names),
         "column_positions": list(data.columns),
         "label_column": data.label_column,
@@ -133,14 +143,6 @@ def _provenance(args, data, settings, extra=None) -> dict:
     }
     prov.update(extra or {})
     return prov
-
-
-def _sha256(path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _fmt_mean(names, mean, limit=6) -> str:

@@ -20,7 +20,6 @@ returning; a damaged, truncated or foreign file raises
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -30,7 +29,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gmm_explorer.files import atomic_write
 from gmm_explorer.data.errors import DataError
 from gmm_explorer.data.session_codec import (
     SessionFileError,
@@ -41,6 +39,7 @@ from gmm_explorer.data.session_codec import (
     state_rows,
     unnum,
 )
+from gmm_explorer.files import atomic_write, file_sha256
 
 SESSION_FORMAT = "gmm-explorer session"
 FORMAT_VERSION = 1
@@ -100,15 +99,6 @@ class SessionSnapshot:
 
 
 # --------------------------------------------------------------------------- helpers
-def file_sha256(path) -> str:
-    """SHA-256 of a file's bytes, as hex."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _jsonable(value):
     """Settings values as JSON (numpy scalars to Python, non-finite floats to text)."""
     if isinstance(value, (bool, str)) or value is None:

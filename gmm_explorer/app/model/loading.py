@@ -19,6 +19,7 @@ from gmm_explorer.app.model.fit import Fit, make_recipe
 from gmm_explorer.app.model.settings import ModelSettings, RunSettings
 from gmm_explorer.data import load_data, session_file
 from gmm_explorer.datasets import GENERATORS, load_builtin
+from gmm_explorer.files import file_sha256
 
 
 class DataLoading(QObject):
@@ -173,7 +174,7 @@ class DataLoading(QObject):
         name = ws.data_name or ""
         if not embed_data and name and os.path.isfile(name):
             data_path = os.path.abspath(name)
-            data_hash = session_file.file_sha256(data_path)
+            data_hash = file_sha256(data_path)
         start = ws.start
         return session_file.SessionSnapshot(
             model=asdict(ws.model), run=asdict(ws.run_settings), X=np.asarray(ws.X),
