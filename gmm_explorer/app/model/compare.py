@@ -14,6 +14,8 @@ from typing import Callable
 import numpy as np
 
 from gmm_explorer.app.model.fit import Fit, make_recipe
+from gmm_explorer.app.model.settings import ModelSettings
+from gmm_explorer.engine.state import EMState
 
 
 @dataclass
@@ -25,7 +27,7 @@ class Side:
     bic: float
 
     @property
-    def model(self):
+    def model(self) -> ModelSettings:
         """The side's model settings."""
         return self.fit.recipe.settings
 
@@ -72,7 +74,7 @@ class Comparison:
         """Timeline length: the longer history."""
         return max(len(side.history) for side in self.sides)
 
-    def state_at(self, side: int, index: int):
+    def state_at(self, side: int, index: int) -> EMState:
         """The state side ``side`` shows at timeline position ``index`` (its last if shorter)."""
         hist = self.sides[side].history
         return hist[min(index, len(hist) - 1)]

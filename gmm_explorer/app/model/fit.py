@@ -67,7 +67,7 @@ class Fit:
     start on the data.
     """
 
-    def __init__(self, recipe: FitRecipe, engine):
+    def __init__(self, recipe: FitRecipe, engine: GaussianMixtureEM):
         self.recipe = recipe
         self.engine = engine
 

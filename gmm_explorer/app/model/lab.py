@@ -10,6 +10,7 @@ or delete points.
 from __future__ import annotations
 
 from dataclasses import fields, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -18,6 +19,9 @@ from gmm_explorer.app.model.compare import Comparison, begin_sides, run_sides
 from gmm_explorer.app.model.fit import start_of
 from gmm_explorer.app.model.settings import ModelSettings
 from gmm_explorer.datasets import load_preset
+
+if TYPE_CHECKING:  # the workspace holds the lab: a run-time import would be circular
+    from gmm_explorer.app.model.workspace import Workspace
 
 #: Remedy name -> (button text, changes to the preset's model settings).
 REMEDIES = {
@@ -90,7 +94,7 @@ class Lab(QObject):
     compared = Signal(object)
     compareFailed = Signal(str)
 
-    def __init__(self, workspace):
+    def __init__(self, workspace: Workspace):
         super().__init__(workspace)
         self.workspace = workspace
         self.preset = None

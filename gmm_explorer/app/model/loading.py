@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -20,6 +21,9 @@ from gmm_explorer.app.model.settings import ModelSettings, RunSettings
 from gmm_explorer.data import load_data, session_file
 from gmm_explorer.datasets import GENERATORS, load_builtin
 from gmm_explorer.files import file_sha256
+
+if TYPE_CHECKING:  # the workspace holds its loading: a run-time import would be circular
+    from gmm_explorer.app.model.workspace import Workspace
 
 
 class DataLoading(QObject):
@@ -40,7 +44,7 @@ class DataLoading(QObject):
     loadProgress = Signal(float)
     loadEnded = Signal(str, str)
 
-    def __init__(self, workspace):
+    def __init__(self, workspace: Workspace):
         super().__init__(workspace)
         self.workspace = workspace
         #: The model settings the person chose last (presets never change them).

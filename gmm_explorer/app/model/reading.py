@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from gmm_explorer.engine.state import EMState
+
 
 class WorkspaceReading:
     """What views ask of the workspace about the shown iteration (no side effects)."""
@@ -20,7 +22,7 @@ class WorkspaceReading:
     _shown = 0
 
     @property
-    def state(self):
+    def state(self) -> EMState | None:
         """The shown state (None before any data)."""
         return self.fit.history[self.current] if self._shown else None
 

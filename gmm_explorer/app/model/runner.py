@@ -143,7 +143,7 @@ class Runner(QObject):
         self._loader = loader
         loader.start()
 
-    def cancel_load(self):
+    def cancel_load(self) -> LoadWorker | None:
         """Cancel a background load and wait for it; the cancelled worker, or None."""
         loader = self._loader
         if loader is None:

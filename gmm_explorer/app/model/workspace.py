@@ -27,6 +27,7 @@ from gmm_explorer.app.model.reading import WorkspaceReading
 from gmm_explorer.app.model.runner import Runner
 from gmm_explorer.app.model.settings import ModelSettings, RunSettings
 from gmm_explorer.app.model.stepping import WorkspaceStepping
+from gmm_explorer.engine import GaussianMixtureEM
 
 #: At most this many points are drawn (a fixed random subsample above it).
 MAX_DRAWN_POINTS = 4000
@@ -110,7 +111,8 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         self.lab = Lab(self)
 
     # ------------------------------------------------------------------ data
-    def set_data(self, X, labels=None, feature_names=None, name: str = "", *,
+    def set_data(self, X: np.ndarray, labels: np.ndarray | None = None,
+                 feature_names: list[str] | None = None, name: str = "", *,
                  start: dict | None = None, fit: Fit | None = None, edited: bool = False,
                  hand_made=None, model: ModelSettings | None = None) -> None:
         """Use new data and start EM on them.
@@ -241,7 +243,7 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
 
     # --------------------------------------------------------------- EM
     @property
-    def engine(self):
+    def engine(self) -> GaussianMixtureEM | None:
         """The current fit's engine (None before any data); read it, step the workspace."""
         return None if self.fit is None else self.fit.engine
 
