@@ -211,3 +211,22 @@ def test_compare_keeps_working_after_the_data_change_shape(lab_ui, qtbot):
     s.loading.load_builtin("faithful")  # two columns now: the comparison keeps its own axes
     cw.go_to(2)
     assert cw.comparison.axes == (2, 3) and not cw.error.isVisible()
+
+
+def test_a_compare_side_continues_in_the_window_without_changing_the_comparison(lab_ui, qtbot):
+    s = lab_ui.workspace
+    lab_ui.load_preset("seed")
+    cw = lab_ui.show_compare(wait=True)
+    qtbot.addWidget(cw)
+    cw.run("none", "remove", wait=True)
+    right = cw.comparison.sides[1]
+    length = len(right.history)
+    cw.continue_side(1)
+    assert s.model.on_collapse == "remove" and s.model.reg_covar == 0.0
+    assert len(s.history) == length
+    np.testing.assert_array_equal(s.state.means, right.history[-1].means)
+    assert s.step() and len(s.history) == length + 1
+    assert len(right.history) == length  # the comparison's own fit is untouched
+    s.loading.load_builtin("iris")  # other data: that side cannot continue here
+    cw.continue_side(0)
+    assert cw.error.isVisible() and "other data" in cw.error.text()

@@ -266,6 +266,25 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         self.historyChanged.emit()
         self.currentChanged.emit(self.current)
 
+    def open_fit(self, fit: Fit, name: str = "") -> None:
+        """Continue another fit here (one side of a comparison): its settings and history.
+
+        The fit is replayed into a new engine from its saved history, so
+        stepping on here leaves the original (still on show elsewhere) as it
+        was. ``ValueError`` when the fit was made on other data than the shown.
+        """
+        if self.X is None or fit.engine.X is not self.X:
+            raise ValueError("that fit was made on other data than the data shown; run it "
+                             "again on these data")
+        copy = Fit.restore(self.X, fit.recipe, list(fit.history), self.engine_factory)
+        self.stop()
+        if copy.recipe.settings != self.model:
+            self.model = copy.recipe.settings
+            self.settingsChanged.emit()
+        self.show_fit(copy)
+        self.message.emit(f"Continuing {name or 'that fit'} here from iteration "
+                          f"{self.state.iteration}.")
+
     def begin_fit(self, start: dict | None = None) -> None:
         """A new fit from the current settings on the data (``start`` pins the start)."""
         self.show_fit(Fit.begin(self.X, make_recipe(self.model, self.run_settings, start),

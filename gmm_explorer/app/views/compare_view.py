@@ -142,7 +142,26 @@ class CompareWindow(QWidget):
         self.run_button.clicked.connect(lambda: self.run())
         top.addWidget(self.run_button)
         top.addStretch(1)
+        self.continue_buttons = []
+        for side in (0, 1):
+            button = QPushButton(f"Continue {('left', 'right')[side]} in the window")
+            button.setToolTip("Make this side the main window's fit, to step, scrub and "
+                              "save it there (the comparison stays as it is)")
+            button.setEnabled(False)
+            button.clicked.connect(lambda _=False, k=side: self.continue_side(k))
+            top.addWidget(button)
+            self.continue_buttons.append(button)
         return top
+
+    def continue_side(self, side: int) -> None:
+        """Continue side ``side`` of the shown comparison in the main window."""
+        if self.comparison is None:
+            return
+        chosen = self.comparison.sides[side]
+        try:
+            self.workspace.open_fit(chosen.fit, REMEDIES[chosen.label][0])
+        except ValueError as exc:
+            self._show_error(str(exc))
 
     def _make_outcome_table(self) -> None:
         self.table = QTableWidget(len(ROWS), 2)
@@ -180,6 +199,8 @@ class CompareWindow(QWidget):
 
     def _show(self, comparison) -> None:
         self._ready()
+        for button in self.continue_buttons:
+            button.setEnabled(True)
         self.comparison = comparison
         self.error.hide()
         for p, side in zip(self.plots, comparison.sides):
