@@ -30,7 +30,7 @@ STATUS_COLORS = {
 }
 
 #: Text of a removed component's row in the components table.
-REMOVED_TEXT = (130, 130, 130)
+REMOVED_TEXT = (95, 95, 95)
 
 
 #: Text in the status cells and marked rows: their colours are light in

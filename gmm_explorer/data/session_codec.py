@@ -89,15 +89,44 @@ def state_rows(history) -> tuple[list, dict]:
     return rows, arrays
 
 
-def _component_ids(zf, ks: np.ndarray, path) -> np.ndarray:
-    """Each state's component identities, concatenated; files written before
-    identities existed number each state's components from 0."""
+def _component_ids(zf, rows: list, ks: np.ndarray, path) -> list:
+    """Each state's component identities, checked: a list of (K,) int arrays.
+
+    A state's identities are distinct, and each is one its predecessor had
+    (components are only ever removed). Files written before identities were
+    stored get them back by replaying the removals their collapse records name.
+    """
     if "history/component_ids.npy" not in zf.namelist():
-        return np.concatenate([np.arange(k) for k in ks])
-    ids = read_array(zf, "history/component_ids.npy", path)
-    if ids.shape != (int(ks.sum()),) or ids.dtype.kind not in "iu" or np.any(ids < 0):
+        return _replayed_ids(rows, ks, path)
+    flat = read_array(zf, "history/component_ids.npy", path)
+    if flat.shape != (int(ks.sum()),) or flat.dtype.kind not in "iu":
         raise damaged(path, "history/component_ids.npy does not match the states")
-    return ids.astype(np.int64)
+    ids = np.split(flat.astype(np.int64), np.cumsum(ks)[:-1])
+    alive = set(range(int(ks[0])))
+    for i, state_ids in enumerate(ids):
+        if len(set(state_ids.tolist())) != len(state_ids) or not alive.issuperset(
+                state_ids.tolist()):
+            raise damaged(path, f"state {i} names components that do not follow the states "
+                                f"before it")
+        alive = set(state_ids.tolist())
+    return ids
+
+
+def _replayed_ids(rows: list, ks: np.ndarray, path) -> list:
+    """Identities for an older file: the removed components' positions are in the records."""
+    current = np.arange(int(ks[0]))
+    ids = []
+    for i, (row, k) in enumerate(zip(rows, ks)):
+        collapse = row.get("collapse")
+        if collapse and collapse.get("action") == "removed" and len(current) != k:
+            gone = [int(c) for c in collapse.get("components", ())]
+            if any(not 0 <= c < len(current) for c in gone):
+                raise damaged(path, f"state {i} removes components it does not have")
+            current = np.delete(current, gone)
+        if len(current) != k:
+            raise damaged(path, f"state {i} has {k} components where {len(current)} remain")
+        ids.append(current.copy())
+    return ids
 
 
 def read_history(zf, rows, D: int, path) -> list:
@@ -119,7 +148,7 @@ def read_history(zf, rows, D: int, path) -> list:
                                  f"expected {shape}")
     if status.shape != (total,) or np.any(status > 2):
         raise damaged(path, "history/status.npy does not match the states")
-    ids = _component_ids(zf, ks, path)
+    ids = _component_ids(zf, rows, ks, path)
     for name in ("weights", "means", "covariances"):
         if not np.all(np.isfinite(arrays[name])):
             raise damaged(path, f"history/{name}.npy holds NaN or infinite values")
@@ -148,7 +177,7 @@ def read_history(zf, rows, D: int, path) -> list:
             covariance_type=str(row.get("covariance_type", "full")),
             pseudo_log_likelihood=unnum(row.get("pseudo_log_likelihood")),
             events=tuple(str(e) for e in row.get("events", ())),
-            component_ids=ids[a:b],
+            component_ids=ids[i],
         ))
         if any(math.isnan(v) for v in (history[-1].log_likelihood, history[-1].objective)):
             raise damaged(path, f"state {i} has a NaN log-likelihood")

@@ -78,6 +78,11 @@ class SessionSnapshot:
     start : dict or None
         A pinned start (``weights``, ``means``, ``covariances`` arrays) that
         Reset and new settings re-run from, or None.
+    own_model : dict or None
+        The person's own model settings when the session was saved (the
+        settings data loaded next start from); None in older files.
+    preset : str
+        The lab preset on show when the session was saved, or "".
     hand_made : ndarray of shape (N,) of bool, or None
         Which points were added by hand (always embedded data).
     """
@@ -96,6 +101,8 @@ class SessionSnapshot:
     view: dict = field(default_factory=dict)
     start: dict | None = None
     hand_made: np.ndarray | None = None
+    own_model: dict | None = None
+    preset: str = ""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -148,6 +155,9 @@ def write_session(path, snapshot: SessionSnapshot) -> None:
         "view": _jsonable(snapshot.view), "states": rows,
     }
     manifest["has_start"] = snapshot.start is not None
+    if snapshot.own_model is not None:
+        manifest["own_model"] = _jsonable(snapshot.own_model)
+    manifest["preset"] = str(snapshot.preset)
     if snapshot.start is not None:
         for k, v in snapshot.start.items():
             arrays[f"start/{k}.npy"] = v
@@ -262,8 +272,12 @@ def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
     if manifest.get("has_start"):
         start = {k: np.asarray(read_array(zf, f"start/{k}.npy", path), dtype=float)
                  for k in ("weights", "means", "covariances")}
-    model = {k: unnum(v) if k in ("reg_covar", "max_condition") else v
-             for k, v in manifest["model"].items()}
+    model = _model_settings(manifest["model"])
+    own_model = manifest.get("own_model")
+    own_model = None if own_model is None else _model_settings(own_model)
+    preset = manifest.get("preset") or ""
+    if not isinstance(preset, str):
+        raise damaged(path, "the preset's name is not text")
     run = {k: unnum(v) if k in ("tol", "delay") else v for k, v in manifest["run"].items()}
     return SessionSnapshot(
         model=model, run=run, X=X, labels=labels,
@@ -271,7 +285,13 @@ def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
         data_name=str(data.get("name", "")), data_path=data.get("path"),
         data_sha256=data.get("sha256"), history=history, current=current, axes=axes,
         view=manifest.get("view") or {}, start=start, hand_made=hand_made,
+        own_model=own_model, preset=preset,
     )
+
+
+def _model_settings(stored: dict) -> dict:
+    """Model settings from the manifest (non-finite floats were stored as text)."""
+    return {k: unnum(v) if k in ("reg_covar", "max_condition") else v for k, v in stored.items()}
 
 
 def _load_referenced(data: dict, path):

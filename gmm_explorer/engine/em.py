@@ -442,7 +442,7 @@ class GaussianMixtureEM(FittedMixtureMethods):
 
     def _halt_message(self):
         record = next((s.collapse for s in reversed(self.history) if s.collapse), None)
-        k, it = record.component, record.iteration
+        k, it = record.names[0], record.iteration
         n, lam, cond = (record.effective_counts[0], record.smallest_eigenvalues[0],
                         record.condition_numbers[0])
         fewer = max(1, self.n_components - len(record.components))

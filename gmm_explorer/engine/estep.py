@@ -20,6 +20,9 @@ Each component is evaluated one of three ways (its *kind*):
     The true density of a covariance that is not positive definite: zero off
     the support and unbounded on it (``+inf`` in logs). Used only for the
     honest log-likelihood of a singular state.
+
+The three kinds share the chunked loop and its buffers, which keeps them in one
+module a little over the usual length.
 """
 
 from __future__ import annotations

@@ -267,3 +267,41 @@ def test_display_responsibilities_survive_a_singular_covariance():
     r = em.responsibilities(collapsed, preset.X[::7])
     assert np.all(np.isfinite(r))
     np.testing.assert_allclose(r.sum(axis=1), 1.0)
+
+
+def test_a_dragged_mean_is_a_one_off_start_not_pinned(session):
+    session.move_mean(0, (30.0, 30.0))
+    assert session.start is None
+    dragged = np.array(session.history[0].means)
+    session.set_model(random_state=7)  # another seed: another start
+    assert not np.array_equal(session.history[0].means, dragged)
+
+
+def test_another_seed_lets_a_pinned_start_go(session):
+    session.lab.load_preset("outlier")
+    pinned = np.array(session.history[0].means)
+    session.set_model(reg_covar=1e-4)  # the same start, another ridge
+    np.testing.assert_array_equal(session.history[0].means, pinned)
+    session.set_model(random_state=5)
+    assert session.start is None
+    assert not np.array_equal(session.history[0].means, pinned)
+
+
+def test_views_are_handed_only_the_states_the_runner_handed(session):
+    engine = session.fit.engine
+    for _ in range(3):  # a worker's steps the window has not been told of yet
+        engine.step()
+    session.runner.statesReady.emit([engine.history[1]])
+    assert len(session.history) == 2 and session.current == 1
+    session.runner.statesReady.emit(engine.history[2:])
+    assert len(session.history) == 4
+
+
+def test_dragging_a_mean_after_a_removal_restarts_with_the_components_left(session):
+    session.lab.load_preset("seed")
+    session.lab.apply_remedy("remove", steps=10)
+    assert session.state.n_components == 9
+    session.move_mean(1, (0.0, 0.0))
+    assert session.state.iteration == 0 and session.state.n_components == 9
+    assert session.model.n_components == 9
+    assert np.allclose(session.state.means[1], [0.0, 0.0])

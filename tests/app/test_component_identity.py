@@ -122,3 +122,33 @@ def test_the_history_csv_keeps_a_column_per_component(removed, tmp_path):
     assert float(last[weight["weight_2"]]) == state.weights[1]
     assert float(last[weight["weight_9"]]) == state.weights[8]
     assert rows[1][weight["weight_1"]] != ""
+
+
+def test_crossings_are_marked_for_survivors_of_a_removal(qapp):
+    import pyqtgraph as pg
+    from PySide6.QtCore import QObject, Signal
+
+    from gmm_explorer.app.views.collapse_marks import ConditionMarks
+    from gmm_explorer.engine.options import ModelSettings
+    from gmm_explorer.engine.state import EMState
+
+    def state(it, ids, conds):
+        k = len(ids)
+        return EMState(iteration=it, weights=np.full(k, 1 / k), means=np.zeros((k, 2)),
+                       covariances=np.tile(np.eye(2), (k, 1, 1)), log_likelihood=-1.0,
+                       objective=-1.0, condition_numbers=np.array(conds, dtype=float),
+                       effective_counts=np.ones(k), component_status=("ok",) * k,
+                       component_ids=np.array(ids))
+
+    class Stub(QObject):
+        historyChanged = Signal()
+        settingsChanged = Signal()
+
+    stub = Stub()
+    stub.model = ModelSettings(max_condition=100.0)
+    stub.history = [state(0, [0, 1, 2], [1, 1, 1]), state(1, [0, 1, 2], [1e3, 1e3, 1]),
+                    state(2, [2], [1]), state(3, [2], [1e3])]
+    plot = pg.PlotWidget()
+    marks = ConditionMarks(plot, stub)
+    assert marks.points == [(0, 1), (1, 1), (2, 3)]
+    plot.deleteLater()

@@ -235,3 +235,50 @@ def test_hand_made_mask_of_the_wrong_kind_is_refused(session, tmp_path):
                         else src.read(name))
     with pytest.raises(SessionFileError, match="hand_made.npy"):
         session.loading.open_session(bad)
+
+
+def test_identities_come_back_from_files_without_them(session, tmp_path):
+    import json
+    import zipfile
+
+    session.lab.load_preset("seed")
+    session.lab.apply_remedy("remove", steps=10)
+    ids = [tuple(st.component_ids) for st in session.history]
+    path, old = tmp_path / "new.gmmx", tmp_path / "old.gmmx"
+    session.loading.save_session(path)
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(old, "w") as dst:
+        for item in src.infolist():  # a file as written before identities were stored
+            if item.filename != "history/component_ids.npy":
+                data = src.read(item.filename)
+                if item.filename == "manifest.json":
+                    manifest = json.loads(data)
+                    for row in manifest["states"]:
+                        if "collapse" in row:
+                            row["collapse"].pop("component_ids", None)
+                    data = json.dumps(manifest).encode()
+                dst.writestr(item, data)
+    from gmm_explorer.data.session_file import read_session
+
+    assert [tuple(st.component_ids) for st in read_session(old).history] == ids
+
+
+def test_identities_that_do_not_follow_are_refused(session, tmp_path):
+    import io
+    import zipfile
+
+    session.lab.load_preset("seed")
+    session.lab.apply_remedy("remove", steps=10)
+    path, bad = tmp_path / "new.gmmx", tmp_path / "bad.gmmx"
+    session.loading.save_session(path)
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "history/component_ids.npy":
+                ids = np.load(io.BytesIO(data))
+                ids[-1] = ids[-2]  # two components of one state with one identity
+                buf = io.BytesIO()
+                np.save(buf, ids)
+                data = buf.getvalue()
+            dst.writestr(item, data)
+    with pytest.raises(SessionFileError, match="do not follow"):
+        session.loading.open_session(bad)

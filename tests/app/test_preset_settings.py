@@ -57,3 +57,54 @@ def test_generated_data_after_a_preset_use_the_own_settings(window):
     window.lab_ui.load_preset("duplicates")
     s.loading.generate("blobs", 300, 3, 1.0, 0)
     assert s.model == own
+
+
+def test_a_session_saved_on_a_preset_brings_the_preset_back_not_as_own_settings(qapp, tmp_path):
+    from gmm_explorer.app.model.workspace import Workspace
+
+    s = Workspace()
+    s.set_model(n_components=4)
+    own = s.model
+    s.loading.load_builtin("faithful")
+    s.lab.load_preset("seed")
+    s.loading.save_session(tmp_path / "preset.gmmx")
+    s.shutdown()
+    fresh = Workspace()
+    fresh.loading.open_session(tmp_path / "preset.gmmx")
+    assert fresh.lab.preset is not None and fresh.lab.preset.name == "seed"
+    assert fresh.model.init == "random_integers"  # the preset's scene, as saved
+    fresh.loading.load_builtin("iris")
+    assert fresh.model == own  # not the preset's provocations
+    fresh.shutdown()
+
+
+def test_a_session_of_own_data_opened_over_a_preset_keeps_its_own_settings(qapp, tmp_path):
+    from gmm_explorer.app.model.workspace import Workspace
+
+    s = Workspace()
+    s.set_model(n_components=2)
+    s.loading.load_builtin("faithful")
+    s.loading.save_session(tmp_path / "own.gmmx")
+    s.shutdown()
+    other = Workspace()
+    other.lab.load_preset("too-many")
+    other.loading.open_session(tmp_path / "own.gmmx")
+    assert other.lab.preset is None
+    other.loading.load_builtin("iris")
+    assert other.model.n_components == 2
+    other.shutdown()
+
+
+def test_a_preset_cancels_a_file_still_loading(window, tmp_path, qtbot):
+    import numpy as np
+
+    s = window.workspace
+    csv = tmp_path / "big.csv"
+    np.savetxt(csv, np.random.default_rng(0).normal(size=(300_000, 2)), delimiter=",",
+               header="a,b", comments="")
+    assert window.open_file(csv, wait=False)
+    assert s.loading.busy
+    window.lab_ui.load_preset("seed")
+    assert not s.loading.busy
+    qtbot.wait(300)
+    assert s.data_name == "preset seed"

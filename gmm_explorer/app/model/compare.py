@@ -39,13 +39,13 @@ class Side:
     def outcome(self) -> dict:
         """Final log-likelihood, smallest eigenvalue, degenerate/singular components, BIC."""
         last = self.history[-1]
-        status = last.component_status
+        named = list(zip(last.component_ids.tolist(), last.component_status))
         return {
             "iterations": last.iteration,
             "final log-likelihood": last.log_likelihood,
             "smallest eigenvalue": float(np.min(last.eigenvalues)),
-            "degenerate": [k for k, s in enumerate(status) if s == "degenerate"],
-            "singular": [k for k, s in enumerate(status) if s == "singular"],
+            "degenerate": [k for k, s in named if s == "degenerate"],
+            "singular": [k for k, s in named if s == "singular"],
             "K": last.n_components,
             "BIC": self.bic,
         }

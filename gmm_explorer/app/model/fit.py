@@ -52,13 +52,6 @@ def make_recipe(settings: ModelSettings, run: RunSettings, start: dict | None = 
                      **{key: start.get(key) for key in _START_KEYS})
 
 
-def pinned_start(recipe: FitRecipe) -> dict | None:
-    """The start parameters a recipe pins (copies), or None when the seed decides the start."""
-    given = {key: np.array(getattr(recipe, key)) for key in _START_KEYS
-             if getattr(recipe, key) is not None}
-    return given or None
-
-
 class Fit:
     """A recipe and the engine that ran it (its ``history`` is the fit's history).
 
@@ -115,19 +108,10 @@ class Fit:
         """The start this fit ran from: its first state's parameters."""
         return start_of(self.history[0])
 
-    @property
-    def pinned_start(self) -> dict | None:
-        """The start parameters the recipe pins, or None when its seed decides the start."""
-        return pinned_start(self.recipe)
-
     def with_run(self, run: RunSettings) -> None:
         """New stopping rules for the steps to come."""
         self.recipe = replace(self.recipe, tol=run.tol, max_iter=run.max_iter)
         self.engine.tol = run.tol
-
-    def unpinned(self) -> None:
-        """Forget a pinned start: the seed decides the next start."""
-        self.recipe = replace(self.recipe, weights=None, means=None, covariances=None)
 
 
 class HistoryView(Sequence):

@@ -117,6 +117,7 @@ class Lab(QObject):
         ws = self.workspace
         if not ws.may_replace_data(f"loading preset {name}"):
             return False
+        ws.loading.cancel_load()  # a file still loading would replace the preset when it ends
         model = preset_model(preset)
         names = [f"x{j}" for j in range(preset.X.shape[1])]
         start = preset_start(preset, ws.engine_factory)
@@ -134,10 +135,22 @@ class Lab(QObject):
         ws.message.emit(f"Preset {name}: {preset.title}. Step (Right key) or Run (Space).")
         return True
 
+    def restore_preset(self, preset, base_model: ModelSettings) -> None:
+        """Say that ``preset`` (or None) is on show again, its data already loaded (a session
+        file): its title and Collapse panel come back, remedies start from ``base_model``."""
+        self.preset = preset
+        self.base_model = None if preset is None else base_model
+        self.presetChanged.emit()
+
     def _on_data_changed(self) -> None:
-        if not self._own_change and self.preset is not None:
+        if self._own_change:
+            return
+        if self.preset is not None:
             self.preset, self.base_model = None, None
             self.presetChanged.emit()
+        if self.remedy != "none":  # a remedy belongs to the data it was chosen on
+            self.remedy = "none"
+            self.remedyChanged.emit("none")
 
     # ------------------------------------------------------------ remedies
     def remedy_model(self, name: str, ridge: float | None = None) -> ModelSettings:
@@ -179,6 +192,8 @@ class Lab(QObject):
             s.set_model(**model.engine_kwargs())
         self.remedy = name
         self.remedyChanged.emit(name)
+        s.message.emit(f"Remedy {REMEDIES[name][0].lower()}: EM runs again from the same "
+                       f"start.")
         if steps is None:
             s.run()
         else:

@@ -18,6 +18,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QThread, Signal
 
+from gmm_explorer.data import LoadCancelled, load_data
+
 #: How a load ended.
 LOADED = "loaded"
 CANCELLED = "cancelled"
@@ -66,8 +68,6 @@ def load_and_prepare(path, *, progress: Callable[[float], None],
     load_share : float
         Share of the progress bar for reading the file.
     """
-    from gmm_explorer.data import LoadCancelled, load_data
-
     share = load_share if make_engine is not None else 1.0
     data = load_data(path, progress=lambda f: progress(share * f), cancel=cancelled)
     engine = None
@@ -123,8 +123,6 @@ class LoadWorker(QThread):
             self.progressed.emit(float(fraction))
 
     def run(self) -> None:  # noqa: D102 - QThread entry point
-        from gmm_explorer.data import LoadCancelled
-
         try:
             result = load_and_prepare(self.path, progress=self._progress,
                                       cancelled=self._cancel.is_set,

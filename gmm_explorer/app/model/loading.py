@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from gmm_explorer.app.model.fit import Fit, make_recipe
 from gmm_explorer.app.model.settings import ModelSettings, RunSettings
 from gmm_explorer.data import load_data, session_file
-from gmm_explorer.datasets import GENERATORS, load_builtin
+from gmm_explorer.datasets import GENERATORS, load_builtin, load_preset
 from gmm_explorer.files import file_sha256
 
 if TYPE_CHECKING:  # the workspace holds its loading: a run-time import would be circular
@@ -69,6 +69,7 @@ class DataLoading(QObject):
         """
         if not self._may_replace(f"loading {name}"):
             return False
+        self.cancel_load()  # a file still loading would replace these data when it ends
         ds = load_builtin(name)
         self.workspace.set_data(ds.X, ds.labels, ds.feature_names, ds.name,
                                 model=self.own_model)
@@ -84,6 +85,7 @@ class DataLoading(QObject):
             raise ValueError(f"unknown generator {generator!r}; known: {', '.join(GENERATORS)}")
         if not self._may_replace("generating new data"):
             return False
+        self.cancel_load()
         X, labels = GENERATORS[generator](n_samples, n_centers, spread, seed)
         self.workspace.set_data(X, labels, None, f"{generator} (N={n_samples}, "
                                 f"centres={n_centers}, spread={spread:g}, seed={seed})",
@@ -99,6 +101,7 @@ class DataLoading(QObject):
         """
         if not self._may_replace(f"opening {os.path.basename(str(path))}"):
             return False
+        self.cancel_load()
         loaded = load_data(path)
         self.workspace.set_data(loaded.X, loaded.labels, loaded.feature_names, str(path),
                                 model=self.own_model)
@@ -188,7 +191,8 @@ class DataLoading(QObject):
             axes=tuple(int(a) for a in ws.axes), view=dict(view or {}),
             start=None if not start else {k: np.asarray(v, dtype=float)
                                           for k, v in start.items()},
-            hand_made=ws.hand_made,
+            hand_made=ws.hand_made, own_model=asdict(self.own_model),
+            preset="" if ws.lab.preset is None else ws.lab.preset.name,
         )
 
     def save_session(self, path, *, embed_data: bool = True, view: dict | None = None) -> None:
@@ -201,29 +205,38 @@ class DataLoading(QObject):
     def open_session(self, path) -> dict | None:
         """Replace the workspace by a saved session; return its view state (a dict).
 
-        On any failure (``ValueError`` naming the file) nothing changes; None,
-        changing nothing, when unsaved edits were kept.
+        The session brings its data, settings, pinned start, history, the lab
+        preset that was on show and the person's own settings (which data
+        loaded next start from). On any failure (``ValueError`` naming the
+        file) nothing changes; None, changing nothing, when unsaved edits were
+        kept (:meth:`may_replace_data`).
         """
         ws = self.workspace
         if not self._may_replace(f"opening {os.path.basename(str(path))}"):
             return None
+        self.cancel_load()
         snap = session_file.read_session(path)
         try:
             model, run = ModelSettings(**snap.model), RunSettings(**snap.run)
+            own = None if snap.own_model is None else ModelSettings(**snap.own_model)
+            preset = load_preset(snap.preset) if snap.preset else None
             fit = Fit.restore(snap.X, make_recipe(model, run, snap.start), snap.history,
                               ws.engine_factory)
         except (TypeError, ValueError) as exc:
             raise session_file.SessionFileError(f"holds settings or states that do not fit "
                                                 f"together ({exc})", path=path) from None
         ws.stop()
-        ws.model, ws.run_settings = model, run
-        ws.settingsChanged.emit()
+        ws.run_settings = run
         ws.set_data(snap.X, snap.labels, snap.feature_names, snap.data_name, fit=fit,
-                    hand_made=snap.hand_made)
+                    start=snap.start, hand_made=snap.hand_made, model=model)
         ws.axes = tuple(snap.axes)
         ws.current = snap.current
         ws.dataChanged.emit()
         ws.currentChanged.emit(ws.current)
+        # what the file says, not what the signals of the opening made of it
+        ws.lab.restore_preset(preset, model)
+        if own is not None:
+            self.own_model = own
         ws.message.emit(f"Session opened from {path} (iteration "
                         f"{ws.history[ws.current].iteration}).")
         return snap.view

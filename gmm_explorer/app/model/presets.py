@@ -13,10 +13,10 @@ from gmm_explorer.datasets import PRESET_NAMES, load_preset
 
 
 @dataclass(frozen=True)
-class Preset:
+class LaunchPreset:
     """A dataset name (for ``load_builtin``) and the model to fit to it.
 
-    ``engine_preset`` names one of the engine's collapse presets instead
+    ``engine_preset`` names one of the lab's collapse scenes instead
     (``gmm_explorer.datasets.presets``): its data, settings and exact start
     are loaded by the singularity lab (``gmm_explorer.app.model.lab``).
     """
@@ -29,7 +29,7 @@ class Preset:
 
 
 PRESETS = {
-    "seed-scene": Preset(
+    "seed-scene": LaunchPreset(
         name="seed-scene",
         dataset="seed",
         model=ModelSettings(n_components=10, covariance_type="full", init="k-means++",
@@ -45,7 +45,7 @@ def _add_lab_presets() -> None:
     """The singularity lab's collapse scenes, by the names of ``gmm_explorer.datasets``."""
     for name in PRESET_NAMES:
         p = load_preset(name)
-        PRESETS[name] = Preset(name=name, dataset="", description=p.description,
+        PRESETS[name] = LaunchPreset(name=name, dataset="", description=p.description,
                                engine_preset=name)
 
 
@@ -54,7 +54,7 @@ _add_lab_presets()
 DEFAULT_PRESET = "seed-scene"
 
 
-def get_preset(name: str) -> Preset:
+def get_preset(name: str) -> LaunchPreset:
     """The preset called ``name``; ``ValueError`` naming the known ones otherwise."""
     try:
         return PRESETS[name]

@@ -8,6 +8,8 @@ the views through the workspace's signals.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from gmm_explorer.app.model.fit import start_of
@@ -61,9 +63,7 @@ class WorkspaceStepping:
         self.currentChanged.emit(0)
 
     def new_start(self) -> None:
-        """A different random start: the next ``random_state``."""
-        if self.fit is not None:
-            self.fit.unpinned()
+        """A different random start: the next ``random_state`` (a pinned start is let go)."""
         self.set_model(random_state=self.model.random_state + 1)
 
     def move_mean(self, component: int, xy) -> None:
@@ -77,8 +77,11 @@ class WorkspaceStepping:
             return
         start = start_of(state)
         start["means"][component, list(self.axes)] = np.asarray(xy, dtype=float)[:len(self.axes)]
-        self.reinitialize(**start)
-        self.message.emit(f"Moved the mean of component {component}; EM restarts from there.")
+        # after a removal the shown state has fewer components than EM began with
+        model = replace(self.model, n_components=state.n_components)
+        self.begin_fit(start, model)  # a one-off start: not pinned, as a new seed would be
+        self.message.emit(f"Moved the mean of component {state.component_ids[component]}; "
+                          f"EM restarts from there.")
 
     def _cut_history(self) -> None:
         """Discard the iterations after the shown one."""
@@ -91,8 +94,12 @@ class WorkspaceStepping:
                               f"continuing from iteration {self.current}.")
 
     def _show_new(self, states: list) -> None:
-        """Hand newly made states to the views (one redraw for all of them)."""
-        self._shown = len(self.fit.history)
+        """Hand newly made states to the views (one redraw for all of them).
+
+        Only the states handed over count: while a run goes, the worker may
+        have appended more to the engine's history already.
+        """
+        self._shown = states[-1].iteration + 1
         self.current = self._shown - 1
         self.historyChanged.emit()
         self.currentChanged.emit(self.current)

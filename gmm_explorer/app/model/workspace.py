@@ -23,6 +23,8 @@ from gmm_explorer.app.model.fit import (
     default_engine_factory,
     make_recipe,
 )
+from gmm_explorer.app.model.lab import Lab
+from gmm_explorer.app.model.loading import DataLoading
 from gmm_explorer.app.model.reading import WorkspaceReading
 from gmm_explorer.app.model.runner import Runner
 from gmm_explorer.app.model.settings import ModelSettings, RunSettings
@@ -81,9 +83,6 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
 
     def __init__(self, engine_factory: EngineFactory | None = None, parent=None):
         super().__init__(parent)
-        from gmm_explorer.app.model.lab import Lab
-        from gmm_explorer.app.model.loading import DataLoading
-
         self.engine_factory = engine_factory or default_engine_factory
         self.model = ModelSettings()
         self.run_settings = RunSettings()
@@ -93,6 +92,8 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         self.data_name = ""
         self.axes = (0, 1)
         self.fit: Fit | None = None
+        #: A start that Reset and new settings re-run from (see :meth:`set_data`), or None.
+        self.pinned_start: dict | None = None
         self.current = -1
         self._shown = 0  # states of the fit handed to the views (a run appends more)
         self.display_indices = np.arange(0)
@@ -117,8 +118,10 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
                  hand_made=None, model: ModelSettings | None = None) -> None:
         """Use new data and start EM on them.
 
-        ``start`` (weights, means, covariances) pins the start; ``fit``, already
-        begun on ``X`` with the current settings (a background load), is used as
+        ``start`` (weights, means, covariances) pins the start (a preset's, hand
+        edits', a session file's): Reset and new settings re-run from it until
+        other data, another K, start method or seed, or New start; ``fit``,
+        already begun on ``X`` (a background load, a session file), is used as
         it is; ``model`` replaces the model settings with the data (a preset).
 
         Raises ``ValueError`` (and keeps everything as it was) when ``X`` is not
@@ -132,10 +135,11 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
             raise ValueError("data contain NaN or infinite values; clean them before loading")
         hand_made = self._checked_hand_made(hand_made, len(X))
         model = model or self.model
-        if fit is None or start is not None:
+        if fit is None:
             # begun before anything changes: if EM cannot start here, the old data stay
             fit = Fit.begin(X, make_recipe(model, self.run_settings, start), self.engine_factory)
         self.stop()
+        self.pinned_start = start
         if model != self.model:
             self.model = model
             self.settingsChanged.emit()
@@ -210,13 +214,15 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         if new == self.model:
             return
         self.stop()
-        # a pinned start has the old K
-        start = self.start if new.n_components == self.model.n_components else None
+        # a pinned start has the old K; another start method or seed asks for another start
+        keeps = ("n_components", "init", "random_state")
+        same_start = all(getattr(new, name) == getattr(self.model, name) for name in keeps)
+        start = self.pinned_start if same_start else None
         fit = None
         if self.X is not None:  # begun first: if EM cannot start so, nothing changes
             fit = Fit.begin(self.X, make_recipe(new, self.run_settings, start),
                             self.engine_factory)
-        old, self.model = self.model, new
+        old, self.model, self.pinned_start = self.model, new, start
         self.settingsChanged.emit()
         if fit is not None:
             self.show_fit(fit)
@@ -249,8 +255,8 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
 
     @property
     def start(self) -> dict | None:
-        """The pinned start of the current fit (a preset's, a dragged mean), or None."""
-        return None if self.fit is None else self.fit.pinned_start
+        """The pinned start (a preset's, hand edits', a session file's), or None."""
+        return self.pinned_start
 
     @property
     def history(self) -> HistoryView:
@@ -285,18 +291,25 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         self.message.emit(f"Continuing {name or 'that fit'} here from iteration "
                           f"{self.state.iteration}.")
 
-    def begin_fit(self, start: dict | None = None) -> None:
-        """A new fit from the current settings on the data (``start`` pins the start)."""
-        self.show_fit(Fit.begin(self.X, make_recipe(self.model, self.run_settings, start),
-                                self.engine_factory))
+    def begin_fit(self, start: dict | None = None, model: ModelSettings | None = None) -> None:
+        """A new fit on the data from ``start`` (else the pinned start, else the seed's).
+
+        ``model`` replaces the model settings with it (a start with another K).
+        Raises ``ValueError``, changing nothing, when EM cannot start so.
+        """
+        model = model or self.model
+        fit = Fit.begin(self.X, make_recipe(model, self.run_settings, start or self.start),
+                        self.engine_factory)
+        self.stop()
+        if model != self.model:
+            self.model = model
+            self.settingsChanged.emit()
+        self.show_fit(fit)
 
     def reinitialize(self, weights=None, means=None, covariances=None) -> None:
         """Start EM again: from the given parameters (a dragged mean), else the same start.
 
         The history is replaced by the one initial state.
         """
-        if weights is None and means is None and covariances is None:
-            start = self.start
-        else:
-            start = {"weights": weights, "means": means, "covariances": covariances}
-        self.begin_fit(start)
+        given = {"weights": weights, "means": means, "covariances": covariances}
+        self.begin_fit({k: v for k, v in given.items() if v is not None} or None)

@@ -71,7 +71,7 @@ def panel_html(state, record, remedy: str = "none", preset=None, dark: bool = Fa
         The collapse to explain (see :func:`find_collapse`).
     remedy : str
         The remedy in use (a key of ``lab.REMEDIES``).
-    preset : Preset, optional
+    preset : gmm_explorer.datasets.Preset, optional
         The loaded preset, whose description opens the panel.
     dark : bool
         Whether the panel's palette is dark (the collapse line gets a red that reads there).
@@ -90,7 +90,8 @@ def panel_html(state, record, remedy: str = "none", preset=None, dark: bool = Fa
                          f"{n:.3g} effective points, smallest eigenvalue {lam:.3g}, "
                          f"condition number {_fmt(cond)}.</li>")
         parts.append(f"<p style='color:{text_color('bad', dark)}'><b>Collapse</b> ({record.reason}; "
-                     f"action: {record.action}). Pick a remedy below.</p>"
+                     f"action: {record.action})."
+                     f"{' Pick a remedy below.' if record.action == 'stopped' else ''}</p>"
                      f"<ul>{''.join(items)}</ul>")
     if flagged:
         rows = "".join(

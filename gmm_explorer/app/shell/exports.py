@@ -12,7 +12,9 @@ import csv
 import io
 import math
 import os
+from dataclasses import asdict
 
+from gmm_explorer.data import save_model
 from gmm_explorer.data.errors import DataError
 from gmm_explorer.files import atomic_write
 
@@ -95,13 +97,9 @@ def export_model(path, workspace, index: int | None = None) -> dict:
     Uses :func:`gmm_explorer.data.save_model`; a collapsed state is refused
     with the remedies (``ValueError``).
     """
-    from gmm_explorer.data import save_model
-
     state = workspace.state if index is None else workspace.history[index]
     if state is None:
         raise ValueError("there is no model yet: load or generate data first")
-    from dataclasses import asdict
-
     settings = {k: v for k, v in asdict(workspace.model).items()}
     provenance = {"data_file": workspace.data_name, "settings": settings}
     return save_model(path, state, provenance=provenance, n_samples=len(workspace.X),

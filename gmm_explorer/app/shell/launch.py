@@ -10,6 +10,7 @@ it and exits.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from gmm_explorer.app.model.presets import DEFAULT_PRESET, PRESETS, get_preset
@@ -48,10 +49,14 @@ def build_window(args, app=None, defer_data: bool = False):
     is not read here: the caller opens it once the window shows
     (:meth:`ExplorerWindow.open_file`, in the background).
     """
+    # Qt and the engine load here, not at import: --help and bad flags answer at once
     from gmm_explorer.app.model.workspace import Workspace
     from gmm_explorer.app.shell.window import ExplorerWindow
 
     preset = get_preset(args.preset)
+    if args.data and preset.engine_preset:
+        raise ValueError(f"the lab preset {args.preset!r} brings its own data; give either "
+                         f"--preset {args.preset} or a data file, not both")
     model = preset.model
     changes = {}
     if args.components is not None:
@@ -75,11 +80,47 @@ def build_window(args, app=None, defer_data: bool = False):
     return workspace, window
 
 
+#: Libraries Qt's X11 platform needs beyond what most desktops already have (Debian names).
+_XCB_LIBRARIES = {"xcb-cursor": "libxcb-cursor0", "xcb-icccm": "libxcb-icccm4",
+                  "xcb-keysyms": "libxcb-keysyms1"}
+
+
+def display_problem(environ, platform: str, screenshot: bool) -> str:
+    """Why the window cannot open here, in one line with what to do, or "".
+
+    On Linux without a display a screenshot needs none (Qt's offscreen
+    platform is chosen, changing ``environ``); an interactive start would make
+    Qt abort the process with a core dump, so it is refused with a message.
+    Missing X11 libraries (a bare server with Xvfb) likewise.
+    """
+    if not platform.startswith("linux") or environ.get("QT_QPA_PLATFORM"):
+        return ""
+    if not environ.get("DISPLAY") and not environ.get("WAYLAND_DISPLAY"):
+        if screenshot:
+            environ["QT_QPA_PLATFORM"] = "offscreen"
+            return ""
+        return ("no display to open the window on (DISPLAY is not set); run it on a desktop, "
+                "under xvfb-run, or with --screenshot PNG to save a picture instead")
+    if environ.get("WAYLAND_DISPLAY"):
+        return ""
+    from ctypes.util import find_library  # only on Linux with X11, at start-up
+
+    missing = [package for name, package in _XCB_LIBRARIES.items() if not find_library(name)]
+    if missing:
+        return (f"Qt needs the system libraries {', '.join(missing)} to open a window on X11; "
+                f"install them (Debian/Ubuntu: sudo apt-get install {' '.join(missing)})")
+    return ""
+
+
 def launch(argv: list[str]) -> int:
     """Open the window; return the process exit status."""
     args = build_parser().parse_args(argv)
     if args.steps < 0:
         print("gmm-explorer: --steps must be >= 0", file=sys.stderr)
+        return 2
+    problem = display_problem(os.environ, sys.platform, bool(args.screenshot))
+    if problem:
+        print(f"gmm-explorer: {problem}", file=sys.stderr)
         return 2
     from gmm_explorer.blas import limit_blas_threads
 

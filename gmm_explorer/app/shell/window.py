@@ -300,8 +300,11 @@ class ExplorerWindow(QMainWindow):
         else:  # tol is per point: show that too, or "converged" beside +0.5 puzzles
             per_point = change / max(len(s.X), 1)
             labels["change"].setText(f"change {change:+.3g} ({per_point:+.1e} per point)")
-        if state.collapse is not None:
-            text, style = "collapsed", f"color: {self._text_color('bad')}; font-weight: bold;"
+        if state.collapse is not None:  # what the collapse policy did, in a word or two
+            text = {"stopped": "collapsed", "removed": "component removed",
+                    "reinitialized": "component re-seeded",
+                    "continued": "singular, continued"}[state.collapse.action]
+            style = f"color: {self._text_color('bad')}; font-weight: bold;"
         elif s.is_converged():
             text, style = "converged", f"color: {self._text_color('good')}; font-weight: bold;"
         else:

@@ -133,8 +133,8 @@ class ConditionMarks:
         seen = {k for k, _ in self.points}
         pts = list(self.points)
         for state in new:
-            if len(seen) >= state.n_components:
-                continue  # every component has crossed already
+            if seen.issuperset(state.component_ids.tolist()):
+                continue  # every component of this state has crossed already
             for k, (cond, status) in enumerate(zip(state.condition_numbers,
                                                    state.component_status)):
                 identity = int(state.component_ids[k])

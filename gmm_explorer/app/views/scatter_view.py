@@ -318,7 +318,9 @@ class CentreView(pg.PlotWidget):
         row = int(s.display_indices[i])
         resp = s.point_responsibilities(row)
         order = np.argsort(resp)[::-1]
-        parts = [f"{k}: {resp[k]:.3f}" for k in order[:4] if resp[k] >= 5e-4 or k == order[0]]
+        ids = self.workspace.state.component_ids  # components are named by identity
+        parts = [f"{ids[k]}: {resp[k]:.3f}" for k in order[:4]
+                 if resp[k] >= 5e-4 or k == order[0]]
         return f"point {row}  responsibilities  " + ",  ".join(parts)
 
     def _on_mouse_moved(self, scene_pos) -> None:

@@ -185,12 +185,17 @@ class ComponentTable(QTableWidget):
         return changed
 
     def _grey_row(self, row: int, grey: bool) -> None:
-        """A removed component's row in grey text on no colour (or back to normal)."""
+        """A removed component's row in grey text on grey, its swatch faded (or back)."""
         for j in range(1, len(COLUMNS)):
             item = self.item(row, j)
             item.setForeground(QBrush(QColor(*colors.REMOVED_TEXT)) if grey else QBrush())
-            if grey and j != _STATUS_COLUMN:
-                item.setBackground(QBrush())
+            if j != _STATUS_COLUMN:
+                item.setBackground(QBrush(QColor(*colors.STATUS_COLORS["removed"])) if grey
+                                   else QBrush())
+        color = colors.component_color(row)
+        if grey:  # the colour stays recognisable, faded towards white
+            color = tuple(int(c + 0.6 * (255 - c)) for c in color)
+        self.item(row, 0).setBackground(QBrush(QColor(*color)))
 
     def is_removed(self, row: int) -> bool:
         """Whether component ``row`` is removed at the shown iteration (greyed out)."""
