@@ -54,3 +54,28 @@ def test_negative_steps_are_refused(qapp, capsys):
 def test_unknown_covariance_type_is_refused(qapp):
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--covariance-type", "round"])
+
+
+def test_no_display_is_one_clear_line_and_a_screenshot_needs_none(monkeypatch):
+    from gmm_explorer.app.shell import launch as launch_module
+
+    env = {}
+    message = launch_module.display_problem(env, "linux", screenshot=False)
+    assert "no display" in message and "--screenshot" in message and "\n" not in message
+    env = {}
+    assert launch_module.display_problem(env, "linux", screenshot=True) == ""
+    assert env["QT_QPA_PLATFORM"] == "offscreen"
+    assert launch_module.display_problem({}, "darwin", screenshot=False) == ""
+    assert launch_module.display_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux", False) == ""
+    monkeypatch.setattr("ctypes.util.find_library",
+                        lambda name: None if name == "xcb-cursor" else f"lib{name}.so")
+    message = launch_module.display_problem({"DISPLAY": ":0"}, "linux", screenshot=False)
+    assert "libxcb-cursor0" in message and "apt-get install libxcb-cursor0" in message
+
+
+def test_a_lab_preset_with_a_data_file_is_refused(tmp_path):
+    from gmm_explorer.app.shell.launch import build_parser, build_window
+
+    args = build_parser().parse_args([str(tmp_path / "x.csv"), "--preset", "seed"])
+    with pytest.raises(ValueError, match="brings its own data"):
+        build_window(args)
