@@ -79,3 +79,19 @@ def test_a_lab_preset_with_a_data_file_is_refused(tmp_path):
     args = build_parser().parse_args([str(tmp_path / "x.csv"), "--preset", "seed"])
     with pytest.raises(ValueError, match="brings its own data"):
         build_window(args)
+
+
+def test_a_preset_with_a_remedy_from_the_command_line(qapp, tmp_path):
+    out = tmp_path / "remove.png"
+    assert launch(["--preset", "seed", "--remedy", "remove", "--steps", "9",
+                   "--screenshot", str(out)]) == 0
+    assert not QImage(str(out)).isNull()
+    args = build_parser().parse_args(["--preset", "seed", "--remedy", "remove", "--steps", "9"])
+    workspace, window = build_window(args)
+    for _ in range(args.steps):
+        window.step()
+    assert workspace.model.on_collapse == "remove" and workspace.state.n_components == 9
+    window.close()
+    workspace.shutdown()
+    with pytest.raises(ValueError, match="needs a lab preset"):
+        build_window(build_parser().parse_args(["--remedy", "ridge"]))

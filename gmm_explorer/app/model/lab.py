@@ -17,21 +17,12 @@ from PySide6.QtCore import QObject, Signal
 
 from gmm_explorer.app.model.compare import Comparison, begin_sides, run_sides
 from gmm_explorer.app.model.fit import start_of
+from gmm_explorer.app.model.remedies import REMEDIES
 from gmm_explorer.app.model.settings import ModelSettings
 from gmm_explorer.datasets import load_preset
 
 if TYPE_CHECKING:  # the workspace holds the lab: a run-time import would be circular
     from gmm_explorer.app.model.workspace import Workspace
-
-#: Remedy name -> (button text, changes to the preset's model settings).
-REMEDIES = {
-    "none": ("No remedy", {}),
-    "ridge": ("Ridge", {"reg_covar": 1e-6}),
-    "prior": ("Conjugate prior", {"prior": "conjugate"}),
-    "reinitialize": ("Reinitialize", {"on_collapse": "reinitialize"}),
-    "remove": ("Remove", {"on_collapse": "remove"}),
-    "continue": ("Continue (allow_singular)", {"on_collapse": "continue"}),
-}
 
 DEFAULT_RIDGE = 1e-6
 

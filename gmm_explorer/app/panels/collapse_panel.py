@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from gmm_explorer.app import colors
-from gmm_explorer.app.model.lab import REMEDIES
+from gmm_explorer.app.model.remedies import REMEDIES
 from gmm_explorer.app.panels.lab_text import HELP_LINK, REMEDY_TEXT, panel_html
 from gmm_explorer.app.shell import preferences
 from gmm_explorer.app.views.incremental import CollapseIndex

@@ -14,6 +14,7 @@ import os
 import sys
 
 from gmm_explorer.app.model.presets import DEFAULT_PRESET, PRESETS, get_preset
+from gmm_explorer.app.model.remedies import REMEDIES
 from gmm_explorer.app.model.settings import COVARIANCE_TYPES
 
 WINDOW_SIZE = (1280, 800)
@@ -34,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--preset", default=DEFAULT_PRESET, metavar="NAME",
                    help=f"starting scene; known: {', '.join(sorted(PRESETS))} "
                         f"(default {DEFAULT_PRESET})")
+    p.add_argument("--remedy", choices=list(REMEDIES), metavar="NAME",
+                   help="with a lab preset: re-run it from its start with a remedy: "
+                        + ", ".join(REMEDIES))
     p.add_argument("--steps", type=int, default=0, metavar="N",
                    help="take N EM steps through the Step button's code path after opening")
     p.add_argument("--screenshot", metavar="PNG",
@@ -54,6 +58,9 @@ def build_window(args, app=None, defer_data: bool = False):
     from gmm_explorer.app.shell.window import ExplorerWindow
 
     preset = get_preset(args.preset)
+    if args.remedy and not preset.engine_preset:
+        raise ValueError(f"--remedy needs a lab preset (--preset seed, say); {args.preset!r} "
+                         f"is not one")
     if args.data and preset.engine_preset:
         raise ValueError(f"the lab preset {args.preset!r} brings its own data; give either "
                          f"--preset {args.preset} or a data file, not both")
@@ -73,6 +80,8 @@ def build_window(args, app=None, defer_data: bool = False):
         workspace.lab.load_preset(preset.engine_preset)
         if changes:
             workspace.set_model(**changes)
+        if args.remedy:
+            workspace.lab.apply_remedy(args.remedy, steps=0)
     else:
         workspace.loading.load_builtin(preset.dataset)
     window = ExplorerWindow(workspace)

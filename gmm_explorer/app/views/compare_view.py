@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from gmm_explorer.app import colors, geometry
-from gmm_explorer.app.model.lab import REMEDIES
+from gmm_explorer.app.model.remedies import REMEDIES
 from gmm_explorer.app.views.collapse_marks import RED
 
 ROWS = ("iterations", "final log-likelihood", "smallest eigenvalue", "degenerate", "singular",
