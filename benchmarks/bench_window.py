@@ -76,29 +76,29 @@ def sklearn_iteration(X, state):
 
 
 def make_window(X):
-    """A session on ``X`` (K=10, ridge on) and its window, shown at 1280x800."""
+    """A workspace on ``X`` (K=10, ridge on) and its window, shown at 1280x800."""
     from PySide6.QtWidgets import QApplication
 
     from gmm_explorer.app.model.workspace import Workspace
     from gmm_explorer.app.shell.window import ExplorerWindow
 
     app = QApplication.instance() or QApplication([])
-    session = Workspace()
-    session.set_model(**session.model.__class__(n_components=K, reg_covar=1e-6).engine_kwargs())
-    session.set_data(X, name="benchmark")
-    window = ExplorerWindow(session)
+    workspace = Workspace()
+    workspace.set_model(n_components=K, reg_covar=1e-6)
+    workspace.set_data(X, name="benchmark")
+    window = ExplorerWindow(workspace)
     window.resize(1280, 800)
     window.show()
     app.processEvents()
     window.step()  # warm-up: caches, first paint
     app.processEvents()
-    return app, session, window
+    return app, workspace, window
 
 
 def bench_step(X, repeats):
     """Medians (s): Step + redraw, with full repaint, scikit-learn, engine alone."""
-    app, session, window = make_window(X)
-    sk = sklearn_iteration(X, session.state)
+    app, workspace, window = make_window(X)
+    sk = sklearn_iteration(X, workspace.state)
     ours, full, theirs, engine_only = [], [], [], []
     for _ in range(repeats):
         t0 = time.perf_counter()
@@ -114,9 +114,9 @@ def bench_step(X, repeats):
         sk()
         theirs.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        session.engine.step()  # the engine alone, outside the session
+        workspace.engine.step()  # the engine alone, outside the workspace
         engine_only.append(time.perf_counter() - t0)
-        session.engine.rewind(session.current)
+        workspace.engine.rewind(workspace.current)
     window.close()
     app.processEvents()
     return {"step": np.median(ours), "full": np.median(full), "sklearn": np.median(theirs),
@@ -127,22 +127,22 @@ def bench_lateness(X, seconds=4.0):
     """Longest gap between 10 ms timer ticks while Run goes (s), and iterations done."""
     from PySide6.QtCore import QEventLoop, QTimer
 
-    app, session, window = make_window(X)
-    session.set_run_settings(max_iter=10_000, tol=0.0, delay=0.0)
+    app, workspace, window = make_window(X)
+    workspace.set_run_settings(max_iter=10_000, tol=0.0, delay=0.0)
     ticks = []
     timer = QTimer()
     timer.setInterval(TICK_MS)
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    start_iter = session.state.iteration
+    start_iter = workspace.state.iteration
     loop = QEventLoop()
     QTimer.singleShot(int(seconds * 1000), loop.quit)
-    session.runningChanged.connect(lambda running: running or loop.quit())
+    workspace.runningChanged.connect(lambda running: running or loop.quit())
     timer.start()
-    session.run()
+    workspace.run()
     loop.exec()  # the window's event loop, as under app.exec()
     timer.stop()
-    session.pause()
-    iterations = session.state.iteration - start_iter
+    workspace.pause()
+    iterations = workspace.state.iteration - start_iter
     window.close()
     app.processEvents()
     gaps = np.diff(ticks) if len(ticks) > 1 else np.array([seconds])

@@ -48,11 +48,10 @@ def main(argv=None) -> int:
 
     app = QCoreApplication.instance() or QCoreApplication(["soak"])
     from gmm_explorer.app.model.workspace import Workspace
-    from gmm_explorer.app.model.settings import ModelSettings
 
     s = Workspace()
-    s.set_model(**ModelSettings(n_components=args.components, reg_covar=1e-6, random_state=0,
-                            on_collapse="reinitialize").engine_kwargs())
+    s.set_model(n_components=args.components, reg_covar=1e-6, random_state=0,
+                            on_collapse="reinitialize")
     s.loading.load_builtin("seed")
     s.set_run_settings(max_iter=args.iterations, tol=0.0, delay=0.0)
     gc.collect()

@@ -234,7 +234,7 @@ class GaussianMixtureEM(FittedMixtureMethods):
         self.history = []
         self.halted = False
         self._resp = np.empty((K, N))
-        self._ids = np.arange(K)
+        self._ids = _read_only(np.arange(K))
         self._params = (w, m, c)
         state = self._evaluate(0, w, m, c)
         self.history.append(state)
@@ -435,7 +435,7 @@ class GaussianMixtureEM(FittedMixtureMethods):
         self.n_components = len(keep)
         self._resp = np.empty((len(keep), self._X.shape[0]))
         gone = self._ids[collapsed]
-        self._ids = self._ids[keep]
+        self._ids = _read_only(self._ids[keep])
         events = (f"component(s) {', '.join(map(str, gone))} removed; "
                   f"{len(keep)} remain",)
         return weights, means, cov, events
@@ -505,7 +505,7 @@ class GaussianMixtureEM(FittedMixtureMethods):
         state = self.history[iteration]
         del self.history[iteration + 1:]
         self.n_components = state.n_components
-        self._ids = np.array(state.component_ids)
+        self._ids = state.component_ids  # read-only already
         params = self._params_of(state)
         self._params = params
         self._resp = np.empty((state.n_components, self._X.shape[0]))
@@ -516,6 +516,13 @@ class GaussianMixtureEM(FittedMixtureMethods):
     def _params_of(self, state):
         cov = from_full(state.covariances, self.covariance_type, state.weights)
         return np.array(state.weights), np.array(state.means), cov
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """``array`` as int64, no longer writeable: states share it (EMState.component_ids)."""
+    array = np.asarray(array, dtype=np.int64)
+    array.flags.writeable = False
+    return array
 
 
 def _add_ridge(cov, covariance_type, reg_covar):

@@ -162,7 +162,12 @@ class EMState:
         object.__setattr__(self, "events", tuple(self.events))
         ids = np.arange(self.weights.shape[0]) if self.component_ids is None \
             else self.component_ids
-        object.__setattr__(self, "component_ids", _frozen(ids, dtype=np.int64))
+        if not (isinstance(ids, np.ndarray) and ids.dtype == np.int64
+                and not ids.flags.writeable):
+            ids = _frozen(ids, dtype=np.int64)
+        # a read-only identity array is shared by the states that have it: a history of
+        # thousands of states would otherwise hold thousands of copies
+        object.__setattr__(self, "component_ids", ids)
         if self.component_ids.shape != self.weights.shape:
             raise ValueError(f"component_ids must have one identity per component "
                              f"({self.weights.shape[0]}), got shape {self.component_ids.shape}")

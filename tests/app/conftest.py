@@ -16,7 +16,6 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QThread  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
-from gmm_explorer.app.model.settings import ModelSettings  # noqa: E402
 from gmm_explorer.app.model.workspace import Workspace  # noqa: E402
 from gmm_explorer.app.shell import preferences  # noqa: E402
 
@@ -78,8 +77,8 @@ def private_settings(tmp_path):
 def session(qapp):
     """A session on the seed's scene, K=10, ridge on; shut down afterwards."""
     s = Workspace()
-    s.set_model(**ModelSettings(n_components=10, covariance_type="full", init="k-means++",
-                            reg_covar=1e-6, random_state=0).engine_kwargs())
+    s.set_model(n_components=10, covariance_type="full", init="k-means++",
+                            reg_covar=1e-6, random_state=0)
     s.loading.load_builtin("seed")
     yield s
     s.shutdown()

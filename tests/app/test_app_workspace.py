@@ -157,7 +157,7 @@ def test_generate_and_axes(session):
 
 def test_large_data_draw_a_fixed_subsample(qapp):
     s = Workspace()
-    s.set_model(**s.model.__class__(n_components=3).engine_kwargs())
+    s.set_model(n_components=3)
     rng = np.random.default_rng(0)
     s.set_data(rng.standard_normal((20_000, 2)))
     assert len(s.display_indices) == MAX_DRAWN_POINTS
@@ -227,7 +227,7 @@ def test_run_stops_at_a_collapse_under_stop(qapp, qtbot):
     X, _ = seed_scene()
     X = np.vstack([X, np.repeat(X[:1], 5, axis=0)])  # a stack of identical points
     s = Workspace()
-    s.set_model(**s.model.__class__(n_components=11, reg_covar=0.0, on_collapse="stop").engine_kwargs())
+    s.set_model(n_components=11, reg_covar=0.0, on_collapse="stop")
     s.set_data(X)
     means = np.vstack([s.state.means[:10], X[:1]])
     covs = np.vstack([s.state.covariances[:10], 1e-4 * np.eye(2)[None]])

@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-from gmm_explorer.app.model.settings import ModelSettings
 from gmm_explorer.app.model.workspace import MAX_DRAWN_POINTS, Workspace
 from gmm_explorer.app.views.scatter_view import CentreView
 
@@ -11,7 +10,7 @@ from gmm_explorer.app.views.scatter_view import CentreView
 @pytest.fixture
 def big(qapp, qtbot):
     s = Workspace()
-    s.set_model(**ModelSettings(n_components=3, random_state=0).engine_kwargs())
+    s.set_model(n_components=3, random_state=0)
     rng = np.random.default_rng(0)
     s.set_data(np.vstack([rng.normal(c, 1.0, (10_000, 2)) for c in (0, 5, 10)]))
     view = CentreView(s)

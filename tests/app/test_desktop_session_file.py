@@ -6,7 +6,6 @@ import zipfile
 import numpy as np
 import pytest
 
-from gmm_explorer.app.model.settings import ModelSettings
 from gmm_explorer.app.model.workspace import Workspace
 from gmm_explorer.data import session_file
 from gmm_explorer.data.session_file import SessionFileError
@@ -68,8 +67,8 @@ def test_restored_engine_continues_exactly(session, tmp_path):
 @pytest.mark.parametrize("policy", ["stop", "remove"])
 def test_collapse_records_round_trip(qapp, tmp_path, policy):
     s = Workspace()
-    s.set_model(**ModelSettings(n_components=10, init="random_integers", reg_covar=0.0,
-                            on_collapse=policy, random_state=0).engine_kwargs())
+    s.set_model(n_components=10, init="random_integers", reg_covar=0.0,
+                            on_collapse=policy, random_state=0)
     s.loading.load_builtin("seed")
     for _ in range(25):
         s.step()
@@ -109,7 +108,7 @@ def test_data_by_reference_and_hash(qapp, tmp_path):
     rng = np.random.default_rng(0)
     np.savetxt(csv, rng.normal(size=(60, 2)), delimiter=",", header="a,b", comments="")
     s = Workspace()
-    s.set_model(**ModelSettings(n_components=2).engine_kwargs())
+    s.set_model(n_components=2)
     s.loading.open_file(str(csv))
     s.step()
     s.loading.save_session(tmp_path / "ref.gmmx", embed_data=False)

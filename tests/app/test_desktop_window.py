@@ -8,7 +8,6 @@ import numpy as np
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QImage, QKeySequence, QPalette
 
-from gmm_explorer.app.model.settings import ModelSettings
 from gmm_explorer.app.model.workspace import Workspace
 from gmm_explorer.app.shell import error_handling, preferences
 from gmm_explorer.app.shell.window import ExplorerWindow
@@ -133,7 +132,7 @@ class _FailingEngine:
 def test_worker_exception_stops_run_and_keeps_session(qtbot, tmp_path):
     _FailingEngine.fail_at = 3
     s = Workspace(engine_factory=_FailingEngine)
-    s.set_model(**ModelSettings(n_components=3, reg_covar=1e-6, random_state=0).engine_kwargs())
+    s.set_model(n_components=3, reg_covar=1e-6, random_state=0)
     s.loading.load_builtin("faithful")
     s.set_run_settings(delay=0.0)
     w = ExplorerWindow(s)
