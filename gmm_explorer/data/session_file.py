@@ -222,6 +222,37 @@ def read_session(path) -> SessionSnapshot:
 
 
 def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
+    manifest = _read_manifest(zf, path)
+    data = manifest["data"]
+    X, labels, hand_made = _read_data(zf, data, path)
+    history = read_history(zf, manifest["states"], X.shape[1], path)
+    current = int(manifest["current"])
+    if not 0 <= current < len(history):
+        raise damaged(path, f"shown iteration {current} is not in the history")
+    axes = tuple(int(a) for a in manifest.get("axes", (0, 1)))
+    if len(axes) != 2 or not all(0 <= a < X.shape[1] for a in axes):
+        axes = (0, 1) if X.shape[1] > 1 else (0, 0)
+    start = None
+    if manifest.get("has_start"):
+        start = {k: np.asarray(read_array(zf, f"start/{k}.npy", path), dtype=float)
+                 for k in ("weights", "means", "covariances")}
+    own_model = manifest.get("own_model")
+    preset = manifest.get("preset") or ""
+    if not isinstance(preset, str):
+        raise damaged(path, "the preset's name is not text")
+    run = {k: unnum(v) if k in ("tol", "delay") else v for k, v in manifest["run"].items()}
+    return SessionSnapshot(
+        model=_model_settings(manifest["model"]), run=run, X=X, labels=labels,
+        feature_names=[str(n) for n in data.get("feature_names", [])],
+        data_name=str(data.get("name", "")), data_path=data.get("path"),
+        data_sha256=data.get("sha256"), history=history, current=current, axes=axes,
+        view=manifest.get("view") or {}, start=start, hand_made=hand_made,
+        own_model=None if own_model is None else _model_settings(own_model), preset=preset,
+    )
+
+
+def _read_manifest(zf: zipfile.ZipFile, path) -> dict:
+    """The manifest, checked to be ours, of a version this program reads, with its sections."""
     try:
         info = zf.getinfo("manifest.json")
     except KeyError:
@@ -243,10 +274,14 @@ def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
     if version > FORMAT_VERSION:
         raise SessionFileError(f"was written by a newer GMM Explorer (format version "
                                f"{version}); update the program to open it", path=path)
-    data = manifest["data"]
     if not all(isinstance(manifest.get(key), kind) for key, kind in
                (("data", dict), ("model", dict), ("run", dict), ("states", list))):
         raise damaged(path, "manifest.json lacks its data, model, run or states sections")
+    return manifest
+
+
+def _read_data(zf: zipfile.ZipFile, data: dict, path) -> tuple:
+    """(X (N, D), labels (N,) or None, hand_made (N,) bool or None): embedded or referenced."""
     if data.get("embedded", True):
         X = np.asarray(read_array(zf, "data/X.npy", path), dtype=float)
         labels = read_array(zf, "data/labels.npy", path) if data.get("has_labels") else None
@@ -261,32 +296,7 @@ def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
             raise damaged(path, f"data/hand_made.npy has shape {hand_made.shape} and type "
                                  f"{hand_made.dtype}, expected ({X.shape[0]},) bool")
         hand_made = hand_made if hand_made.any() else None
-    history = read_history(zf, manifest["states"], X.shape[1], path)
-    current = int(manifest["current"])
-    if not 0 <= current < len(history):
-        raise damaged(path, f"shown iteration {current} is not in the history")
-    axes = tuple(int(a) for a in manifest.get("axes", (0, 1)))
-    if len(axes) != 2 or not all(0 <= a < X.shape[1] for a in axes):
-        axes = (0, 1) if X.shape[1] > 1 else (0, 0)
-    start = None
-    if manifest.get("has_start"):
-        start = {k: np.asarray(read_array(zf, f"start/{k}.npy", path), dtype=float)
-                 for k in ("weights", "means", "covariances")}
-    model = _model_settings(manifest["model"])
-    own_model = manifest.get("own_model")
-    own_model = None if own_model is None else _model_settings(own_model)
-    preset = manifest.get("preset") or ""
-    if not isinstance(preset, str):
-        raise damaged(path, "the preset's name is not text")
-    run = {k: unnum(v) if k in ("tol", "delay") else v for k, v in manifest["run"].items()}
-    return SessionSnapshot(
-        model=model, run=run, X=X, labels=labels,
-        feature_names=[str(n) for n in data.get("feature_names", [])],
-        data_name=str(data.get("name", "")), data_path=data.get("path"),
-        data_sha256=data.get("sha256"), history=history, current=current, axes=axes,
-        view=manifest.get("view") or {}, start=start, hand_made=hand_made,
-        own_model=own_model, preset=preset,
-    )
+    return X, labels, hand_made
 
 
 def _model_settings(stored: dict) -> dict:
