@@ -95,3 +95,18 @@ def window(qtbot, session):
     w.show()
     qtbot.waitExposed(w)
     return w
+
+
+@pytest.fixture
+def seed_compared(window, qtbot):
+    """``seed_compared(left, right)``: the window's compare mode on the seed preset, both
+    sides run with those remedies."""
+    def compare(left: str, right: str):
+        ui = window.lab_ui
+        ui.load_preset("seed")
+        cw = ui.show_compare(wait=True)
+        qtbot.addWidget(cw)
+        cw.run(left, right, wait=True)
+        return cw
+
+    return compare

@@ -84,12 +84,8 @@ def test_the_k_box_follows_the_shown_iteration(removed):
     assert len(s.history) == 1 and s.state.n_components == 10
 
 
-def test_compare_sides_agree_on_colours(window, qtbot):
-    ui = window.lab_ui
-    ui.load_preset("seed")
-    cw = ui.show_compare(wait=True)
-    qtbot.addWidget(cw)
-    cw.run("ridge", "remove", wait=True)
+def test_compare_sides_agree_on_colours(seed_compared):
+    cw = seed_compared("ridge", "remove")
     left, right = cw.comparison.sides
     assert right.history[-1].n_components == 9
     cw.go_to(cw.comparison.length - 1)

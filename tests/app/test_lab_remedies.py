@@ -213,12 +213,10 @@ def test_compare_keeps_working_after_the_data_change_shape(lab_ui, qtbot):
     assert cw.comparison.axes == (2, 3) and not cw.error.isVisible()
 
 
-def test_a_compare_side_continues_in_the_window_without_changing_the_comparison(lab_ui, qtbot):
+def test_a_compare_side_continues_in_the_window_without_changing_the_comparison(
+        lab_ui, seed_compared):
     s = lab_ui.workspace
-    lab_ui.load_preset("seed")
-    cw = lab_ui.show_compare(wait=True)
-    qtbot.addWidget(cw)
-    cw.run("none", "remove", wait=True)
+    cw = seed_compared("none", "remove")
     right = cw.comparison.sides[1]
     length = len(right.history)
     cw.continue_side(1)
