@@ -99,15 +99,22 @@ def begin_sides(workspace, sides: list, start: dict | None) -> list:
 
 
 def run_sides(fits: list, labels: tuple, max_iter: int, axes: tuple, points: np.ndarray,
-              cancelled: Callable[[], bool]) -> Comparison | None:
-    """Step each fit until it converges, halts or reaches ``max_iter``; None if cancelled."""
+              cancelled: Callable[[], bool],
+              progress: Callable[[float], None] = lambda f: None) -> Comparison | None:
+    """Step each fit until it converges, halts or reaches ``max_iter``; None if cancelled.
+
+    ``progress(f)`` hears the fraction of the most iterations done after each one.
+    """
     sides = []
-    for label, fit in zip(labels, fits):
+    total = max(1, int(max_iter) * len(fits))
+    for j, (label, fit) in enumerate(zip(labels, fits)):
         engine = fit.engine
-        for _ in range(int(max_iter)):
+        for i in range(int(max_iter)):
             if engine.halted or cancelled():
                 break
-            if engine.step().converged:
+            converged = engine.step().converged
+            progress((j * int(max_iter) + i + 1) / total)
+            if converged:
                 break
         if cancelled():
             return None

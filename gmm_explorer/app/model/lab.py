@@ -235,7 +235,8 @@ class Lab(QObject):
             return False
         axes, points = tuple(ws.axes), ws.drawn_points()
         ws.runner.start_job(
-            lambda cancelled: run_sides(fits, (left, right), max_iter, axes, points, cancelled),
+            lambda cancelled, progress: run_sides(fits, (left, right), max_iter, axes, points,
+                                                  cancelled, progress),
             self._on_compared)
         return True
 

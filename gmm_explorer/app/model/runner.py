@@ -21,12 +21,14 @@ from gmm_explorer.app.model.worker import RunWorker
 
 
 class JobWorker(QThread):
-    """Runs ``job(cancelled)`` off the GUI thread; ``done(result, error)`` when it ends.
+    """Runs ``job(cancelled, progress)`` off the GUI thread.
 
-    ``cancelled`` is a callable the job polls between pieces of work.
+    ``cancelled()`` is polled by the job between pieces of work; ``progress(f)``
+    reports the fraction done (0 to 1).
     """
 
     ended = Signal(object, object)
+    progressed = Signal(float)
 
     def __init__(self, job: Callable[[Callable[[], bool]], Any], parent=None):
         super().__init__(parent)
@@ -44,7 +46,7 @@ class JobWorker(QThread):
 
     def run(self) -> None:  # noqa: D102 - QThread entry point
         try:
-            result = self._job(self._cancel.is_set)
+            result = self._job(self._cancel.is_set, self.progressed.emit)
         except Exception as exc:  # noqa: BLE001 - handed to the GUI thread, which reports it
             self.ended.emit(None, exc)
         else:
@@ -65,12 +67,15 @@ class Runner(QObject):
         Fraction of the background load done.
     loadEnded(object, str, object, str)
         The load's worker, its reason, result (``load_worker.Prepared``) and message.
+    jobProgress(float)
+        Fraction of the background job done.
     """
 
     statesReady = Signal(list)
     runEnded = Signal(str, str)
     loadProgress = Signal(float)
     loadEnded = Signal(object, str, object, str)
+    jobProgress = Signal(float)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -168,14 +173,16 @@ class Runner(QObject):
         """Whether a background job runs."""
         return self._job is not None
 
-    def start_job(self, job: Callable[[Callable[[], bool]], Any],
+    def start_job(self, job: Callable[[Callable[[], bool], Callable[[float], None]], Any],
                   done: Callable[[Any, Exception | None], None]) -> None:
-        """Run ``job(cancelled)`` in a worker; ``done(result, error)`` on this thread after.
+        """Run ``job(cancelled, progress)`` in a worker; ``done(result, error)`` on this
+        thread after; ``jobProgress`` relays its progress.
 
         A job still running is cancelled first (its ``done`` is never called).
         """
         self.cancel_job()
         worker = JobWorker(job)
+        worker.progressed.connect(self.jobProgress)
         worker.ended.connect(lambda result, error, w=worker: self._on_job_ended(
             w, done, result, error))
         self._job = worker

@@ -117,6 +117,7 @@ class CompareWindow(QWidget):
         self.resize(1100, 700)
         self.lab.compared.connect(self._show)
         self.lab.compareFailed.connect(self._show_error)
+        workspace.runner.jobProgress.connect(self._show_progress)
 
     def _choices_row(self) -> QHBoxLayout:
         """The two remedies, the iterations and Run both."""
@@ -186,6 +187,10 @@ class CompareWindow(QWidget):
             self.run_button.setText("Running…")
             if wait:
                 self.workspace.runner.wait_job()
+
+    def _show_progress(self, fraction: float) -> None:
+        if not self.run_button.isEnabled():
+            self.run_button.setText(f"Running… {fraction:.0%}")
 
     def _ready(self) -> None:
         self.run_button.setEnabled(True)
