@@ -11,19 +11,24 @@ Usage::
     python benchmarks/bench_engine.py            # the full grid (several minutes)
     python benchmarks/bench_engine.py --quick    # N up to 1e5
     python benchmarks/bench_engine.py --only 100000,10,2,full
+    python benchmarks/bench_engine.py --goals    # the threading goals, in one table
+    python benchmarks/bench_engine.py --goals --one-blas-thread
 
-Both libraries run with single-threaded BLAS (set below before numpy loads,
-unless the environment already says otherwise): their matrix products are
-small, and on a two-core machine a second BLAS thread mostly waits, which
-made both several times slower and the ratio noisy.
+By default both libraries run in the default environment (a library user's:
+OpenBLAS picks its own thread count); the engine limits BLAS to one thread
+while it computes and spreads its chunks over ``--jobs`` worker threads (default
+every core). ``--one-blas-thread`` sets OPENBLAS_NUM_THREADS=1 before numpy
+loads, as ``gmm-explorer`` itself does, for the second row of README's table.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 
-for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_name, "1")
+if "--one-blas-thread" in sys.argv:  # before numpy loads, or it is too late
+    for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[_name] = "1"
 
 import argparse  # noqa: E402  (after the thread settings, which must precede numpy)
 import gc  # noqa: E402
@@ -70,12 +75,12 @@ def sklearn_iteration(gm, X):
     gm._m_step(X, log_resp)
 
 
-def peak_memory(X, k, covariance_type, weights, means, covariances, steps=2):
+def peak_memory(X, k, covariance_type, weights, means, covariances, steps=2, n_jobs=None):
     """Peak traced bytes while the engine initialises and steps, X included."""
     gc.collect()
     tracemalloc.start()
     tracemalloc.reset_peak()
-    em = GaussianMixtureEM(k, covariance_type=covariance_type)
+    em = GaussianMixtureEM(k, covariance_type=covariance_type, n_jobs=n_jobs)
     em.initialize(X, weights, means, covariances)
     for _ in range(steps):
         em.step()
@@ -84,9 +89,9 @@ def peak_memory(X, k, covariance_type, weights, means, covariances, steps=2):
     return peak + X.nbytes  # X was allocated before tracing started
 
 
-def bench(n, k, d, covariance_type, repeats):
+def bench(n, k, d, covariance_type, repeats, n_jobs=None):
     X, weights, means, covariances = make_data(n, k, d)
-    em = GaussianMixtureEM(k, covariance_type=covariance_type)
+    em = GaussianMixtureEM(k, covariance_type=covariance_type, n_jobs=n_jobs)
     em.initialize(X, weights, means, covariances)
     gm = sklearn_model(X, covariance_type, weights, means, covariances)
     ours, theirs = [], []
@@ -98,8 +103,25 @@ def bench(n, k, d, covariance_type, repeats):
         sklearn_iteration(gm, X)
         theirs.append(time.perf_counter() - start)
     budget = 2 * X.nbytes + n * k * 8
-    peak = peak_memory(X, k, covariance_type, weights, means, covariances)
+    peak = peak_memory(X, k, covariance_type, weights, means, covariances, n_jobs=n_jobs)
     return statistics.median(ours), statistics.median(theirs), peak, budget
+
+
+def bench_jobs(n, k, d, covariance_type, repeats, jobs):
+    """Median engine step time for each of ``jobs`` worker counts, interleaved."""
+    X, weights, means, covariances = make_data(n, k, d)
+    engines = {}
+    for n_jobs in jobs:
+        em = GaussianMixtureEM(k, covariance_type=covariance_type, n_jobs=n_jobs)
+        em.initialize(X, weights, means, covariances)
+        engines[n_jobs] = em
+    times = {n_jobs: [] for n_jobs in jobs}
+    for _ in range(repeats):
+        for n_jobs, em in engines.items():
+            start = time.perf_counter()
+            em.step()
+            times[n_jobs].append(time.perf_counter() - start)
+    return {n_jobs: statistics.median(t) for n_jobs, t in times.items()}
 
 
 def machine():
@@ -110,9 +132,39 @@ def machine():
                        if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    threads = os.environ.get("OPENBLAS_NUM_THREADS")
+    from threadpoolctl import threadpool_info
+
+    blas = ", ".join(f"{lib['internal_api']} {lib['num_threads']} threads"
+                     for lib in threadpool_info() if lib["user_api"] == "blas")
+    setting = os.environ.get("OPENBLAS_NUM_THREADS") or "default"
     return (f"{cpu}, {os.cpu_count()} cores, numpy {np.__version__}, "
-            f"Python {platform.python_version()}, BLAS threads {threads}")
+            f"Python {platform.python_version()}, BLAS: {blas} "
+            f"(OPENBLAS_NUM_THREADS {setting})")
+
+
+#: The threading goals: (N, K, D, type, goal for engine / scikit-learn).
+GOALS = [(100_000, 10, 2, "full", 0.05), (100_000, 10, 10, "full", 0.25),
+         (1_000_000, 10, 2, "full", 0.05), (100_000, 10, 10, "diag", 0.3),
+         (100_000, 10, 10, "spherical", 0.3), (300, 3, 2, "full", 0.5)]
+
+
+def goals(n_jobs):
+    """The table of the threading goals, one line each, and n_jobs=2 against 1 at N=1e6."""
+    print("| case | engine ms | scikit-learn ms | ratio | goal | met | peak / (X + N K) |")
+    print("|---|---|---|---|---|---|---|")
+    for n, k, d, t, goal in GOALS:
+        repeats = 5 if n >= 1_000_000 else (200 if n < 1000 else 15)
+        ours, theirs, peak, _ = bench(n, k, d, t, repeats, n_jobs)
+        X_and_resp = n * d * 8 + n * k * 8
+        ratio = ours / theirs
+        print(f"| N={n:.0e}, K={k}, D={d}, {t} | {ours * 1e3:.2f} | {theirs * 1e3:.2f} | "
+              f"{ratio:.3f} | <= {goal} | {'yes' if ratio <= goal else 'no'} | "
+              f"{peak / X_and_resp:.2f} |", flush=True)
+    times = bench_jobs(1_000_000, 10, 2, "full", 7, (1, 2))
+    ratio = times[2] / times[1]
+    print(f"| N=1e+06, K=10, D=2, full: n_jobs=2 / n_jobs=1 | {times[2] * 1e3:.1f} | "
+          f"{times[1] * 1e3:.1f} (n_jobs=1) | {ratio:.3f} | <= 0.6 | "
+          f"{'yes' if ratio <= 0.6 else 'no'} | |", flush=True)
 
 
 def main(argv=None):
@@ -120,7 +172,17 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="only N = 1e4 and 1e5")
     parser.add_argument("--only", help="one configuration: N,K,D,TYPE")
     parser.add_argument("--repeats", type=int, default=None)
+    parser.add_argument("--goals", action="store_true", help="the threading goals only")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="the engine's worker threads (default: every core)")
+    parser.add_argument("--one-blas-thread", action="store_true",
+                        help="OPENBLAS_NUM_THREADS=1 for both libraries (set before numpy)")
     args = parser.parse_args(argv)
+    if args.goals:
+        print(f"Machine: {machine()}")
+        print()
+        goals(args.jobs)
+        return
     if args.only:
         n, k, d, t = args.only.split(",")
         grid = [(int(float(n)), int(k), int(d), t)]
@@ -133,7 +195,7 @@ def main(argv=None):
     print("|---|---|---|---|---|---|---|---|---|---|")
     for n, k, d, t in grid:
         repeats = args.repeats or (3 if n >= 1_000_000 else 7)
-        ours, theirs, peak, budget = bench(n, k, d, t, repeats)
+        ours, theirs, peak, budget = bench(n, k, d, t, repeats, args.jobs)
         print(f"| {n:.0e} | {k} | {d} | {t} | {ours * 1e3:.1f} | {theirs * 1e3:.1f} | "
               f"{ours / theirs:.3f} | {peak / 2**20:.0f} | {budget / 2**20:.0f} | "
               f"{peak / budget:.2f} |", flush=True)

@@ -188,6 +188,9 @@ def _add_model_options(p, select=False):
                         "report in the data's units)")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="log every EM iteration on stderr")
+    p.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
+                   help="worker threads for the chunks of the data (default: every core); "
+                        "the results are the same for any N")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -166,7 +166,7 @@ def fit_best(Z, n_components, covariance_type, args, seeds, standardizer, log, l
     starts = _StartLog(log, prefixes, standardizer, N, result)
     best = None
     for fit in run_recipes(recipes, Z, progress=starts.finished, on_step=starts.step,
-                           keep_engines=False):
+                           keep_engines=False, n_jobs=args.jobs):
         if fit.ok and (best is None or fit.state.objective > best.state.objective):
             best = fit
     if best is not None:

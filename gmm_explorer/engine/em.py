@@ -17,6 +17,7 @@ from gmm_explorer.engine.covariance import (
 )
 from gmm_explorer.engine.errors import SingularCovarianceError
 from gmm_explorer.engine.options import check_settings
+from gmm_explorer.engine.parallel import ChunkPool, blas_limited, check_n_jobs
 from gmm_explorer.engine.random_state import check_random_state
 from gmm_explorer.engine.scoring import FittedMixtureMethods
 from gmm_explorer.engine.prior import ConjugatePrior, log_prior, map_covariances, map_means
@@ -27,7 +28,7 @@ from gmm_explorer.engine.validation import (
 )
 
 _SETTINGS = ("n_components", "covariance_type", "reg_covar", "prior", "on_collapse", "init",
-             "max_condition", "random_state", "tol", "init_covariance_scale")
+             "max_condition", "random_state", "tol", "init_covariance_scale", "n_jobs")
 
 
 class GaussianMixtureEM(FittedMixtureMethods):
@@ -92,6 +93,11 @@ class GaussianMixtureEM(FittedMixtureMethods):
     init_covariance_scale : float, optional
         The multiple of the identity used as covariance by the
         ``random_integers`` start (5 by default, as in the seed question).
+    n_jobs : int, optional
+        Worker threads for the chunks of N (None or -1: every core). The
+        engine also runs BLAS with one thread while it computes, whatever the
+        caller's setting (see :mod:`gmm_explorer.engine.parallel`). Results are
+        the same, bit for bit, for any ``n_jobs``.
 
     Attributes
     ----------
@@ -107,7 +113,7 @@ class GaussianMixtureEM(FittedMixtureMethods):
 
     def __init__(self, n_components=1, covariance_type="full", reg_covar=1e-6, prior=None,
                  on_collapse="stop", init="k-means++", max_condition=1e12, random_state=None,
-                 tol=1e-3, init_covariance_scale=None, **unknown):
+                 tol=1e-3, init_covariance_scale=None, n_jobs=None, **unknown):
         if unknown:
             names = ", ".join(sorted(unknown))
             raise ValueError(f"unknown option(s) {names}; the options are "
@@ -121,6 +127,8 @@ class GaussianMixtureEM(FittedMixtureMethods):
         self.on_collapse = on_collapse
         self.init = init
         self.random_state = random_state
+        self.n_jobs = n_jobs
+        self._pool = ChunkPool(check_n_jobs(n_jobs))
         self.history: list[EMState] = []
         self.halted = False
         self.model_info: dict | None = None
@@ -180,6 +188,7 @@ class GaussianMixtureEM(FittedMixtureMethods):
         """The latest state (None before :meth:`initialize`)."""
         return self.history[-1] if self.history else None
 
+    @blas_limited
     def initialize(self, X, weights=None, means=None, covariances=None):
         """Set the data and the initial parameters; return ``history[0]``.
 
@@ -312,6 +321,7 @@ class GaussianMixtureEM(FittedMixtureMethods):
         dens = self._densities(means, full, spec, "resp")
         pairs = mstep.moment_pairs(D, self.covariance_type)
         _, total, sums = estep.e_step(X, self._center, dens, log_weights, self._resp,
+                                      pool=self._pool,
                                       pairs=pairs)
         self._sums = sums
         counts = sums[:, D].copy()
@@ -342,6 +352,7 @@ class GaussianMixtureEM(FittedMixtureMethods):
             events=events, component_ids=self._ids,
         )
 
+    @blas_limited
     def step(self):
         """One M-step (from the current responsibilities) and one E-step.
 
@@ -457,6 +468,7 @@ class GaussianMixtureEM(FittedMixtureMethods):
             f"'remove' or 'continue'. Call rewind(iteration) or initialize(X) to start again."
         )
 
+    @blas_limited
     def run(self, max_iter=100, tol=None, callback=None):
         """Step until converged, halted by a collapse, or ``max_iter`` steps.
 
@@ -485,6 +497,7 @@ class GaussianMixtureEM(FittedMixtureMethods):
                 break
         return self.state
 
+    @blas_limited
     def rewind(self, iteration):
         """Drop the history after ``iteration`` and continue EM from that state.
 

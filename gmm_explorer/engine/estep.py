@@ -32,9 +32,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg
 
+from gmm_explorer.engine.parallel import ChunkPool, chunk_bounds
+
 from gmm_explorer.engine.covariance import whitening_factors
 
 LOG_2PI = np.log(2.0 * np.pi)
+_SERIAL = ChunkPool(1)
+
 # Elements of the (K * D, chunk) whitened-difference temporary per chunk.
 _CHUNK_ELEMENTS = 1 << 17
 # Room, in float64 numbers, left for the small per-iteration arrays.
@@ -302,24 +306,29 @@ def normalize_chunk(log_prob):
     return out
 
 
-def _chunks(X, center, n_components, pairs=None):
-    """Yield (start, stop, rows) over row chunks of X, reusing one buffer.
+def _fill_rows(buffer, X, center, start, stop, pairs=None):
+    """Rows ``start:stop`` of X as the E-step reads them, in ``buffer``; a view of it.
 
-    ``rows`` has shape (D + 1 + P, c), feature-major (each row contiguous):
-    the chunk minus the centre, a row of ones, then the P products
+    The view has shape (D + 1 + P, stop - start), feature-major (each row
+    contiguous): the rows minus the centre, a row of ones, then the P products
     ``x_i * x_j`` for the index ``pairs`` (none when ``pairs`` is None).
     """
+    D = X.shape[1]
+    rows = buffer[:, : stop - start]
+    np.subtract(X[start:stop].T, center[:, None], out=rows[:D])
+    if pairs is not None and len(pairs[0]):
+        fill_products(rows, D, pairs)
+    return rows
+
+
+def _chunks(X, center, n_components, pairs=None):
+    """Yield (start, stop, rows) over row chunks of X, reusing one buffer (see :func:`_fill_rows`)."""
     N, D = X.shape
     step = chunk_rows(n_components, D, N)
     n_products = 0 if pairs is None else len(pairs[0])
     buffer = np.ones((D + 1 + n_products, min(step, N)))
-    for start in range(0, N, step):
-        stop = min(N, start + step)
-        rows = buffer[:, : stop - start]
-        np.subtract(X[start:stop].T, center[:, None], out=rows[:D])
-        if n_products:
-            fill_products(rows, D, pairs)
-        yield start, stop, rows
+    for start, stop in chunk_bounds(N, step):
+        yield start, stop, _fill_rows(buffer, X, center, start, stop, pairs)
 
 
 def _normalized_blocks(X, center, densities, log_weights, resp=None, pairs=None):
@@ -340,7 +349,8 @@ def _normalized_blocks(X, center, densities, log_weights, resp=None, pairs=None)
         yield start, stop, rows, block, normalize_chunk(block)
 
 
-def e_step(X, center, densities, log_weights, resp_out=None, point_out=None, pairs=None):
+def e_step(X, center, densities, log_weights, resp_out=None, point_out=None, pairs=None,
+           pool: ChunkPool | None = None):
     """Responsibilities over the whole data, the total log-likelihood, and
     the weighted sums the next M-step needs.
 
@@ -361,6 +371,10 @@ def e_step(X, center, densities, log_weights, resp_out=None, point_out=None, pai
         optional: an (N,) array is a large share of the memory budget).
     pairs : tuple of two int arrays of length P, optional
         Feature index pairs ``(i, j)`` of the second moments to accumulate.
+    pool : ChunkPool, optional
+        Worker threads for the chunks (default: this thread). The chunks and
+        the order their sums are added in do not depend on it: the result is
+        the same, bit for bit, for any number of workers.
 
     Returns
     -------
@@ -375,18 +389,35 @@ def e_step(X, center, densities, log_weights, resp_out=None, point_out=None, pai
     N, D = X.shape
     K = log_weights.shape[0]
     resp = np.empty((K, N)) if resp_out is None else resp_out
-    total, unbounded = 0.0, False
     n_products = 0 if pairs is None else len(pairs[0])
-    sums = np.zeros((K, D + 1 + n_products))
-    for start, stop, rows, block, point in _normalized_blocks(X, center, densities,
-                                                                log_weights, resp, pairs):
-        sums += block @ rows.T
-        if point_out is not None:
-            point_out[start:stop] = point
-        if not unbounded:
+    bounds = chunk_bounds(N, chunk_rows(K, D, N))
+    constant = densities.log_norm + log_weights
+    augmented = densities.augmented  # a property that computes: once per E-step
+
+    def chunk_group(first: int, stop: int) -> list:
+        """(sums, total, unbounded) of each chunk in ``bounds[first:stop]``, in order."""
+        buffer = np.ones((D + 1 + n_products, max(b - a for a, b in bounds[first:stop])))
+        out = []
+        for start, end in bounds[first:stop]:
+            rows = _fill_rows(buffer, X, center, start, end, pairs)
+            block = resp[:, start:end]
+            log_densities_chunk(rows[: D + 1], densities, augmented, constant, block)
+            point = normalize_chunk(block)
+            if point_out is not None:
+                point_out[start:end] = point
             chunk_total = point.sum()
             # only a non-finite sum can hide a +inf (a point-mass on a point)
             unbounded = not np.isfinite(chunk_total) and bool(np.isposinf(point).any())
+            out.append((block @ rows.T, chunk_total, unbounded))
+        return out
+
+    total, unbounded = 0.0, False
+    sums = np.zeros((K, D + 1 + n_products))
+    for chunk_sums, chunk_total, chunk_unbounded in (pool or _SERIAL).map_groups(
+            chunk_group, len(bounds), N * K * D):
+        sums += chunk_sums  # in chunk order, as one thread would
+        if not unbounded:
+            unbounded = chunk_unbounded
             total += chunk_total
     return resp, (np.inf if unbounded else float(total)), sums
 

@@ -99,11 +99,16 @@ class FitRecipe:
         """True when weights, means and covariances are all given (the seed is unused)."""
         return all(p is not None for p in (self.weights, self.means, self.covariances))
 
-    def build(self) -> GaussianMixtureEM:
-        """A new engine with the recipe's settings and ``tol``, not yet initialised."""
-        return GaussianMixtureEM(**self.settings.engine_kwargs(), tol=self.tol)
+    def build(self, n_jobs: int | None = None) -> GaussianMixtureEM:
+        """A new engine with the recipe's settings and ``tol``, not yet initialised.
 
-    def run(self, X, callback: Callable[[EMState], bool] | None = None) -> GaussianMixtureEM:
+        ``n_jobs`` (worker threads; None: every core) is not part of the
+        recipe: the states are the same for any value.
+        """
+        return GaussianMixtureEM(**self.settings.engine_kwargs(), tol=self.tol, n_jobs=n_jobs)
+
+    def run(self, X, callback: Callable[[EMState], bool] | None = None,
+            n_jobs: int | None = None) -> GaussianMixtureEM:
         """Fit ``X``: initialise from the recipe's start and run EM.
 
         Parameters
@@ -112,6 +117,8 @@ class FitRecipe:
         callback : callable, optional
             ``callback(state)`` after each iteration; a truthy return stops
             the run early (as :meth:`GaussianMixtureEM.run`).
+        n_jobs : int, optional
+            Worker threads (None: every core); the states do not depend on it.
 
         Returns
         -------
@@ -123,7 +130,7 @@ class FitRecipe:
         ValueError
             The engine refuses the data or the start.
         """
-        em = self.build()
+        em = self.build(n_jobs)
         em.initialize(X, weights=self.weights, means=self.means, covariances=self.covariances)
         em.run(max_iter=self.max_iter, callback=callback)
         return em
@@ -179,7 +186,7 @@ def _result(recipe: FitRecipe, index: int, em: GaussianMixtureEM) -> FitResult:
 
 
 def run_recipe(recipe: FitRecipe, X, callback: Callable[[EMState], bool] | None = None,
-               index: int = 0) -> FitResult:
+               index: int = 0, n_jobs: int | None = None) -> FitResult:
     """Run one recipe on ``X``; a refusal by the engine is recorded, not raised.
 
     Parameters
@@ -190,13 +197,15 @@ def run_recipe(recipe: FitRecipe, X, callback: Callable[[EMState], bool] | None 
         As in :meth:`FitRecipe.run`.
     index : int
         Recorded in the result.
+    n_jobs : int, optional
+        Worker threads (None: every core); the result does not depend on it.
 
     Returns
     -------
     FitResult
     """
     try:
-        em = recipe.run(X, callback=callback)
+        em = recipe.run(X, callback=callback, n_jobs=n_jobs)
     except ValueError as exc:
         return FitResult(recipe, index, None, None, error=str(exc))
     return _result(recipe, index, em)
@@ -206,7 +215,7 @@ def run_recipes(recipes: Sequence[FitRecipe], X,
                 progress: Callable[[FitResult], None] | None = None,
                 cancel: Callable[[], bool] | None = None,
                 on_step: Callable[[int, EMState], None] | None = None,
-                keep_engines: bool = True) -> list[FitResult]:
+                keep_engines: bool = True, n_jobs: int | None = None) -> list[FitResult]:
     """Run many recipes on the same data.
 
     A recipe that collapses or that the engine refuses does not stop the
@@ -230,6 +239,9 @@ def run_recipes(recipes: Sequence[FitRecipe], X,
         False drops each engine (and its responsibilities, K x N floats) once
         its fit is reported, so that many starts on large data take the
         memory of one; the results keep the final state and the recipe.
+    n_jobs : int, optional
+        Worker threads for each fit's chunks of N (None: every core); the
+        results do not depend on it.
 
     Returns
     -------
@@ -250,7 +262,7 @@ def run_recipes(recipes: Sequence[FitRecipe], X,
                 return True
             return False
 
-        result = run_recipe(recipe, X, callback, index)
+        result = run_recipe(recipe, X, callback, index, n_jobs)
         if stopped:
             break  # stopped part-way: not the recipe's fit
         if progress is not None:

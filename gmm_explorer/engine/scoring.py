@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from gmm_explorer.engine import diagnostics, estep
+from gmm_explorer.engine.parallel import blas_limited
 from gmm_explorer.engine.covariance import n_covariance_parameters, to_full
 from gmm_explorer.engine.random_state import check_random_state
 from gmm_explorer.engine.validation import check_data
@@ -57,6 +58,7 @@ class FittedMixtureMethods:
             points = points[rows]
         return self._predict_parts(points, self._params_of(state))[0].T
 
+    @blas_limited
     def _predict_parts(self, X, params=None):
         """(K, N) responsibilities and (N,) log densities for new points."""
         if self._params is None:
@@ -71,7 +73,8 @@ class FittedMixtureMethods:
         dens = self._densities(means, full, diagnostics.spectrum(full, self._floor(means)),
                                "resp")
         point = np.empty(X.shape[0])
-        resp, _, _ = estep.e_step(X, self._center, dens, np.log(weights), None, point)
+        resp, _, _ = estep.e_step(X, self._center, dens, np.log(weights), None, point,
+                                  pool=self._pool)
         return resp, point
 
     def predict_proba(self, X):

@@ -18,6 +18,7 @@ import numpy as np
 from gmm_explorer.app.model.settings import ModelSettings, RunSettings
 from gmm_explorer.engine import GaussianMixtureEM
 from gmm_explorer.engine.fits import FitRecipe
+from gmm_explorer.engine.parallel import available_cores
 
 #: ``factory(**settings.engine_kwargs(), tol=tol) -> engine``.
 EngineFactory = Callable[..., object]
@@ -25,9 +26,15 @@ EngineFactory = Callable[..., object]
 _START_KEYS = ("weights", "means", "covariances")
 
 
+#: Worker threads of the window's engines: one core is left to the window, which paints
+#: while EM runs (on two cores, a run that took both left it none).
+WINDOW_JOBS = max(1, available_cores() - 1)
+
+
 def default_engine_factory(**kwargs):
-    """A :class:`gmm_explorer.engine.GaussianMixtureEM` with these settings."""
-    return GaussianMixtureEM(**kwargs)
+    """A :class:`gmm_explorer.engine.GaussianMixtureEM` with these settings and
+    :data:`WINDOW_JOBS` workers (the states are the same for any number)."""
+    return GaussianMixtureEM(**kwargs, n_jobs=WINDOW_JOBS)
 
 
 def start_of(state) -> dict:
