@@ -141,6 +141,7 @@ class GaussianMixtureEM(FittedMixtureMethods):
         self._prior = None
         self._data_log_det = None
         self._data_scale = 1.0
+        self._extent = None
         self._data_covariance = None
         self._rng = None
         self._ids = np.arange(0)  # the components' identities (EMState.component_ids)
@@ -218,6 +219,9 @@ class GaussianMixtureEM(FittedMixtureMethods):
         sign, log_det = np.linalg.slogdet(data_cov)
         self._data_log_det = float(log_det) if sign > 0 else None
         self._data_scale = float(np.sqrt(max(np.trace(data_cov) / D, np.finfo(float).tiny)))
+        # how far the data reach from their centre, per feature: bounds the digits an
+        # expanded quadratic form would lose (estep.expanded_quadratic)
+        self._extent = np.maximum(X.max(axis=0) - self._center, self._center - X.min(axis=0))
         self._prior = ConjugatePrior.default(X, K) if self.prior == "conjugate" else None
         if self._prior is not None and self.covariance_type in ("full", "tied") \
                 and np.linalg.matrix_rank(self._prior.scale) < D:
@@ -302,7 +306,7 @@ class GaussianMixtureEM(FittedMixtureMethods):
             else:
                 kinds.append("cholesky")
         return estep.build_densities(means - self._center, full, kinds, self._data_scale,
-                                     self._floor(means), spec.lower)
+                                     self._floor(means), spec.lower, self._extent)
 
     def _evaluate(self, iteration, weights, means, cov, collapse=None, events=(),
                   previous=None, comparable=True, full=None, spec=None):

@@ -119,6 +119,10 @@ class ComponentDensities:
         Log normalising constant of each density (``-inf`` when unused).
     null_spaces : list of (ndarray of shape (D, D - r)) or None
     support_tol : float
+    expanded : ndarray of shape (K, 2 D + 1) or None
+        For diagonal covariances whose numbers allow it (see
+        :func:`expanded_quadratic`): the map from ``[x, 1, x**2]`` (x minus the
+        centre) to ``-(x - mu_k)^T Sigma_k^-1 (x - mu_k) / 2``.
     """
 
     means: np.ndarray
@@ -127,6 +131,7 @@ class ComponentDensities:
     log_norm: np.ndarray
     null_spaces: list
     support_tol: float
+    expanded: np.ndarray | None = None
 
     @property
     def special(self):
@@ -148,8 +153,38 @@ class ComponentDensities:
         return np.sqrt(0.5) * np.column_stack([stacked, -offsets])
 
 
+#: The expanded quadratic form loses about log10(bound) digits to cancellation
+#: (``x**2`` against ``(x - mu)**2``); below this bound at most four of sixteen.
+EXPANSION_BOUND = 1e4
+
+
+def expanded_quadratic(means_centered, factors, extent):
+    """The (K, 2 D + 1) map from ``[x, 1, x**2]`` to minus half each component's
+    Mahalanobis distance, for diagonal whitening ``factors``; None when unsafe.
+
+    ``-(x - mu)^2 p / 2 = p mu x - p mu^2 / 2 - p x^2 / 2`` summed over the D
+    features, with ``p`` the precisions: one (K, 2D + 1) product per chunk
+    instead of a (K D, D + 1) one, the squares being the M-step's rows already
+    (scikit-learn computes diagonal densities so). Expanding subtracts numbers
+    as large as ``p (|x| + |mu|)^2``; when that bound, over the data's
+    ``extent`` (D,) of ``|x - centre|``, passes :data:`EXPANSION_BOUND` the
+    digits lost would show, so None: the whitened differences are used.
+    """
+    K, D, _ = factors.shape
+    diagonal = np.einsum("kdd->kd", factors)
+    if not np.array_equal(factors, diagonal[:, :, None] * np.eye(D)):
+        return None
+    precision = diagonal ** 2
+    bound = np.sum(precision * (extent + np.abs(means_centered)) ** 2, axis=1)
+    if not np.all(bound <= EXPANSION_BOUND):
+        return None
+    weighted = precision * means_centered
+    return np.column_stack([weighted, -0.5 * np.sum(weighted * means_centered, axis=1),
+                            -0.5 * precision])
+
+
 def build_densities(means_centered, full_covariances, kinds, data_scale, floor=None,
-                    lower=None):
+                    lower=None, extent=None):
     """Precompute the densities of every component.
 
     Parameters
@@ -165,6 +200,9 @@ def build_densities(means_centered, full_covariances, kinds, data_scale, floor=N
         (see :func:`gmm_explorer.engine.diagnostics.resolution_floor`).
     lower : list of ndarray or None, optional
         Lower Cholesky factors already computed, reused for the whitening.
+    extent : ndarray of shape (D,), optional
+        Largest ``|x - centre|`` of the data per feature: with it, diagonal
+        covariances may use the expanded form (:func:`expanded_quadratic`).
 
     Returns
     -------
@@ -188,6 +226,9 @@ def build_densities(means_centered, full_covariances, kinds, data_scale, floor=N
             log_norm[k] = -0.5 * (rank * LOG_2PI + np.sum(np.log(values[keep])))
         else:
             log_norm[k] = np.inf
+    expanded = None
+    if extent is not None and usable.all():
+        expanded = expanded_quadratic(means_centered, factors, extent)
     return ComponentDensities(
         means=np.ascontiguousarray(means_centered, dtype=float),
         kinds=list(kinds),
@@ -195,6 +236,7 @@ def build_densities(means_centered, full_covariances, kinds, data_scale, floor=N
         log_norm=log_norm,
         null_spaces=null_spaces,
         support_tol=SUPPORT_RTOL * max(data_scale, np.finfo(float).tiny),
+        expanded=expanded,
     )
 
 
@@ -392,7 +434,10 @@ def e_step(X, center, densities, log_weights, resp_out=None, point_out=None, pai
     n_products = 0 if pairs is None else len(pairs[0])
     bounds = chunk_bounds(N, chunk_rows(K, D, N))
     constant = densities.log_norm + log_weights
-    augmented = densities.augmented  # a property that computes: once per E-step
+    # [x, 1, x**2] is in the rows when the M-step wants the squares only (diag, spherical)
+    squares_only = n_products == D and np.array_equal(pairs[0], pairs[1])
+    expanded = densities.expanded if squares_only else None
+    augmented = None if expanded is not None else densities.augmented  # computes: once
 
     def chunk_group(first: int, stop: int) -> list:
         """(sums, total, unbounded) of each chunk in ``bounds[first:stop]``, in order."""
@@ -401,7 +446,11 @@ def e_step(X, center, densities, log_weights, resp_out=None, point_out=None, pai
         for start, end in bounds[first:stop]:
             rows = _fill_rows(buffer, X, center, start, end, pairs)
             block = resp[:, start:end]
-            log_densities_chunk(rows[: D + 1], densities, augmented, constant, block)
+            if expanded is None:
+                log_densities_chunk(rows[: D + 1], densities, augmented, constant, block)
+            else:
+                np.matmul(expanded, rows, out=block)
+                block += constant[:, None]
             point = normalize_chunk(block)
             if point_out is not None:
                 point_out[start:end] = point
