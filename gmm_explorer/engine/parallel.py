@@ -21,17 +21,33 @@ out with 1, 2 or 8 workers.
 from __future__ import annotations
 
 import functools
+import operator
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Callable, Sequence
 
+import numpy as np
+
 _lock = threading.Lock()
 _controller = None  # threadpoolctl's view of the loaded BLAS libraries, made once
-_pools: dict = {}  # n_jobs -> ThreadPoolExecutor, shared by every engine in the process
-_users = 0  # one_blas_thread() blocks open now, in any thread
+_pool_executor: ThreadPoolExecutor | None = None  # shared by every engine in the process
+_pool_size = 0
+_users = 0  # one_blas_thread() blocks open now (main thread only)
 _saved: list = []  # (library, its thread count) to restore when the last block ends
+_in_worker = threading.local()  # set in the pool's threads: nested use runs serially
+
+
+def _reset_after_fork() -> None:
+    """A forked child has none of the parent's threads: start the module afresh there."""
+    global _lock, _controller, _pool_executor, _pool_size, _users, _saved
+    _lock = threading.Lock()
+    _controller, _pool_executor, _pool_size, _users, _saved = None, None, 0, 0, []
+
+
+if hasattr(os, "register_at_fork"):  # POSIX only
+    os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 def available_cores() -> int:
@@ -50,13 +66,18 @@ def check_n_jobs(n_jobs) -> int:
     ValueError
         Not None, -1 or a whole number >= 1.
     """
-    if n_jobs is None or (isinstance(n_jobs, int) and not isinstance(n_jobs, bool)
-                          and n_jobs == -1):
+    if n_jobs is None:
         return available_cores()
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
+    try:
+        count = None if isinstance(n_jobs, bool) else operator.index(n_jobs)
+    except TypeError:
+        count = None
+    if count == -1:
+        return available_cores()
+    if count is None or count < 1:
         raise ValueError(f"n_jobs={n_jobs!r} must be a whole number >= 1, or None or -1 for "
                          f"every core.")
-    return n_jobs
+    return count
 
 
 def _blas_controller():
@@ -82,30 +103,35 @@ def rescan_blas() -> None:
 def one_blas_thread():
     """BLAS runs one thread inside the block; the caller's setting is restored after.
 
-    BLAS keeps one thread count for the whole process, so the limit is counted
-    process-wide: the first block to enter sets one thread, the last to leave
-    restores the setting, and engines stepping in several threads at once (the
-    window's run and compare mode) all compute with one BLAS thread throughout.
+    Only on the main thread: OpenBLAS keeps one thread count for the whole
+    process and ignores a new count set from any other thread (measured with
+    OpenBLAS 0.3.31: the call returns and nothing changes), so a block there
+    changes nothing and the caller's setting applies (``gmm-explorer`` sets one
+    BLAS thread before numpy loads, for its worker threads). Nested blocks limit
+    once; at the end each library gets back its count, unless someone set it
+    otherwise meanwhile. While the main thread computes, other threads' BLAS
+    calls run one thread too.
     """
     global _users, _saved
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     controller = _blas_controller()
-    with _lock:
-        if _users == 0:
-            _saved = [(lib, lib.num_threads) for lib in controller.lib_controllers]
-            for lib, threads in _saved:
-                if threads != 1:
-                    lib.set_num_threads(1)
-        _users += 1
+    if _users == 0:
+        _saved = [(lib, lib.num_threads) for lib in controller.lib_controllers]
+        for lib, threads in _saved:
+            if threads != 1:
+                lib.set_num_threads(1)
+    _users += 1
     try:
         yield
     finally:
-        with _lock:
-            _users -= 1
-            if _users == 0:
-                for lib, threads in _saved:
-                    if threads != 1:
-                        lib.set_num_threads(threads)
-                _saved = []
+        _users -= 1
+        if _users == 0:
+            for lib, threads in _saved:
+                if threads != 1 and lib.num_threads == 1:
+                    lib.set_num_threads(threads)
+            _saved = []
 
 
 def blas_limited(method):
@@ -118,12 +144,22 @@ def blas_limited(method):
 
 
 def _pool(n_jobs: int) -> ThreadPoolExecutor:
+    """The one pool of worker threads, grown (never shrunk) to ``n_jobs`` threads."""
+    global _pool_executor, _pool_size
     with _lock:
-        pool = _pools.get(n_jobs)
-        if pool is None:
-            pool = _pools[n_jobs] = ThreadPoolExecutor(
-                max_workers=n_jobs, thread_name_prefix="gmm-explorer-em")
-        return pool
+        if _pool_executor is None or _pool_size < n_jobs:
+            old = _pool_executor
+            _pool_executor = ThreadPoolExecutor(max_workers=n_jobs,
+                                                thread_name_prefix="gmm-explorer-em",
+                                                initializer=_mark_worker)
+            _pool_size = n_jobs
+            if old is not None:
+                old.shutdown(wait=False)  # its threads end once their tasks are done
+        return _pool_executor
+
+
+def _mark_worker() -> None:
+    _in_worker.active = True
 
 
 #: Below this much work per E-step (N * K * D numbers) one thread is faster: handing
@@ -152,14 +188,29 @@ class ChunkPool:
         on the calling thread.
         """
         groups = min(self.n_jobs, n_chunks) if size >= MIN_SHARED_WORK else 1
-        if groups <= 1:
+        if groups <= 1 or getattr(_in_worker, "active", False):  # nested: no waiting on itself
             return work(0, n_chunks)
         bounds = [round(i * n_chunks / groups) for i in range(groups + 1)]
-        futures = [_pool(groups).submit(work, a, b) for a, b in zip(bounds, bounds[1:])]
-        results: list = []
-        for future in futures:  # in chunk order, whatever finished first
-            results.extend(future.result())
-        return results
+        # numpy's error settings are per thread: the workers take the caller's
+        errors = np.geterr()
+        pool = _pool(groups)
+        futures = [pool.submit(_with_errors, errors, work, a, b)
+                   for a, b in zip(bounds, bounds[1:])]
+        try:
+            results: list = []
+            for future in futures:  # in chunk order, whatever finished first
+                results.extend(future.result())
+            return results
+        finally:
+            # an error (or Ctrl-C) in one group: no other group keeps writing after it
+            for future in futures:
+                future.cancel()
+            wait(futures)
+
+
+def _with_errors(errors: dict, work: Callable[[int, int], list], first: int, stop: int):
+    with np.errstate(**errors):
+        return work(first, stop)
 
 
 def chunk_bounds(n_samples: int, step: int) -> Sequence[tuple]:
