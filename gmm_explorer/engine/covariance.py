@@ -23,6 +23,10 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import linalg
+from scipy.linalg import lapack
+
+_potrf = lapack.get_lapack_funcs("potrf", dtype=np.float64)
+_trtrs = lapack.get_lapack_funcs("trtrs", dtype=np.float64)
 
 
 def to_full(covariances, covariance_type, n_components, n_features):
@@ -88,11 +92,22 @@ def from_full(full, covariance_type, weights=None):
 
 
 def cholesky_or_none(matrix):
-    """Lower Cholesky factor of ``matrix``, or None when it is not positive definite."""
-    try:
-        return linalg.cholesky(matrix, lower=True, check_finite=False)
-    except linalg.LinAlgError:
-        return None
+    """Lower Cholesky factor of ``matrix``, or None when it is not positive definite.
+
+    LAPACK's ``potrf`` directly, as ``scipy.linalg.cholesky`` calls it (the same
+    numbers): its argument checks and conversions took most of a small step.
+    """
+    factor, info = _potrf(matrix, lower=1, clean=1, overwrite_a=0)
+    return factor if info == 0 else None
+
+
+def _inverse_transpose_of_lower(factor):
+    """``inv(L).T`` for lower-triangular ``L`` (D, D), by LAPACK's ``trtrs`` against
+    the identity, as ``scipy.linalg.solve_triangular`` calls it (the same numbers)."""
+    solution, info = _trtrs(factor, np.eye(factor.shape[0]), lower=1)
+    if info != 0:
+        raise linalg.LinAlgError(f"singular triangular factor (trtrs info {info})")
+    return solution.T
 
 
 def whitening_factors(full, usable, lower=None):
@@ -115,14 +130,12 @@ def whitening_factors(full, usable, lower=None):
     K, D, _ = full.shape
     factors = np.zeros((K, D, D))
     log_det = np.full(K, np.nan)
-    identity = np.eye(D)
     for k in range(K):
         if not usable[k]:
             continue
         factor = lower[k] if lower is not None and lower[k] is not None else \
-            linalg.cholesky(full[k], lower=True, check_finite=False)
-        factors[k] = linalg.solve_triangular(factor, identity, lower=True,
-                                             check_finite=False).T
+            cholesky_or_none(full[k])
+        factors[k] = _inverse_transpose_of_lower(factor)
         log_det[k] = -np.sum(np.log(np.diag(factor)))
     return factors, log_det
 

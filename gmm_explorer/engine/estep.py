@@ -69,7 +69,7 @@ def chunk_rows(n_components, n_features, n_samples=None):
     """
     products = n_features * (n_features + 1) // 2
     width = n_components * n_features + n_features + 1 + products
-    rows = int(np.clip(_CHUNK_ELEMENTS // max(1, n_components * n_features), 256, 8192))
+    rows = min(max(_CHUNK_ELEMENTS // max(1, n_components * n_features), 256), 8192)
     if n_samples is not None:
         # Both temporaries together hold fewer numbers than the data, less a
         # margin for the small arrays every iteration makes.

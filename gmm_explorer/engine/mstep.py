@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import functools
+
 import numpy as np
 
 from gmm_explorer.engine.estep import chunk_rows, fill_products
@@ -46,8 +48,12 @@ class SufficientStatistics:
     second: np.ndarray
 
 
+@functools.lru_cache(maxsize=64)
 def moment_pairs(n_features, covariance_type):
     """Index pairs ``(i, j)`` of the second moments a covariance type needs.
+
+    Cached and read-only: every step asks twice, and ``np.triu_indices`` took
+    a tenth of a step's time at N = 300.
 
     Returns
     -------
@@ -56,8 +62,12 @@ def moment_pairs(n_features, covariance_type):
         spherical.
     """
     if covariance_type in ("diag", "spherical"):
-        return np.arange(n_features), np.arange(n_features)
-    return np.triu_indices(n_features)
+        pairs = np.arange(n_features), np.arange(n_features)
+    else:
+        pairs = np.triu_indices(n_features)
+    for index in pairs:
+        index.flags.writeable = False
+    return pairs
 
 
 def statistics_from_sums(sums, n_features, covariance_type):
