@@ -4,14 +4,16 @@ singular covariances.
 The class keeps the run's invariants together (data, parameters, the kept
 responsibilities, history, collapse policies, rewind), which is why this module is
 longer than most; what a fitted mixture answers afterwards (responsibilities,
-predict, score, sample, BIC) lives in :mod:`~gmm_explorer.engine.scoring`.
+predict, score, sample, BIC, and a model made from given parameters) lives in
+:mod:`~gmm_explorer.engine.scoring`, the collapse policies in
+:mod:`~gmm_explorer.engine.policies`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from gmm_explorer.engine import diagnostics, estep, mstep, starts
+from gmm_explorer.engine import densities, diagnostics, estep, mstep, starts
 from gmm_explorer.engine.covariance import (
     from_full, to_full,
 )
@@ -19,9 +21,10 @@ from gmm_explorer.engine.errors import SingularCovarianceError
 from gmm_explorer.engine.options import check_settings
 from gmm_explorer.engine.parallel import ChunkPool, blas_limited, check_n_jobs
 from gmm_explorer.engine.random_state import check_random_state
+from gmm_explorer.engine.policies import CollapsePolicies
 from gmm_explorer.engine.scoring import FittedMixtureMethods
 from gmm_explorer.engine.prior import ConjugatePrior, log_prior, map_covariances, map_means
-from gmm_explorer.engine.state import CollapseRecord, EMState
+from gmm_explorer.engine.state import EMState, shared_ids
 from gmm_explorer.engine.validation import (
     check_covariances, check_data, check_means, check_n_components, check_spread,
     check_weights,
@@ -31,7 +34,7 @@ _SETTINGS = ("n_components", "covariance_type", "reg_covar", "prior", "on_collap
              "max_condition", "random_state", "tol", "init_covariance_scale", "n_jobs")
 
 
-class GaussianMixtureEM(FittedMixtureMethods):
+class GaussianMixtureEM(CollapsePolicies, FittedMixtureMethods):
     """Expectation-maximisation for a Gaussian mixture, one iteration at a time.
 
     Parameters
@@ -151,34 +154,6 @@ class GaussianMixtureEM(FittedMixtureMethods):
         """The settings, as a dict of the constructor's arguments."""
         return {name: getattr(self, name) for name in _SETTINGS}
 
-    @classmethod
-    def from_parameters(cls, weights, means, covariances, covariance_type="full", **settings):
-        """A fitted model without data, for ``predict``, ``score_samples`` and ``sample``.
-
-        Parameters
-        ----------
-        weights : array-like of shape (K,)
-        means : array-like of shape (K, D)
-        covariances : array-like
-            Full (K, D, D) matrices or the native shape of ``covariance_type``.
-        covariance_type : str
-        **settings
-            Other constructor arguments.
-        """
-        means = np.asarray(means, dtype=float)
-        if means.ndim != 2:
-            raise ValueError(f"means must have shape (K, D); got {means.shape}.")
-        K, D = means.shape
-        em = cls(n_components=K, covariance_type=covariance_type, **settings)
-        w = check_weights(weights, K)
-        m = check_means(means, K, D)
-        cov = check_covariances(covariances, covariance_type, K, D, w)
-        em._center = np.zeros(D)
-        em._params = (w, m, cov)
-        full = to_full(cov, covariance_type, K, D)
-        em._data_scale = float(np.sqrt(np.mean(np.trace(full, axis1=1, axis2=2)) / D))
-        return em
-
     @property
     def X(self):
         """The data being fitted, shape (N, D)."""
@@ -220,7 +195,7 @@ class GaussianMixtureEM(FittedMixtureMethods):
         self._data_log_det = float(log_det) if sign > 0 else None
         self._data_scale = float(np.sqrt(max(np.trace(data_cov) / D, np.finfo(float).tiny)))
         # how far the data reach from their centre, per feature: bounds the digits an
-        # expanded quadratic form would lose (estep.expanded_quadratic)
+        # expanded quadratic form would lose (densities.expanded_quadratic)
         self._extent = np.maximum(X.max(axis=0) - self._center, self._center - X.min(axis=0))
         self._prior = ConjugatePrior.default(X, K) if self.prior == "conjugate" else None
         if self._prior is not None and self.covariance_type in ("full", "tied") \
@@ -247,7 +222,7 @@ class GaussianMixtureEM(FittedMixtureMethods):
         self.history = []
         self.halted = False
         self._resp = np.empty((K, N))
-        self._ids = _read_only(np.arange(K))
+        self._ids = shared_ids(np.arange(K))
         self._params = (w, m, c)
         state = self._evaluate(0, w, m, c)
         self.history.append(state)
@@ -308,7 +283,7 @@ class GaussianMixtureEM(FittedMixtureMethods):
         # the expanded form is for diagonal covariances only (a full one at D = 1 is too,
         # but keeps the whitened differences: the numbers stay as they were)
         extent = self._extent if self.covariance_type in ("diag", "spherical") else None
-        return estep.build_densities(means - self._center, full, kinds, self._data_scale,
+        return densities.build_densities(means - self._center, full, kinds, self._data_scale,
                                      self._floor(means), spec.lower, extent)
 
     def _evaluate(self, iteration, weights, means, cov, collapse=None, events=(),
@@ -388,29 +363,11 @@ class GaussianMixtureEM(FittedMixtureMethods):
         eigenvalues, condition = spec.eigenvalues, spec.condition
         reasons = diagnostics.singular_reasons(condition, spec.positive, self.max_condition,
                                                eigenvalues)
-        collapsed = [k for k, r in enumerate(reasons) if r is not None]
         collapse, events, comparable = None, (), True
-        if collapsed:
-            action = {"stop": "stopped", "reinitialize": "reinitialized",
-                      "remove": "removed", "continue": "continued"}[self.on_collapse]
-            if action == "removed" and len(collapsed) == K:
-                action = "stopped"
-                events = ("every component collapsed, so none can be removed: stopped",)
-            already = {k for k, s in enumerate(previous.component_status) if s == "singular"}
-            if action != "continued" or set(collapsed) - already or K != previous.n_components:
-                collapse = CollapseRecord(
-                    components=tuple(collapsed), iteration=iteration,
-                    reason=reasons[collapsed[0]],
-                    effective_counts=tuple(float(counts[k]) for k in collapsed),
-                    smallest_eigenvalues=tuple(float(eigenvalues[k, 0]) for k in collapsed),
-                    condition_numbers=tuple(float(condition[k]) for k in collapsed),
-                    action=action, component_ids=tuple(int(self._ids[k]) for k in collapsed),
-                )
-            if action == "reinitialized":
-                weights, means, cov, events = self._reseed(weights, means, cov, collapsed)
-                comparable, full, spec = False, None, None  # new parameters: new spectrum
-            elif action == "removed":
-                weights, means, cov, events = self._remove(weights, means, cov, collapsed)
+        if any(reason is not None for reason in reasons):
+            (weights, means, cov), collapse, events, changed = self._apply_policy(
+                previous, iteration, (weights, means, cov), counts, spec, reasons)
+            if changed:  # new parameters: not comparable with the last, a new spectrum
                 comparable, full, spec = False, None, None
         self._params = (weights, means, cov)
         state = self._evaluate(iteration, weights, means, cov, collapse, events, previous,
@@ -419,61 +376,6 @@ class GaussianMixtureEM(FittedMixtureMethods):
         if collapse is not None and collapse.action == "stopped":
             self.halted = True
         return state
-
-    def _reseed(self, weights, means, cov, collapsed):
-        """Re-seed collapsed components at the worst-explained points."""
-        K, D = means.shape
-        dens, log_weights = self._densities_cache
-        point = np.empty(self._X.shape[0])
-        estep.e_step(self._X, self._center, dens, log_weights, None, point)
-        worst = np.argsort(point)
-        means = means.copy()
-        full = to_full(cov, self.covariance_type, K, D)
-        weights = weights.copy()
-        events = []
-        for k, n in zip(collapsed, worst):
-            means[k] = self._X[n]
-            full[k] = self._data_covariance
-            weights[k] = 1.0 / K
-            events.append(f"component {self._ids[k]} re-seeded at data point {int(n)} with the data's "
-                          f"covariance")
-        weights /= weights.sum()
-        if self.covariance_type == "tied":
-            full[:] = self._data_covariance
-        return weights, means, from_full(full, self.covariance_type, weights), tuple(events)
-
-    def _remove(self, weights, means, cov, collapsed):
-        """Drop collapsed components; renormalise the weights."""
-        K, D = means.shape
-        keep = np.setdiff1d(np.arange(K), collapsed)
-        weights = weights[keep] / weights[keep].sum()
-        means = means[keep]
-        if self.covariance_type != "tied":
-            cov = cov[keep]
-        self.n_components = len(keep)
-        self._resp = np.empty((len(keep), self._X.shape[0]))
-        gone = self._ids[collapsed]
-        self._ids = _read_only(self._ids[keep])
-        events = (f"component(s) {', '.join(map(str, gone))} removed; "
-                  f"{len(keep)} remain",)
-        return weights, means, cov, events
-
-    def _halt_message(self):
-        record = next((s.collapse for s in reversed(self.history) if s.collapse), None)
-        k, it = record.names[0], record.iteration
-        n, lam, cond = (record.effective_counts[0], record.smallest_eigenvalues[0],
-                        record.condition_numbers[0])
-        fewer = max(1, self.n_components - len(record.components))
-        return (
-            f"Component {k} collapsed at iteration {it}: its covariance is singular "
-            f"({record.reason}; {n:.3g} effective points, smallest eigenvalue {lam:.3g}, "
-            f"condition number {cond:.3g}), so its Gaussian density is undefined and the "
-            f"likelihood can grow without bound. EM stopped there (on_collapse='stop'). "
-            f"Remedies: add a ridge with reg_covar (for example reg_covar=1e-6, as "
-            f"scikit-learn), use the conjugate prior (prior='conjugate'), use fewer "
-            f"components (n_components={fewer}), or choose on_collapse='reinitialize', "
-            f"'remove' or 'continue'. Call rewind(iteration) or initialize(X) to start again."
-        )
 
     @blas_limited
     def run(self, max_iter=100, tol=None, callback=None):
@@ -536,13 +438,6 @@ class GaussianMixtureEM(FittedMixtureMethods):
     def _params_of(self, state):
         cov = from_full(state.covariances, self.covariance_type, state.weights)
         return np.array(state.weights), np.array(state.means), cov
-
-
-def _read_only(array: np.ndarray) -> np.ndarray:
-    """``array`` as int64, no longer writeable: states share it (EMState.component_ids)."""
-    array = np.asarray(array, dtype=np.int64)
-    array.flags.writeable = False
-    return array
 
 
 def _add_ridge(cov, covariance_type, reg_covar):

@@ -16,11 +16,39 @@ from gmm_explorer.engine import diagnostics, estep
 from gmm_explorer.engine.parallel import blas_limited
 from gmm_explorer.engine.covariance import n_covariance_parameters, to_full
 from gmm_explorer.engine.random_state import check_random_state
-from gmm_explorer.engine.validation import check_data
+from gmm_explorer.engine.validation import check_covariances, check_data, check_means, check_weights
 
 
 class FittedMixtureMethods:
     """scikit-learn's questions to a fitted mixture, for the engine."""
+
+    @classmethod
+    def from_parameters(cls, weights, means, covariances, covariance_type="full", **settings):
+        """A fitted model without data, for ``predict``, ``score_samples`` and ``sample``.
+
+        Parameters
+        ----------
+        weights : array-like of shape (K,)
+        means : array-like of shape (K, D)
+        covariances : array-like
+            Full (K, D, D) matrices or the native shape of ``covariance_type``.
+        covariance_type : str
+        **settings
+            Other constructor arguments.
+        """
+        means = np.asarray(means, dtype=float)
+        if means.ndim != 2:
+            raise ValueError(f"means must have shape (K, D); got {means.shape}.")
+        K, D = means.shape
+        em = cls(n_components=K, covariance_type=covariance_type, **settings)
+        w = check_weights(weights, K)
+        m = check_means(means, K, D)
+        cov = check_covariances(covariances, covariance_type, K, D, w)
+        em._center = np.zeros(D)
+        em._params = (w, m, cov)
+        full = to_full(cov, covariance_type, K, D)
+        em._data_scale = float(np.sqrt(np.mean(np.trace(full, axis1=1, axis2=2)) / D))
+        return em
 
     def responsibilities(self, state=None, X=None, rows=None):
         """Responsibilities under a state's parameters.

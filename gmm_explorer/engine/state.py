@@ -22,6 +22,13 @@ def _frozen(array, dtype=float):
     return out
 
 
+def shared_ids(array) -> np.ndarray:
+    """Component identities as a read-only int64 array, which states may share."""
+    array = np.asarray(array, dtype=np.int64)
+    array.flags.writeable = False
+    return array
+
+
 @dataclass(frozen=True)
 class CollapseRecord:
     """What collapsed, when, and what the engine did about it.

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from gmm_explorer.engine import GaussianMixtureEM, estep
+from gmm_explorer.engine import GaussianMixtureEM, densities
 
 
 def blobs(n=5000, d=6, k=4, scale=1.0, spread=1.0, seed=0):
@@ -23,17 +23,17 @@ def run(X, covariance_type):
 def test_the_expanded_form_agrees_with_the_whitened_differences(covariance_type, monkeypatch):
     X = blobs()
     used = []
-    original = estep.expanded_quadratic
+    original = densities.expanded_quadratic
 
     def recording(*args):
         result = original(*args)
         used.append(result is not None)
         return result
 
-    monkeypatch.setattr(estep, "expanded_quadratic", recording)
+    monkeypatch.setattr(densities, "expanded_quadratic", recording)
     fast = run(X, covariance_type)
     assert any(used)
-    monkeypatch.setattr(estep, "expanded_quadratic", lambda *args: None)
+    monkeypatch.setattr(densities, "expanded_quadratic", lambda *args: None)
     exact = run(X, covariance_type)
     for a, b in zip(fast.history, exact.history):
         np.testing.assert_allclose(a.means, b.means, rtol=1e-11, atol=1e-11)
@@ -47,13 +47,13 @@ def test_far_apart_clusters_keep_the_whitened_differences():
     extent = np.abs(X - X.mean(axis=0)).max(axis=0)
     factors = np.tile(np.eye(X.shape[1]), (4, 1, 1))
     means = X[:4] - X.mean(axis=0)
-    assert estep.expanded_quadratic(means, factors, extent) is None
-    assert estep.expanded_quadratic(means, factors, extent / 1e7) is None  # means still far
-    assert estep.expanded_quadratic(means / 1e7, factors, extent / 1e7) is not None
+    assert densities.expanded_quadratic(means, factors, extent) is None
+    assert densities.expanded_quadratic(means, factors, extent / 1e7) is None  # means still far
+    assert densities.expanded_quadratic(means / 1e7, factors, extent / 1e7) is not None
 
 
 def test_full_covariances_never_expand():
     rng = np.random.RandomState(1)
     a = rng.randn(3, 3)
     factors = np.array([np.linalg.cholesky(np.linalg.inv(a @ a.T + np.eye(3)))] * 2)
-    assert estep.expanded_quadratic(np.zeros((2, 3)), factors, np.ones(3)) is None
+    assert densities.expanded_quadratic(np.zeros((2, 3)), factors, np.ones(3)) is None

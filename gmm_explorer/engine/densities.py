@@ -1,0 +1,161 @@
+"""What the E-step needs to know of each component, precomputed once per state.
+
+:func:`build_densities` turns means and full covariances into
+:class:`ComponentDensities`: whitening factors and log normalising constants
+for positive-definite covariances, pseudo-inverses and null spaces for the
+singular kinds (see :mod:`~gmm_explorer.engine.estep` for the three kinds), and
+for diagonal covariances, where its digits allow, the expanded quadratic form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import linalg
+
+from gmm_explorer.engine.covariance import whitening_factors
+
+LOG_2PI = np.log(2.0 * np.pi)
+# scipy's allow_singular cut-off: eigenvalues below this times the largest count as zero.
+PSEUDO_RCOND = 1e6 * np.finfo(float).eps
+# A point is on a singular component's support when its distance to it is
+# below this fraction of the data's scale.
+SUPPORT_RTOL = 1e-8
+
+
+@dataclass
+class ComponentDensities:
+    """Everything the E-step needs about each component, precomputed once per state.
+
+    Attributes
+    ----------
+    means : ndarray of shape (K, D)
+        Means relative to the data's centre.
+    kinds : list of str, length K
+    factors : ndarray of shape (K, D, D)
+        Whitening matrices; for ``"pseudo"`` components the columns past the
+        rank are zero.
+    log_norm : ndarray of shape (K,)
+        Log normalising constant of each density (``-inf`` when unused).
+    null_spaces : list of (ndarray of shape (D, D - r)) or None
+    support_tol : float
+    expanded : ndarray of shape (K, 2 D + 1) or None
+        For diagonal covariances whose numbers allow it (see
+        :func:`expanded_quadratic`): the map from ``[x, 1, x**2]`` (x minus the
+        centre) to ``-(x - mu_k)^T Sigma_k^-1 (x - mu_k) / 2``.
+    """
+
+    means: np.ndarray
+    kinds: list
+    factors: np.ndarray
+    log_norm: np.ndarray
+    null_spaces: list
+    support_tol: float
+    expanded: np.ndarray | None = None
+
+    @property
+    def special(self):
+        """Indices of the components that are not plain Cholesky ones."""
+        return [k for k, kind in enumerate(self.kinds) if kind != "cholesky"]
+
+    @property
+    def augmented(self):
+        """(D * K, D + 1) map from ``[x - centre, 1]`` to ``sqrt(1/2) * (x - mu_k) @ U_k``.
+
+        Row ``e * K + k`` is column ``e`` of ``U_k`` followed by minus the
+        whitened mean, so the sum over ``e`` adds D contiguous (K, c) blocks.
+        The factor sqrt(1/2) folds the -1/2 of the Gaussian's exponent into
+        the matrix product, saving a pass over (K, N).
+        """
+        K, D, _ = self.factors.shape
+        stacked = self.factors.transpose(2, 0, 1).reshape(D * K, D)
+        offsets = np.einsum("kd,kde->ek", self.means, self.factors).ravel()
+        return np.sqrt(0.5) * np.column_stack([stacked, -offsets])
+
+
+#: The expanded quadratic form loses about log10(bound) digits to cancellation
+#: (``x**2`` against ``(x - mu)**2``); below this bound at most four of sixteen.
+EXPANSION_BOUND = 1e4
+
+
+def expanded_quadratic(means_centered, factors, extent):
+    """The (K, 2 D + 1) map from ``[x, 1, x**2]`` to minus half each component's
+    Mahalanobis distance, for diagonal whitening ``factors``; None when unsafe.
+
+    ``-(x - mu)^2 p / 2 = p mu x - p mu^2 / 2 - p x^2 / 2`` summed over the D
+    features, with ``p`` the precisions: one (K, 2D + 1) product per chunk
+    instead of a (K D, D + 1) one, the squares being the M-step's rows already
+    (scikit-learn computes diagonal densities so). Expanding subtracts numbers
+    as large as ``p (|x| + |mu|)^2``; when that bound, over the data's
+    ``extent`` (D,) of ``|x - centre|``, passes :data:`EXPANSION_BOUND` the
+    digits lost would show, so None: the whitened differences are used.
+    """
+    K, D, _ = factors.shape
+    diagonal = np.einsum("kdd->kd", factors)
+    if not np.array_equal(factors, diagonal[:, :, None] * np.eye(D)):
+        return None
+    precision = diagonal ** 2
+    bound = np.sum(precision * (extent + np.abs(means_centered)) ** 2, axis=1)
+    if not np.all(bound <= EXPANSION_BOUND):
+        return None
+    weighted = precision * means_centered
+    return np.column_stack([weighted, -0.5 * np.sum(weighted * means_centered, axis=1),
+                            -0.5 * precision])
+
+
+def build_densities(means_centered, full_covariances, kinds, data_scale, floor=None,
+                    lower=None, extent=None):
+    """Precompute the densities of every component.
+
+    Parameters
+    ----------
+    means_centered : ndarray of shape (K, D)
+    full_covariances : ndarray of shape (K, D, D)
+    kinds : sequence of str, length K
+        ``"cholesky"``, ``"pseudo"`` or ``"point-mass"`` per component.
+    data_scale : float
+        Root-mean-square spread of the data, for the support tolerance.
+    floor : ndarray of shape (K,), optional
+        Eigenvalues at or below it count as zero for the non-Cholesky kinds
+        (see :func:`gmm_explorer.engine.diagnostics.resolution_floor`).
+    lower : list of ndarray or None, optional
+        Lower Cholesky factors already computed, reused for the whitening.
+    extent : ndarray of shape (D,), optional
+        Largest ``|x - centre|`` of the data per feature: with it, diagonal
+        covariances may use the expanded form (:func:`expanded_quadratic`).
+
+    Returns
+    -------
+    ComponentDensities
+    """
+    K, D = means_centered.shape
+    usable = np.array([kind == "cholesky" for kind in kinds])
+    factors, log_det = whitening_factors(full_covariances, usable, lower)
+    log_norm = np.where(usable, log_det - 0.5 * D * LOG_2PI, -np.inf)
+    null_spaces = [None] * K
+    for k in np.flatnonzero(~usable):
+        values, vectors = linalg.eigh(full_covariances[k], check_finite=False)
+        cutoff = PSEUDO_RCOND * np.max(np.abs(values))
+        if floor is not None:
+            cutoff = max(cutoff, floor[k])
+        keep = values > cutoff
+        rank = int(keep.sum())
+        factors[k][:, :rank] = vectors[:, keep] / np.sqrt(values[keep])
+        null_spaces[k] = vectors[:, ~keep]
+        if kinds[k] == "pseudo":
+            log_norm[k] = -0.5 * (rank * LOG_2PI + np.sum(np.log(values[keep])))
+        else:
+            log_norm[k] = np.inf
+    expanded = None
+    if extent is not None and usable.all():
+        expanded = expanded_quadratic(means_centered, factors, extent)
+    return ComponentDensities(
+        means=np.ascontiguousarray(means_centered, dtype=float),
+        kinds=list(kinds),
+        factors=factors,
+        log_norm=log_norm,
+        null_spaces=null_spaces,
+        support_tol=SUPPORT_RTOL * max(data_scale, np.finfo(float).tiny),
+        expanded=expanded,
+    )
