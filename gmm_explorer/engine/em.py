@@ -314,7 +314,8 @@ class GaussianMixtureEM(CollapsePolicies, FittedMixtureMethods):
         else:
             pseudo = total
             true = self._densities(means, full, spec, "true")
-            log_likelihood = estep.total_log_density(X, self._center, true, log_weights)
+            log_likelihood = estep.total_log_density(X, self._center, true, log_weights,
+                                                     self._pool)
         objective = log_likelihood
         if self._prior is not None:
             lp = log_prior(means, cov, self._prior, self.covariance_type)

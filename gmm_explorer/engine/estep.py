@@ -215,36 +215,8 @@ def _fill_rows(buffer, X, center, start, stop, pairs=None):
     return rows
 
 
-def _chunks(X, center, n_components, pairs=None):
-    """Yield (start, stop, rows) over row chunks of X, reusing one buffer (see :func:`_fill_rows`)."""
-    N, D = X.shape
-    step = chunk_rows(n_components, D, N)
-    n_products = 0 if pairs is None else len(pairs[0])
-    buffer = np.ones((D + 1 + n_products, min(step, N)))
-    for start, stop in chunk_bounds(N, step):
-        yield start, stop, _fill_rows(buffer, X, center, start, stop, pairs)
-
-
-def _normalized_blocks(X, center, densities, log_weights, resp=None, pairs=None):
-    """Yield ``(start, stop, rows, block, point)`` chunk by chunk.
-
-    ``block`` holds the chunk's responsibilities (a view of ``resp`` when
-    given, else a reused scratch array), ``rows`` the chunk as built by
-    :func:`_chunks`, and ``point`` each point's log mixture density.
-    """
-    N, D = X.shape
-    K = log_weights.shape[0]
-    augmented = densities.augmented
-    constant = densities.log_norm + log_weights
-    scratch = np.empty((K, chunk_rows(K, D, N))) if resp is None else None
-    for start, stop, rows in _chunks(X, center, K, pairs):
-        block = resp[:, start:stop] if resp is not None else scratch[:, : stop - start]
-        log_densities_chunk(rows[: D + 1], densities, augmented, constant, block)
-        yield start, stop, rows, block, normalize_chunk(block)
-
-
 def e_step(X, center, densities, log_weights, resp_out=None, point_out=None, pairs=None,
-           pool: ChunkPool | None = None):
+           pool: ChunkPool | None = None, keep: bool = True):
     """Responsibilities over the whole data, the total log-likelihood, and
     the weighted sums the next M-step needs.
 
@@ -269,20 +241,24 @@ def e_step(X, center, densities, log_weights, resp_out=None, point_out=None, pai
         Worker threads for the chunks (default: this thread). The chunks and
         the order their sums are added in do not depend on it: the result is
         the same, bit for bit, for any number of workers.
+    keep : bool
+        False: no (K, N) responsibilities are kept (each chunk's go through a
+        small scratch block) and no sums are made; ``resp`` and ``sums`` are
+        None. For the log-likelihood or the point densities alone.
 
     Returns
     -------
-    resp : ndarray of shape (K, N)
+    resp : ndarray of shape (K, N), or None
     total : float
         Sum over points of the log mixture density; ``+inf`` if any point
         has infinite density, never NaN.
-    sums : ndarray of shape (K, D + 1 + P)
+    sums : ndarray of shape (K, D + 1 + P), or None
         ``sum_n r_nk [x_n - centre, 1, products]``: first moments, counts
         and second moments.
     """
     N, D = X.shape
     K = log_weights.shape[0]
-    resp = np.empty((K, N)) if resp_out is None else resp_out
+    resp = None if not keep else np.empty((K, N)) if resp_out is None else resp_out
     n_products = 0 if pairs is None else len(pairs[0])
     bounds = chunk_bounds(N, chunk_rows(K, D, N))
     constant = densities.log_norm + log_weights
@@ -293,11 +269,13 @@ def e_step(X, center, densities, log_weights, resp_out=None, point_out=None, pai
 
     def chunk_group(first: int, stop: int) -> list:
         """(sums, total, unbounded) of each chunk in ``bounds[first:stop]``, in order."""
-        buffer = np.ones((D + 1 + n_products, max(b - a for a, b in bounds[first:stop])))
+        width = max(b - a for a, b in bounds[first:stop])
+        buffer = np.ones((D + 1 + n_products, width))
+        scratch = np.empty((K, width)) if resp is None else None
         out = []
         for start, end in bounds[first:stop]:
             rows = _fill_rows(buffer, X, center, start, end, pairs)
-            block = resp[:, start:end]
+            block = resp[:, start:end] if resp is not None else scratch[:, : end - start]
             if expanded is None:
                 log_densities_chunk(rows[: D + 1], densities, augmented, constant, block)
             else:
@@ -309,21 +287,22 @@ def e_step(X, center, densities, log_weights, resp_out=None, point_out=None, pai
             chunk_total = point.sum()
             # only a non-finite sum can hide a +inf (a point-mass on a point)
             unbounded = not np.isfinite(chunk_total) and bool(np.isposinf(point).any())
-            out.append((block @ rows.T, chunk_total, unbounded))
+            out.append((block @ rows.T if keep else None, chunk_total, unbounded))
         return out
 
     total, unbounded = 0.0, False
-    sums = np.zeros((K, D + 1 + n_products))
+    sums = np.zeros((K, D + 1 + n_products)) if keep else None
     for chunk_sums, chunk_total, chunk_unbounded in (pool or _SERIAL).map_groups(
             chunk_group, len(bounds), N * K * D):
-        sums += chunk_sums  # in chunk order, as one thread would
+        if keep:
+            sums += chunk_sums  # in chunk order, as one thread would
         if not unbounded:
             unbounded = chunk_unbounded
             total += chunk_total
     return resp, (np.inf if unbounded else float(total)), sums
 
 
-def total_log_density(X, center, densities, log_weights):
+def total_log_density(X, center, densities, log_weights, pool: ChunkPool | None = None):
     """Sum over points of the log mixture density, without keeping responsibilities.
 
     ``+inf`` if any point has infinite density, whatever the others; never NaN.
@@ -334,14 +313,10 @@ def total_log_density(X, center, densities, log_weights):
     center : ndarray of shape (D,)
     densities : ComponentDensities
     log_weights : ndarray of shape (K,)
+    pool : ChunkPool, optional
 
     Returns
     -------
     float
     """
-    total = 0.0
-    for _, _, _, _, point in _normalized_blocks(X, center, densities, log_weights):
-        if np.isposinf(point).any():
-            return np.inf
-        total += point.sum()
-    return float(total)
+    return e_step(X, center, densities, log_weights, pool=pool, keep=False)[1]

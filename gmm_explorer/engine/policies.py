@@ -68,7 +68,8 @@ class CollapsePolicies:
         K, D = means.shape
         dens, log_weights = self._densities_cache
         point = np.empty(self._X.shape[0])
-        estep.e_step(self._X, self._center, dens, log_weights, None, point)
+        estep.e_step(self._X, self._center, dens, log_weights, point_out=point, pool=self._pool,
+                     keep=False)
         worst = np.argsort(point)
         means = means.copy()
         full = to_full(cov, self.covariance_type, K, D)
