@@ -109,7 +109,7 @@ class LoadWorker(QThread):
         """Ask the load to stop at its next check (within a block of the file)."""
         self._cancel.set()
 
-    # the conftest fixture stops leftover threads through this name
+    # the runner (and the tests' thread check) stop every worker through this name
     request_stop = request_cancel
 
     @property

@@ -112,9 +112,7 @@ class Runner(QObject):
             return False
         self._run = None
         self._token += 1  # late signals of this worker are ignored
-        worker.request_stop()
-        worker.wait()
-        worker.deleteLater()
+        _finish(worker, stop=True)
         return True
 
     def _on_state(self, token: int, _state) -> None:
@@ -154,17 +152,14 @@ class Runner(QObject):
         if loader is None:
             return None
         self._loader = None
-        loader.request_cancel()
-        loader.wait()
-        loader.deleteLater()
+        _finish(loader, stop=True)
         return loader
 
     def _on_load_ended(self, loader, reason: str, result, message: str) -> None:
         if loader is not self._loader:
             return  # a load already given up
         self._loader = None
-        loader.wait()
-        loader.deleteLater()
+        _finish(loader)
         self.loadEnded.emit(loader, reason, result, message)
 
     # ------------------------------------------------------------- jobs
@@ -194,9 +189,7 @@ class Runner(QObject):
         if worker is None:
             return
         self._job = None
-        worker.request_stop()
-        worker.wait()
-        worker.deleteLater()
+        _finish(worker, stop=True)
 
     def wait_job(self, timeout_ms: int = 60000) -> None:
         """Block until the running job has ended and its ``done`` has run (scripts, tests)."""
@@ -211,8 +204,7 @@ class Runner(QObject):
         if worker is not self._job:
             return
         self._job = None
-        worker.wait()
-        worker.deleteLater()
+        _finish(worker)
         done(result, error)
 
     # ---------------------------------------------------------- closing
@@ -221,3 +213,11 @@ class Runner(QObject):
         self.stop_run()
         self.cancel_load()
         self.cancel_job()
+
+
+def _finish(worker: QThread, stop: bool = False) -> None:
+    """Wait for ``worker`` (asking it to stop first) and let Qt delete it."""
+    if stop:
+        worker.request_stop()
+    worker.wait()
+    worker.deleteLater()
