@@ -263,7 +263,7 @@ class GaussianMixtureEM(CollapsePolicies, FittedMixtureMethods):
             means_c = map_means(stats, self._prior)
             scatter = mstep.central_scatter(X, center, resp, stats, self.covariance_type)
             cov = map_covariances(scatter, stats, self._prior, self.covariance_type)
-            cov = _add_ridge(cov, self.covariance_type, self.reg_covar)
+            cov = mstep.add_ridge(cov, self.covariance_type, self.reg_covar)
         weights = stats.counts / stats.counts.sum()
         return weights, means_c + center, cov, stats.counts
 
@@ -439,14 +439,3 @@ class GaussianMixtureEM(CollapsePolicies, FittedMixtureMethods):
     def _params_of(self, state):
         cov = from_full(state.covariances, self.covariance_type, state.weights)
         return np.array(state.weights), np.array(state.means), cov
-
-
-def _add_ridge(cov, covariance_type, reg_covar):
-    if reg_covar == 0:
-        return cov
-    if covariance_type in ("diag", "spherical"):
-        return cov + reg_covar
-    cov = cov.copy()
-    D = cov.shape[-1]
-    cov[..., np.arange(D), np.arange(D)] += reg_covar
-    return cov

@@ -231,3 +231,16 @@ def ml_covariances(X, center, resp, stats, covariance_type, reg_covar):
     if covariance_type == "diag":
         return scatter + reg_covar
     return scatter.mean(axis=1) + reg_covar
+
+
+def add_ridge(cov, covariance_type, reg_covar):
+    """``reg_covar`` added to the diagonal of native covariances (a copy; MAP covariances
+    get their ridge here, maximum-likelihood ones in :func:`ml_covariances`)."""
+    if reg_covar == 0:
+        return cov
+    if covariance_type in ("diag", "spherical"):
+        return cov + reg_covar
+    cov = cov.copy()
+    D = cov.shape[-1]
+    cov[..., np.arange(D), np.arange(D)] += reg_covar
+    return cov
