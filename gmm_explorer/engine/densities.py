@@ -40,10 +40,10 @@ class ComponentDensities:
         Log normalising constant of each density (``-inf`` when unused).
     null_spaces : list of (ndarray of shape (D, D - r)) or None
     support_tol : float
-    expanded : ndarray of shape (K, 2 D + 1) or None
-        For diagonal covariances whose numbers allow it (see
-        :func:`expanded_quadratic`): the map from ``[x, 1, x**2]`` (x minus the
-        centre) to ``-(x - mu_k)^T Sigma_k^-1 (x - mu_k) / 2``.
+    expanded : ndarray of shape (K, D + 1 + P) or None
+        Where the numbers allow it (see :func:`expanded_quadratic`): the map
+        from ``[x, 1, products]`` (x minus the centre, the M-step's P products
+        of coordinates) to ``-(x - mu_k)^T Sigma_k^-1 (x - mu_k) / 2``.
     """
 
     means: np.ndarray
@@ -75,37 +75,61 @@ class ComponentDensities:
 
 
 #: The expanded quadratic form loses about log10(bound) digits to cancellation
-#: (``x**2`` against ``(x - mu)**2``); below this bound at most four of sixteen.
+#: (products of x against ``(x - mu)^T P (x - mu)``); below this bound at most four of sixteen.
 EXPANSION_BOUND = 1e4
 
 
-def expanded_quadratic(means_centered, factors, extent):
-    """The (K, 2 D + 1) map from ``[x, 1, x**2]`` to minus half each component's
-    Mahalanobis distance, for diagonal whitening ``factors``; None when unsafe.
+def expanded_quadratic(means_centered, factors, extent, pairs):
+    """The (K, D + 1 + P) map from ``[x, 1, products]`` to minus half each
+    component's Mahalanobis distance; None when unsafe.
 
-    ``-(x - mu)^2 p / 2 = p mu x - p mu^2 / 2 - p x^2 / 2`` summed over the D
-    features, with ``p`` the precisions: one (K, 2D + 1) product per chunk
-    instead of a (K D, D + 1) one, the squares being the M-step's rows already
-    (scikit-learn computes diagonal densities so). Expanding subtracts numbers
-    as large as ``p (|x| + |mu|)^2``; when that bound, over the data's
+    ``-(x - mu)^T P (x - mu) / 2 = (P mu)^T x - mu^T P mu / 2 - x^T P x / 2``,
+    with ``P`` the precision and ``x^T P x`` a sum over the ``products``
+    ``x_i x_j`` the M-step accumulates anyway: one (K, D + 1 + P) product per
+    chunk instead of a (K D, D + 1) one, its square and D sums (scikit-learn
+    computes diagonal densities so). Expanding subtracts numbers as large as
+    ``v^T |P| v`` with ``v = |x| + |mu|``; when that bound, over the data's
     ``extent`` (D,) of ``|x - centre|``, passes :data:`EXPANSION_BOUND` the
     digits lost would show, so None: the whitened differences are used.
+
+    Parameters
+    ----------
+    means_centered : ndarray of shape (K, D)
+    factors : ndarray of shape (K, D, D)
+        Whitening factors ``U`` with ``P = U U^T``.
+    extent : ndarray of shape (D,)
+    pairs : tuple of two int arrays of length P
+        The index pairs of the products (:func:`~gmm_explorer.engine.mstep.moment_pairs`):
+        the diagonal (then only diagonal factors expand) or the upper triangle.
+
+    Returns
+    -------
+    ndarray of shape (K, D + 1 + P) or None
     """
     K, D, _ = factors.shape
-    diagonal = np.einsum("kdd->kd", factors)
-    if not np.array_equal(factors, diagonal[:, :, None] * np.eye(D)):
+    first, second = pairs
+    if len(first) == D and np.array_equal(first, second):
+        diagonal = np.einsum("kdd->kd", factors)
+        if not np.array_equal(factors, diagonal[:, :, None] * np.eye(D)):
+            return None
+        precision = diagonal[:, :, None] * diagonal[:, None, :] * np.eye(D)
+    elif len(first) == D * (D + 1) // 2:
+        precision = factors @ factors.transpose(0, 2, 1)
+    else:
         return None
-    precision = diagonal ** 2
-    bound = np.sum(precision * (extent + np.abs(means_centered)) ** 2, axis=1)
+    spread = extent + np.abs(means_centered)
+    bound = np.einsum("kd,kde,ke->k", spread, np.abs(precision), spread)
     if not np.all(bound <= EXPANSION_BOUND):
         return None
-    weighted = precision * means_centered
+    weighted = np.einsum("kde,ke->kd", precision, means_centered)
+    # x_i x_j for i < j stands for both P_ij x_i x_j and P_ji x_j x_i
+    quadratic = np.where(first == second, -0.5, -1.0) * precision[:, first, second]
     return np.column_stack([weighted, -0.5 * np.sum(weighted * means_centered, axis=1),
-                            -0.5 * precision])
+                            quadratic])
 
 
 def build_densities(means_centered, full_covariances, kinds, data_scale, floor=None,
-                    lower=None, extent=None):
+                    lower=None, extent=None, pairs=None):
     """Precompute the densities of every component.
 
     Parameters
@@ -122,8 +146,10 @@ def build_densities(means_centered, full_covariances, kinds, data_scale, floor=N
     lower : list of ndarray or None, optional
         Lower Cholesky factors already computed, reused for the whitening.
     extent : ndarray of shape (D,), optional
-        Largest ``|x - centre|`` of the data per feature: with it, diagonal
-        covariances may use the expanded form (:func:`expanded_quadratic`).
+        Largest ``|x - centre|`` of the data per feature; with it and
+        ``pairs``, the expanded form may be used (:func:`expanded_quadratic`).
+    pairs : tuple of two int arrays, optional
+        The products of coordinates the E-step's rows hold.
 
     Returns
     -------
@@ -148,8 +174,8 @@ def build_densities(means_centered, full_covariances, kinds, data_scale, floor=N
         else:
             log_norm[k] = np.inf
     expanded = None
-    if extent is not None and usable.all():
-        expanded = expanded_quadratic(means_centered, factors, extent)
+    if extent is not None and pairs is not None and usable.all():
+        expanded = expanded_quadratic(means_centered, factors, extent, pairs)
     return ComponentDensities(
         means=np.ascontiguousarray(means_centered, dtype=float),
         kinds=list(kinds),

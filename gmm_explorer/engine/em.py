@@ -280,11 +280,10 @@ class GaussianMixtureEM(CollapsePolicies, FittedMixtureMethods):
                 kinds.append("pseudo")
             else:
                 kinds.append("cholesky")
-        # the expanded form is for diagonal covariances only (a full one at D = 1 is too,
-        # but keeps the whitened differences: the numbers stay as they were)
-        extent = self._extent if self.covariance_type in ("diag", "spherical") else None
         return densities.build_densities(means - self._center, full, kinds, self._data_scale,
-                                     self._floor(means), spec.lower, extent)
+                                         self._floor(means), spec.lower, self._extent,
+                                         mstep.moment_pairs(means.shape[1],
+                                                            self.covariance_type))
 
     def _evaluate(self, iteration, weights, means, cov, collapse=None, events=(),
                   previous=None, comparable=True, full=None, spec=None):

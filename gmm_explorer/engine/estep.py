@@ -33,8 +33,13 @@ from gmm_explorer.engine.parallel import ChunkPool, chunk_bounds
 
 _SERIAL = ChunkPool(1)
 
-# Elements of the (K * D, chunk) whitened-difference temporary per chunk.
-_CHUNK_ELEMENTS = 1 << 17
+# Numbers in one chunk's temporaries, about 2 MiB: they stay in a core's cache,
+# and each numpy call is long enough that two threads rarely wait for each other
+# (every call gives up and takes back the GIL; with chunks half this size two
+# workers took 0.8 of one worker's time, with this size 0.7).
+_CHUNK_ELEMENTS = 1 << 18
+_MAX_ROWS = 16384
+_MIN_ROWS = 256
 # Room, in float64 numbers, left for the small per-iteration arrays.
 _FIXED_ELEMENTS = 1 << 15
 # Log-ratios to a point's largest term below this give a responsibility of 0.
@@ -51,18 +56,34 @@ LOG_RESP_FLOOR = -700.0
 _RESP_FLOOR = float(np.exp(np.full(67, LOG_RESP_FLOOR)).min())
 
 
-def chunk_rows(n_components, n_features, n_samples=None):
-    """Rows per chunk: the (K * D, rows) temporary stays near 1 MiB (in cache),
-    and for small N the temporaries together stay below the data's size (so
-    that peak memory stays within twice the data plus the responsibilities).
+def chunk_rows(n_components, n_features, n_samples=None, n_products=None, expanded=False):
+    """Rows per chunk of the E-step's (and the M-step's) passes over the data.
+
+    The chunk's temporaries stay near :data:`_CHUNK_ELEMENTS` numbers (in
+    cache); small data are one chunk (no per-chunk overhead); for mid-sized N
+    the temporaries together stay below the data's size (so that peak memory
+    stays within twice the data plus the responsibilities).
+
+    Parameters
+    ----------
+    n_components, n_features : int
+    n_samples : int, optional
+    n_products : int, optional
+        Products of coordinates in each row (default: the upper triangle).
+    expanded : bool
+        The chunk uses the expanded quadratic form: no (K * D, rows) whitened
+        differences, just the (K, rows) block.
     """
-    products = n_features * (n_features + 1) // 2
-    width = n_components * n_features + n_features + 1 + products
-    rows = min(max(_CHUNK_ELEMENTS // max(1, n_components * n_features), 256), 8192)
+    K, D = max(1, n_components), n_features
+    products = D * (D + 1) // 2 if n_products is None else n_products
+    width = (K if expanded else K * D) + D + 1 + products
+    rows = min(max(_CHUNK_ELEMENTS // width, _MIN_ROWS), _MAX_ROWS)
     if n_samples is not None:
+        if n_samples * width <= _CHUNK_ELEMENTS:
+            return max(1, n_samples)
         # Both temporaries together hold fewer numbers than the data, less a
         # margin for the small arrays every iteration makes.
-        rows = min(rows, max(256, (n_samples * n_features - _FIXED_ELEMENTS) // width))
+        rows = min(rows, max(_MIN_ROWS, (n_samples * D - _FIXED_ELEMENTS) // width))
     return rows
 
 
@@ -260,12 +281,18 @@ def e_step(X, center, densities, log_weights, resp_out=None, point_out=None, pai
     K = log_weights.shape[0]
     resp = None if not keep else np.empty((K, N)) if resp_out is None else resp_out
     n_products = 0 if pairs is None else len(pairs[0])
-    bounds = chunk_bounds(N, chunk_rows(K, D, N))
     constant = densities.log_norm + log_weights
-    # [x, 1, x**2] is in the rows when the M-step wants the squares only (diag, spherical)
-    squares_only = n_products == D and np.array_equal(pairs[0], pairs[1])
-    expanded = densities.expanded if squares_only else None
+    expanded = densities.expanded
+    if expanded is not None and expanded.shape[1] == D + 1 + n_products:
+        if np.all(np.isfinite(constant)):
+            # the weights and normalising constants ride on the row of ones: one pass less
+            expanded = expanded.copy()
+            expanded[:, D] += constant
+            constant = None
+    else:
+        expanded = None  # the rows lack the products it reads
     augmented = None if expanded is not None else densities.augmented  # computes: once
+    bounds = chunk_bounds(N, chunk_rows(K, D, N, n_products, expanded is not None))
 
     def chunk_group(first: int, stop: int) -> list:
         """(sums, total, unbounded) of each chunk in ``bounds[first:stop]``, in order."""
@@ -280,14 +307,17 @@ def e_step(X, center, densities, log_weights, resp_out=None, point_out=None, pai
                 log_densities_chunk(rows[: D + 1], densities, augmented, constant, block)
             else:
                 np.matmul(expanded, rows, out=block)
-                block += constant[:, None]
+                if constant is not None:
+                    block += constant[:, None]
             point = normalize_chunk(block)
             if point_out is not None:
                 point_out[start:end] = point
             chunk_total = point.sum()
             # only a non-finite sum can hide a +inf (a point-mass on a point)
             unbounded = not np.isfinite(chunk_total) and bool(np.isposinf(point).any())
-            out.append((block @ rows.T if keep else None, chunk_total, unbounded))
+            # np.dot, not @: numpy's matmul held the GIL for this long-inner product
+            # (measured: two threads took as long as one)
+            out.append((np.dot(block, rows.T) if keep else None, chunk_total, unbounded))
         return out
 
     total, unbounded = 0.0, False

@@ -1,9 +1,10 @@
-"""Diagonal covariances may use the expanded quadratic form, only where it keeps its digits."""
+"""Every covariance type may use the expanded quadratic form, only where it keeps its digits."""
 
 import numpy as np
 import pytest
 
 from gmm_explorer.engine import GaussianMixtureEM, densities
+from gmm_explorer.engine.mstep import moment_pairs
 
 
 def blobs(n=5000, d=6, k=4, scale=1.0, spread=1.0, seed=0):
@@ -19,7 +20,7 @@ def run(X, covariance_type):
     return em
 
 
-@pytest.mark.parametrize("covariance_type", ["diag", "spherical"])
+@pytest.mark.parametrize("covariance_type", ["full", "tied", "diag", "spherical"])
 def test_the_expanded_form_agrees_with_the_whitened_differences(covariance_type, monkeypatch):
     X = blobs()
     used = []
@@ -47,13 +48,35 @@ def test_far_apart_clusters_keep_the_whitened_differences():
     extent = np.abs(X - X.mean(axis=0)).max(axis=0)
     factors = np.tile(np.eye(X.shape[1]), (4, 1, 1))
     means = X[:4] - X.mean(axis=0)
-    assert densities.expanded_quadratic(means, factors, extent) is None
-    assert densities.expanded_quadratic(means, factors, extent / 1e7) is None  # means still far
-    assert densities.expanded_quadratic(means / 1e7, factors, extent / 1e7) is not None
+    for kind in ("diag", "full"):
+        pairs = moment_pairs(X.shape[1], kind)
+        assert densities.expanded_quadratic(means, factors, extent, pairs) is None
+        # means still far
+        assert densities.expanded_quadratic(means, factors, extent / 1e7, pairs) is None
+        assert densities.expanded_quadratic(means / 1e7, factors, extent / 1e7,
+                                            pairs) is not None
 
 
-def test_full_covariances_never_expand():
+def test_the_expanded_map_gives_the_mahalanobis_distance():
+    rng = np.random.RandomState(1)
+    D = 3
+    a = rng.randn(2, D, D)
+    covariances = a @ a.transpose(0, 2, 1) + np.eye(D)
+    factors = np.linalg.inv(np.linalg.cholesky(covariances)).transpose(0, 2, 1)
+    means = rng.randn(2, D)
+    x = rng.randn(5, D)
+    first, second = pairs = moment_pairs(D, "full")
+    expanded = densities.expanded_quadratic(means, factors, np.abs(x).max(axis=0), pairs)
+    rows = np.column_stack([x, np.ones(5), x[:, first] * x[:, second]])
+    for k in range(2):
+        diff = x - means[k]
+        exact = -0.5 * np.einsum("nd,de,ne->n", diff, np.linalg.inv(covariances[k]), diff)
+        np.testing.assert_allclose(rows @ expanded[k], exact, rtol=1e-12, atol=1e-12)
+
+
+def test_full_factors_never_expand_on_the_squares_alone():
     rng = np.random.RandomState(1)
     a = rng.randn(3, 3)
     factors = np.array([np.linalg.cholesky(np.linalg.inv(a @ a.T + np.eye(3)))] * 2)
-    assert densities.expanded_quadratic(np.zeros((2, 3)), factors, np.ones(3)) is None
+    pairs = moment_pairs(3, "diag")
+    assert densities.expanded_quadratic(np.zeros((2, 3)), factors, np.ones(3), pairs) is None
