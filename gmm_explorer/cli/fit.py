@@ -18,9 +18,9 @@ from gmm_explorer.cli.starts import (
     fit_best,
     fit_settings,
     prepare,
-    start_seeds,
 )
 from gmm_explorer.data.model_file import build_model_dict, write_json_atomic
+from gmm_explorer.engine.fits import start_seeds
 from gmm_explorer.files import file_sha256
 
 

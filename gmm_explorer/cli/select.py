@@ -11,7 +11,8 @@ from gmm_explorer.cli.common import (
     EXIT_OK, CollapseError, UsageError, check_writable, load, write_text,
 )
 from gmm_explorer.cli.parser import build_parser
-from gmm_explorer.cli.starts import BestFit, fit_best, prepare, start_seeds
+from gmm_explorer.cli.starts import BestFit, fit_best, prepare
+from gmm_explorer.engine.fits import start_seeds
 from gmm_explorer.data import DataError, check_components
 from gmm_explorer.data.model_file import n_parameters
 

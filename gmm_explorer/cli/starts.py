@@ -15,7 +15,7 @@ import numpy as np
 from gmm_explorer.data import Standardizer, check_fit_data
 from gmm_explorer.data.errors import describe_column
 from gmm_explorer.data.scaling import column_spread
-from gmm_explorer.engine.fits import FitRecipe, run_recipes
+from gmm_explorer.engine.fits import FitRecipe, model_recipes, run_recipes
 from gmm_explorer.engine.options import ModelSettings
 
 
@@ -72,8 +72,7 @@ def _recipes(args, covariance_type, n_components, seeds) -> list[FitRecipe]:
     settings = fit_settings(args, covariance_type, n_components)
     del settings["tol"]
     model = ModelSettings(**settings, random_state=None)
-    return [FitRecipe.seeded(model, seed, tol=args.tol, max_iter=args.max_iter)
-            for seed in seeds]
+    return model_recipes(model, seeds, tol=args.tol, max_iter=args.max_iter)
 
 
 class _StartLog:
@@ -187,14 +186,6 @@ def _keep_best(result, best, standardizer, n_samples):
     result.best_start = best.index
     result.events = list(best.events)
     result.final_components = state.n_components
-
-
-def start_seeds(seed, n_init):
-    """(master seed, one seed per start): recorded so that a run can be repeated."""
-    if seed is None:
-        seed = int(np.random.SeedSequence().generate_state(1)[0])
-    rng = np.random.RandomState(seed)
-    return seed, [int(s) for s in rng.randint(0, 2**31 - 1, size=n_init)]
 
 
 def prepare(data, args, covariance_type, n_components_max):

@@ -136,6 +136,38 @@ class FitRecipe:
         return em
 
 
+def start_seeds(seed: int | None, n_init: int) -> tuple[int, list[int]]:
+    """(master seed, one seed per start), so that a set of starts can be repeated.
+
+    None draws a master seed from the system's entropy (and returns it).
+    """
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1)[0])
+    rng = np.random.RandomState(seed)
+    return seed, [int(s) for s in rng.randint(0, 2**31 - 1, size=n_init)]
+
+
+def model_recipes(settings: ModelSettings, seeds: Sequence[int], tol: float = 1e-3,
+                  max_iter: int = 100) -> list[FitRecipe]:
+    """The starts of one model (one cell of a model-selection grid): one recipe per seed.
+
+    The command line's ``fit`` and ``select`` and the window's grid and atlas
+    all take their starts from here, so that the same seeds give the same fits.
+
+    Parameters
+    ----------
+    settings : ModelSettings
+        Its ``random_state`` is replaced by each seed.
+    seeds : sequence of int
+    tol, max_iter : as in :class:`FitRecipe`
+
+    Returns
+    -------
+    list of FitRecipe
+    """
+    return [FitRecipe.seeded(settings, seed, tol=tol, max_iter=max_iter) for seed in seeds]
+
+
 @dataclass(frozen=True, eq=False)
 class FitResult:
     """One recipe's fit.
