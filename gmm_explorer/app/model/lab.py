@@ -235,7 +235,7 @@ class Lab(QObject):
             return False
         axes, points = tuple(ws.axes), ws.drawn_points()
         ws.runner.start_job(
-            lambda cancelled, progress: run_sides(fits, (left, right), max_iter, axes, points,
+            lambda cancelled, progress, _report: run_sides(fits, (left, right), max_iter, axes, points,
                                                   cancelled, progress),
             self._on_compared)
         return True

@@ -3,8 +3,9 @@
 :class:`Runner` starts, cancels and waits for every ``QThread`` the window
 uses: the EM run (:class:`~gmm_explorer.app.model.worker.RunWorker`), the
 background file load (:class:`~gmm_explorer.app.model.load_worker.LoadWorker`)
-and background jobs (:class:`JobWorker`: compare mode's fits). At most one of
-each kind runs at a time; a new one cancels the old first, and
+and background jobs (:class:`JobWorker`: compare mode's fits, the model-selection
+grid, the atlas of starts), each job under its own name. At most one run, one
+load and one job of each name run at a time; a new one cancels the old first, and
 :meth:`Runner.shutdown` leaves no thread alive (Orange's ``concurrent.py``
 keeps the same rules).
 """
@@ -21,16 +22,18 @@ from gmm_explorer.app.model.worker import RunWorker
 
 
 class JobWorker(QThread):
-    """Runs ``job(cancelled, progress)`` off the GUI thread.
+    """Runs ``job(cancelled, progress, report)`` off the GUI thread.
 
     ``cancelled()`` is polled by the job between pieces of work; ``progress(f)``
-    reports the fraction done (0 to 1).
+    reports the fraction done (0 to 1); ``report(item)`` hands a partial result
+    (a finished fit, say) to the GUI thread as it comes.
     """
 
     ended = Signal(object, object)
     progressed = Signal(float)
+    reported = Signal(object)
 
-    def __init__(self, job: Callable[[Callable[[], bool]], Any], parent=None):
+    def __init__(self, job: Callable[..., Any], parent=None):
         super().__init__(parent)
         self._job = job
         self._cancel = threading.Event()
@@ -46,7 +49,7 @@ class JobWorker(QThread):
 
     def run(self) -> None:  # noqa: D102 - QThread entry point
         try:
-            result = self._job(self._cancel.is_set, self.progressed.emit)
+            result = self._job(self._cancel.is_set, self.progressed.emit, self.reported.emit)
         except Exception as exc:  # noqa: BLE001 - handed to the GUI thread, which reports it
             self.ended.emit(None, exc)
         else:
@@ -68,7 +71,9 @@ class Runner(QObject):
     loadEnded(object, str, object, str)
         The load's worker, its reason, result (``load_worker.Prepared``) and message.
     jobProgress(float)
-        Fraction of the background job done.
+        Fraction of the background job named ``"job"`` (compare mode's) done.
+    jobProgressed(str, float)
+        Any job's name and fraction done.
     """
 
     statesReady = Signal(list)
@@ -76,13 +81,14 @@ class Runner(QObject):
     loadProgress = Signal(float)
     loadEnded = Signal(object, str, object, str)
     jobProgress = Signal(float)
+    jobProgressed = Signal(str, float)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._run: RunWorker | None = None
         self._token = 0
         self._loader: LoadWorker | None = None
-        self._job: JobWorker | None = None
+        self._jobs: dict[str, JobWorker] = {}
 
     # ------------------------------------------------------------- runs
     @property
@@ -163,47 +169,61 @@ class Runner(QObject):
         self.loadEnded.emit(loader, reason, result, message)
 
     # ------------------------------------------------------------- jobs
-    @property
-    def job_running(self) -> bool:
-        """Whether a background job runs."""
-        return self._job is not None
+    def job_running(self, name: str = "job") -> bool:
+        """Whether the background job ``name`` runs."""
+        return name in self._jobs
 
-    def start_job(self, job: Callable[[Callable[[], bool], Callable[[float], None]], Any],
-                  done: Callable[[Any, Exception | None], None]) -> None:
-        """Run ``job(cancelled, progress)`` in a worker; ``done(result, error)`` on this
-        thread after; ``jobProgress`` relays its progress.
+    def start_job(self, job: Callable[..., Any], done: Callable[[Any, Exception | None], None],
+                  *, name: str = "job",
+                  on_report: Callable[[Any], None] | None = None) -> None:
+        """Run ``job(cancelled, progress, report)`` in a worker; ``done(result, error)``
+        on this thread after, ``on_report(item)`` for each reported item; progress
+        goes out as ``jobProgressed(name, f)`` (and ``jobProgress`` for ``"job"``).
 
-        A job still running is cancelled first (its ``done`` is never called).
+        A job of the same name still running is cancelled first (its ``done``
+        is never called, and nothing it reported after arrives).
         """
-        self.cancel_job()
+        self.cancel_job(name)
         worker = JobWorker(job)
-        worker.progressed.connect(self.jobProgress)
+        worker.progressed.connect(lambda f, w=worker: self._on_job_progress(w, name, f))
+        if on_report is not None:
+            worker.reported.connect(lambda item, w=worker: self._on_job_report(
+                w, name, on_report, item))
         worker.ended.connect(lambda result, error, w=worker: self._on_job_ended(
-            w, done, result, error))
-        self._job = worker
+            w, name, done, result, error))
+        self._jobs[name] = worker
         worker.start()
 
-    def cancel_job(self) -> None:
-        """Cancel a background job and wait for it."""
-        worker = self._job
-        if worker is None:
-            return
-        self._job = None
-        _finish(worker, stop=True)
+    def cancel_job(self, name: str = "job") -> None:
+        """Cancel the background job ``name`` and wait for it."""
+        worker = self._jobs.pop(name, None)
+        if worker is not None:
+            _finish(worker, stop=True)
 
-    def wait_job(self, timeout_ms: int = 60000) -> None:
-        """Block until the running job has ended and its ``done`` has run (scripts, tests)."""
-        worker = self._job
+    def wait_job(self, timeout_ms: int = 60000, name: str = "job") -> None:
+        """Block until the job ``name`` has ended and its ``done`` has run (scripts, tests)."""
+        worker = self._jobs.get(name)
         if worker is None:
             return
         worker.wait(timeout_ms)
-        while self._job is worker:
+        while self._jobs.get(name) is worker:
             QCoreApplication.processEvents()
 
-    def _on_job_ended(self, worker, done, result, error) -> None:
-        if worker is not self._job:
+    def _on_job_progress(self, worker, name: str, fraction: float) -> None:
+        if self._jobs.get(name) is not worker:
+            return  # a cancelled job's late news
+        self.jobProgressed.emit(name, fraction)
+        if name == "job":
+            self.jobProgress.emit(fraction)
+
+    def _on_job_report(self, worker, name: str, on_report, item) -> None:
+        if self._jobs.get(name) is worker:
+            on_report(item)
+
+    def _on_job_ended(self, worker, name: str, done, result, error) -> None:
+        if self._jobs.get(name) is not worker:
             return
-        self._job = None
+        del self._jobs[name]
         _finish(worker)
         done(result, error)
 
@@ -212,7 +232,8 @@ class Runner(QObject):
         """Stop every thread and wait for it (before the window closes)."""
         self.stop_run()
         self.cancel_load()
-        self.cancel_job()
+        for name in list(self._jobs):
+            self.cancel_job(name)
 
 
 def _finish(worker: QThread, stop: bool = False) -> None:
