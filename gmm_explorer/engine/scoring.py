@@ -159,3 +159,18 @@ class FittedMixtureMethods:
         """Akaike information criterion (lower is better), as scikit-learn."""
         X = self._X if X is None else np.asarray(X, dtype=float)
         return -2 * self.score(X) * X.shape[0] + 2 * self.n_parameters()
+
+    def icl(self, X=None):
+        """Integrated completed likelihood (lower is better, in scikit-learn's sign).
+
+        mclust's ``icl``: the BIC plus the cost of the hard classification,
+        ``-2 sum_n log max_k r_nk``, which grows when components overlap, so
+        ICL prefers well-separated clusters over extra components that only
+        shape the density.
+        """
+        X = self._X if X is None else np.asarray(X, dtype=float)
+        resp, point = self._predict_parts(X)
+        with np.errstate(divide="ignore"):
+            classification = float(np.sum(np.log(resp.max(axis=0))))
+        return (-2 * float(np.sum(point)) + self.n_parameters() * np.log(X.shape[0])
+                - 2 * classification)
