@@ -117,10 +117,35 @@ def expanded_quadratic(means_centered, factors, extent, pairs):
         precision = factors @ factors.transpose(0, 2, 1)
     else:
         return None
-    spread = extent + np.abs(means_centered)
-    bound = np.einsum("kd,kde,ke->k", spread, np.abs(precision), spread)
-    if not np.all(bound <= EXPANSION_BOUND):
+    if not np.all(expansion_bounds(means_centered, precision, extent) <= EXPANSION_BOUND):
         return None
+    return expanded_map(means_centered, precision, pairs)
+
+
+def expansion_bounds(means_centered, precision, extent):
+    """``v^T |P| v`` with ``v = extent + |mu|`` for each component, shape (K,): about
+    how many times its numbers exceed the result (see :func:`expanded_quadratic`).
+
+    Parameters
+    ----------
+    means_centered : ndarray of shape (K, D)
+    precision : ndarray of shape (K, D, D)
+    extent : ndarray of shape (D,)
+    """
+    spread = extent + np.abs(means_centered)
+    return np.einsum("kd,kde,ke->k", spread, np.abs(precision), spread)
+
+
+def expanded_map(means_centered, precision, pairs):
+    """The (K, D + 1 + P) map of :func:`expanded_quadratic`, from precisions.
+
+    Parameters
+    ----------
+    means_centered : ndarray of shape (K, D)
+    precision : ndarray of shape (K, D, D)
+    pairs : tuple of two int arrays of length P
+    """
+    first, second = pairs
     weighted = np.einsum("kde,ke->kd", precision, means_centered)
     # x_i x_j for i < j stands for both P_ij x_i x_j and P_ji x_j x_i
     quadratic = np.where(first == second, -0.5, -1.0) * precision[:, first, second]

@@ -156,16 +156,16 @@ def log_densities_chunk(x_augmented, densities, augmented, constant, out):
         out[k, off] = -np.inf
 
 
-def _floored_exp(log_ratio):
+def floored_exp(log_ratio):
     """``exp`` in place, with 0 for ratios below ``LOG_RESP_FLOOR``.
 
     Parameters
     ----------
-    log_ratio : ndarray of shape (K, c)
+    log_ratio : ndarray of shape (..., K, c)
         Log of each term over the point's largest (so at most 0).
     """
     # A (1, c) row: numpy's maximum is several times slower with a scalar.
-    floor = np.full((1, log_ratio.shape[1]), LOG_RESP_FLOOR)
+    floor = np.full((1, log_ratio.shape[-1]), LOG_RESP_FLOOR)
     np.maximum(log_ratio, floor, out=log_ratio)
     np.exp(log_ratio, out=log_ratio)
     log_ratio -= _RESP_FLOOR
@@ -196,7 +196,7 @@ def normalize_chunk(log_prob):
     # the careful path below), at the price of one reduction, not two passes.
     if np.isfinite(peak.sum()):
         log_prob -= peak
-        _floored_exp(log_prob)
+        floored_exp(log_prob)
         total = log_prob.sum(axis=0)
         log_prob *= 1.0 / total
         return peak + np.log(total)
@@ -204,7 +204,7 @@ def normalize_chunk(log_prob):
     finite = np.isfinite(peak)
     good = np.flatnonzero(finite)
     block = log_prob[:, good] - peak[good]
-    _floored_exp(block)
+    floored_exp(block)
     total = block.sum(axis=0)
     log_prob[:, good] = block / total
     out[good] = peak[good] + np.log(total)

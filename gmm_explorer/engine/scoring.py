@@ -168,9 +168,15 @@ class FittedMixtureMethods:
         ICL prefers well-separated clusters over extra components that only
         shape the density.
         """
+        return self.information_criteria(X)["icl"]
+
+    def information_criteria(self, X=None) -> dict:
+        """``{"bic", "icl", "aic"}`` from one pass over ``X`` (default: the fitted data)."""
         X = self._X if X is None else np.asarray(X, dtype=float)
         resp, point = self._predict_parts(X)
         with np.errstate(divide="ignore"):
             classification = float(np.sum(np.log(resp.max(axis=0))))
-        return (-2 * float(np.sum(point)) + self.n_parameters() * np.log(X.shape[0])
-                - 2 * classification)
+        deviance = -2 * float(np.sum(point))
+        p = self.n_parameters()
+        bic = deviance + p * np.log(X.shape[0])
+        return {"bic": bic, "icl": bic - 2 * classification, "aic": deviance + 2 * p}

@@ -1,0 +1,126 @@
+"""Fits stepped together in a batch equal the same recipes run alone."""
+
+import numpy as np
+import pytest
+
+from gmm_explorer.datasets.builtin import load_builtin
+from gmm_explorer.engine import batched
+from gmm_explorer.engine.fits import FitRecipe, model_recipes, run_recipes, start_seeds
+from gmm_explorer.engine.options import ModelSettings
+
+TYPES = ("full", "tied", "diag", "spherical")
+
+
+@pytest.fixture(scope="module")
+def faithful():
+    X = load_builtin("faithful").X
+    return (X - X.mean(axis=0)) / X.std(axis=0)
+
+
+def grid(types=TYPES, ks=range(1, 7), n_init=3, **settings):
+    _, seeds = start_seeds(7, n_init)
+    recipes = []
+    for covariance_type in types:
+        for k in ks:
+            model = ModelSettings(n_components=k, covariance_type=covariance_type, **settings)
+            recipes += model_recipes(model, seeds, tol=1e-6, max_iter=300)
+    return recipes
+
+
+def assert_same_fits(batch, alone):
+    assert [r.index for r in batch] == [r.index for r in alone]
+    for a, b in zip(batch, alone):
+        assert (a.error is None) == (b.error is None)
+        if a.state is None:
+            continue
+        assert a.state.iteration == b.state.iteration and a.state.converged == b.state.converged
+        assert a.collapsed == b.collapsed
+        for name in ("weights", "means", "covariances", "effective_counts"):
+            expected = getattr(b.state, name)
+            # relative to the array's largest number: a mean near 0 is near 0 in the data's units
+            np.testing.assert_allclose(getattr(a.state, name), expected, rtol=1e-10,
+                                       atol=1e-10 * np.max(np.abs(expected)), err_msg=name)
+        assert a.state.log_likelihood == pytest.approx(b.state.log_likelihood, rel=1e-10)
+        assert a.state.component_status == b.state.component_status
+        for key in ("bic", "icl", "aic"):
+            assert a.criteria[key] == pytest.approx(b.criteria[key], rel=1e-10)
+
+
+def test_a_batched_grid_equals_every_recipe_run_alone(faithful):
+    recipes = grid()
+    seen = []
+    batch = run_recipes(recipes, faithful, progress=seen.append, keep_engines=False)
+    alone = run_recipes(recipes, faithful, keep_engines=True)
+    assert sorted(r.index for r in seen) == list(range(len(recipes)))
+    assert all(r.engine is None for r in batch)
+    assert_same_fits(batch, alone)
+
+
+def test_the_whitened_differences_serve_where_the_expansion_would_lose_digits(
+        faithful, monkeypatch):
+    recipes = grid(types=("full", "diag"), ks=(2, 3, 4))
+    used = []
+    original = batched.log_densities_chunk
+
+    def recording(*args):
+        used.append(True)
+        return original(*args)
+
+    monkeypatch.setattr(batched, "EXPANSION_BOUND", 1.0)  # every fit takes the exact road
+    monkeypatch.setattr(batched, "log_densities_chunk", recording)
+    batch = run_recipes(recipes, faithful, keep_engines=False)
+    assert used
+    assert_same_fits(batch, run_recipes(recipes, faithful, keep_engines=True))
+
+
+def test_a_collapsing_start_leaves_the_batch_and_ends_as_it_would_alone():
+    rng = np.random.RandomState(3)
+    # two identical points: a start that gives them a component collapses there
+    X = np.vstack([rng.randn(60, 2), rng.randn(60, 2) + 6, np.tile([[9.0, -3.0]], (2, 1))])
+    _, seeds = start_seeds(11, 8)
+    model = ModelSettings(n_components=3, covariance_type="full", reg_covar=0.0,
+                          init="random_from_data")
+    recipes = model_recipes(model, seeds, tol=1e-6, max_iter=200)
+    batch = run_recipes(recipes, X, keep_engines=False)
+    alone = run_recipes(recipes, X, keep_engines=True)
+    assert any(r.collapsed for r in alone) and not all(r.collapsed for r in alone)
+    assert_same_fits(batch, alone)
+    for a, b in zip(batch, alone):
+        assert (a.collapse is None) == (b.collapse is None)
+        if b.collapse is not None:
+            assert a.collapse.iteration == b.collapse.iteration
+
+
+def test_fits_with_a_prior_and_refused_recipes_run_alone(faithful):
+    recipes = grid(types=("tied",), ks=(2, 3), n_init=2, prior="conjugate")
+    recipes.append(FitRecipe.seeded(ModelSettings(n_components=400), 1))  # K above N
+    batch = run_recipes(recipes, faithful, keep_engines=False)
+    alone = run_recipes(recipes, faithful, keep_engines=True)
+    assert batch[-1].error is not None and batch[-1].error == alone[-1].error
+    assert_same_fits(batch, alone)
+
+
+def test_cancelling_returns_the_finished_fits_only(faithful):
+    recipes = grid(types=("full",), ks=range(1, 7), n_init=2)
+    asked = []
+
+    def cancel():
+        asked.append(True)
+        return len(asked) > 40
+
+    batch = run_recipes(recipes, faithful, cancel=cancel, keep_engines=False)
+    assert 0 < len(batch) < len(recipes)
+    alone = run_recipes([recipes[r.index] for r in batch], faithful, keep_engines=True)
+    for a, b in zip(batch, alone):
+        assert a.state.log_likelihood == pytest.approx(b.state.log_likelihood, rel=1e-10)
+
+
+def test_large_data_are_not_batched(monkeypatch):
+    rng = np.random.RandomState(0)
+    X = rng.randn(500, 2)
+    recipes = grid(types=("full",), ks=(2, 3), n_init=2)
+    monkeypatch.setattr(batched, "MAX_BLOCK", 500 * 3)  # room for one fit only
+    calls = []
+    monkeypatch.setattr(batched, "run_batch", lambda *a, **k: calls.append(a) or True)
+    results = run_recipes(recipes, X, keep_engines=False)
+    assert not calls and len(results) == len(recipes)
