@@ -180,18 +180,27 @@ class _Batch:
         self.resp = None  # (B * K_max, N) of the last E-step; iteration 0's is the engines'
         self.engines = [em for _, _, em in members]
         self.iteration = 0
+        self._layout_cache = None
 
     @property
     def size(self) -> int:
         return len(self.index)
 
     def _layout(self):
-        B, K = self.size, self.k_max
-        real = np.arange(K)[None, :] < self.n_components[:, None]
-        flat = np.flatnonzero(real.ravel())
-        fit_of = np.repeat(np.arange(B), self.n_components)
-        starts = np.concatenate([[0], np.cumsum(self.n_components)[:-1]])
-        return flat, fit_of, starts
+        """(flat indices of the real components in the padded (B * K_max) stack, the fit of
+        each real component, the first real component of each fit), kept until fits end."""
+        if self._layout_cache is None:
+            B, K = self.size, self.k_max
+            real = np.arange(K)[None, :] < self.n_components[:, None]
+            flat = np.flatnonzero(real.ravel())
+            fit_of = np.repeat(np.arange(B), self.n_components)
+            starts = np.concatenate([[0], np.cumsum(self.n_components)[:-1]])
+            self._layout_cache = flat, fit_of, starts
+        return self._layout_cache
+
+    def _any_of_fit(self, flags, fit_of):
+        """(B,) whether any of each fit's components is flagged."""
+        return np.bincount(fit_of, weights=flags, minlength=self.size) > 0
 
     def step(self) -> list[BatchedFit]:
         """One M-step and one E-step of every fit; the fits that ended or left."""
@@ -199,19 +208,18 @@ class _Batch:
         flat, fit_of, starts = self._layout()
         weights, means_c, full = self._m_step(flat, fit_of, starts)
         spec = self._spectrum(full, means_c, fit_of)
-        leaving = np.zeros(self.size, dtype=bool)
-        np.logical_or.at(leaving, fit_of, spec["bad"])
+        leaving = self._any_of_fit(spec["bad"], fit_of)
         factors, precision, log_norm = self._precisions(spec["lower"], full)
         bounds = expansion_bounds(means_c, precision, self.extent)
-        whitened = np.zeros(self.size, dtype=bool)
-        np.logical_or.at(whitened, fit_of, ~(bounds <= EXPANSION_BOUND))
+        whitened = self._any_of_fit(~(bounds <= EXPANSION_BOUND), fit_of) & ~leaving
         coefficients = expanded_map(means_c, precision, self.pairs)
         with np.errstate(divide="ignore"):
             constant = log_norm + np.log(weights)
         coefficients[:, self.X.shape[1]] += constant
-        exact = {b: (means_c[fit_of == b], factors[fit_of == b], log_norm[fit_of == b],
-                     constant[fit_of == b])
-                 for b in np.flatnonzero(whitened & ~leaving)}
+        exact = {}
+        for b in np.flatnonzero(whitened):
+            part = fit_of == b
+            exact[b] = means_c[part], factors[part], log_norm[part], constant[part]
         log_likelihood = self._e_step(coefficients, flat, exact)
         leaving |= ~np.isfinite(log_likelihood)
         N = self.X.shape[0]
@@ -353,6 +361,7 @@ class _Batch:
     def _keep(self, keep: np.ndarray) -> None:
         """Drop the fits that ended from every per-fit array."""
         B, K = self.size, self.k_max
+        self._layout_cache = None
         resp = self.resp.reshape(B, K, -1)[keep]
         for name in ("index", "n_components", "tol", "max_iter", "reg", "max_condition",
                      "previous", "sums"):
