@@ -47,6 +47,7 @@ def test_fit_writes_the_model_and_summarises(tmp_path):
                          "--output", model)
     assert code == EXIT_OK, err
     assert "log-likelihood -1130.264" in out and "BIC" in out and str(model) in out
+    assert "hierarchical start:" in err  # every fit's starts include it, named first
     assert "start 1/2" in err and "start 2/2" in err  # progress on stderr
     info = read_model(model)
     assert info["n_components"] == 2 and info["n_samples"] == 272
@@ -90,7 +91,8 @@ def test_collapse_under_stop_has_its_own_exit_status(tmp_path):
     code, out, err = run("fit", path, "-k", 3, "--reg-covar", 0, "--seed", 0, "-q",
                          "-o", tmp_path / "m.json")
     assert code == EXIT_COLLAPSE
-    assert_one_line_error(err, str(path), "collapsed", "Remedies")
+    assert_one_line_error(err, str(path), "every start (2, the hierarchical one included) "
+                          "collapsed", "Remedies")
     assert not (tmp_path / "m.json").exists()
     code, out, err = run("fit", path, "-k", 3, "--reg-covar", 0, "--seed", 0, "-q",
                          "--on-collapse", "remove", "-o", tmp_path / "m.json")
@@ -259,7 +261,7 @@ def test_the_command_lines_covariance_types_are_the_vocabulary():
 
 
 def test_a_start_runs_the_recipe_its_seed_names(tmp_path):
-    """A model file's best start replays as a recipe: same settings, same seed, same fit."""
+    """A model file's best start replays as a recipe: same settings, init and seed, same fit."""
     model = tmp_path / "m.json"
     code, _, err = run("fit", FAITHFUL, "-k", 2, "--n-init", 3, "--seed", 5, "-q",
                        "--no-standardize", "-o", model)
@@ -268,9 +270,35 @@ def test_a_start_runs_the_recipe_its_seed_names(tmp_path):
     settings = dict(info["provenance"]["settings"])
     recipe = FitRecipe(
         ModelSettings(**{k: settings[k] for k in (
-            "n_components", "covariance_type", "reg_covar", "prior", "on_collapse", "init",
-            "max_condition")}, random_state=info["provenance"]["best_start_seed"]),
+            "n_components", "covariance_type", "reg_covar", "prior", "on_collapse",
+            "max_condition")}, init=info["provenance"]["best_start_init"],
+                      random_state=info["provenance"]["best_start_seed"]),
         tol=settings["tol"], max_iter=settings["max_iter"])
     state = recipe.run(load_data(FAITHFUL).X).state
     np.testing.assert_array_equal(state.means, info["means"])
     assert state.iteration == info["n_iter"]
+
+
+def test_a_model_won_by_the_hierarchical_start_says_so_and_replays(tmp_path):
+    rng = np.random.RandomState(0)
+    X = np.vstack([np.c_[rng.normal(0, 10, 300), rng.normal(0, 0.5, 300)],
+                   np.c_[rng.normal(0, 10, 300), rng.normal(3, 0.5, 300)]])
+    data, model = tmp_path / "stretched.csv", tmp_path / "m.json"
+    np.savetxt(data, X, delimiter=",", header="x,y", comments="")
+    code, out, err = run("fit", data, "-k", 2, "--init", "k-means++", "--seed", 1,
+                         "--no-standardize", "-q", "-o", model)
+    assert code == EXIT_OK, err
+    assert "best start hierarchical, of it + 1 seeded (no seed used; run seed 1)" in out
+    info = read_model(model)
+    prov = info["provenance"]
+    assert prov["n_starts"] == 2 and prov["hierarchical_start"] is True
+    assert prov["best_start"] == 0 and prov["best_start_init"] == "hierarchical"
+    assert prov["best_start_seed"] == prov["settings"]["start_seeds"][0]
+    assert prov["settings"]["init"] == "k-means++"  # the seeded starts' own init
+    recipe = FitRecipe(ModelSettings(n_components=2, init="hierarchical",
+                                     random_state=prov["best_start_seed"]),
+                       tol=prov["settings"]["tol"], max_iter=prov["settings"]["max_iter"])
+    state = recipe.run(X).state
+    np.testing.assert_array_equal(state.means, info["means"])
+    assert state.iteration == info["n_iter"]
+    assert load_model(model).n_components == 2  # the current loader reads it
