@@ -16,6 +16,7 @@ import numpy as np
 from gmm_explorer.data import Standardizer, check_fit_data
 from gmm_explorer.data.errors import describe_column
 from gmm_explorer.data.scaling import column_spread
+from gmm_explorer.engine import GaussianMixtureEM
 from gmm_explorer.engine.fits import FitRecipe, model_recipes, run_recipes
 from gmm_explorer.engine.options import ModelSettings
 
@@ -31,6 +32,8 @@ class BestFit:
     The starts are ``n_starts`` recipes: 0 is the hierarchical start, ``i``
     (from 1) the one seeded by ``start_seeds[i - 1]``. ``best_start`` is the
     best recipe's index, ``best_init`` and ``best_seed`` what replay it.
+    ``classification_cost`` is ICL minus BIC (``-2 sum_n log max_k r_nk``,
+    the same in any units).
     """
 
     n_components: int
@@ -47,6 +50,7 @@ class BestFit:
     best_seed: int | None = None
     start_seeds: list = field(default_factory=list)
     n_starts: int = 0
+    classification_cost: float = float("nan")
     n_collapsed: int = 0
     n_failed: int = 0
     collapse_text: str = ""
@@ -186,7 +190,16 @@ def fit_best(Z, n_components, covariance_type, args, seeds, standardizer, log, l
             best = fit
     if best is not None:
         _keep_best(result, best, standardizer, N)
+        result.classification_cost = _classification_cost(Z, best)
     return result
+
+
+def _classification_cost(Z, best) -> float:
+    """ICL minus BIC of the best fit, by the engine's definitions (units cancel out)."""
+    state = best.state
+    em = GaussianMixtureEM.from_parameters(state.weights, state.means, state.covariances,
+                                           best.recipe.settings.covariance_type)
+    return float(em.icl(Z) - em.bic(Z))
 
 
 def _keep_best(result, best, standardizer, n_samples):

@@ -173,6 +173,55 @@ def test_select_table_and_csv(tmp_path):
         -2 * float(full2["log_likelihood"]) + 11 * np.log(272))
 
 
+
+def test_select_prints_icl_beside_bic_and_aic_and_its_csv_has_it(tmp_path):
+    out_csv, model = tmp_path / "sel.csv", tmp_path / "m.json"
+    code, out, err = run("select", FAITHFUL, "--components", "1-3", "--covariance-type",
+                         "full,tied", "--seed", 0, "-q", "--csv", out_csv)
+    assert code == EXIT_OK, err
+    assert "best of the hierarchical start and 1 seeded start per cell" in out
+    assert "ICL = BIC - 2 sum log max_k r_nk" in out
+    tables = out.split("\n\n")
+    assert [t.split()[0] for t in tables[1:4]] == ["BIC", "AIC", "ICL"]
+    icl = tables[3].splitlines()
+    assert icl[0].split() == ["ICL", "full", "tied"]
+    assert sum(line.count("*") for line in icl[1:]) == 1
+    best_line = next(line for line in out.splitlines() if line.startswith("best by ICL: "))
+    rows = list(csv.DictReader(out_csv.open()))
+    assert list(rows[0])[-2:] == ["icl", "best_icl"]  # new columns last: old readers work
+    best = [r for r in rows if r["best_icl"] == "true"]
+    assert len(best) == 1 and min(float(r["icl"]) for r in rows) == float(best[0]["icl"])
+    assert best_line.startswith(f"best by ICL: {best[0]['n_components']} components, "
+                                f"{best[0]['covariance_type']} covariances "
+                                f"(ICL {float(best[0]['icl']):.3f})")
+    for r in rows:
+        assert float(r["icl"]) >= float(r["bic"])  # the classification cost is never negative
+        if r["n_components"] == "1":
+            assert float(r["icl"]) == float(r["bic"])
+    # The engine's own ICL of the same model, fitted by `fit` from the same starts.
+    code, _, err = run("fit", FAITHFUL, "-k", 2, "--seed", 0, "-q", "-o", model)
+    assert code == EXIT_OK, err
+    full2 = next(r for r in rows if r["n_components"] == "2" and r["covariance_type"] == "full")
+    assert float(full2["icl"]) == pytest.approx(
+        load_model(model).icl(load_data(FAITHFUL).X), rel=1e-9)
+
+
+def test_select_on_old_faithful_reaches_mclusts_optima_with_the_hierarchical_start(tmp_path):
+    """mclust's EEE (tied) K=3 and VVV (full) K=2 log-likelihoods, in the data's units."""
+    out_csv = tmp_path / "sel.csv"
+    code, out, err = run("select", FAITHFUL, "--components", "1-9", "--n-init", 10,
+                         "--covariance-type", "full,tied", "--seed", 0, "--tol", "1e-8",
+                         "--csv", out_csv)
+    assert code == EXIT_OK, err
+    assert "best by BIC: 3 components, tied covariances" in out
+    assert "tied K=3: log-likelihood -1126.316," in err
+    assert "full K=2: log-likelihood -1130.264," in err
+    rows = {(r["n_components"], r["covariance_type"]): r
+            for r in csv.DictReader(out_csv.open())}
+    assert round(float(rows["3", "tied"]["log_likelihood"]), 3) == -1126.316
+    assert round(float(rows["2", "full"]["log_likelihood"]), 3) == -1130.264
+
+
 def test_parse_components():
     assert parse_components("1-4") == [1, 2, 3, 4]
     assert parse_components("2,5,3-4") == [2, 3, 4, 5]
