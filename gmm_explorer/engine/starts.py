@@ -29,7 +29,6 @@ parameters by one M-step, as scikit-learn does) or parameters directly:
 from __future__ import annotations
 
 import numpy as np
-from scipy.cluster.hierarchy import cut_tree, linkage
 
 _ROWS_PER_CHUNK = 65536
 #: Most points the hierarchical start clusters (its linkage takes O(n^2) memory).
@@ -180,6 +179,10 @@ def hierarchical_labels(X, n_clusters):
     ValueError
         Fewer distinct points (among those clustered) than groups.
     """
+    # Imported here for start-up time: scipy.cluster pulls in scipy.spatial,
+    # about 0.1 s that every program start would pay for a start few fits use.
+    from scipy.cluster.hierarchy import cut_tree, linkage
+
     N = X.shape[0]
     if n_clusters == 1:
         return np.zeros(N, dtype=np.intp)
