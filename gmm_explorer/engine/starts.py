@@ -158,11 +158,12 @@ def whiten(X):
 def hierarchical_labels(X, n_clusters):
     """Ward's agglomerative clustering of the whitened data into K groups.
 
-    Deterministic: the same data give the same labels, and no random numbers
-    are drawn. Above :data:`HIERARCHICAL_MAX_POINTS` points, the rows at
-    evenly spaced places of a fixed permutation are clustered (a permutation,
-    so that data sorted by class are sampled across classes) and every point
-    goes to the nearest group mean, so memory stays linear in N.
+    Deterministic: the same data give the same labels, whatever the engine's
+    seed (its generator is not used). Above :data:`HIERARCHICAL_MAX_POINTS`
+    points, the first rows of one fixed permutation (seeded by a constant)
+    are clustered, so that data sorted by class are sampled across classes
+    and not at a stride that may alias with the order; every point then goes
+    to the nearest group mean, so memory stays linear in N.
 
     Parameters
     ----------
@@ -198,7 +199,7 @@ def hierarchical_labels(X, n_clusters):
         raise ValueError(
             f"init='hierarchical' cannot make {n_clusters} groups from "
             f"{distinct} distinct point{'s' if distinct != 1 else ''}"
-            + (f" (among {rows.size} evenly sampled rows)" if rows.size < N else "")
+            + (f" (among the {rows.size} rows clustered)" if rows.size < N else "")
             + "; use fewer components, or another init.")
     groups = cut_tree(linkage(sample, method="ward"), n_clusters=n_clusters)[:, 0]
     if rows.size == N:
