@@ -19,11 +19,11 @@ parameters by one M-step, as scikit-learn does) or parameters directly:
     maximum of the *first* column, for every dimension; covariances
     ``init_covariance_scale * I`` (5 by default); equal weights.
 ``hierarchical``
-    Deterministic (no random numbers): Ward's agglomerative clustering of the
-    data whitened by their principal axes, cut into K groups, as mclust
-    starts EM from a hierarchical clustering of SVD-scaled data. Above
-    :data:`HIERARCHICAL_MAX_POINTS` points a fixed subsample is clustered
-    and every point goes to the nearest group mean.
+    Deterministic (the engine's generator is not used): Ward's agglomerative
+    clustering of the data whitened by their principal axes, cut into K
+    groups, as mclust starts EM from a hierarchical clustering of SVD-scaled
+    data. Above :data:`HIERARCHICAL_MAX_POINTS` points a fixed subsample is
+    clustered and every point goes to the nearest group mean.
 """
 
 from __future__ import annotations
