@@ -25,7 +25,8 @@ from gmm_explorer.files import file_sha256
 
 
 def cmd_fit(args, out, log) -> int:
-    """Fit ``args.components`` components from ``args.n_init`` starts; write the best.
+    """Fit ``args.components`` components from the hierarchical start and ``args.n_init``
+    seeded starts; write the best.
 
     The summary goes to ``out``, progress and notes to ``log``.
 
@@ -61,7 +62,12 @@ def cmd_fit(args, out, log) -> int:
 
 
 def _model_content(args, data, std, result: BestFit, master, seeds) -> dict:
-    """The model file's content: the best start's parameters and where they came from."""
+    """The model file's content: the best start's parameters and where they came from.
+
+    ``best_start`` counts the hierarchical start as 0 and ``start_seeds[i]``
+    as ``i + 1``; ``best_start_init`` and ``best_start_seed`` replay it
+    (the settings' ``init`` and that seed as ``random_state``).
+    """
     K, ctype = args.components, args.covariance_type
     settings = {
         **fit_settings(args, ctype, K), "n_init": args.n_init, "max_iter": args.max_iter,
@@ -72,7 +78,9 @@ def _model_content(args, data, std, result: BestFit, master, seeds) -> dict:
         "array": args.array,
     }
     provenance = _provenance(args, data, settings, {
-        "best_start": result.best_start, "best_start_seed": seeds[result.best_start],
+        "n_starts": result.n_starts, "hierarchical_start": True,
+        "best_start": result.best_start, "best_start_init": result.best_init,
+        "best_start_seed": result.best_seed,
         "n_collapsed_starts": result.n_collapsed, "n_failed_starts": result.n_failed,
         "events": result.events,
     })
@@ -93,8 +101,8 @@ def _summary(args, data, result: BestFit, content, master, seeds) -> list[str]:
         f"({', '.join(data.feature_names)})",
         f"model      {kept} components, {ctype} covariances"
         + (f" ({K - kept} removed after collapsing)" if kept != K else ""),
-        f"best start {result.best_start + 1} of {len(seeds)} (seed {seeds[result.best_start]}; "
-        f"run seed {master}): {result.n_iter} iterations, "
+        f"best start {_start_name(result, seeds)}; run seed {master}): "
+        f"{result.n_iter} iterations, "
         + ("converged" if result.converged else f"not converged after --max-iter "
            f"{args.max_iter}"),
         f"log-likelihood {result.log_likelihood:.3f} (total), "
@@ -103,12 +111,20 @@ def _summary(args, data, result: BestFit, content, master, seeds) -> list[str]:
         "parameters; lower is better)",
     ]
     if result.n_collapsed:
-        lines.append(f"collapsed  {result.n_collapsed} of {len(seeds)} starts (left out)")
+        lines.append(f"collapsed  {result.n_collapsed} of {result.n_starts} starts (left out)")
     lines.append("component  weight   mean")
     for k in range(kept):
         lines.append(f"{k:9d}  {result.weights[k]:.4f}   "
                      f"{_fmt_mean(data.feature_names, result.means[k])}")
     return lines
+
+
+def _start_name(result: BestFit, seeds) -> str:
+    """Which start won, named as the progress lines name it, and its seed (open parenthesis)."""
+    if result.best_start == 0:
+        return f"hierarchical, of it + {len(seeds)} seeded (no seed used"
+    return (f"{result.best_start} of {len(seeds)} seeded + hierarchical "
+            f"(seed {seeds[result.best_start - 1]}")
 
 
 def _collapse_message(result: BestFit, args) -> str:
@@ -124,8 +140,8 @@ def _collapse_message(result: BestFit, args) -> str:
         remedies.append(f"fewer components (--components {result.n_components - 1})")
     remedies.append("--on-collapse reinitialize or remove")
     what = result.collapse_text or "a covariance became singular"
-    return (f"{args.data}: every start ({len(result.start_seeds)}) collapsed; "
-            f"the first: {what} Remedies: {', '.join(remedies)}.")
+    return (f"{args.data}: every start ({result.n_starts}, the hierarchical one included) "
+            f"collapsed; the first: {what} Remedies: {', '.join(remedies)}.")
 
 
 def _provenance(args, data, settings, extra=None) -> dict:

@@ -128,7 +128,8 @@ examples:
   gmm-explorer select iris.csv --components 1-6 --covariance-type full,diag --csv bic.csv
 
 BIC = -2 log L + p ln N and AIC = -2 log L + 2 p, scikit-learn's sign: lower is
-better (mclust prints -BIC, where higher is better). * marks the best."""
+better (mclust prints -BIC, where higher is better). ICL is BIC plus the cost of
+classifying each point to its most probable component. * marks the best."""
 
 _PREDICT_EXAMPLE = """\
 examples:
@@ -166,9 +167,11 @@ def _add_model_options(p, select=False):
     p.add_argument("--prior", choices=PRIOR_WORDS, default="none",
                    help="conjugate: MAP with mclust's default prior (default: none)")
     p.add_argument("--init", choices=INIT_METHODS, default="kmeans",
-                   help="how each start is chosen (default: kmeans)")
+                   help="how each seeded start is chosen (default: kmeans); every fit also "
+                        "runs the deterministic hierarchical start")
     p.add_argument("--n-init", type=_positive_int, default=1, metavar="N",
-                   help="starts per fit; the best is kept (default: 1)")
+                   help="seeded starts per fit, besides the hierarchical one; the best is "
+                        "kept (default: 1)")
     p.add_argument("--max-iter", type=_positive_int, default=500, metavar="N",
                    help="most EM iterations per start (default: 500)")
     p.add_argument("--tol", type=_positive_float, default=1e-6, metavar="T",
@@ -209,9 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="where to write the model (default: <data name>.model.json)")
 
     sel = sub.add_parser(
-        "select", help="BIC and AIC for a range of models", formatter_class=fmt,
+        "select", help="BIC, AIC and ICL for a range of models", formatter_class=fmt,
         description="Fit every component count and covariance type asked for and print "
-                    "BIC and AIC tables, the best marked.", epilog=_SELECT_EXAMPLE)
+                    "BIC, AIC and ICL tables, the best marked.", epilog=_SELECT_EXAMPLE)
     _add_data_options(sel)
     sel.add_argument("-k", "--components", type=parse_components, default=parse_components(
         "1-8"), metavar="RANGE", help="component counts: 1-8, 3, 2,4,6 (default: 1-8)")

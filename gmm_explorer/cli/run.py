@@ -1,7 +1,7 @@
 """The headless commands: ``gmm-explorer fit | select | predict``.
 
 ``fit`` fits a mixture to a data file and writes a model file
-(:mod:`~gmm_explorer.cli.fit`), ``select`` prints BIC and AIC for a range of
+(:mod:`~gmm_explorer.cli.fit`), ``select`` prints BIC, AIC and ICL for a range of
 component counts and covariance types (:mod:`~gmm_explorer.cli.select`), and
 ``predict`` labels the rows of a data file with a saved model
 (:mod:`~gmm_explorer.cli.predict`). They need numpy and scipy only: nothing

@@ -1,4 +1,5 @@
-"""``gmm-explorer select``: BIC and AIC for every component count and covariance type asked for."""
+"""``gmm-explorer select``: BIC, AIC and ICL for every component count and covariance type
+asked for."""
 
 from __future__ import annotations
 
@@ -18,14 +19,16 @@ from gmm_explorer.data.model_file import n_parameters
 
 #: Width of a column of the printed tables.
 _CELL = 14
+#: The criteria printed, in order (each a Cell attribute; lower is better).
+_CRITERIA = ("bic", "aic", "icl")
 
 
 @dataclass
 class Cell:
     """One cell of the table: a component count and covariance type, and how it fitted.
 
-    ``bic``, ``aic``, ``log_likelihood`` and ``n_parameters`` are set when
-    the cell has a sound fit; otherwise ``why`` says what happened.
+    ``bic``, ``aic``, ``icl``, ``log_likelihood`` and ``n_parameters`` are
+    set when the cell has a sound fit; otherwise ``why`` says what happened.
     """
 
     n_components: int
@@ -36,6 +39,7 @@ class Cell:
     n_parameters: int | None = None
     bic: float | None = None
     aic: float | None = None
+    icl: float | None = None
 
     @property
     def usable(self) -> bool:
@@ -43,7 +47,7 @@ class Cell:
 
 
 def cmd_select(args, out, log) -> int:
-    """Fit every cell, print the BIC and AIC tables and the best cells; ``--csv`` too.
+    """Fit every cell, print the BIC, AIC and ICL tables and the best cells; ``--csv`` too.
 
     Raises
     ------
@@ -70,11 +74,11 @@ def cmd_select(args, out, log) -> int:
                 "reinitialize")
         raise UsageError(f"{args.data}: no model could be fitted "
                          f"({'; '.join(sorted({c.why for c in cells}))})")
-    best_bic = min(usable, key=lambda c: c.bic)
-    best_aic = min(usable, key=lambda c: c.aic)
-    out.write("\n".join(_report(args, data, cells, best_bic, best_aic, master)) + "\n")
+    best = {criterion: min(usable, key=lambda c: getattr(c, criterion))
+            for criterion in _CRITERIA}
+    out.write("\n".join(_report(args, data, cells, best, master)) + "\n")
     if args.csv:
-        write_text(args.csv, _csv_table(cells, best_bic, best_aic))
+        write_text(args.csv, _csv_table(cells, best))
         log.line(f"table written to {args.csv}")
     return EXIT_OK
 
@@ -107,6 +111,7 @@ def _scored(result: BestFit, data, log) -> Cell:
         ll = result.log_likelihood
         cell.log_likelihood, cell.n_parameters = ll, p
         cell.bic, cell.aic = -2 * ll + p * math.log(N), -2 * ll + 2 * p
+        cell.icl = cell.bic + result.classification_cost
         log.line(f"{ctype} K={K}: log-likelihood {ll:.3f}, BIC {cell.bic:.3f}")
     else:
         cell.why = "collapsed" if result.n_collapsed else "failed"
@@ -114,27 +119,31 @@ def _scored(result: BestFit, data, log) -> Cell:
     return cell
 
 
-def _report(args, data, cells, best_bic: Cell, best_aic: Cell, master) -> list[str]:
-    """The lines printed on stdout: what was fitted, both tables, the best cells."""
+def _report(args, data, cells, best: dict, master) -> list[str]:
+    """The lines printed on stdout: what was fitted, the three tables, the best cells."""
     n_init = args.n_init
     text = [
         f"{os.path.basename(args.data)}: {data.n_samples} points, {data.n_features} features "
-        f"({', '.join(data.feature_names)}); best of {n_init} start{'s' if n_init != 1 else ''} "
-        f"per cell, run seed {master}",
+        f"({', '.join(data.feature_names)}); best of the hierarchical start and {n_init} "
+        f"seeded start{'s' if n_init != 1 else ''} per cell, run seed {master}",
         "BIC = -2 log L + p ln N, AIC = -2 log L + 2 p (scikit-learn's sign: LOWER is better; "
         "mclust prints -BIC, where higher is better).",
+        "ICL = BIC - 2 sum log max_k r_nk: BIC plus the cost of classifying each point to its "
+        "most probable component, so overlapping components pay (mclust's icl, sign flipped).",
         "* marks the best; 'collapsed' means every start had a singular covariance.",
     ]
-    for criterion, best in (("bic", best_bic), ("aic", best_aic)):
+    for criterion in _CRITERIA:
         text.append("")
-        text += _table(criterion, best, cells, args.components, args.covariance_type)
+        text += _table(criterion, best[criterion], cells, args.components,
+                       args.covariance_type)
     text.append("")
-    refit = _refit_command(args, best_bic.n_components, best_bic.covariance_type, master)
-    text.append(f"best by BIC: {best_bic.n_components} components, "
-                f"{best_bic.covariance_type} covariances (BIC {best_bic.bic:.3f}); "
-                f"fit it with: {refit}")
-    text.append(f"best by AIC: {best_aic.n_components} components, "
-                f"{best_aic.covariance_type} covariances (AIC {best_aic.aic:.3f})")
+    by_bic = best["bic"]
+    refit = _refit_command(args, by_bic.n_components, by_bic.covariance_type, master)
+    for criterion in _CRITERIA:
+        cell, name = best[criterion], criterion.upper()
+        text.append(f"best by {name}: {cell.n_components} components, "
+                    f"{cell.covariance_type} covariances ({name} {getattr(cell, criterion):.3f})"
+                    + (f"; fit it with: {refit}" if criterion == "bic" else ""))
     return text
 
 
@@ -154,20 +163,25 @@ def _table(criterion, best: Cell, cells, counts, types) -> list[str]:
     return lines
 
 
-def _csv_table(cells, best_bic: Cell, best_aic: Cell) -> str:
-    """The ``--csv`` file: one row per cell, full precision."""
+def _csv_table(cells, best: dict) -> str:
+    """The ``--csv`` file: one row per cell, full precision.
+
+    The columns of the earlier files keep their order; ``icl`` and
+    ``best_icl`` come last, so that readers by position still work.
+    """
     lines = ["n_components,covariance_type,log_likelihood,n_parameters,bic,aic,"
-             "converged,status,best_bic,best_aic"]
+             "converged,status,best_bic,best_aic,icl,best_icl"]
     for c in cells:
         if c.usable:
             lines.append(",".join([
                 str(c.n_components), c.covariance_type, repr(float(c.log_likelihood)),
                 str(c.n_parameters), repr(float(c.bic)), repr(float(c.aic)),
                 str(bool(c.result.converged)).lower(), "ok",
-                str(c is best_bic).lower(), str(c is best_aic).lower()]))
+                str(c is best["bic"]).lower(), str(c is best["aic"]).lower(),
+                repr(float(c.icl)), str(c is best["icl"]).lower()]))
         else:
             lines.append(f"{c.n_components},{c.covariance_type},,,,,,{_csv_cell(c.why)},"
-                         "false,false")
+                         "false,false,,false")
     return "\n".join(lines) + "\n"
 
 

@@ -1,9 +1,10 @@
 """Many starts of one model, run as recipes; the best sound one is kept.
 
-``fit`` runs one model from ``--n-init`` starts, ``select`` one per cell of
-its table; each start is a :class:`~gmm_explorer.engine.fits.FitRecipe`
-seeded from the run seed, so a cell of ``select`` and the ``fit`` it
-suggests run the same starts.
+``fit`` runs one model from its starts, ``select`` one per cell of its
+table: the hierarchical start (deterministic), then ``--n-init`` starts with
+``--init``, each a :class:`~gmm_explorer.engine.fits.FitRecipe` seeded from
+the run seed (see :func:`~gmm_explorer.engine.fits.model_recipes`), so a cell
+of ``select`` and the ``fit`` it suggests run the same starts.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 from gmm_explorer.data import Standardizer, check_fit_data
 from gmm_explorer.data.errors import describe_column
 from gmm_explorer.data.scaling import column_spread
+from gmm_explorer.engine import GaussianMixtureEM
 from gmm_explorer.engine.fits import FitRecipe, model_recipes, run_recipes
 from gmm_explorer.engine.options import ModelSettings
 
@@ -26,6 +28,12 @@ class BestFit:
     ``weights`` (K,), ``means`` (K, D) and full ``covariances`` (K, D, D) are
     None unless ``ok``; K is ``final_components`` (``remove`` may drop some).
     The counts and texts describe the starts that collapsed or failed.
+
+    The starts are ``n_starts`` recipes: 0 is the hierarchical start, ``i``
+    (from 1) the one seeded by ``start_seeds[i - 1]``. ``best_start`` is the
+    best recipe's index, ``best_init`` and ``best_seed`` what replay it.
+    ``classification_cost`` is ICL minus BIC (``-2 sum_n log max_k r_nk``,
+    the same in any units).
     """
 
     n_components: int
@@ -38,7 +46,11 @@ class BestFit:
     n_iter: int = 0
     converged: bool = False
     best_start: int = -1
+    best_init: str = ""
+    best_seed: int | None = None
     start_seeds: list = field(default_factory=list)
+    n_starts: int = 0
+    classification_cost: float = float("nan")
     n_collapsed: int = 0
     n_failed: int = 0
     collapse_text: str = ""
@@ -62,7 +74,7 @@ def fit_settings(args, covariance_type, n_components) -> dict:
 
 
 def _recipes(args, covariance_type, n_components, seeds) -> list[FitRecipe]:
-    """One recipe per start: the same settings, each start's own seed.
+    """The hierarchical start, then one recipe per seed: the same settings, each its own seed.
 
     Raises
     ------
@@ -128,8 +140,15 @@ class _StartLog:
                              if fit.events else ""))
 
 
+def start_names(seeds, label="") -> list[str]:
+    """Each start's name in the progress lines: the hierarchical start, then one per seed."""
+    return [f"{label}hierarchical start"] + [f"{label}start {i + 1}/{len(seeds)}"
+                                             for i in range(len(seeds))]
+
+
 def fit_best(Z, n_components, covariance_type, args, seeds, standardizer, log, label=""):
-    """Run one start per seed on standardised data, as recipes; keep the best sound one.
+    """Run the hierarchical start and one start per seed on standardised data, as recipes;
+    keep the best sound one.
 
     Parameters
     ----------
@@ -153,14 +172,15 @@ def fit_best(Z, n_components, covariance_type, args, seeds, standardizer, log, l
         ``ok`` is False when every start collapsed or failed.
     """
     N = Z.shape[0]
-    result = BestFit(n_components, covariance_type, ok=False, start_seeds=list(seeds))
-    prefixes = [f"{label}start {i + 1}/{len(seeds)}" for i in range(len(seeds))]
+    prefixes = start_names(seeds, label)
+    result = BestFit(n_components, covariance_type, ok=False, start_seeds=list(seeds),
+                     n_starts=len(prefixes))
     try:
         recipes = _recipes(args, covariance_type, n_components, seeds)
     except ValueError as exc:  # refused settings: every start fails alike
         for prefix in prefixes:
             log.line(f"{prefix}: failed ({exc})")
-        result.n_failed, result.failure_text = len(seeds), str(exc)
+        result.n_failed, result.failure_text = len(prefixes), str(exc)
         return result
     starts = _StartLog(log, prefixes, standardizer, N, result)
     best = None
@@ -170,7 +190,16 @@ def fit_best(Z, n_components, covariance_type, args, seeds, standardizer, log, l
             best = fit
     if best is not None:
         _keep_best(result, best, standardizer, N)
+        result.classification_cost = _classification_cost(Z, best)
     return result
+
+
+def _classification_cost(Z, best) -> float:
+    """ICL minus BIC of the best fit, by the engine's definitions (units cancel out)."""
+    state = best.state
+    em = GaussianMixtureEM.from_parameters(state.weights, state.means, state.covariances,
+                                           best.recipe.settings.covariance_type)
+    return float(em.icl(Z) - em.bic(Z))
 
 
 def _keep_best(result, best, standardizer, n_samples):
@@ -184,6 +213,8 @@ def _keep_best(result, best, standardizer, n_samples):
     result.n_iter = state.iteration
     result.converged = bool(state.converged)
     result.best_start = best.index
+    result.best_init = best.recipe.settings.init
+    result.best_seed = best.recipe.seed
     result.events = list(best.events)
     result.final_components = state.n_components
 

@@ -82,9 +82,10 @@ class GaussianMixtureEM(CollapsePolicies, FittedMixtureMethods):
             comparable with those of the healthy components, and the true
             log-likelihood is infinite (``log_likelihood = inf``) as soon as
             the collapsed component sits on a data point.
-    init : {"k-means++", "kmeans", "random", "random_from_data", "random_integers"}
+    init : {"k-means++", "kmeans", "random", "random_from_data", "random_integers", \
+"hierarchical"}
         The start (see :mod:`gmm_explorer.engine.starts`); parameters given to
-        :meth:`initialize` override it.
+        :meth:`initialize` override it. "hierarchical" draws no random numbers.
     max_condition : float
         A covariance whose 2-norm condition number exceeds this counts as
         singular.

@@ -153,7 +153,18 @@ def start_seeds(seed: int | None, n_init: int) -> tuple[int, list[int]]:
 
 def model_recipes(settings: ModelSettings, seeds: Sequence[int], tol: float = 1e-3,
                   max_iter: int = 100) -> list[FitRecipe]:
-    """The starts of one model (one cell of a model-selection grid): one recipe per seed.
+    """The starts of one model (one cell of a model-selection grid): the hierarchical start,
+    then one recipe per seed.
+
+    The first recipe starts from ``init="hierarchical"`` (mclust's
+    deterministic start, which finds stretched clusters that k-means-style
+    starts split), whatever the settings' ``init``; it takes the first seed
+    as its ``random_state``, which its start does not use (only a policy
+    that re-seeds a collapsed component draws from it). Then one recipe per
+    seed with the settings' own ``init``. So always ``len(seeds) + 1``
+    recipes, and recipe ``i + 1`` is seed ``i``'s, whatever the ``init``
+    (with ``init="hierarchical"`` the seeded recipes share the first one's
+    start and differ only where a policy re-seeds).
 
     The command line's ``fit`` and ``select`` and the window's grid and atlas
     all take their starts from here, so that the same seeds give the same fits.
@@ -163,13 +174,20 @@ def model_recipes(settings: ModelSettings, seeds: Sequence[int], tol: float = 1e
     settings : ModelSettings
         Its ``random_state`` is replaced by each seed.
     seeds : sequence of int
+        At least one.
     tol, max_iter : as in :class:`FitRecipe`
 
     Returns
     -------
     list of FitRecipe
     """
-    return [FitRecipe.seeded(settings, seed, tol=tol, max_iter=max_iter) for seed in seeds]
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("model_recipes needs at least one seed.")
+    first = FitRecipe.seeded(replace(settings, init="hierarchical"), seeds[0], tol=tol,
+                             max_iter=max_iter)
+    return [first] + [FitRecipe.seeded(settings, seed, tol=tol, max_iter=max_iter)
+                      for seed in seeds]
 
 
 @dataclass(frozen=True, eq=False)

@@ -19,8 +19,10 @@ from gmm_explorer.engine.validation import check_choice, check_n_components, che
 #: scikit-learn's covariance types: one full matrix per component, one full
 #: matrix shared by all, one diagonal per component, one variance per component.
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
-#: How a start is chosen (see :mod:`gmm_explorer.engine.starts`).
-INIT_METHODS = ("k-means++", "kmeans", "random", "random_from_data", "random_integers")
+#: How a start is chosen (see :mod:`gmm_explorer.engine.starts`); "hierarchical"
+#: is mclust's deterministic start (Ward's clustering of the whitened data).
+INIT_METHODS = ("k-means++", "kmeans", "random", "random_from_data", "random_integers",
+                "hierarchical")
 #: What EM does after an M-step leaves a covariance singular.
 COLLAPSE_POLICIES = ("stop", "reinitialize", "remove", "continue")
 #: None: maximum likelihood; "conjugate": MAP with mclust's default prior.

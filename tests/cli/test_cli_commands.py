@@ -47,6 +47,7 @@ def test_fit_writes_the_model_and_summarises(tmp_path):
                          "--output", model)
     assert code == EXIT_OK, err
     assert "log-likelihood -1130.264" in out and "BIC" in out and str(model) in out
+    assert "hierarchical start:" in err  # every fit's starts include it, named first
     assert "start 1/2" in err and "start 2/2" in err  # progress on stderr
     info = read_model(model)
     assert info["n_components"] == 2 and info["n_samples"] == 272
@@ -90,7 +91,8 @@ def test_collapse_under_stop_has_its_own_exit_status(tmp_path):
     code, out, err = run("fit", path, "-k", 3, "--reg-covar", 0, "--seed", 0, "-q",
                          "-o", tmp_path / "m.json")
     assert code == EXIT_COLLAPSE
-    assert_one_line_error(err, str(path), "collapsed", "Remedies")
+    assert_one_line_error(err, str(path), "every start (2, the hierarchical one included) "
+                          "collapsed", "Remedies")
     assert not (tmp_path / "m.json").exists()
     code, out, err = run("fit", path, "-k", 3, "--reg-covar", 0, "--seed", 0, "-q",
                          "--on-collapse", "remove", "-o", tmp_path / "m.json")
@@ -169,6 +171,55 @@ def test_select_table_and_csv(tmp_path):
     assert round(float(full2["log_likelihood"]), 3) == -1130.264
     assert float(full2["bic"]) == pytest.approx(
         -2 * float(full2["log_likelihood"]) + 11 * np.log(272))
+
+
+
+def test_select_prints_icl_beside_bic_and_aic_and_its_csv_has_it(tmp_path):
+    out_csv, model = tmp_path / "sel.csv", tmp_path / "m.json"
+    code, out, err = run("select", FAITHFUL, "--components", "1-3", "--covariance-type",
+                         "full,tied", "--seed", 0, "-q", "--csv", out_csv)
+    assert code == EXIT_OK, err
+    assert "best of the hierarchical start and 1 seeded start per cell" in out
+    assert "ICL = BIC - 2 sum log max_k r_nk" in out
+    tables = out.split("\n\n")
+    assert [t.split()[0] for t in tables[1:4]] == ["BIC", "AIC", "ICL"]
+    icl = tables[3].splitlines()
+    assert icl[0].split() == ["ICL", "full", "tied"]
+    assert sum(line.count("*") for line in icl[1:]) == 1
+    best_line = next(line for line in out.splitlines() if line.startswith("best by ICL: "))
+    rows = list(csv.DictReader(out_csv.open()))
+    assert list(rows[0])[-2:] == ["icl", "best_icl"]  # new columns last: old readers work
+    best = [r for r in rows if r["best_icl"] == "true"]
+    assert len(best) == 1 and min(float(r["icl"]) for r in rows) == float(best[0]["icl"])
+    assert best_line.startswith(f"best by ICL: {best[0]['n_components']} components, "
+                                f"{best[0]['covariance_type']} covariances "
+                                f"(ICL {float(best[0]['icl']):.3f})")
+    for r in rows:
+        assert float(r["icl"]) >= float(r["bic"])  # the classification cost is never negative
+        if r["n_components"] == "1":
+            assert float(r["icl"]) == float(r["bic"])
+    # The engine's own ICL of the same model, fitted by `fit` from the same starts.
+    code, _, err = run("fit", FAITHFUL, "-k", 2, "--seed", 0, "-q", "-o", model)
+    assert code == EXIT_OK, err
+    full2 = next(r for r in rows if r["n_components"] == "2" and r["covariance_type"] == "full")
+    assert float(full2["icl"]) == pytest.approx(
+        load_model(model).icl(load_data(FAITHFUL).X), rel=1e-9)
+
+
+def test_select_on_old_faithful_reaches_mclusts_optima_with_the_hierarchical_start(tmp_path):
+    """mclust's EEE (tied) K=3 and VVV (full) K=2 log-likelihoods, in the data's units."""
+    out_csv = tmp_path / "sel.csv"
+    code, out, err = run("select", FAITHFUL, "--components", "1-9", "--n-init", 10,
+                         "--covariance-type", "full,tied", "--seed", 0, "--tol", "1e-8",
+                         "--csv", out_csv)
+    assert code == EXIT_OK, err
+    assert "best by BIC: 3 components, tied covariances" in out
+    assert "tied K=3: log-likelihood -1126.316," in err
+    assert "full K=2: log-likelihood -1130.264," in err
+    rows = {(r["n_components"], r["covariance_type"]): r
+            for r in csv.DictReader(out_csv.open())}
+    assert round(float(rows["3", "tied"]["log_likelihood"]), 3) == -1126.316
+    assert round(float(rows["2", "full"]["log_likelihood"]), 3) == -1130.264
 
 
 def test_parse_components():
@@ -259,7 +310,7 @@ def test_the_command_lines_covariance_types_are_the_vocabulary():
 
 
 def test_a_start_runs_the_recipe_its_seed_names(tmp_path):
-    """A model file's best start replays as a recipe: same settings, same seed, same fit."""
+    """A model file's best start replays as a recipe: same settings, init and seed, same fit."""
     model = tmp_path / "m.json"
     code, _, err = run("fit", FAITHFUL, "-k", 2, "--n-init", 3, "--seed", 5, "-q",
                        "--no-standardize", "-o", model)
@@ -268,9 +319,35 @@ def test_a_start_runs_the_recipe_its_seed_names(tmp_path):
     settings = dict(info["provenance"]["settings"])
     recipe = FitRecipe(
         ModelSettings(**{k: settings[k] for k in (
-            "n_components", "covariance_type", "reg_covar", "prior", "on_collapse", "init",
-            "max_condition")}, random_state=info["provenance"]["best_start_seed"]),
+            "n_components", "covariance_type", "reg_covar", "prior", "on_collapse",
+            "max_condition")}, init=info["provenance"]["best_start_init"],
+                      random_state=info["provenance"]["best_start_seed"]),
         tol=settings["tol"], max_iter=settings["max_iter"])
     state = recipe.run(load_data(FAITHFUL).X).state
     np.testing.assert_array_equal(state.means, info["means"])
     assert state.iteration == info["n_iter"]
+
+
+def test_a_model_won_by_the_hierarchical_start_says_so_and_replays(tmp_path):
+    rng = np.random.RandomState(0)
+    X = np.vstack([np.c_[rng.normal(0, 10, 300), rng.normal(0, 0.5, 300)],
+                   np.c_[rng.normal(0, 10, 300), rng.normal(3, 0.5, 300)]])
+    data, model = tmp_path / "stretched.csv", tmp_path / "m.json"
+    np.savetxt(data, X, delimiter=",", header="x,y", comments="")
+    code, out, err = run("fit", data, "-k", 2, "--init", "k-means++", "--seed", 1,
+                         "--no-standardize", "-q", "-o", model)
+    assert code == EXIT_OK, err
+    assert "best start hierarchical, of it + 1 seeded (no seed used; run seed 1)" in out
+    info = read_model(model)
+    prov = info["provenance"]
+    assert prov["n_starts"] == 2 and prov["hierarchical_start"] is True
+    assert prov["best_start"] == 0 and prov["best_start_init"] == "hierarchical"
+    assert prov["best_start_seed"] == prov["settings"]["start_seeds"][0]
+    assert prov["settings"]["init"] == "k-means++"  # the seeded starts' own init
+    recipe = FitRecipe(ModelSettings(n_components=2, init="hierarchical",
+                                     random_state=prov["best_start_seed"]),
+                       tol=prov["settings"]["tol"], max_iter=prov["settings"]["max_iter"])
+    state = recipe.run(X).state
+    np.testing.assert_array_equal(state.means, info["means"])
+    assert state.iteration == info["n_iter"]
+    assert load_model(model).n_components == 2  # the current loader reads it

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gmm_explorer.engine import GaussianMixtureEM
-from gmm_explorer.engine.fits import FitRecipe, run_recipe, run_recipes
+from gmm_explorer.engine.fits import FitRecipe, model_recipes, run_recipe, run_recipes
 from gmm_explorer.engine.options import ModelSettings
 
 # Two loose clusters and five copies of one far point: a third component started on the
@@ -135,3 +135,16 @@ def test_without_engines_the_results_keep_states_that_replay(blobs):
         assert b.state.log_likelihood == pytest.approx(a.state.log_likelihood, rel=1e-10)
         np.testing.assert_allclose(b.state.means, a.state.means, rtol=1e-10,
                                    atol=1e-10 * np.abs(a.state.means).max())
+
+
+def test_every_models_starts_begin_with_the_hierarchical_start(blobs):
+    settings = ModelSettings(n_components=3, init="random", random_state=None)
+    recipes = model_recipes(settings, [11, 12, 13], tol=1e-6, max_iter=50)
+    assert [r.settings.init for r in recipes] == ["hierarchical", "random", "random", "random"]
+    assert [r.seed for r in recipes] == [11, 11, 12, 13]
+    assert all(r.tol == 1e-6 and r.max_iter == 50 for r in recipes)
+    assert all(r.settings.covariance_type == "full" for r in recipes)
+    own = model_recipes(dataclasses.replace(settings, init="hierarchical"), [11, 12])
+    assert [r.settings.init for r in own] == ["hierarchical"] * 3
+    with pytest.raises(ValueError, match="at least one seed"):
+        model_recipes(settings, [])
