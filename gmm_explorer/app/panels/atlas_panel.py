@@ -92,8 +92,8 @@ class AtlasPanel(QWidget):
         box.addLayout(controls)
         box.addWidget(self.summary)
         box.addWidget(self.note)
-        box.addWidget(self.strip, 3)
-        box.addWidget(self.table, 4)
+        box.addWidget(self.strip, 1)
+        box.addWidget(self.table, 1)
 
         atlas.changed.connect(self._on_changed)
         atlas.runningChanged.connect(self._on_running)
