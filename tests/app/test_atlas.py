@@ -53,6 +53,7 @@ def test_clicking_a_start_replays_its_recipe_from_iteration_zero(filled, qtbot):
     panel.strip.click_start(position)
     assert len(s.history) == 1 and s.current == 0
     assert s.model == recipe.settings and s.start is None
+    assert atlas.opened == position and len(panel.strip.ring.points()) == 1  # ringed
     alone = run_recipe(recipe, s.X).engine.history
     while len(s.history) < len(alone) and s.step():
         pass
@@ -100,6 +101,7 @@ def test_other_data_or_settings_mark_it_stale_and_nothing_reruns(filled):
     s.set_model(n_components=4)
     assert atlas.stale and not atlas.running and atlas.results == results
     assert panel.note.isVisibleTo(panel) and not panel.strip.isEnabled()
+    assert panel.strip.scatter.opacity() < 1  # faded
     s.set_model(n_components=3)  # back to the question it answers
     assert not atlas.stale and panel.strip.isEnabled()
     s.loading.load_builtin("iris")
@@ -123,7 +125,19 @@ def test_the_menu_entry_has_a_key(faithful_window):
     assert faithful_window.atlas_ui.dock.isVisible()
 
 
-def test_starts_on_the_command_line_wait_for_the_atlas_before_the_picture(qapp, tmp_path):
+def test_starts_on_the_command_line_wait_for_the_atlas_before_the_picture(qapp, tmp_path,
+                                                                          monkeypatch):
+    from gmm_explorer.app.shell.window import ExplorerWindow
+
+    seen = []
+    grab = ExplorerWindow.grab
+
+    def grab_and_look(window):
+        atlas = window.atlas_ui.atlas
+        seen.append((atlas.running, len(atlas.starts), atlas.n_recipes))
+        return grab(window)
+
+    monkeypatch.setattr(ExplorerWindow, "grab", grab_and_look)
     out = tmp_path / "atlas.png"
     data = tmp_path / "two.csv"
     rng = np.random.RandomState(0)
@@ -131,3 +145,5 @@ def test_starts_on_the_command_line_wait_for_the_atlas_before_the_picture(qapp, 
     np.savetxt(data, X, delimiter=",", header="a,b", comments="")
     assert launch([str(data), "-k", "2", "--starts", "5", "--screenshot", str(out)]) == 0
     assert out.stat().st_size > 0
+    running, shown, recipes = seen[0]
+    assert not running and shown == recipes >= 5

@@ -98,7 +98,13 @@ class Atlas(QObject):
         self.n_recipes = 0
         self.stale = False
         self.running = False
+        #: Position (in :attr:`starts`) of the start last opened in the main window, or None.
+        self.opened: int | None = None
         self.model = None  # the model settings the atlas ran for
+        #: The drawn points (M, D) and shown axes when the atlas ran: its thumbnails
+        #: keep showing the data it answers for once other data are loaded.
+        self.points = None
+        self.axes = (0, 1)
         self._key = None
         self._scale = None
         self._ll_atol = None
@@ -135,10 +141,12 @@ class Atlas(QObject):
         recipes = model_recipes(ws.model, seeds, ATLAS_TOL, ATLAS_MAX_ITER)
         X = ws.X
         self.model = ws.model
+        self.points, self.axes = X[ws.display_indices], tuple(ws.axes)
         self._key = _settings_key(ws.model, X)
         self._scale = data_spread(X)
         self._ll_atol = likelihood_tolerance(ATLAS_TOL, len(X))
         self.results, self.groups, self.starts = [], [], []
+        self.opened = None
         self.n_recipes = len(recipes)
         total = max(1, len(recipes))
 
@@ -242,6 +250,8 @@ class Atlas(QObject):
             raise ValueError("the atlas was made on other data; run it again on these")
         result = self.results[position]
         self.workspace.open_recipe(result.recipe, f"start {position + 1} of the atlas")
+        self.opened = position
+        self.changed.emit()
 
     def open_group(self, group: int) -> None:
         """Make the best start of ``group`` the current run (see :meth:`open_start`)."""

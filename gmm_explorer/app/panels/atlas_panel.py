@@ -99,6 +99,7 @@ class AtlasPanel(QWidget):
         atlas.runningChanged.connect(self._on_running)
         atlas.progressChanged.connect(self._on_progress)
         atlas.staleChanged.connect(self._on_stale)
+        self.workspace.dataChanged.connect(self._on_changed)  # other axes: new thumbnails
         self._on_running(atlas.running)
         self._on_changed()
 
@@ -163,14 +164,16 @@ class AtlasPanel(QWidget):
                 text += f" The best was found by {atlas.groups[0].count} of {n}."
             self.summary.setText(text)
         ws = self.workspace
-        points = ws.X[ws.display_indices] if ws.X is not None and not atlas.stale else None
+        # the data the atlas ran on; the shown axes while they are still the data shown
+        points = atlas.points
+        axes = atlas.axes if atlas.stale else ws.axes
         self.table.setRowCount(len(atlas.groups))
         for row, group in enumerate(atlas.groups):
             color = group_color(group, row)
             name = "collapsed" if group.collapsed else f"#{row + 1}"
             first = QTableWidgetItem(name)
             if points is not None:
-                first.setIcon(thumbnail(group.state, points, ws.axes, THUMB, color))
+                first.setIcon(thumbnail(group.state, points, axes, THUMB, color))
             first.setForeground(QColor(*color))
             count = QTableWidgetItem(f"{group.count} of {n} starts")
             ll = ("—" if group.best_log_likelihood != group.best_log_likelihood

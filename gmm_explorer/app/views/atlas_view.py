@@ -77,8 +77,13 @@ class StripView(pg.PlotWidget):
         self.addItem(self.collapsed_label)
         self.best_line = pg.InfiniteLine(angle=90, pen=pg.mkPen((0, 120, 0), width=1))
         self.addItem(self.best_line)
+        # a ring round the start last opened in the main window, to compare with the best
+        self.ring = pg.ScatterPlotItem(pxMode=True, size=18, brush=None,
+                                       pen=pg.mkPen((0, 0, 0), width=2))
+        self.addItem(self.ring)
         self._x = np.zeros(0)
         atlas.changed.connect(self.redraw)
+        atlas.staleChanged.connect(self._on_stale)
         self.redraw()
 
     def redraw(self) -> None:
@@ -105,11 +110,22 @@ class StripView(pg.PlotWidget):
         self.collapsed_label.setVisible(show_bad)
         self.divider.setPos(hi + 0.11 * width)
         self.collapsed_label.setPos(column, 1.2)
+        opened = self.atlas.opened
+        if opened is not None and opened < len(starts):
+            self.ring.setData(x=[x[opened]], y=[y[opened]])
+        else:
+            self.ring.setData(x=[], y=[])
         self.best_line.setVisible(bool(sound))
         self.best_line.setPos(hi)
         right = column + 0.1 * width if show_bad else hi + 0.06 * width
         self.setXRange(lo - 0.06 * width, right, padding=0)
         self.setYRange(0, 1.25, padding=0)
+
+    def _on_stale(self, stale: bool) -> None:
+        """Faded while the atlas answers an older question (other data or settings)."""
+        for item in (self.scatter, self.ring, self.best_line, self.divider,
+                     self.collapsed_label):
+            item.setOpacity(0.25 if stale else 1.0)
 
     def _tip(self, x, y, data) -> str:
         start = self.atlas.starts[int(data)]
