@@ -58,7 +58,9 @@ def test_clicking_a_start_replays_its_recipe_from_iteration_zero(filled, qtbot):
     while len(s.history) < len(alone) and s.step():
         pass
     assert [st.log_likelihood for st in s.history] == [st.log_likelihood for st in alone]
-    assert s.history[-1].log_likelihood == atlas.starts[position].log_likelihood
+    # the atlas may run its starts batched: the same optimum, to rounding
+    assert s.history[-1].log_likelihood == pytest.approx(atlas.starts[position].log_likelihood,
+                                                         rel=1e-9)
     assert not atlas.stale  # its seed is the model's now, the landscape is the same
 
 
