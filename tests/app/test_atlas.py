@@ -5,6 +5,7 @@ import pytest
 
 from gmm_explorer.app.model.atlas import JOB_NAME
 from gmm_explorer.app.shell.launch import launch
+from gmm_explorer.app.shell.window import ExplorerWindow
 from gmm_explorer.engine.fits import run_recipe
 
 
@@ -129,8 +130,6 @@ def test_the_menu_entry_has_a_key(faithful_window):
 
 def test_starts_on_the_command_line_wait_for_the_atlas_before_the_picture(qapp, tmp_path,
                                                                           monkeypatch):
-    from gmm_explorer.app.shell.window import ExplorerWindow
-
     seen = []
     grab = ExplorerWindow.grab
 
