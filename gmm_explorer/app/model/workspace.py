@@ -291,6 +291,25 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         self.message.emit(f"Continuing {name or 'that fit'} here from iteration "
                           f"{self.state.iteration}.")
 
+    def open_recipe(self, recipe, name: str = "") -> None:
+        """Replay a recipe here from its first iteration (a start of the atlas).
+
+        The recipe's settings (its seed too) and stop rules become the
+        window's and a pinned start is let go, so Reset, Step and Run give
+        exactly the recipe's fit. Raises ``ValueError``, changing nothing, when
+        EM cannot start so.
+        """
+        fit = Fit.begin(self.X, recipe, self.engine_factory)
+        self.stop()
+        self.pinned_start = None
+        run = replace(self.run_settings, tol=recipe.tol, max_iter=recipe.max_iter)
+        if (recipe.settings, run) != (self.model, self.run_settings):
+            self.model, self.run_settings = recipe.settings, run
+            self.settingsChanged.emit()
+        self.show_fit(fit)
+        self.message.emit(f"{(name or 'That start').capitalize()}: seed {recipe.seed}, "
+                          f"iteration 0. Step or Run to watch EM reach its optimum.")
+
     def begin_fit(self, start: dict | None = None, model: ModelSettings | None = None) -> None:
         """A new fit on the data from ``start`` (else the pinned start, else the seed's).
 

@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
                         + ", ".join(REMEDIES))
     p.add_argument("--steps", type=int, default=0, metavar="N",
                    help="take N EM steps through the Step button's code path after opening")
+    p.add_argument("--starts", type=int, default=0, metavar="N",
+                   help="open the Atlas of starts and run N starts of the model (with "
+                        "--screenshot: the picture is taken when they have finished)")
     p.add_argument("--screenshot", metavar="PNG",
                    help="render the window offscreen, save it to PNG and exit")
     return p
@@ -124,8 +127,8 @@ def display_problem(environ, platform: str, screenshot: bool) -> str:
 def launch(argv: list[str]) -> int:
     """Open the window; return the process exit status."""
     args = build_parser().parse_args(argv)
-    if args.steps < 0:
-        print("gmm-explorer: --steps must be >= 0", file=sys.stderr)
+    if args.steps < 0 or args.starts < 0:
+        print("gmm-explorer: --steps and --starts must be >= 0", file=sys.stderr)
         return 2
     problem = display_problem(os.environ, sys.platform, bool(args.screenshot))
     if problem:
@@ -153,7 +156,7 @@ def launch(argv: list[str]) -> int:
     window.show()
     app.processEvents()
     if args.data:
-        scripted = bool(args.screenshot or args.steps)
+        scripted = bool(args.screenshot or args.steps or args.starts)
         if not window.open_file(args.data, wait=scripted) and scripted:
             print(f"gmm-explorer: {window.last_error}", file=sys.stderr)
             window.close()
@@ -161,6 +164,10 @@ def launch(argv: list[str]) -> int:
     for _ in range(args.steps):
         window.step()
         app.processEvents()
+    if args.starts:
+        window.atlas_ui.run(args.starts)
+        if args.screenshot:
+            window.atlas_ui.atlas.wait()
     if args.screenshot:
         app.processEvents()
         ok = window.grab().save(args.screenshot)

@@ -25,6 +25,7 @@ from gmm_explorer.app.panels.model_panel import ModelPanel
 from gmm_explorer.app.panels.run_panel import RunPanel
 from gmm_explorer.app.shell import preferences
 from gmm_explorer.app.shell.actions import make_actions, make_menus
+from gmm_explorer.app.shell.atlas_window import AtlasUi
 from gmm_explorer.app.shell.desktop import DesktopFeatures
 from gmm_explorer.app.shell.lab_window import LabUi
 from gmm_explorer.app.views.curves_view import ConditionView, LikelihoodView
@@ -84,6 +85,7 @@ class ExplorerWindow(QMainWindow):
         # presets, collapse dock and marks, which decorate the views built above
         self.desktop = DesktopFeatures(self, restore_layout=False)
         self.lab_ui = LabUi(self)
+        self.atlas_ui = AtlasUi(self)  # the atlas of starts: dock and menu entry
         self._built = True
 
     # ------------------------------------------------------------ layout
