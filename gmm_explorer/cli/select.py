@@ -12,7 +12,7 @@ from gmm_explorer.cli.common import (
     EXIT_OK, CollapseError, UsageError, check_writable, load, write_text,
 )
 from gmm_explorer.cli.parser import build_parser
-from gmm_explorer.cli.starts import BestFit, fit_best, prepare
+from gmm_explorer.cli.starts import BestFit, fit_models, prepare
 from gmm_explorer.engine.fits import start_seeds
 from gmm_explorer.data import DataError, check_components
 from gmm_explorer.data.model_file import n_parameters
@@ -91,14 +91,19 @@ def _fit_cells(data, args, seeds, log) -> list[Cell]:
         for n in notes:
             log.note(n)
         Z = std.transform(data.X)
+        refused, fitted = {}, []
         for K in args.components:
             try:
                 check_components(K, data.X, args.data)
             except DataError as exc:
-                cells.append(Cell(K, ctype, why=exc.reason))
-                continue
-            result = fit_best(Z, K, ctype, args, seeds, std, log, label=f"{ctype} K={K} ")
-            cells.append(_scored(result, data, log))
+                refused[K] = Cell(K, ctype, why=exc.reason)
+            else:
+                fitted.append(K)
+        # one call for the whole column: the engine steps its starts as one batch
+        results = fit_models(Z, fitted, ctype, args, seeds, std, log,
+                             label=ctype + " K={K} ")
+        scored = {result.n_components: _scored(result, data, log) for result in results}
+        cells += [refused[K] if K in refused else scored[K] for K in args.components]
     return cells
 
 

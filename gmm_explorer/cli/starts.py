@@ -9,14 +9,13 @@ of ``select`` and the ``fit`` it suggests run the same starts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from gmm_explorer.data import Standardizer, check_fit_data
 from gmm_explorer.data.errors import describe_column
 from gmm_explorer.data.scaling import column_spread
-from gmm_explorer.engine import GaussianMixtureEM
 from gmm_explorer.engine.fits import FitRecipe, model_recipes, run_recipes
 from gmm_explorer.engine.options import ModelSettings
 
@@ -148,58 +147,88 @@ def start_names(seeds, label="") -> list[str]:
 
 def fit_best(Z, n_components, covariance_type, args, seeds, standardizer, log, label=""):
     """Run the hierarchical start and one start per seed on standardised data, as recipes;
-    keep the best sound one.
-
-    Parameters
-    ----------
-    Z : ndarray of shape (N, D)
-        The data in the units the fit runs in (``standardizer.transform(X)``).
-    n_components : int
-    covariance_type : str
-    args : argparse.Namespace
-        The command's model options.
-    seeds : list of int
-        One per start (see :func:`start_seeds`).
-    standardizer : Standardizer
-        Maps the results back to the data's units.
-    log : Log
-    label : str
-        Prefix of the progress lines (``select``'s cell).
+    keep the best sound one (:func:`fit_models` for one model).
 
     Returns
     -------
     BestFit
         ``ok`` is False when every start collapsed or failed.
     """
+    return fit_models(Z, [n_components], covariance_type, args, seeds, standardizer, log,
+                      label=label.replace("{", "{{").replace("}", "}}"))[0]
+
+
+def fit_models(Z, component_counts, covariance_type, args, seeds, standardizer, log,
+               label=""):
+    """Every model of one covariance type, from the same starts; the best sound start
+    of each.
+
+    All their starts go to the engine in one list, so that it steps them
+    together as one batch (one start at a time, with a line per iteration,
+    when the log is verbose).
+
+    Parameters
+    ----------
+    Z : ndarray of shape (N, D)
+        The data in the units the fit runs in (``standardizer.transform(X)``).
+    component_counts : list of int
+    covariance_type : str
+    args : argparse.Namespace
+        The command's model options.
+    seeds : list of int
+        One per seeded start (see :func:`~gmm_explorer.engine.fits.start_seeds`).
+    standardizer : Standardizer
+        Maps the results back to the data's units.
+    log : Log
+    label : str
+        Prefix of the progress lines, formatted with ``K`` (``select``'s cell).
+
+    Returns
+    -------
+    list of BestFit
+        One per component count, in order; ``ok`` is False when every start
+        collapsed or failed.
+    """
     N = Z.shape[0]
-    prefixes = start_names(seeds, label)
-    result = BestFit(n_components, covariance_type, ok=False, start_seeds=list(seeds),
-                     n_starts=len(prefixes))
-    try:
-        recipes = _recipes(args, covariance_type, n_components, seeds)
-    except ValueError as exc:  # refused settings: every start fails alike
-        for prefix in prefixes:
-            log.line(f"{prefix}: failed ({exc})")
-        result.n_failed, result.failure_text = len(prefixes), str(exc)
-        return result
-    starts = _StartLog(log, prefixes, standardizer, N, result)
-    best = None
-    for fit in run_recipes(recipes, Z, progress=starts.finished, on_step=starts.step,
-                           keep_engines=False, n_jobs=args.jobs):
-        if fit.ok and (best is None or fit.state.objective > best.state.objective):
-            best = fit
-    if best is not None:
-        _keep_best(result, best, standardizer, N)
-        result.classification_cost = _classification_cost(Z, best)
-    return result
+    results, logs, recipes, owner = {}, {}, [], []
+    for K in component_counts:
+        prefixes = start_names(seeds, label.format(K=K))
+        results[K] = BestFit(K, covariance_type, ok=False, start_seeds=list(seeds),
+                             n_starts=len(prefixes))
+        try:
+            starts = _recipes(args, covariance_type, K, seeds)
+        except ValueError as exc:  # refused settings: every start fails alike
+            for prefix in prefixes:
+                log.line(f"{prefix}: failed ({exc})")
+            results[K].n_failed, results[K].failure_text = len(prefixes), str(exc)
+            continue
+        logs[K] = _StartLog(log, prefixes, standardizer, N, results[K])
+        recipes += starts
+        owner += [(K, i) for i in range(len(starts))]
 
+    def own(fit):
+        """The fit with its index among its own model's starts."""
+        return replace(fit, index=owner[fit.index][1])
 
-def _classification_cost(Z, best) -> float:
-    """ICL minus BIC of the best fit, by the engine's definitions (units cancel out)."""
-    state = best.state
-    em = GaussianMixtureEM.from_parameters(state.weights, state.means, state.covariances,
-                                           best.recipe.settings.covariance_type)
-    return float(em.icl(Z) - em.bic(Z))
+    def finished(fit):
+        logs[owner[fit.index][0]].finished(own(fit))
+
+    def step(index, state):
+        K, i = owner[index]
+        logs[K].step(i, state)
+
+    best = {}
+    for fit in run_recipes(recipes, Z, progress=finished,
+                           on_step=step if log.verbose else None, keep_engines=False,
+                           n_jobs=args.jobs):
+        K = owner[fit.index][0]
+        if fit.ok and (K not in best or fit.state.objective > best[K].state.objective):
+            best[K] = fit
+    for K, fit in best.items():
+        _keep_best(results[K], own(fit), standardizer, N)
+        # ICL minus BIC: the cost of the hard classification, the same in any units
+        results[K].classification_cost = fit.criteria["icl"] - fit.criteria["bic"]
+    return [results[K] for K in component_counts]
 
 
 def _keep_best(result, best, standardizer, n_samples):
