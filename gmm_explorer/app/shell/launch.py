@@ -16,8 +16,17 @@ import sys
 from gmm_explorer.app.model.presets import DEFAULT_PRESET, PRESETS, get_preset
 from gmm_explorer.app.model.remedies import REMEDIES
 from gmm_explorer.app.model.settings import COVARIANCE_TYPES
+from gmm_explorer.cli.parser import parse_components
 
 WINDOW_SIZE = (1280, 800)
+
+
+def k_range(text: str) -> tuple[int, int]:
+    """``"1-6"`` -> ``(1, 6)``: the model-selection grid's rows (a lone ``"4"`` is 1 to 4)."""
+    counts = parse_components(text)
+    if len(counts) == 1 and "-" not in text:
+        return 1, counts[0]
+    return counts[0], counts[-1]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="take N EM steps through the Step button's code path after opening")
     p.add_argument("--screenshot", metavar="PNG",
                    help="render the window offscreen, save it to PNG and exit")
+    p.add_argument("--select", type=k_range, metavar="LO-HI",
+                   help="open the Model selection dock and run the grid over K from LO to HI "
+                        "(with --screenshot: once it has finished)")
     return p
 
 
@@ -161,6 +173,10 @@ def launch(argv: list[str]) -> int:
     for _ in range(args.steps):
         window.step()
         app.processEvents()
+    if args.select:
+        window.run_selection(*args.select)
+        if args.screenshot:  # the picture shows the finished grid
+            window.selection.wait()
     if args.screenshot:
         app.processEvents()
         ok = window.grab().save(args.screenshot)
