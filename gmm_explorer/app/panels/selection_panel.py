@@ -90,7 +90,8 @@ class SelectionPanel(QWidget):
         split.addWidget(self.table)
         split.addWidget(self.plot)
         split.setChildrenCollapsible(False)
-        split.setSizes([190, 230])
+        split.setStretchFactor(0, 0)  # the table keeps the height of its rows
+        split.setStretchFactor(1, 1)
         box = QVBoxLayout(self)
         box.setContentsMargins(6, 6, 6, 6)
         box.setSpacing(4)

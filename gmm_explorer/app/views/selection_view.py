@@ -77,12 +77,24 @@ class SelectionTable(QTableWidget):
                             f"line in this colour")
         for i in range(len(s.counts)):
             self.verticalHeaderItem(i).setToolTip(f"{s.counts[i]} components")
-        # every row in view up to eight; the plot below takes what is left
-        rows = min(len(s.counts), 8)
-        self.setMinimumHeight(self.horizontalHeader().sizeHint().height()
-                              + rows * self.verticalHeader().defaultSectionSize()
-                              + 2 * self.frameWidth())
+        self.updateGeometry()  # sizeHint follows the rows
         self.refresh()
+
+    def _height_for(self, rows: int) -> int:
+        return (self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
+                + rows * self.verticalHeader().defaultSectionSize())
+
+    def sizeHint(self):  # noqa: N802 - Qt naming
+        """Room for every row up to eight (the plot below stretches into what is left)."""
+        hint = super().sizeHint()
+        hint.setHeight(self._height_for(min(len(self.selection.counts), 8)))
+        return hint
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt naming
+        """Three rows: a short window keeps its height, the table scrolls."""
+        hint = super().minimumSizeHint()
+        hint.setHeight(self._height_for(min(len(self.selection.counts), 3)))
+        return hint
 
     def refresh(self) -> None:
         """Redraw every cell (a new criterion, stale or not, a new best)."""
@@ -167,7 +179,7 @@ class SelectionPlot(pg.PlotWidget):
                                        brush=pg.mkBrush(255, 215, 0))
         self.star.setZValue(10)
         self.addItem(self.star)
-        self.setMinimumHeight(150)
+        self.setMinimumHeight(110)
         self.setToolTip("The criterion against K, one line per covariance type (mclust's "
                         "picture); lower is better, the star marks the best model.\n"
                         "Gaps are models where every start collapsed.")
