@@ -176,16 +176,17 @@ class ExplorerWindow(QMainWindow):
         self._make_selection_dock()
 
     def _make_selection_dock(self) -> None:
-        # a tab over the curves and the table: the grid needs their height, not the centre's width
         dock = self.docks["selection"] = self._dock("Model selection", self.selection_panel,
                                                     Qt.RightDockWidgetArea)
-        self.tabifyDockWidget(self.docks["likelihood"], dock)
-        self.docks["likelihood"].raise_()
         dock.hide()
 
     def show_selection(self, run: bool = False) -> None:
         """Open the Model selection dock (Ctrl+M); with ``run``, run the grid too."""
         dock = self.docks["selection"]
+        if not self.tabifiedDockWidgets(dock) and not dock.isFloating():
+            # a tab over the curves: the grid needs their height, not the centre's width.
+            # Tabbed only once opened: a hidden tab group would still take a tab bar's height
+            self.tabifyDockWidget(self.docks["likelihood"], dock)
         dock.show()
         dock.raise_()
         # most of the column's height: the table and the plot need it, the curves can wait
