@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -158,3 +159,31 @@ def test_select_flag_opens_the_window_on_a_finished_grid(qapp, tmp_path):
     out = tmp_path / "grid.png"
     assert launch([str(FAITHFUL), "--select", "1-2", "--screenshot", str(out)]) == 0
     assert out.stat().st_size > 10000
+
+
+def test_cells_where_every_start_collapsed_say_why(qtbot, qapp):
+    rng = np.random.RandomState(0)
+    # two stacks of five identical points: without a ridge, components sit on them and collapse
+    X = np.vstack([np.repeat([[0.0, 0.0]], 5, 0), np.repeat([[5.0, 5.0]], 5, 0),
+                   rng.randn(20, 2) * 2])
+    ws = Workspace()
+    ws.set_model(n_components=1, covariance_type="full", reg_covar=0.0, random_state=0)
+    ws.set_data(X, name="stacks")
+    try:
+        view = SelectionPanel(ModelSelection(ws))
+        qtbot.addWidget(view)
+        view.set_k_range(1, 4)
+        _run(view, qtbot)
+        s = view.selection
+        cell = s.cells[(4, "full")]
+        assert not cell.usable and cell.n_collapsed == 5
+        item = view.table.item(s.counts.index(4), s.types.index("full"))
+        assert item.text() == "collapsed"
+        assert "singular" in item.toolTip() and "5 collapsed" in item.toolTip()
+        assert s.cells[(2, "tied")].usable and s.best().usable
+        line = view.plot.lines[s.types.index("full")]
+        assert np.isnan(line.getData()[1][s.counts.index(4)])  # a gap, not a point
+        with pytest.raises(ValueError, match="no sound fit"):
+            s.apply(4, "full")
+    finally:
+        ws.shutdown()
