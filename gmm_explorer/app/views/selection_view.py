@@ -164,6 +164,8 @@ class SelectionPlot(pg.PlotWidget):
         plot.layout.setContentsMargins(1, 8, 1, 1)
         self.grid = light_grid(self, alpha=0.2)
         cache_axes(self)
+        # room for five digits and the label: the axis cached its width before the first values
+        self.getPlotItem().getAxis("left").setWidth(62)
         self.setLabel("bottom", "K (components)")
         self.setMouseEnabled(x=False, y=False)
         # one row along the top, in the headroom redraw() leaves above the lines
