@@ -302,7 +302,9 @@ class ModelSelection(QObject):
                                            seeds, run.tol, run.max_iter))
                 for K in self.counts for ctype in self.types]
         self.cells = {}
-        self._X, self._key, self._own_seeds = ws.X, self._settings_key(), {self.seed}
+        # the model's own seed too: None (a fresh draw each time) must not read as a change
+        self._X, self._key = ws.X, self._settings_key()
+        self._own_seeds = {self.seed, model.random_state}
         self._set_stale(False)
         self.cellsReset.emit()
         X = ws.X

@@ -171,8 +171,10 @@ class SelectionPanel(QWidget):
             best = s.best()
             lead = (f"★ best by {name}: K = {best.n_components}, {best.covariance_type}. "
                     if best is not None else "")
+            # the cells' own count: the engine may add a deterministic start to the seeded ones
+            starts = max((c.n_starts for c in s.cells.values()), default=s.n_starts)
             text = (f"{lead}Lower is better. Double-click a cell to show its fit "
-                    f"(best of {s.n_starts} starts, seed {s.seed}).")
+                    f"(best of {starts} starts, seed {s.seed}).")
             color = colors.text_color("muted", dark)
         self.note.setText(text)
         self.note.setStyleSheet(f"color: {color};")

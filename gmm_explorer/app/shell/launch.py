@@ -3,8 +3,9 @@
 ``gmm_explorer.cli`` calls :func:`launch` for anything that is not a
 headless command. Flags for scripts, docs and checks: ``--steps N`` steps
 through exactly the Step button's code path, letting the window repaint
-after each step; ``--screenshot PNG`` renders the window offscreen, saves
-it and exits.
+after each step; ``--select LO-HI`` runs the model-selection grid;
+``--screenshot PNG`` renders the window offscreen (after the grid, if any),
+saves it and exits.
 """
 
 from __future__ import annotations
