@@ -9,25 +9,23 @@ window's model and run settings when the grid starts; changing them or the
 data afterwards marks the grid stale instead of recomputing it.
 
 :meth:`ModelSelection.apply` replays a cell's best start from its recipe
-(in the runner too) and hands it to the workspace as the current fit.
+(in the runner too) and hands it to the workspace as the current fit. The
+cells and the job's pure loop live in :mod:`~gmm_explorer.app.model.grid_cells`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from gmm_explorer.app.model.fit import WINDOW_JOBS, Fit
+from gmm_explorer.app.model.fit import Fit
+from gmm_explorer.app.model.grid_cells import CRITERIA, CRITERION_NAMES, Cell, replay, run_grid
 from gmm_explorer.app.model.settings import COVARIANCE_TYPES
-from gmm_explorer.engine.fits import FitRecipe, model_recipes, run_recipes, start_seeds
+from gmm_explorer.engine.fits import model_recipes, start_seeds
 
-#: The criteria the grid ranks by, scikit-learn's sign: lower is better.
-CRITERIA = ("bic", "icl", "aic")
-
-#: How the window names them.
-CRITERION_NAMES = {"bic": "BIC", "icl": "ICL", "aic": "AIC"}
+__all__ = ["APPLY_JOB", "CRITERIA", "CRITERION_NAMES", "JOB", "Cell", "ModelSelection"]
 
 #: The runner's name for the grid's job, and for the replay of a chosen cell.
 JOB, APPLY_JOB = "grid", "grid-apply"
@@ -36,170 +34,6 @@ JOB, APPLY_JOB = "grid", "grid-apply"
 #: the window trades a little certainty for a grid that fills in seconds).
 DEFAULT_K_RANGE = (1, 6)
 DEFAULT_STARTS = 5
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One model of the grid: its best sound start, and what became of the others.
-
-    Attributes
-    ----------
-    n_components : int
-    covariance_type : str
-    n_starts : int
-        Starts run.
-    recipe : FitRecipe or None
-        The best sound start's recipe (highest final objective); None when
-        every start collapsed or was refused.
-    log_likelihood : float or None
-        The best start's final total log-likelihood.
-    scores : dict
-        ``{"bic": ..., "icl": ..., "aic": ...}`` of the best start (empty without one).
-    n_collapsed, n_failed : int
-        Starts that ended on a singular covariance, and starts the engine refused.
-    reasons : tuple of str
-        Why, one line per distinct reason, for the cell's tooltip.
-    """
-
-    n_components: int
-    covariance_type: str
-    n_starts: int
-    recipe: FitRecipe | None = None
-    log_likelihood: float | None = None
-    scores: dict = field(default_factory=dict)
-    n_collapsed: int = 0
-    n_failed: int = 0
-    reasons: tuple = ()
-
-    @property
-    def key(self) -> tuple:
-        """``(K, covariance type)``, the cell's place in the grid."""
-        return self.n_components, self.covariance_type
-
-    @property
-    def usable(self) -> bool:
-        """Whether some start gave a sound model."""
-        return self.recipe is not None
-
-    def score(self, criterion: str) -> float:
-        """The criterion's value (NaN when no start was sound)."""
-        return float(self.scores.get(criterion, np.nan))
-
-    def describe(self) -> str:
-        """Plain lines for the cell's tooltip: the scores, the starts, what went wrong."""
-        lines = [f"K = {self.n_components}, {self.covariance_type} covariances"]
-        if self.usable:
-            lines.append(f"log-likelihood {self.log_likelihood:,.3f}")
-            lines.append(", ".join(f"{CRITERION_NAMES[c]} {self.score(c):,.3f}"
-                                   for c in CRITERIA))
-        else:
-            lines.append("No sound fit: every start collapsed or was refused.")
-        bad = []
-        if self.n_collapsed:
-            bad.append(f"{self.n_collapsed} collapsed")
-        if self.n_failed:
-            bad.append(f"{self.n_failed} refused")
-        lines.append(f"{self.n_starts} starts" + (f" ({', '.join(bad)})" if bad else
-                                                   ", all sound"))
-        lines += [f"  {reason}" for reason in self.reasons]
-        return "\n".join(lines)
-
-
-def _why(result) -> str:
-    """One short line on why a start is not a sound model."""
-    if result.error is not None:
-        return f"refused: {result.error}"
-    record = result.collapse
-    if record is None:
-        return "ended with an infinite log-likelihood"
-    which = ", ".join(str(k) for k in record.names)
-    return f"component {which} singular at iteration {record.iteration}: {record.reason}"
-
-
-class _CellBuilder:
-    """Collects one cell's finished starts in the job thread and keeps only the best."""
-
-    def __init__(self, key: tuple, n_starts: int):
-        self.key, self.n_starts, self.seen = key, n_starts, 0
-        self.best = None  # (objective, -index, recipe, log-likelihood, scores)
-        self.n_collapsed = self.n_failed = 0
-        self.reasons: list[str] = []
-
-    def add(self, result) -> None:
-        self.seen += 1
-        if not result.ok:
-            self.n_failed += result.error is not None
-            self.n_collapsed += result.error is None
-            why = _why(result)
-            if why not in self.reasons:
-                self.reasons.append(why)
-            return
-        rank = (result.state.objective, -result.index)
-        if self.best is None or rank > self.best[:2]:
-            em = result.engine  # scored here, while the engine is alive (it is not kept)
-            with np.errstate(all="ignore"):
-                scores = {"bic": float(em.bic()), "icl": float(em.icl()),
-                          "aic": float(em.aic())}
-            self.best = (*rank, result.recipe, float(result.state.log_likelihood), scores)
-
-    @property
-    def done(self) -> bool:
-        return self.seen == self.n_starts
-
-    def cell(self) -> Cell:
-        K, ctype = self.key
-        reasons = tuple(self.reasons[:4]) + (("…",) if len(self.reasons) > 4 else ())
-        if self.best is None:
-            return Cell(K, ctype, self.n_starts, n_collapsed=self.n_collapsed,
-                        n_failed=self.n_failed, reasons=reasons)
-        _, _, recipe, ll, scores = self.best
-        return Cell(K, ctype, self.n_starts, recipe, ll, scores, self.n_collapsed,
-                    self.n_failed, reasons)
-
-
-def run_grid(plan: list, X: np.ndarray, cancelled, progress, report) -> int:
-    """The grid's job: run every start of every cell; ``report(cell)`` as each completes.
-
-    Parameters
-    ----------
-    plan : list of ((K, covariance type), list of FitRecipe)
-    X : ndarray of shape (N, D)
-    cancelled, progress, report : callables
-        The runner's (see :class:`~gmm_explorer.app.model.runner.JobWorker`).
-
-    Returns
-    -------
-    int
-        Cells completed.
-    """
-    recipes, owner, builders = [], [], []
-    for key, cell_recipes in plan:
-        builders.append(_CellBuilder(key, len(cell_recipes)))
-        recipes += cell_recipes
-        owner += [builders[-1]] * len(cell_recipes)
-    total, finished = max(len(recipes), 1), [0]
-    for builder in builders:
-        if builder.done:  # a cell without starts (none planned) is complete at once
-            report(builder.cell())
-
-    def on_fit(result) -> None:
-        builder = owner[result.index]
-        builder.add(result)
-        finished[0] += 1
-        progress(finished[0] / total)
-        if builder.done:
-            report(builder.cell())
-
-    run_recipes(recipes, X, progress=on_fit, cancel=cancelled, keep_engines=False,
-                n_jobs=WINDOW_JOBS)
-    return sum(b.done for b in builders)
-
-
-def _replay(recipe: FitRecipe, X: np.ndarray, factory, cancelled) -> Fit | None:
-    """A cell's fit again, from its recipe, exactly as :meth:`FitRecipe.run` makes it."""
-    fit = Fit.begin(X, recipe, factory)
-    fit.engine.run(max_iter=recipe.max_iter, callback=lambda state: cancelled())
-    return None if cancelled() else fit
 
 
 class ModelSelection(QObject):
@@ -373,7 +207,7 @@ class ModelSelection(QObject):
             raise ValueError("the data changed since the grid ran: run it again")
         X, recipe, factory = ws.X, cell.recipe, ws.engine_factory
         self._own_seeds.add(recipe.seed)
-        ws.runner.start_job(lambda cancelled, progress, report: _replay(
+        ws.runner.start_job(lambda cancelled, progress, report: replay(
             recipe, X, factory, cancelled), lambda fit, error: self._on_replayed(
             cell, fit, error), name=APPLY_JOB)
 

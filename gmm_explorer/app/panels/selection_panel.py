@@ -20,17 +20,18 @@ from PySide6.QtWidgets import (
 )
 
 from gmm_explorer.app import colors
+from gmm_explorer.app.model.grid_cells import CRITERIA, CRITERION_NAMES
 from gmm_explorer.app.panels.widgets import with_tip
 from gmm_explorer.app.views.selection_view import SelectionPlot, SelectionTable
 
-#: The criteria the panel offers, as the model names them, with one line on each.
-CRITERIA = {
-    "bic": ("BIC", "Bayesian information criterion: -2 log L + p ln N. Penalises parameters "
-                   "by the log of the sample size; mclust's default."),
-    "icl": ("ICL", "Integrated completed likelihood: BIC plus the cost of classifying each "
-                   "point; prefers well-separated clusters."),
-    "aic": ("AIC", "Akaike information criterion: -2 log L + 2 p. A lighter penalty: it "
-                   "often picks more components."),
+#: One line on each criterion, for the chooser's tooltips.
+MEANINGS = {
+    "bic": "Bayesian information criterion: -2 log L + p ln N. Penalises parameters by the "
+           "log of the sample size; mclust's default.",
+    "icl": "Integrated completed likelihood: BIC plus the cost of classifying each point; "
+           "prefers well-separated clusters.",
+    "aic": "Akaike information criterion: -2 log L + 2 p. A lighter penalty: it often picks "
+           "more components.",
 }
 MAX_K = 50
 
@@ -49,12 +50,13 @@ class SelectionPanel(QWidget):
                                  "Seeded starts per model; each cell keeps its best start "
                                  "(the command line's select uses 10)")
         self.criterion = QComboBox()
-        for key, (name, tip) in CRITERIA.items():
-            self.criterion.addItem(name, key)
-            self.criterion.setItemData(self.criterion.count() - 1, tip, Qt.ToolTipRole)
+        for key in CRITERIA:
+            self.criterion.addItem(CRITERION_NAMES[key], key)
+            self.criterion.setItemData(self.criterion.count() - 1, MEANINGS[key],
+                                       Qt.ToolTipRole)
         self.criterion.setToolTip("The criterion that ranks the models (lower is better, "
                                   "scikit-learn's sign):\n" + "\n".join(
-                                      f"{name}: {tip}" for name, tip in CRITERIA.values()))
+                                      f"{CRITERION_NAMES[k]}: {MEANINGS[k]}" for k in CRITERIA))
         self.criterion.currentIndexChanged.connect(
             lambda i: selection.set_criterion(self.criterion.itemData(i)))
         self.run_button = with_tip(QPushButton("Run grid"),
@@ -167,7 +169,7 @@ class SelectionPanel(QWidget):
             text = "Press Run grid to fit every K and covariance type."
             color = colors.text_color("muted", dark)
         else:
-            name = CRITERIA[s.criterion][0]
+            name = CRITERION_NAMES[s.criterion]
             best = s.best()
             lead = (f"★ best by {name}: K = {best.n_components}, {best.covariance_type}. "
                     if best is not None else "")
