@@ -187,3 +187,23 @@ def test_cells_where_every_start_collapsed_say_why(qtbot, qapp):
             s.apply(4, "full")
     finally:
         ws.shutdown()
+
+
+def test_the_job_counts_each_cells_own_recipes_and_stops_when_cancelled():
+    from gmm_explorer.app.model.grid_cells import run_grid
+    from gmm_explorer.engine.fits import model_recipes
+    from gmm_explorer.engine.options import ModelSettings
+
+    rng = np.random.RandomState(1)
+    X = np.vstack([rng.randn(40, 2), rng.randn(40, 2) + 6])
+    model = ModelSettings(n_components=2, covariance_type="full")
+    # cells need not have the same number of starts (the engine may add a deterministic one)
+    plan = [((2, "full"), model_recipes(model, [1, 2, 3])),
+            ((1, "full"), model_recipes(ModelSettings(n_components=1), [1, 2]))]
+    reported, fractions = [], []
+    assert run_grid(plan, X, lambda: False, fractions.append, reported.append) == 2
+    assert [c.key for c in reported] == [(2, "full"), (1, "full")]
+    assert [c.n_starts for c in reported] == [3, 2] and fractions[-1] == 1.0
+    reported.clear()
+    assert run_grid(plan, X, lambda: True, fractions.append, reported.append) == 0
+    assert reported == []
