@@ -60,7 +60,8 @@ def test_the_grid_fills_every_cell_and_stars_the_lowest_bic(panel, qtbot, faithf
         assert cell.score("bic") == pytest.approx(alone.bic(), rel=1e-9)
         assert cell.score("icl") == pytest.approx(alone.icl(), rel=1e-9)
         assert cell.score("aic") == pytest.approx(alone.aic(), rel=1e-9)
-        assert cell.log_likelihood == pytest.approx(alone.state.log_likelihood, rel=1e-12)
+        # the grid's fits may run batched: the same states to rounding
+        assert cell.log_likelihood == pytest.approx(alone.state.log_likelihood, rel=1e-9)
     best = min(s.cells.values(), key=lambda c: c.score("bic"))
     assert s.best() is best
     row, column = s.counts.index(best.n_components), s.types.index(best.covariance_type)

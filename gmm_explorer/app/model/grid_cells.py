@@ -2,8 +2,8 @@
 
 :func:`run_grid` runs every start of every cell in one call of
 :func:`~gmm_explorer.engine.fits.run_recipes` (the runner's job thread calls
-it), scores each sound fit while its engine is alive and reports each
-:class:`Cell` as soon as its last start has finished. :func:`replay` makes a
+it), which batches them and scores each fit; it keeps each cell's best start
+and reports each :class:`Cell` as soon as its last start has finished. :func:`replay` makes a
 cell's fit again from its recipe.
 """
 
@@ -101,6 +101,19 @@ def _why(result) -> str:
     return f"component {which} singular at iteration {record.iteration}: {record.reason}"
 
 
+def _criteria(result) -> dict:
+    """BIC, ICL and AIC of a finished fit, in the job thread.
+
+    ``run_recipes`` scores each fit as it ends (a batched fit has no engine
+    to ask afterwards); a fit that ran alone still has its engine here.
+    """
+    if result.criteria is not None:
+        return {name: float(result.criteria[name]) for name in CRITERIA}
+    em = result.engine
+    with np.errstate(all="ignore"):
+        return {"bic": float(em.bic()), "icl": float(em.icl()), "aic": float(em.aic())}
+
+
 class _CellBuilder:
     """Collects one cell's finished starts in the job thread and keeps only the best."""
 
@@ -121,11 +134,8 @@ class _CellBuilder:
             return
         rank = (result.state.objective, -result.index)
         if self.best is None or rank > self.best[:2]:
-            em = result.engine  # scored here, while the engine is alive (it is not kept)
-            with np.errstate(all="ignore"):
-                scores = {"bic": float(em.bic()), "icl": float(em.icl()),
-                          "aic": float(em.aic())}
-            self.best = (*rank, result.recipe, float(result.state.log_likelihood), scores)
+            self.best = (*rank, result.recipe, float(result.state.log_likelihood),
+                         _criteria(result))
 
     @property
     def done(self) -> bool:
