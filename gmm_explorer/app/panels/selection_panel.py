@@ -88,7 +88,7 @@ class SelectionPanel(QWidget):
         run.addWidget(self.note, 1)
         run.addWidget(self.progress)
         self.progress.setMaximumWidth(120)
-        split = QSplitter(Qt.Vertical)
+        split = self.split = QSplitter(Qt.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.plot)
         split.setChildrenCollapsible(False)
@@ -104,6 +104,7 @@ class SelectionPanel(QWidget):
         selection.runningChanged.connect(self._on_running)
         selection.progressed.connect(lambda f: self.progress.setValue(round(1000 * f)))
         selection.cellsReset.connect(self._update_note)
+        selection.cellsReset.connect(self._fit_table)
         selection.cellReady.connect(lambda _cell: self._update_note())
         selection.criterionChanged.connect(self._on_criterion)
         selection.staleChanged.connect(lambda _s: self._update_note())
@@ -152,6 +153,13 @@ class SelectionPanel(QWidget):
         for box in (self.k_min, self.k_max, self.starts):
             box.setEnabled(not running)
         self._update_note()
+
+    def _fit_table(self) -> None:
+        # another K range: the table as tall as its rows, the plot takes the rest
+        total = sum(self.split.sizes())
+        if total > 0:
+            rows = min(self.table.sizeHint().height(), total - self.plot.minimumHeight())
+            self.split.setSizes([rows, total - rows])
 
     def _on_criterion(self, criterion: str) -> None:
         index = self.criterion.findData(criterion)
