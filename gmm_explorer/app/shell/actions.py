@@ -46,6 +46,8 @@ def make_actions(window) -> dict:
          "Start again from a new random start (the next start seed)"),
         ("generate", "&Generate data", lambda: window.data_panel.generate(), "Ctrl+G",
          "Generate data with the generator settings of the Data dock"),
+        ("selection", "Model &selection…", lambda: window.show_selection(), "Ctrl+M",
+         "Open the model-selection grid: BIC, ICL or AIC for every K and covariance type"),
     ]
     specs += [(f"builtin:{name}", _BUILTIN_TITLES.get(name, name),
                lambda checked=False, n=name: window.load_builtin(n), None,
@@ -69,6 +71,8 @@ def make_menus(window) -> None:
     em_menu = bar.addMenu("&EM")
     for name in ("step", "back", "run", "reset", "new_start"):
         em_menu.addAction(a[name])
+    em_menu.addSeparator()
+    em_menu.addAction(a["selection"])
     _make_view_menu(window, bar.addMenu("&View"))
 
 

@@ -3,8 +3,9 @@
 ``gmm_explorer.cli`` calls :func:`launch` for anything that is not a
 headless command. Flags for scripts, docs and checks: ``--steps N`` steps
 through exactly the Step button's code path, letting the window repaint
-after each step; ``--screenshot PNG`` renders the window offscreen, saves
-it and exits.
+after each step; ``--select LO-HI`` runs the model-selection grid;
+``--screenshot PNG`` renders the window offscreen (after the grid, if any),
+saves it and exits.
 """
 
 from __future__ import annotations
@@ -16,8 +17,17 @@ import sys
 from gmm_explorer.app.model.presets import DEFAULT_PRESET, PRESETS, get_preset
 from gmm_explorer.app.model.remedies import REMEDIES
 from gmm_explorer.app.model.settings import COVARIANCE_TYPES
+from gmm_explorer.cli.parser import parse_components
 
 WINDOW_SIZE = (1280, 800)
+
+
+def k_range(text: str) -> tuple[int, int]:
+    """``"1-6"`` -> ``(1, 6)``: the model-selection grid's rows (a lone ``"4"`` is 1 to 4)."""
+    counts = parse_components(text)
+    if len(counts) == 1 and "-" not in text:
+        return 1, counts[0]
+    return counts[0], counts[-1]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "--screenshot: the picture is taken when they have finished)")
     p.add_argument("--screenshot", metavar="PNG",
                    help="render the window offscreen, save it to PNG and exit")
+    p.add_argument("--select", type=k_range, metavar="LO-HI",
+                   help="open the Model selection dock and run the grid over K from LO to HI "
+                        "(with --screenshot: once it has finished)")
     return p
 
 
@@ -156,7 +169,7 @@ def launch(argv: list[str]) -> int:
     window.show()
     app.processEvents()
     if args.data:
-        scripted = bool(args.screenshot or args.steps or args.starts)
+        scripted = bool(args.screenshot or args.steps or args.starts or args.select)
         if not window.open_file(args.data, wait=scripted) and scripted:
             print(f"gmm-explorer: {window.last_error}", file=sys.stderr)
             window.close()
@@ -168,6 +181,10 @@ def launch(argv: list[str]) -> int:
         window.atlas_ui.run(args.starts)
         if args.screenshot:
             window.atlas_ui.atlas.wait()
+    if args.select:
+        window.run_selection(*args.select)
+        if args.screenshot:  # the picture shows the finished grid
+            window.selection.wait()
     if args.screenshot:
         app.processEvents()
         ok = window.grab().save(args.screenshot)

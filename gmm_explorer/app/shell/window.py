@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from gmm_explorer.app import colors
+from gmm_explorer.app.model.selection import ModelSelection
 from gmm_explorer.app.panels.data_panel import DataPanel
 from gmm_explorer.app.panels.model_panel import ModelPanel
 from gmm_explorer.app.panels.run_panel import RunPanel
+from gmm_explorer.app.panels.selection_panel import SelectionPanel
 from gmm_explorer.app.shell import preferences
 from gmm_explorer.app.shell.actions import make_actions, make_menus
 from gmm_explorer.app.shell.atlas_window import AtlasUi
@@ -68,6 +70,8 @@ class ExplorerWindow(QMainWindow):
         self.likelihood = LikelihoodView(workspace)
         self.conditions = ConditionView(workspace)
         self.table = ComponentTable(workspace)
+        self.selection = ModelSelection(workspace, self)
+        self.selection_panel = SelectionPanel(self.selection, self.show_error)
         self._make_docks()
         make_menus(self)
         self._make_status_bar()
@@ -171,6 +175,32 @@ class ExplorerWindow(QMainWindow):
         self.resizeDocks([self.docks["likelihood"]], [455], Qt.Horizontal)
         self.resizeDocks([self.docks["likelihood"], self.docks["condition"],
                           self.docks["table"]], [220, 220, 260], Qt.Vertical)
+        self._make_selection_dock()
+
+    def _make_selection_dock(self) -> None:
+        dock = self.docks["selection"] = self._dock("Model selection", self.selection_panel,
+                                                    Qt.RightDockWidgetArea)
+        dock.hide()
+
+    def show_selection(self, run: bool = False) -> None:
+        """Open the Model selection dock (Ctrl+M); with ``run``, run the grid too."""
+        dock = self.docks["selection"]
+        if not self.tabifiedDockWidgets(dock) and not dock.isFloating():
+            # a tab over the curves: the grid needs their height, not the centre's width.
+            # Tabbed only once opened: a hidden tab group would still take a tab bar's height
+            self.tabifyDockWidget(self.docks["likelihood"], dock)
+        dock.show()
+        dock.raise_()
+        # most of the column's height: the table and the plot need it, the curves can wait
+        self.resizeDocks([dock, self.docks["condition"], self.docks["table"]],
+                         [max(self.height() - 330, 380), 150, 180], Qt.Vertical)
+        if run and not self.selection.running:
+            self.selection_panel.toggle_run()
+
+    def run_selection(self, k_min: int, k_max: int) -> None:
+        """Open the Model selection dock and run the grid over K from ``k_min`` to ``k_max``."""
+        self.selection_panel.set_k_range(k_min, k_max)
+        self.show_selection(run=True)
 
     def _make_status_bar(self) -> None:
         bar = self.statusBar()
