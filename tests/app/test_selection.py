@@ -55,7 +55,7 @@ def test_the_grid_fills_every_cell_and_stars_the_lowest_bic(panel, qtbot, faithf
     assert len(arrived) == 16 and len(s.cells) == 16  # one report per cell, as each finished
     assert {c.key for c in arrived} == {(k, t) for k in range(1, 5) for t in s.types}
     for cell in s.cells.values():
-        assert cell.usable and cell.n_starts == 3
+        assert cell.usable and cell.n_starts == 3 + 1  # the hierarchical start and three seeded
         alone = cell.recipe.run(faithful.X)  # the best start's recipe, run on its own
         assert cell.score("bic") == pytest.approx(alone.bic(), rel=1e-9)
         assert cell.score("icl") == pytest.approx(alone.icl(), rel=1e-9)
@@ -89,6 +89,8 @@ def test_double_clicking_a_cell_replays_its_fit_as_the_current_run(panel, qtbot,
     _run(panel, qtbot)
     s = panel.selection
     cell = s.cells[(3, "tied")]
+    # its best is the hierarchical start: choosing it puts another kind of start in the model
+    assert cell.recipe.settings.init == "hierarchical" != faithful.model.init
     table = panel.table
     item = table.item(s.counts.index(3), s.types.index("tied"))
     table.scrollToItem(item)
@@ -103,6 +105,11 @@ def test_double_clicking_a_cell_replays_its_fit_as_the_current_run(panel, qtbot,
     assert faithful.model == cell.recipe.settings
     assert (faithful.model.n_components, faithful.model.covariance_type) == (3, "tied")
     assert not s.stale  # the grid's own choice does not make it stale
+    # run again: the chosen start's seed and start kind stay the chosen fit's, the grid's
+    # starts stay the grid's own, so every cell comes out as before
+    before = {key: c.log_likelihood for key, c in s.cells.items()}
+    _run(panel, qtbot)
+    assert {key: c.log_likelihood for key, c in s.cells.items()} == before
 
 
 def test_cancel_mid_run_stops_the_job_and_the_window_answers(panel, qtbot, faithful):
@@ -177,10 +184,10 @@ def test_cells_where_every_start_collapsed_say_why(qtbot, qapp):
         _run(view, qtbot)
         s = view.selection
         cell = s.cells[(4, "full")]
-        assert not cell.usable and cell.n_collapsed == 5
+        assert not cell.usable and cell.n_collapsed == cell.n_starts == 5 + 1
         item = view.table.item(s.counts.index(4), s.types.index("full"))
         assert item.text() == "collapsed"
-        assert "singular" in item.toolTip() and "5 collapsed" in item.toolTip()
+        assert "singular" in item.toolTip() and "6 collapsed" in item.toolTip()
         assert s.cells[(2, "tied")].usable and s.best().usable
         line = view.plot.lines[s.types.index("full")]
         assert np.isnan(line.getData()[1][s.counts.index(4)])  # a gap, not a point
@@ -204,7 +211,7 @@ def test_the_job_counts_each_cells_own_recipes_and_stops_when_cancelled():
     reported, fractions = [], []
     assert run_grid(plan, X, lambda: False, fractions.append, reported.append) == 2
     assert [c.key for c in reported] == [(2, "full"), (1, "full")]
-    assert [c.n_starts for c in reported] == [3, 2] and fractions[-1] == 1.0
+    assert [c.n_starts for c in reported] == [4, 3] and fractions[-1] == 1.0
     reported.clear()
     assert run_grid(plan, X, lambda: True, fractions.append, reported.append) == 0
     assert reported == []

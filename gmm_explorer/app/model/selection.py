@@ -80,6 +80,10 @@ class ModelSelection(QObject):
         self._X = None
         self._key = None
         self._own_seeds: set = set()  # random_states the grid itself put in the model
+        # starts the grid itself put in the model (a chosen cell's best may be the
+        # hierarchical one), and the grid's own start for its seeded starts
+        self._own_inits: set = set()
+        self._grid_init: str | None = None
         workspace.runner.jobProgressed.connect(self._on_progress)
         workspace.dataChanged.connect(self._check_stale)
         workspace.settingsChanged.connect(self._check_stale)
@@ -128,7 +132,7 @@ class ModelSelection(QObject):
         if ws.X is None:
             raise ValueError("no data to select a model for; load or generate data first")
         self.cancel()
-        model, run = ws.model, ws.run_settings
+        model, run = self._grid_model(), ws.run_settings
         # after a chosen cell the model holds that start's seed; the grid keeps its own
         seed = self.seed if model.random_state in self._own_seeds else model.random_state
         self.seed, seeds = start_seeds(seed, self.n_starts)
@@ -139,6 +143,7 @@ class ModelSelection(QObject):
         # the model's own seed too: None (a fresh draw each time) must not read as a change
         self._X, self._key = ws.X, self._settings_key()
         self._own_seeds = {self.seed, model.random_state}
+        self._grid_init, self._own_inits = model.init, {model.init}
         self._set_stale(False)
         self.cellsReset.emit()
         X = ws.X
@@ -207,6 +212,7 @@ class ModelSelection(QObject):
             raise ValueError("the data changed since the grid ran: run it again")
         X, recipe, factory = ws.X, cell.recipe, ws.engine_factory
         self._own_seeds.add(recipe.seed)
+        self._own_inits.add(recipe.settings.init)
         ws.runner.start_job(lambda cancelled, progress, report: replay(
             recipe, X, factory, cancelled), lambda fit, error: self._on_replayed(
             cell, fit, error), name=APPLY_JOB)
@@ -221,11 +227,18 @@ class ModelSelection(QObject):
                              f"(seed {cell.recipe.seed})")
 
     # --------------------------------------------------------------- stale
+    def _grid_model(self):
+        """The workspace's model, with the grid's own start where a chosen cell put another."""
+        model = self.workspace.model
+        if self._grid_init is not None and model.init in self._own_inits:
+            model = replace(model, init=self._grid_init)
+        return model
+
     def _settings_key(self) -> tuple:
         """What the grid's cells depend on besides K, the type and the seed."""
         ws = self.workspace
-        model = replace(ws.model, n_components=1, covariance_type=COVARIANCE_TYPES[0],
-                        random_state=0)
+        model = replace(self._grid_model(), n_components=1,
+                        covariance_type=COVARIANCE_TYPES[0], random_state=0)
         return model, ws.run_settings.tol, ws.run_settings.max_iter
 
     def _check_stale(self) -> None:
