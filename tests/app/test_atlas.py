@@ -148,3 +148,20 @@ def test_starts_on_the_command_line_wait_for_the_atlas_before_the_picture(qapp, 
     assert out.stat().st_size > 0
     running, shown, recipes = seen[0]
     assert not running and shown == recipes >= 5
+
+
+def test_opening_the_hierarchical_start_keeps_the_atlas_and_its_own_starts(filled):
+    atlas, s = filled.atlas_ui.atlas, filled.workspace
+    position = next(i for i, r in enumerate(atlas.results)
+                    if r.recipe.settings.init == "hierarchical")
+    before = sorted((r.index, r.recipe.settings.init, r.recipe.seed) for r in atlas.results)
+    atlas.open_start(position)
+    assert s.model.init == "hierarchical"  # the opened start replays as it ran
+    assert not atlas.stale  # the question the atlas answers is the same
+    filled.atlas_ui.run(20)
+    atlas.wait()
+    # the atlas's own starts again (its seeds, k-means++): not twenty copies of the
+    # hierarchical start, nor starts drawn from the opened start's seed
+    assert sorted((r.index, r.recipe.settings.init, r.recipe.seed)
+                  for r in atlas.results) == before
+    assert "the hierarchical start and 20 k-means++ starts" in filled.atlas_ui.panel.summary.text()

@@ -106,6 +106,13 @@ class Atlas(QObject):
         self.points = None
         self.axes = (0, 1)
         self._key = None
+        # the atlas's own kind of seeded start, and the kinds opening a start put in the
+        # model (the hierarchical start, say): those do not change the question
+        self._init: str | None = None
+        self._own_inits: set = set()
+        # likewise the master seed, and the seeds opening a start put in the model
+        self._master: int | None = None
+        self._own_seeds: set = set()
         self._scale = None
         self._ll_atol = None
         # starts arrive faster than they are worth regrouping one by one: regroup
@@ -136,13 +143,18 @@ class Atlas(QObject):
         if int(n_starts) < 1:
             raise ValueError(f"the atlas needs at least one start; got {n_starts}")
         self.cancel()
-        master = ws.model.random_state if seed is None else seed
-        _, seeds = start_seeds(master, int(n_starts))
-        recipes = model_recipes(ws.model, seeds, ATLAS_TOL, ATLAS_MAX_ITER)
+        model = self._asked_model()
+        if seed is None:
+            seed = self._master if model.random_state in self._own_seeds else \
+                model.random_state
+        master, seeds = start_seeds(seed, int(n_starts))
+        self._master, self._own_seeds = master, {master, model.random_state}
+        recipes = model_recipes(model, seeds, ATLAS_TOL, ATLAS_MAX_ITER)
         X = ws.X
-        self.model = ws.model
+        self.model = model
+        self._init, self._own_inits = model.init, {model.init}
         self.points, self.axes = X[ws.display_indices], tuple(ws.axes)
-        self._key = _settings_key(ws.model, X)
+        self._key = _settings_key(model, X)
         self._scale = data_spread(X)
         self._ll_atol = likelihood_tolerance(ATLAS_TOL, len(X))
         self.results, self.groups, self.starts = [], [], []
@@ -219,11 +231,19 @@ class Atlas(QObject):
         return sum(not g.collapsed for g in self.groups)
 
     # ------------------------------------------------------------- stale
+    def _asked_model(self):
+        """The workspace's model, with the atlas's own start where opening a start put
+        another kind there."""
+        model = self.workspace.model
+        if self._init is not None and model.init in self._own_inits:
+            model = replace(model, init=self._init)
+        return model
+
     def _check_stale(self) -> None:
         if self._key is None:
             return
         ws = self.workspace
-        stale = _settings_key(ws.model, ws.X) != self._key
+        stale = _settings_key(self._asked_model(), ws.X) != self._key
         if stale and self.running:
             self.cancel()  # its results would answer a question no longer asked
         self._set_stale(stale)
@@ -249,6 +269,8 @@ class Atlas(QObject):
         if self.stale and self._key[1] != id(self.workspace.X):
             raise ValueError("the atlas was made on other data; run it again on these")
         result = self.results[position]
+        self._own_inits.add(result.recipe.settings.init)
+        self._own_seeds.add(result.recipe.seed)
         self.workspace.open_recipe(result.recipe, f"start {position + 1} of the atlas")
         self.opened = position
         self.changed.emit()

@@ -158,8 +158,13 @@ class AtlasPanel(QWidget):
         if atlas.model is not None:
             m = atlas.model
             sound = sum(not s.collapsed for s in atlas.starts)
-            text = (f"K = {m.n_components}, {m.covariance_type}, start {m.init}: {n} starts, "
-                    f"{atlas.n_optima} optima, {n - sound} collapsed.")
+            # every model's starts begin with the hierarchical one (model_recipes)
+            seeded = max(atlas.n_recipes - 1, 0)
+            kinds = (f"{atlas.n_recipes} hierarchical starts (deterministic: all alike)"
+                     if m.init == "hierarchical" else
+                     f"the hierarchical start and {seeded} {m.init} starts")
+            text = (f"K = {m.n_components}, {m.covariance_type}, {kinds}: {n} of "
+                    f"{atlas.n_recipes} done, {atlas.n_optima} optima, {n - sound} collapsed.")
             if atlas.groups and not atlas.groups[0].collapsed:
                 text += f" The best was found by {atlas.groups[0].count} of {n}."
             self.summary.setText(text)
