@@ -89,3 +89,16 @@ def test_fewer_distinct_points_than_components_is_a_clear_error():
     with pytest.raises(ValueError, match="from 1 distinct point;"):
         starts.hierarchical_labels(same, 2)
     np.testing.assert_array_equal(starts.hierarchical_labels(same, 1), 0)
+
+
+def test_the_cut_gives_scipys_cut_tree_labels():
+    from scipy.cluster.hierarchy import cut_tree, linkage
+
+    from gmm_explorer.engine.starts import cut_linkage
+
+    rng = np.random.RandomState(0)
+    for n in (5, 50, 272):
+        merges = linkage(rng.randn(n, 2), method="ward")
+        for k in (1, 2, 3, 5, 9):
+            np.testing.assert_array_equal(cut_linkage(merges, n, k),
+                                          cut_tree(merges, n_clusters=k)[:, 0])
