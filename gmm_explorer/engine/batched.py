@@ -4,10 +4,10 @@ At small and medium N an EM iteration costs mostly Python's overhead (some
 forty numpy and LAPACK calls of a few microseconds each, whatever the size of
 their arrays), and a model-selection grid runs hundreds of fits of a few hundred
 points for up to hundreds of iterations each. :func:`run_batch` therefore steps
-the fits of one covariance type together: the E-step is one matrix product and
-one normalisation over a (B, K_max, N) block (a fit with fewer components is
-padded with absent ones, whose responsibilities are exactly zero), and the
-M-step and the checks work on the stack of every fit's components at once.
+the fits together, whatever their K and covariance type: the E-step is one
+matrix product and one normalisation over a (fits, K, N) block for each K, the
+checks work on the stack of every fit's components at once, and the M-step on
+the stack of each covariance type's.
 
 Each fit follows the engine's own arithmetic: its start and its iteration 0
 come from :meth:`GaussianMixtureEM.initialize`; its E-step is the engine's
@@ -44,11 +44,9 @@ from gmm_explorer.engine.estep import fill_products, floored_exp, log_densities_
 from gmm_explorer.engine.parallel import blas_limited
 from gmm_explorer.engine.state import EMState, shared_ids
 
-#: Most numbers in one batch's (B, K_max, N) block (32 MiB); more fits make more batches.
+#: Most numbers in one batch's responsibilities (sum of K times N: 32 MiB); more fits
+#: make more batches.
 MAX_BLOCK = 1 << 22
-# An absent component's log weight: finite, so that the matrix product stays finite,
-# and so low that its responsibility comes out exactly 0 (see estep.LOG_RESP_FLOOR).
-_ABSENT = -1e300
 
 
 @dataclass
@@ -76,17 +74,6 @@ class BatchedFit:
     left: bool = False
 
 
-class _Rows:
-    """Row ``k`` of the stacked components' responsibilities, without gathering them all
-    (central_scatter reads the few it recomputes)."""
-
-    def __init__(self, resp: np.ndarray, flat: np.ndarray):
-        self._resp, self._flat = resp, flat
-
-    def __getitem__(self, k):
-        return self._resp[self._flat[k]]
-
-
 def batchable(recipe) -> bool:
     """Whether the batch can carry ``recipe`` (no prior: its M-step is the engine's alone)."""
     return recipe.settings.prior is None
@@ -96,7 +83,7 @@ def batchable(recipe) -> bool:
 def run_batch(recipes: Sequence, indices: Sequence[int], X: np.ndarray,
               finished: Callable[[BatchedFit], None],
               cancel: Callable[[], bool] | None = None) -> bool:
-    """Step the ``recipes`` (one covariance type, no prior) together until each ends.
+    """Step the ``recipes`` (any K and covariance type, no prior) together until each ends.
 
     Parameters
     ----------
@@ -145,40 +132,48 @@ def run_batch(recipes: Sequence, indices: Sequence[int], X: np.ndarray,
 
 
 class _Batch:
-    """The running fits of one covariance type, as stacked arrays.
+    """The running fits, as stacked arrays.
 
     All of them started at iteration 0 together, so they share the iteration
-    count; per fit they keep their settings (tol, max_iter, ridge,
-    max_condition), their last objective and the last E-step's sums.
+    count; per fit they keep their covariance type and settings (tol,
+    max_iter, ridge, max_condition) and their last objective, per component
+    the last E-step's sums and responsibilities. The fits are kept in order of
+    K, so that the fits of one K make one unpadded (fits, K, N) block of the
+    E-step. The rows every fit reads hold all products of coordinates (a
+    diagonal model's map has zeros on the cross products, which add exact
+    zeros), so one matrix product serves every type.
     """
 
     def __init__(self, X: np.ndarray, members: list):
+        members = sorted(members, key=lambda member: member[2].n_components)
         recipes = [recipe for recipe, _, _ in members]
         first = members[0][2]
-        self.type = first.covariance_type
         self.X, self.center = X, first._center
         self.data_scale, self.extent = first._data_scale, first._extent
         self.data_log_det = first._data_log_det
         N, D = X.shape
-        self.pairs = mstep.moment_pairs(D, self.type)
-        width = D + 1 + len(self.pairs[0])
+        self.pairs = mstep.moment_pairs(D, "full")
+        # a diagonal model's sums: the first moments, the counts and the squares
+        self._square_columns = np.concatenate(
+            [np.arange(D + 1), D + 1 + np.flatnonzero(self.pairs[0] == self.pairs[1])])
         # [x - centre, 1, products] of every point: the same for every iteration
-        self.rows = np.ones((width, N))
+        self.rows = np.ones((D + 1 + len(self.pairs[0]), N))
         np.subtract(X.T, self.center[:, None], out=self.rows[:D])
         fill_products(self.rows, D, self.pairs)
         self.index = np.array([index for _, index, _ in members])
+        self.types = np.array([em.covariance_type for _, _, em in members])
         self.n_components = np.array([em.n_components for _, _, em in members])
-        self.k_max = int(self.n_components.max())
         self.tol = np.array([r.tol for r in recipes])
         self.max_iter = np.array([r.max_iter for r in recipes])
         self.reg = np.array([r.settings.reg_covar for r in recipes])
         self.max_condition = np.array([r.settings.max_condition for r in recipes])
         self.previous = np.array([em.history[0].objective for _, _, em in members])
-        self.sums = np.zeros((len(members), self.k_max, width))
-        for b, (_, _, em) in enumerate(members):
-            self.sums[b, : em.n_components] = em._sums
-        self.resp = None  # (B * K_max, N) of the last E-step; iteration 0's is the engines'
+        # iteration 0's responsibilities are the engines'; their sums, of all products
         self.engines = [em for _, _, em in members]
+        self.sums = np.vstack([np.dot(em._resp, self.rows.T) for em in self.engines])
+        self._blocks: list = []  # (first component, its rows) of the last E-step
+        self._block_starts = np.zeros(0, dtype=np.intp)
+        self._resp_of = np.zeros(0, dtype=np.intp)  # each component's row among the blocks
         self.iteration = 0
         self._layout_cache = None
 
@@ -187,29 +182,51 @@ class _Batch:
         return len(self.index)
 
     def _layout(self):
-        """(flat indices of the real components in the padded (B * K_max) stack, the fit of
-        each real component, the first real component of each fit), kept until fits end."""
+        """(the fit of each component, the first component of each fit, per covariance
+        type its components and the first of each of its fits, per K its fits and
+        components), kept until fits end."""
         if self._layout_cache is None:
-            B, K = self.size, self.k_max
-            real = np.arange(K)[None, :] < self.n_components[:, None]
-            flat = np.flatnonzero(real.ravel())
-            fit_of = np.repeat(np.arange(B), self.n_components)
-            starts = np.concatenate([[0], np.cumsum(self.n_components)[:-1]])
-            self._layout_cache = flat, fit_of, starts
+            fit_of = np.repeat(np.arange(self.size), self.n_components)
+            starts = np.concatenate([[0], np.cumsum(self.n_components)[:-1]]).astype(np.intp)
+            by_type = []
+            for covariance_type in np.unique(self.types):
+                components = np.flatnonzero(self.types[fit_of] == covariance_type)
+                owners = fit_of[components]
+                local = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+                by_type.append((str(covariance_type), components, local))
+            by_k = []
+            for k in np.unique(self.n_components):
+                fits = np.flatnonzero(self.n_components == k)  # consecutive: kept in order of K
+                f0, f1 = int(fits[0]), int(fits[-1]) + 1
+                by_k.append((int(k), f0, f1, int(starts[f0]), int(starts[f0]) + (f1 - f0) * k))
+            self._layout_cache = fit_of, starts, by_type, by_k
         return self._layout_cache
 
     def _any_of_fit(self, flags, fit_of):
         """(B,) whether any of each fit's components is flagged."""
         return np.bincount(fit_of, weights=flags, minlength=self.size) > 0
 
+    def resp_rows(self, first: int, count: int) -> np.ndarray:
+        """(count, N) responsibilities of components ``first`` to ``first + count - 1``
+        (one fit's, or fewer) under the last E-step."""
+        if not self._blocks:  # iteration 0: the engine's
+            fit_of, starts, _, _ = self._layout()
+            b = fit_of[first]
+            return self.engines[b]._resp[first - starts[b]:][:count]
+        row = self._resp_of[first]
+        g = int(np.searchsorted(self._block_starts, row, side="right")) - 1
+        start, block = self._blocks[g]
+        return block[row - start: row - start + count]
+
     def step(self) -> list[BatchedFit]:
         """One M-step and one E-step of every fit; the fits that ended or left."""
         self.iteration += 1
-        flat, fit_of, starts = self._layout()
-        weights, means_c, full = self._m_step(flat, fit_of, starts)
+        fit_of, starts, by_type, by_k = self._layout()
+        weights, means_c, full = self._m_step(fit_of, by_type)
+        weights /= np.add.reduceat(weights, starts)[fit_of]
         spec = self._spectrum(full, means_c, fit_of)
         leaving = self._any_of_fit(spec["bad"], fit_of)
-        factors, precision, log_norm = self._precisions(spec["lower"], full)
+        factors, precision, log_norm = self._precisions(spec["lower"])
         bounds = expansion_bounds(means_c, precision, self.extent)
         whitened = self._any_of_fit(~(bounds <= EXPANSION_BOUND), fit_of) & ~leaving
         coefficients = expanded_map(means_c, precision, self.pairs)
@@ -218,9 +235,9 @@ class _Batch:
         coefficients[:, self.X.shape[1]] += constant
         exact = {}
         for b in np.flatnonzero(whitened):
-            part = fit_of == b
+            part = slice(starts[b], starts[b] + self.n_components[b])
             exact[b] = means_c[part], factors[part], log_norm[part], constant[part]
-        log_likelihood = self._e_step(coefficients, flat, exact)
+        log_likelihood = self._e_step(coefficients, exact, by_k)
         leaving |= ~np.isfinite(log_likelihood)
         N = self.X.shape[0]
         converged = (np.isfinite(log_likelihood) & np.isfinite(self.previous)
@@ -232,39 +249,47 @@ class _Batch:
             if leaving[b]:
                 ended.append(BatchedFit(int(self.index[b]), left=True))
                 continue
-            part = fit_of == b
-            ended.append(self._result(b, weights[part], means_c[part], full[part],
+            part = slice(starts[b], starts[b] + self.n_components[b])
+            ended.append(self._result(b, starts[b], weights[part], means_c[part], full[part],
                                       {key: value[part] for key, value in spec.items()
                                        if key != "lower"},
                                       log_likelihood[b], bool(converged[b])))
         if ended:
-            self._keep(~(done | leaving))
+            self._keep(~(done | leaving), fit_of)
         return ended
 
-    def _m_step(self, flat, fit_of, starts):
-        """The engine's M-step on every running fit's components, stacked (sum K)."""
+    def _m_step(self, fit_of, by_type):
+        """The engine's M-step on every running fit's components: (effective counts,
+        centred means, full covariances) stacked (sum K), each covariance type's
+        computed together."""
         D = self.X.shape[1]
-        sums = self.sums.reshape(-1, self.sums.shape[2])[flat]
-        stats = mstep.statistics_from_sums(sums, D, self.type)
-        resp = _Rows(self.resp, flat) if self.resp is not None else _EngineRows(
-            self.engines, fit_of, starts)
-        scatter = mstep.central_scatter(self.X, self.center, resp, stats, self.type)
-        reg = self.reg[fit_of]
+        S = len(fit_of)
+        counts, means_c, full = np.empty(S), np.empty((S, D)), np.empty((S, D, D))
         eye = np.eye(D)
-        if self.type == "full":
-            full = scatter
-            full[:, np.arange(D), np.arange(D)] += reg[:, None]
-        elif self.type == "tied":
-            pooled = np.add.reduceat(stats.counts[:, None, None] * scatter, starts, axis=0)
-            pooled /= np.add.reduceat(stats.counts, starts)[:, None, None]
-            pooled[:, np.arange(D), np.arange(D)] += self.reg[:, None]
-            full = pooled[fit_of]
-        elif self.type == "diag":
-            full = (scatter + reg[:, None])[:, :, None] * eye
-        else:
-            full = (scatter.mean(axis=1) + reg)[:, None, None] * eye
-        weights = stats.counts / np.add.reduceat(stats.counts, starts)[fit_of]
-        return weights, stats.means, full
+        diagonal = np.arange(D)
+        for covariance_type, components, local in by_type:
+            columns = self._square_columns if covariance_type in ("diag", "spherical") \
+                else slice(None)
+            stats = mstep.statistics_from_sums(self.sums[components][:, columns], D,
+                                               covariance_type)
+            scatter = mstep.central_scatter(self.X, self.center, _Rows(self, components),
+                                            stats, covariance_type)
+            reg = self.reg[fit_of[components]]
+            if covariance_type == "full":
+                scatter[:, diagonal, diagonal] += reg[:, None]
+                covariances = scatter
+            elif covariance_type == "tied":
+                pooled = np.add.reduceat(stats.counts[:, None, None] * scatter, local, axis=0)
+                pooled /= np.add.reduceat(stats.counts, local)[:, None, None]
+                pooled[:, diagonal, diagonal] += reg[local][:, None]
+                covariances = np.repeat(pooled, np.diff(np.r_[local, len(components)]), axis=0)
+            elif covariance_type == "diag":
+                covariances = (scatter + reg[:, None])[:, :, None] * eye
+            else:
+                covariances = (scatter.mean(axis=1) + reg)[:, None, None] * eye
+            counts[components], means_c[components] = stats.counts, stats.means
+            full[components] = covariances
+        return counts, means_c, full
 
     def _spectrum(self, full, means_c, fit_of) -> dict:
         """The engine's checks on each component (see diagnostics.spectrum)."""
@@ -285,62 +310,66 @@ class _Batch:
         return {"eigenvalues": eigenvalues, "condition": condition, "positive": positive,
                 "bad": bad, "lower": lower}
 
-    def _precisions(self, lower, full):
-        """Whitening factors and precisions (sum K, D, D), log normalising constants (sum K,)."""
-        D = full.shape[1]
+    def _precisions(self, lower):
+        """Whitening factors and precisions (sum K, D, D), log normalising constants (sum K,).
+
+        A diagonal factor's precision from the product is its squares exactly
+        (the other terms are exact zeros), as the engine's diagonal road has it.
+        """
+        D = lower.shape[1]
         factors = np.linalg.inv(lower).transpose(0, 2, 1)
         log_norm = -np.sum(np.log(np.diagonal(lower, axis1=1, axis2=2)), axis=1) \
             - 0.5 * D * LOG_2PI
-        if self.type in ("diag", "spherical"):
-            diagonal = np.diagonal(factors, axis1=1, axis2=2)
-            precision = diagonal[:, :, None] * diagonal[:, None, :] * np.eye(D)
-        else:
-            precision = factors @ factors.transpose(0, 2, 1)
-        return factors, precision, log_norm
+        return factors, factors @ factors.transpose(0, 2, 1), log_norm
 
-    def _e_step(self, coefficients, flat, exact: dict):
-        """Responsibilities, sums and each fit's log-likelihood, as the engine's E-step.
+    def _e_step(self, coefficients, exact: dict, by_k):
+        """Responsibilities, sums and each fit's log-likelihood, as the engine's E-step,
+        one (fits, K, N) block per K.
 
         ``exact`` maps a fit whose numbers the expanded form cannot evaluate to
         its digits to its (means, factors, log_norm, constant): its log
         densities come from the whitened differences, as the engine's would.
         """
-        B, K = self.size, self.k_max
-        width, N = self.rows.shape
         D = self.X.shape[1]
-        stacked = np.zeros((B * K, width))
-        stacked[:, D] = _ABSENT
-        stacked[flat] = coefficients
-        block = stacked @ self.rows
-        log_prob = block.reshape(B, K, N)
-        for b, (means_c, factors, log_norm, constant) in exact.items():
-            kinds = ["cholesky"] * len(means_c)
-            dens = ComponentDensities(means_c, kinds, factors, log_norm, [None] * len(kinds),
-                                      support_tol=0.0)
-            log_densities_chunk(self.rows[: D + 1], dens, dens.augmented, constant,
-                                log_prob[b, : len(kinds)])
-        peak = log_prob.max(axis=1)
-        with np.errstate(invalid="ignore", over="ignore"):
-            log_prob -= peak[:, None, :]
-            floored_exp(log_prob)
-            total = log_prob.sum(axis=1)
-            log_prob *= (1.0 / total)[:, None, :]
-            point = peak + np.log(total)
-        log_likelihood = point.sum(axis=1)
-        log_likelihood[~np.all(np.isfinite(peak), axis=1)] = np.nan
-        self.resp = block
+        N = self.X.shape[0]
+        log_likelihood = np.empty(self.size)
+        sums = np.empty_like(self.sums)
+        blocks = []
+        for k, f0, f1, c0, c1 in by_k:
+            block = coefficients[c0:c1] @ self.rows
+            log_prob = block.reshape(f1 - f0, k, N)
+            for b in [b for b in exact if f0 <= b < f1]:
+                means_c, factors, log_norm, constant = exact[b]
+                dens = ComponentDensities(means_c, ["cholesky"] * k, factors, log_norm,
+                                          [None] * k, support_tol=0.0)
+                log_densities_chunk(self.rows[: D + 1], dens, dens.augmented, constant,
+                                    log_prob[b - f0])
+            peak = log_prob.max(axis=1)
+            with np.errstate(invalid="ignore", over="ignore"):
+                log_prob -= peak[:, None, :]
+                floored_exp(log_prob)
+                total = log_prob.sum(axis=1)
+                log_prob *= (1.0 / total)[:, None, :]
+                point = peak + np.log(total)
+            log_likelihood[f0:f1] = point.sum(axis=1)
+            log_likelihood[f0:f1][~np.all(np.isfinite(peak), axis=1)] = np.nan
+            sums[c0:c1] = np.dot(block, self.rows.T)
+            blocks.append((c0, block))
+        self.sums = sums
+        self._blocks = blocks
+        self._block_starts = np.array([c0 for c0, _ in blocks], dtype=np.intp)
+        self._resp_of = np.arange(len(sums))
         self.engines = []  # iteration 0's responsibilities are no longer read
-        self.sums = np.dot(block, self.rows.T).reshape(B, K, width)
         return log_likelihood
 
-    def _result(self, b, weights, means_c, full, spec, log_likelihood,
+    def _result(self, b, first, weights, means_c, full, spec, log_likelihood,
                 converged) -> BatchedFit:
         K, D = means_c.shape
         N = self.X.shape[0]
-        resp = self.resp.reshape(self.size, self.k_max, N)[b, :K]
         with np.errstate(divide="ignore"):
-            classification = np.sum(np.log(resp.max(axis=0)))
-        counts = self.sums[b, :K, D].copy()
+            classification = np.sum(np.log(self.resp_rows(first, K).max(axis=0)))
+        counts = self.sums[first:first + K, D].copy()
+        covariance_type = str(self.types[b])
         status = diagnostics.component_status(spec["eigenvalues"], spec["condition"],
                                               spec["positive"], counts,
                                               float(self.max_condition[b]), self.data_log_det)
@@ -349,36 +378,32 @@ class _Batch:
             covariances=full, log_likelihood=float(log_likelihood),
             objective=float(log_likelihood), condition_numbers=spec["condition"],
             effective_counts=counts, component_status=status, converged=converged,
-            eigenvalues=spec["eigenvalues"], covariance_type=self.type,
+            eigenvalues=spec["eigenvalues"], covariance_type=covariance_type,
             component_ids=shared_ids(np.arange(K)))
-        n_parameters = n_covariance_parameters(self.type, K, D) + K * D + K - 1
+        n_parameters = n_covariance_parameters(covariance_type, K, D) + K * D + K - 1
         deviance = -2.0 * float(log_likelihood)
         bic = deviance + n_parameters * np.log(N)
         criteria = {"bic": bic, "icl": bic - 2.0 * float(classification),
                     "aic": deviance + 2.0 * n_parameters}
         return BatchedFit(int(self.index[b]), state, criteria)
 
-    def _keep(self, keep: np.ndarray) -> None:
-        """Drop the fits that ended from every per-fit array."""
-        B, K = self.size, self.k_max
+    def _keep(self, keep: np.ndarray, fit_of: np.ndarray) -> None:
+        """Drop the fits that ended from every per-fit and per-component array."""
         self._layout_cache = None
-        resp = self.resp.reshape(B, K, -1)[keep]
-        for name in ("index", "n_components", "tol", "max_iter", "reg", "max_condition",
-                     "previous", "sums"):
+        for name in ("index", "types", "n_components", "tol", "max_iter", "reg",
+                     "max_condition", "previous"):
             setattr(self, name, getattr(self, name)[keep])
-        if self.size:
-            self.k_max = int(self.n_components.max())
-            self.sums = self.sums[:, : self.k_max]
-            resp = resp[:, : self.k_max]
-        self.resp = resp.reshape(-1, resp.shape[-1])
+        kept = keep[fit_of]
+        self.sums = self.sums[kept]
+        self._resp_of = self._resp_of[kept]
 
 
-class _EngineRows:
-    """Responsibilities of iteration 0, which the engines hold, as stacked rows."""
+class _Rows:
+    """Row ``k`` of the responsibilities of ``components``, without gathering them all
+    (central_scatter reads the few it recomputes)."""
 
-    def __init__(self, engines, fit_of, starts):
-        self._engines, self._fit_of, self._starts = engines, fit_of, starts
+    def __init__(self, batch: _Batch, components: np.ndarray):
+        self._batch, self._components = batch, components
 
     def __getitem__(self, k):
-        b = self._fit_of[k]
-        return self._engines[b]._resp[k - self._starts[b]]
+        return self._batch.resp_rows(int(self._components[k]), 1)[0]

@@ -336,7 +336,7 @@ def run_recipes(recipes: Sequence[FitRecipe], X,
 
 
 def _run_batched(recipes, X, progress, cancel, n_jobs) -> list[FitResult]:
-    """:func:`run_recipes` with the batchable fits stepped together, by covariance type."""
+    """:func:`run_recipes` with the batchable fits stepped together."""
     try:
         X = check_data(X)
     except ValueError:  # every recipe says so on its own
@@ -372,18 +372,18 @@ def _run_batched(recipes, X, progress, cancel, n_jobs) -> list[FitResult]:
 
 
 def _batches(recipes, n_samples: int) -> list[list[int]]:
-    """Indices of the batchable recipes, by covariance type, in batches whose
-    (B, K_max, N) block stays within :data:`~gmm_explorer.engine.batched.MAX_BLOCK`;
-    none where fewer than two fits fit (large N: one fit at a time, its chunks
-    of N over the worker threads, is the faster way)."""
-    by_type: dict[str, list[int]] = {}
+    """Indices of the batchable recipes, in batches whose responsibilities (sum of K
+    times N numbers) stay within :data:`~gmm_explorer.engine.batched.MAX_BLOCK`; a fit
+    that takes more than half of it is not batched (large N: one fit at a time, its
+    chunks of N over the worker threads, is the faster way)."""
+    groups, group, used = [], [], 0
     for i, recipe in enumerate(recipes):
-        if batched.batchable(recipe):
-            by_type.setdefault(recipe.settings.covariance_type, []).append(i)
-    groups = []
-    for indices in by_type.values():
-        k_max = max(recipes[i].settings.n_components for i in indices)
-        size = batched.MAX_BLOCK // (k_max * n_samples)
-        if size >= 2:
-            groups += [indices[a:a + size] for a in range(0, len(indices), size)]
-    return groups
+        size = recipe.settings.n_components * n_samples
+        if not batched.batchable(recipe) or 2 * size > batched.MAX_BLOCK:
+            continue
+        if used + size > batched.MAX_BLOCK:
+            groups.append(group)
+            group, used = [], 0
+        group.append(i)
+        used += size
+    return groups + [group] if group else groups

@@ -119,7 +119,7 @@ def test_large_data_are_not_batched(monkeypatch):
     rng = np.random.RandomState(0)
     X = rng.randn(500, 2)
     recipes = grid(types=("full",), ks=(2, 3), n_init=2)
-    monkeypatch.setattr(batched, "MAX_BLOCK", 500 * 3)  # room for one fit only
+    monkeypatch.setattr(batched, "MAX_BLOCK", 500 * 3)  # room for less than two fits
     calls = []
     monkeypatch.setattr(batched, "run_batch", lambda *a, **k: calls.append(a) or True)
     results = run_recipes(recipes, X, keep_engines=False)
