@@ -32,7 +32,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from gmm_explorer.engine import diagnostics, mstep
-from gmm_explorer.engine.covariance import cholesky_or_none, n_covariance_parameters
+from gmm_explorer.engine.covariance import cholesky_or_none, n_covariance_parameters, to_full
 from gmm_explorer.engine.densities import (
     EXPANSION_BOUND,
     LOG_2PI,
@@ -103,26 +103,27 @@ def run_batch(recipes: Sequence, indices: Sequence[int], X: np.ndarray,
         False when cancelled.
     """
     members = []
+    prepared = None  # an engine initialised on X: its checks and summaries serve every fit
     for recipe, index in zip(recipes, indices):
         em = recipe.build(1)
         try:
-            em.initialize(X, weights=recipe.weights, means=recipe.means,
-                          covariances=recipe.covariances)
+            if prepared is None or any(p is not None for p in
+                                       (recipe.weights, recipe.means, recipe.covariances)):
+                em.initialize(X, weights=recipe.weights, means=recipe.means,
+                              covariances=recipe.covariances)
+                prepared = prepared or em
+                start = em._params
+            else:
+                start = em._start_on(prepared)
         except ValueError as exc:
             finished(BatchedFit(index, error=str(exc)))
             continue
-        state = em.history[0]
-        if recipe.max_iter == 0:
-            finished(BatchedFit(index, state, em.information_criteria()))
-        elif state.is_collapsed or not np.isfinite(state.objective):
-            finished(BatchedFit(index, left=True))
-        else:
-            members.append((recipe, index, em))
+        members.append((recipe, index, em, start))
         if cancel is not None and cancel():
             return False
     if not members:
         return True
-    batch = _Batch(X, members)
+    batch = _Batch(X, members, prepared)
     while batch.size:
         if cancel is not None and cancel():
             return False
@@ -134,8 +135,9 @@ def run_batch(recipes: Sequence, indices: Sequence[int], X: np.ndarray,
 class _Batch:
     """The running fits, as stacked arrays.
 
-    All of them started at iteration 0 together, so they share the iteration
-    count; per fit they keep their covariance type and settings (tol,
+    All of them start at iteration 0 together (the first step evaluates their
+    starts), so they share the iteration count; per fit they keep their
+    covariance type and settings (tol,
     max_iter, ridge, max_condition) and their last objective, per component
     the last E-step's sums and responsibilities. The fits are kept in order of
     K, so that the fits of one K make one unpadded (fits, K, N) block of the
@@ -144,13 +146,12 @@ class _Batch:
     zeros), so one matrix product serves every type.
     """
 
-    def __init__(self, X: np.ndarray, members: list):
+    def __init__(self, X: np.ndarray, members: list, prepared):
         members = sorted(members, key=lambda member: member[2].n_components)
-        recipes = [recipe for recipe, _, _ in members]
-        first = members[0][2]
-        self.X, self.center = X, first._center
-        self.data_scale, self.extent = first._data_scale, first._extent
-        self.data_log_det = first._data_log_det
+        recipes = [recipe for recipe, _, _, _ in members]
+        self.X, self.center = X, prepared._center
+        self.data_scale, self.extent = prepared._data_scale, prepared._extent
+        self.data_log_det = prepared._data_log_det
         N, D = X.shape
         self.pairs = mstep.moment_pairs(D, "full")
         # a diagonal model's sums: the first moments, the counts and the squares
@@ -160,17 +161,21 @@ class _Batch:
         self.rows = np.ones((D + 1 + len(self.pairs[0]), N))
         np.subtract(X.T, self.center[:, None], out=self.rows[:D])
         fill_products(self.rows, D, self.pairs)
-        self.index = np.array([index for _, index, _ in members])
-        self.types = np.array([em.covariance_type for _, _, em in members])
-        self.n_components = np.array([em.n_components for _, _, em in members])
+        self.index = np.array([index for _, index, _, _ in members])
+        self.types = np.array([em.covariance_type for _, _, em, _ in members])
+        self.n_components = np.array([em.n_components for _, _, em, _ in members])
         self.tol = np.array([r.tol for r in recipes])
         self.max_iter = np.array([r.max_iter for r in recipes])
         self.reg = np.array([r.settings.reg_covar for r in recipes])
         self.max_condition = np.array([r.settings.max_condition for r in recipes])
-        self.previous = np.array([em.history[0].objective for _, _, em in members])
-        # iteration 0's responsibilities are the engines'; their sums, of all products
-        self.engines = [em for _, _, em in members]
-        self.sums = np.vstack([np.dot(em._resp, self.rows.T) for em in self.engines])
+        self.previous = np.full(len(members), np.nan)
+        # the starts, stacked as the M-step's results are: evaluated by the first step
+        self._starts = (
+            np.concatenate([w for _, _, _, (w, _, _) in members]),
+            np.concatenate([m for _, _, _, (_, m, _) in members]) - self.center,
+            np.concatenate([to_full(c, em.covariance_type, em.n_components, D)
+                            for _, _, em, (_, _, c) in members]))
+        self.sums = None
         self._blocks: list = []  # (first component, its rows) of the last E-step
         self._block_starts = np.zeros(0, dtype=np.intp)
         self._resp_of = np.zeros(0, dtype=np.intp)  # each component's row among the blocks
@@ -209,21 +214,21 @@ class _Batch:
     def resp_rows(self, first: int, count: int) -> np.ndarray:
         """(count, N) responsibilities of components ``first`` to ``first + count - 1``
         (one fit's, or fewer) under the last E-step."""
-        if not self._blocks:  # iteration 0: the engine's
-            fit_of, starts, _, _ = self._layout()
-            b = fit_of[first]
-            return self.engines[b]._resp[first - starts[b]:][:count]
         row = self._resp_of[first]
         g = int(np.searchsorted(self._block_starts, row, side="right")) - 1
         start, block = self._blocks[g]
         return block[row - start: row - start + count]
 
     def step(self) -> list[BatchedFit]:
-        """One M-step and one E-step of every fit; the fits that ended or left."""
-        self.iteration += 1
+        """One M-step and one E-step of every fit (the first: the starts' E-step);
+        the fits that ended or left."""
         fit_of, starts, by_type, by_k = self._layout()
-        weights, means_c, full = self._m_step(fit_of, by_type)
-        weights /= np.add.reduceat(weights, starts)[fit_of]
+        if self._starts is not None:  # iteration 0
+            (weights, means_c, full), self._starts = self._starts, None
+        else:
+            self.iteration += 1
+            weights, means_c, full = self._m_step(fit_of, by_type)
+            weights /= np.add.reduceat(weights, starts)[fit_of]
         spec = self._spectrum(full, means_c, fit_of)
         leaving = self._any_of_fit(spec["bad"], fit_of)
         factors, precision, log_norm = self._precisions(spec["lower"])
@@ -333,7 +338,7 @@ class _Batch:
         D = self.X.shape[1]
         N = self.X.shape[0]
         log_likelihood = np.empty(self.size)
-        sums = np.empty_like(self.sums)
+        sums = np.empty((int(self.n_components.sum()), self.rows.shape[0]))
         blocks = []
         for k, f0, f1, c0, c1 in by_k:
             block = coefficients[c0:c1] @ self.rows
@@ -359,7 +364,6 @@ class _Batch:
         self._blocks = blocks
         self._block_starts = np.array([c0 for c0, _ in blocks], dtype=np.intp)
         self._resp_of = np.arange(len(sums))
-        self.engines = []  # iteration 0's responsibilities are no longer read
         return log_likelihood
 
     def _result(self, b, first, weights, means_c, full, spec, log_likelihood,

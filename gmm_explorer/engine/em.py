@@ -229,6 +229,21 @@ class GaussianMixtureEM(CollapsePolicies, FittedMixtureMethods):
         self.history.append(state)
         return state
 
+    def _start_on(self, prepared: "GaussianMixtureEM"):
+        """This engine's start (its ``init`` and seed) on the data ``prepared`` was
+        initialised with: (weights, means, native covariances), not evaluated.
+
+        For many fits of one data set (:mod:`~gmm_explorer.engine.batched`): the
+        data are checked and summarised once, and each fit draws only its start.
+        Without a prior (the batch carries none).
+        """
+        K = check_n_components(self.n_components, prepared._X.shape[0])
+        for name in ("_X", "_center", "_data_covariance", "_data_log_det", "_data_scale",
+                     "_extent"):
+            setattr(self, name, getattr(prepared, name))
+        self._rng = check_random_state(self.random_state)
+        return self._start(self._X, K)
+
     def _start(self, X, K):
         """Initial (weights, means, native covariances) from ``init``."""
         D = X.shape[1]

@@ -35,11 +35,13 @@ def assert_same_fits(batch, alone):
             continue
         assert a.state.iteration == b.state.iteration and a.state.converged == b.state.converged
         assert a.collapsed == b.collapsed
-        for name in ("weights", "means", "covariances", "effective_counts"):
-            expected = getattr(b.state, name)
-            # relative to the array's largest number: a mean near 0 is near 0 in the data's units
-            np.testing.assert_allclose(getattr(a.state, name), expected, rtol=1e-10,
-                                       atol=1e-10 * np.max(np.abs(expected)), err_msg=name)
+        # relative to the numbers' own scale: a mean near 0 is near 0 in the data's units
+        spread = np.sqrt(np.max(np.diagonal(b.state.covariances, axis1=1, axis2=2)))
+        scales = {"weights": 1.0, "means": np.max(np.abs(b.state.means)) + spread,
+                  "covariances": spread ** 2, "effective_counts": len(b.state.weights)}
+        for name, scale in scales.items():
+            np.testing.assert_allclose(getattr(a.state, name), getattr(b.state, name),
+                                       rtol=1e-10, atol=1e-10 * scale, err_msg=name)
         assert a.state.log_likelihood == pytest.approx(b.state.log_likelihood, rel=1e-10)
         assert a.state.component_status == b.state.component_status
         for key in ("bic", "icl", "aic"):
