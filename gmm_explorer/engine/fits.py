@@ -357,7 +357,8 @@ def _run_batched(recipes, X, progress, cancel, n_jobs) -> list[FitResult]:
 
     groups = _batches(recipes, X.shape[0])
     for group in groups:
-        if not batched.run_batch([recipes[i] for i in group], group, X, finished, cancel):
+        if not batched.run_batch([recipes[i] for i in group], group, X, finished, cancel,
+                                 n_jobs):
             return [results[i] for i in sorted(results)]
     grouped = {i for group in groups for i in group}
     alone += [i for i in range(len(recipes)) if i not in grouped]

@@ -126,3 +126,15 @@ def test_large_data_are_not_batched(monkeypatch):
     monkeypatch.setattr(batched, "run_batch", lambda *a, **k: calls.append(a) or True)
     results = run_recipes(recipes, X, keep_engines=False)
     assert not calls and len(results) == len(recipes)
+
+
+def test_the_same_bits_for_any_number_of_workers(faithful, monkeypatch):
+    monkeypatch.setattr(batched, "_SHARED_WORK", 0)  # share even these small pieces
+    monkeypatch.setattr(batched, "_PIECE", 2000)  # and make many of them
+    recipes = grid(types=("full", "diag"), ks=(1, 3, 5))
+    one, two = (run_recipes(recipes, faithful, keep_engines=False, n_jobs=n) for n in (1, 2))
+    for a, b in zip(one, two):
+        assert a.state.iteration == b.state.iteration
+        assert a.state.log_likelihood == b.state.log_likelihood
+        assert np.array_equal(a.state.covariances, b.state.covariances)
+        assert a.criteria == b.criteria
