@@ -6,7 +6,7 @@ the table and the plot (``views/selection_view.py``) listen to it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -105,6 +105,7 @@ class SelectionPanel(QWidget):
         selection.progressed.connect(lambda f: self.progress.setValue(round(1000 * f)))
         selection.cellsReset.connect(self._update_note)
         selection.cellsReset.connect(self._fit_table)
+        self._fitted_once = False
         selection.cellReady.connect(lambda _cell: self._update_note())
         selection.criterionChanged.connect(self._on_criterion)
         selection.staleChanged.connect(lambda _s: self._update_note())
@@ -153,6 +154,14 @@ class SelectionPanel(QWidget):
         for box in (self.k_min, self.k_max, self.starts):
             box.setEnabled(not running)
         self._update_note()
+
+    def showEvent(self, event):  # noqa: N802 - Qt naming
+        """The first time it shows: the table as tall as its rows (the splitter's own
+        first sizes gave it three rows of six, with room to spare below)."""
+        super().showEvent(event)
+        if not self._fitted_once:
+            self._fitted_once = True
+            QTimer.singleShot(0, self._fit_table)
 
     def _fit_table(self) -> None:
         # another K range: the table as tall as its rows, the plot takes the rest
