@@ -216,3 +216,12 @@ def test_the_job_counts_each_cells_own_recipes_and_stops_when_cancelled():
     reported.clear()
     assert run_grid(plan, X, lambda: True, fractions.append, reported.append) == 0
     assert reported == []
+
+
+def test_the_table_shows_all_its_rows_when_it_first_shows(qtbot, window):
+    window.workspace.loading.load_builtin("faithful")
+    window.run_selection(1, 6)  # as --select 1-6 opens it: the grid runs before it shows
+    window.selection.wait()
+    view = window.selection_panel
+    qtbot.waitUntil(lambda: view.split.sizes()[0] >= view.table.sizeHint().height())
+    assert view.split.sizes()[1] >= view.plot.minimumHeight()  # the plot keeps its room
