@@ -146,11 +146,15 @@ def expanded_map(means_centered, precision, pairs):
     pairs : tuple of two int arrays of length P
     """
     first, second = pairs
-    weighted = np.einsum("kde,ke->kd", precision, means_centered)
+    K, D = means_centered.shape
+    out = np.empty((K, D + 1 + len(first)))
+    weighted = out[:, :D]
+    np.matmul(precision, means_centered[:, :, None], out=weighted[:, :, None])
+    out[:, D] = -0.5 * np.sum(weighted * means_centered, axis=1)
     # x_i x_j for i < j stands for both P_ij x_i x_j and P_ji x_j x_i
-    quadratic = np.where(first == second, -0.5, -1.0) * precision[:, first, second]
-    return np.column_stack([weighted, -0.5 * np.sum(weighted * means_centered, axis=1),
-                            quadratic])
+    np.multiply(precision[:, first, second], np.where(first == second, -0.5, -1.0),
+                out=out[:, D + 1:])
+    return out
 
 
 def build_densities(means_centered, full_covariances, kinds, data_scale, floor=None,

@@ -297,7 +297,8 @@ class GaussianMixtureEM(CollapsePolicies, FittedMixtureMethods):
             else:
                 kinds.append("cholesky")
         return densities.build_densities(means - self._center, full, kinds, self._data_scale,
-                                         self._floor(means), spec.lower, self._extent,
+                                         self._floor(means) if spec.floor is None
+                                         else spec.floor, spec.lower, self._extent,
                                          mstep.moment_pairs(means.shape[1],
                                                             self.covariance_type))
 
