@@ -235,8 +235,17 @@ class GaussianMixtureEM(CollapsePolicies, FittedMixtureMethods):
 
         For many fits of one data set (:mod:`~gmm_explorer.engine.batched`): the
         data are checked and summarised once, and each fit draws only its start.
-        Without a prior (the batch carries none).
+        The engine is left with the data and the generator set but no history:
+        it is a source of starts, not a fit to step.
+
+        Raises
+        ------
+        ValueError
+            With a prior (its start would need the prior's setup; the batch
+            carries no prior), or K above N.
         """
+        if self.prior is not None:
+            raise ValueError("a start drawn on shared data takes no prior; use initialize()")
         K = check_n_components(self.n_components, prepared._X.shape[0])
         for name in ("_X", "_center", "_data_covariance", "_data_log_det", "_data_scale",
                      "_extent"):

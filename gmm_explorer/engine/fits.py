@@ -11,7 +11,7 @@ starts and model-selection grid; the window's grid later) and returns one
 :class:`FitResult` per fit, in recipe order, reporting each finished fit and
 checking for cancellation between fits and between iterations. When nobody
 watches single iterations (no ``on_step``) and the engines need not be kept,
-the fits of each covariance type are stepped together as one batch
+the fits (any K, any covariance type) are stepped together as one batch
 (:mod:`~gmm_explorer.engine.batched`): the same states, to rounding, in a
 fraction of the time; a fit the batch cannot carry runs alone.
 """
@@ -287,7 +287,9 @@ def run_recipes(recipes: Sequence[FitRecipe], X,
     X : array-like of shape (N, D)
     progress : callable, optional
         ``progress(result)`` as each fit finishes (with its engine, even when
-        engines are not kept, unless it ran in a batch).
+        engines are not kept, unless it ran in a batch), in the order they
+        finish: in a batch, the fits that converge first; then the fits the
+        batch could not carry, run alone from their start.
     cancel : callable, optional
         ``cancel() -> bool``, asked before each fit and after each iteration;
         True stops: the fit under way is dropped and the finished ones are
@@ -302,8 +304,8 @@ def run_recipes(recipes: Sequence[FitRecipe], X,
         False and no ``on_step``, the fits run in batches (replay a recipe to
         get its whole history).
     n_jobs : int, optional
-        Worker threads for each fit's chunks of N (None: every core); the
-        results do not depend on it.
+        Worker threads (None: every core) for each fit's chunks of N, or in a
+        batch for its E-step's pieces; the results do not depend on it.
 
     Returns
     -------
@@ -362,10 +364,20 @@ def _run_batched(recipes, X, progress, cancel, n_jobs) -> list[FitResult]:
             return [results[i] for i in sorted(results)]
     grouped = {i for group in groups for i in group}
     alone += [i for i in range(len(recipes)) if i not in grouped]
+    # from their start again (the batch's iterations of a fit that left are not reused)
+    stopped = []
+
+    def between_iterations(_state) -> bool:
+        if cancel is not None and cancel():
+            stopped.append(True)
+        return bool(stopped)
+
     for index in sorted(alone):
         if cancel is not None and cancel():
             break
-        result = run_recipe(recipes[index], X, None, index, n_jobs)
+        result = run_recipe(recipes[index], X, between_iterations, index, n_jobs)
+        if stopped:
+            break  # stopped part-way: not the recipe's fit
         if progress is not None:
             progress(result)
         results[index] = replace(result, engine=None)

@@ -138,3 +138,25 @@ def test_the_same_bits_for_any_number_of_workers(faithful, monkeypatch):
         assert a.state.log_likelihood == b.state.log_likelihood
         assert np.array_equal(a.state.covariances, b.state.covariances)
         assert a.criteria == b.criteria
+
+
+def test_data_far_from_the_origin_keep_their_digits_as_alone():
+    # the engine keeps means in the data's units and centres them again: the batch does too
+    X = 1e6 + np.random.default_rng(0).normal(0, 1e-2, (200, 2))
+    recipes = grid(ks=(1, 2, 3), n_init=2)
+    assert_same_fits(run_recipes(recipes, X, keep_engines=False),
+                     run_recipes(recipes, X, keep_engines=True))
+
+
+def test_a_fit_run_alone_outside_the_batch_stops_on_cancel_too(faithful):
+    # a prior keeps a fit out of the batch; it must still stop between its iterations
+    model = ModelSettings(n_components=3, prior="conjugate", random_state=0)
+    recipes = [FitRecipe(model, tol=0.0, max_iter=100_000)]
+    asked = []
+
+    def cancel():
+        asked.append(True)
+        return len(asked) > 5
+
+    assert run_recipes(recipes, faithful, cancel=cancel, keep_engines=False) == []
+    assert len(asked) <= 7  # stopped after a few iterations, not a hundred thousand
