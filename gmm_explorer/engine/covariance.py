@@ -21,6 +21,8 @@ triangular solve, never an explicit inverse.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from scipy import linalg
 from scipy.linalg import lapack
@@ -101,10 +103,18 @@ def cholesky_or_none(matrix):
     return factor if info == 0 else None
 
 
+@functools.lru_cache(maxsize=16)
+def _identity(n):
+    """A read-only (n, n) identity (every component of every step solves against one)."""
+    eye = np.eye(n)
+    eye.flags.writeable = False
+    return eye
+
+
 def _inverse_transpose_of_lower(factor):
     """``inv(L).T`` for lower-triangular ``L`` (D, D), by LAPACK's ``trtrs`` against
     the identity, as ``scipy.linalg.solve_triangular`` calls it (the same numbers)."""
-    solution, info = _trtrs(factor, np.eye(factor.shape[0]), lower=1)
+    solution, info = _trtrs(factor, _identity(factor.shape[0]), lower=1)
     if info != 0:
         raise linalg.LinAlgError(f"singular triangular factor (trtrs info {info})")
     return solution.T
@@ -129,14 +139,16 @@ def whitening_factors(full, usable, lower=None):
     """
     K, D, _ = full.shape
     factors = np.zeros((K, D, D))
-    log_det = np.full(K, np.nan)
+    diagonals = np.ones((K, D))
     for k in range(K):
         if not usable[k]:
             continue
         factor = lower[k] if lower is not None and lower[k] is not None else \
             cholesky_or_none(full[k])
         factors[k] = _inverse_transpose_of_lower(factor)
-        log_det[k] = -np.sum(np.log(np.diag(factor)))
+        diagonals[k] = np.diagonal(factor)
+    # one pass for every component (the same sums as one component at a time)
+    log_det = np.where(usable, -np.sum(np.log(diagonals), axis=1), np.nan)
     return factors, log_det
 
 
