@@ -36,9 +36,24 @@ class WorkspaceReading:
             return float(history[index].objective - history[index - 1].objective)
 
     def is_converged(self, index: int | None = None) -> bool:
-        """Whether the engine marked the state at ``index`` converged."""
+        """Whether the engine marked the state at ``index`` converged, on a true likelihood.
+
+        A state EM reached with allow_singular densities (policy ``continue``) is
+        never called converged: its small change is between pseudo values, which
+        can grow without bound, so it says nothing about a maximum.
+        """
         index = self.current if index is None else index
-        return bool(self._shown and self.fit.history[index].converged)
+        return bool(self._shown and self.fit.history[index].converged
+                    and not self.is_pseudo(index))
+
+    def is_pseudo(self, index: int | None = None) -> bool:
+        """Whether the state at ``index`` was computed with allow_singular densities.
+
+        Its ``pseudo_log_likelihood`` is then set: the value EM followed, not a
+        likelihood comparable with any other.
+        """
+        index = self.current if index is None else index
+        return bool(self._shown and self.fit.history[index].pseudo_log_likelihood is not None)
 
     def is_halted_at(self, state) -> bool:
         """Whether EM halted (a collapse under ``stop``) and ``state`` is its last state."""

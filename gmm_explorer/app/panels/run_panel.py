@@ -154,7 +154,10 @@ def describe_state(workspace) -> str:
                   if st == "degenerate"]
     if degenerate and record is None:
         lines.append(degenerate_note(workspace.model, degenerate))
-    if state.converged:
+    if state.converged and state.pseudo_log_likelihood is not None:
+        lines.append("The change fell below tol, but between pseudo values, which say "
+                     "nothing about a maximum: no convergence.")
+    elif state.converged:
         lines.append("Converged: the objective changed by less than tol per point.")
     return "\n".join(lines)  # no blank lines: the small box shows one more sentence
 
