@@ -172,7 +172,7 @@ class ExplorerWindow(QMainWindow):
             "run": self._dock("Run", self.run_panel, L),
             "likelihood": self._dock("Log-likelihood", self.likelihood, R),
             "condition": self._dock("Condition numbers", self.conditions, R),
-            "table": self._dock("Components", self.table, R),
+            "table": self._dock("Components", self.table.with_legend(), R),
         }
         for name in ("likelihood", "condition", "table"):
             self.docks[name].setMinimumWidth(360)
