@@ -55,17 +55,21 @@ def test_pseudo_values_have_their_own_marker_and_legend_entry(lab_ui):
     assert view.legend_texts() == []
 
 
-def test_the_arrow_is_drawn_at_the_too_many_collapse(lab_ui):
+@pytest.mark.parametrize("name", ["seed", "line", "outlier", "too-many"])
+def test_every_infinite_log_likelihood_is_an_arrow_inside_the_plot(lab_ui, name):
+    # too-many's arrow (iteration 16) was placed above the plot's top edge: the curve just stopped
+    from gmm_explorer.datasets import load_preset
+
     s, view = lab_ui.workspace, lab_ui.window.likelihood
-    lab_ui.load_preset("too-many")
-    for _ in range(16):
+    lab_ui.load_preset(name)
+    iteration = load_preset(name).iteration
+    for _ in range(iteration):
         lab_ui.window.step()
-    assert s.state.iteration == 16 and np.isposinf(s.state.log_likelihood)
-    marks = lab_ui.marks["likelihood"]
-    x, y = marks.arrows.getData()
-    assert list(x) == [16]
+    assert s.state.iteration == iteration and np.isposinf(s.state.log_likelihood)
+    x, y = lab_ui.marks["likelihood"].arrows.getData()
+    assert list(x) == [iteration]
     low, high = view.getViewBox().viewRange()[1]
-    assert low < y[0] < high  # inside the plot, not above its top edge
+    assert low < y[0] < high
 
 
 def test_compare_greys_what_cannot_be_compared(lab_ui, seed_compared):
