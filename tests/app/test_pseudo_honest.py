@@ -28,6 +28,8 @@ def test_a_pseudo_value_never_reads_converged(lab_ui):
     assert "not comparable" in window.status_labels["change"].text()
     assert "Converged" not in describe_state(s) and "no convergence" in describe_state(s)
     assert "not comparable" in window.status_labels["converged"].toolTip()
+    assert f"pseudo value {last.pseudo_log_likelihood:,.1f}" in \
+        window.status_labels["loglik"].toolTip()
 
 
 def test_run_does_not_call_a_pseudo_stop_converged():

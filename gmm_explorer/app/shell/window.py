@@ -39,6 +39,7 @@ from gmm_explorer.data.loaders import DATA_SUFFIXES
 DATA_FILTER = (f"Data files ({' '.join('*' + suffix for suffix in DATA_SUFFIXES)});;"
                "All files (*)")
 
+_LOGLIK_TIP = "Total log-likelihood of the data at the shown iteration"
 _CONVERGED_TIP = "Whether EM has converged: the change per data point below tol, as scikit-learn"
 _PSEUDO_TIP = ("This state has singular components evaluated as scipy's allow_singular does: EM "
                "follows a pseudo log-likelihood, which is not comparable with a true one and can "
@@ -215,7 +216,7 @@ class ExplorerWindow(QMainWindow):
         bar.addPermanentWidget(self.load_progress)
         self.status_labels = {}
         for name, tip in (("iteration", "Shown iteration"),
-                          ("loglik", "Total log-likelihood of the data at the shown iteration"),
+                          ("loglik", _LOGLIK_TIP),
                           ("change", "Change of the objective from the iteration before, in "
                                      "total and per data point"),
                           ("converged", _CONVERGED_TIP)):
@@ -332,6 +333,9 @@ class ExplorerWindow(QMainWindow):
         labels["loglik"].setText(f"log-likelihood {state.log_likelihood:,.3f}")
         change = s.change()
         pseudo = s.is_pseudo()
+        labels["loglik"].setToolTip(_LOGLIK_TIP + (
+            f". EM followed the pseudo value {state.pseudo_log_likelihood:,.1f} (allow_singular), "
+            "which is not comparable with it" if pseudo else ""))
         if pseudo:  # EM followed allow_singular's pseudo values: no change worth reading
             labels["change"].setText("change not comparable")
         elif np.isnan(change):
