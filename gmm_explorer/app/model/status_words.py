@@ -115,7 +115,8 @@ def status_legend(state, max_condition: float, log_det_data: float | None) -> li
     volume = f", or volume < {floor} of the data's" if log_det_data is not None else ""
     # the table's "eff. n" column: short enough for one line of the dock at 1280x800
     meaning = {
-        "ok": f"eff. n ≥ D + 1 = {D + 1}, volume ≥ {floor} of the data's, condition ≤ {limit}",
+        "ok": f"eff. n ≥ D + 1 = {D + 1}, volume ≥ {floor} of the data's, "
+              f"condition ≤ {limit}",
         "degenerate": f"eff. n < D + 1 = {D + 1}{volume}",
         "singular": f"not positive definite, or condition > max_condition {limit}",
     }

@@ -66,9 +66,9 @@ class DataPanel(QWidget):
         self.source.setTextInteractionFlags(Qt.TextSelectableByMouse)
         form.addRow("Loaded", self.source)
 
-        self.builtin = with_tip(QComboBox(), "A dataset that ships with the program: the first scene's "
-                                         "four overlapping blobs, the seed's "
-                                         "ten stretched blobs, Old Faithful, Iris")
+        self.builtin = with_tip(QComboBox(), "A dataset that ships with the program: the first "
+                                         "scene's four overlapping blobs, the seed's ten "
+                                         "stretched blobs, Old Faithful, Iris")
         self.builtin.addItems(BUILTIN_DATASETS)
         self.builtin.setPlaceholderText("choose…")
         self.load_button = load = with_tip(QPushButton("Load"), "Load the chosen built-in dataset")
