@@ -5,6 +5,7 @@ import pytest
 
 from gmm_explorer.app.model import density_grid
 from gmm_explorer.app.model.workspace import Workspace
+from gmm_explorer.app.shell.launch import build_parser, build_window
 from gmm_explorer.app.views.scatter_view import CentreView
 
 
@@ -112,4 +113,21 @@ def test_a_hundred_thousand_points_cost_one_grid_a_step(qapp, qtbot):
         assert len(s.X) == 100_000
     finally:
         s.shutdown()
+
+
+def test_the_window_offers_the_backgrounds_and_the_launcher_picks_one(window, qapp):
+    box = window.background_box
+    assert [box.itemText(i) for i in range(box.count())] == list(density_grid.BACKGROUNDS)
+    box.setCurrentText("density")
+    assert window.centre.backgrounds.mode == "density"
+    assert "marginal" in box.toolTip()
+    box.setCurrentText("uncertainty")
+    assert "1 minus the largest posterior" in box.toolTip()
+    args = build_parser().parse_args(["--background", "uncertainty"])
+    workspace, other = build_window(args, qapp)
+    try:
+        assert other.centre.backgrounds.mode == "uncertainty"
+    finally:
+        other.close()
+        workspace.shutdown()
 
