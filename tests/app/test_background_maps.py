@@ -116,13 +116,16 @@ def test_a_hundred_thousand_points_cost_one_grid_a_step(qapp, qtbot):
 
 
 def test_the_window_offers_the_backgrounds_and_the_launcher_picks_one(window, qapp):
-    box = window.background_box
-    assert [box.itemText(i) for i in range(box.count())] == list(density_grid.BACKGROUNDS)
-    box.setCurrentText("density")
-    assert window.centre.backgrounds.mode == "density"
-    assert "marginal" in box.toolTip()
-    box.setCurrentText("uncertainty")
-    assert "1 minus the largest posterior" in box.toolTip()
+    choice = window.background
+    assert list(choice.actions) == list(density_grid.BACKGROUNDS)
+    assert choice.button.menu() is choice.menu
+    choice.actions["density"].trigger()
+    assert window.centre.backgrounds.mode == choice.mode == "density"
+    assert "marginal" in choice.button.toolTip()
+    assert [m for m, a in choice.actions.items() if a.isChecked()] == ["density"]
+    choice.actions["uncertainty"].trigger()
+    assert "1 minus the largest posterior" in choice.button.toolTip()
+    assert _in_a_menu(window, choice.menu)  # View > Background
     args = build_parser().parse_args(["--background", "uncertainty"])
     workspace, other = build_window(args, qapp)
     try:
@@ -130,4 +133,10 @@ def test_the_window_offers_the_backgrounds_and_the_launcher_picks_one(window, qa
     finally:
         other.close()
         workspace.shutdown()
+
+
+def _in_a_menu(window, menu):
+    """Whether ``menu`` is a submenu of one of the menu bar's menus."""
+    return any(a.menu() is menu for top in window.menuBar().actions() if top.menu()
+               for a in top.menu().actions())
 

@@ -106,7 +106,7 @@ def build_window(args, app=None, defer_data: bool = False):
         workspace.loading.load_builtin(preset.dataset)
     window = ExplorerWindow(workspace)
     if args.background:
-        window.background_box.setCurrentText(args.background)
+        window.background.choose(args.background)
     window.resize(*WINDOW_SIZE)
     return workspace, window
 

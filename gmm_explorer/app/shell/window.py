@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from gmm_explorer.app import colors
-from gmm_explorer.app.model.backgrounds import BACKGROUNDS, DESCRIPTIONS
 from gmm_explorer.app.model.selection import ModelSelection
 from gmm_explorer.app.panels.data_panel import DataPanel
 from gmm_explorer.app.panels.model_panel import ModelPanel
@@ -29,6 +28,7 @@ from gmm_explorer.app.panels.selection_panel import SelectionPanel
 from gmm_explorer.app.shell import preferences
 from gmm_explorer.app.shell.actions import make_actions, make_menus
 from gmm_explorer.app.shell.atlas_window import AtlasUi
+from gmm_explorer.app.shell.background_choice import BackgroundChoice
 from gmm_explorer.app.shell.desktop import DesktopFeatures
 from gmm_explorer.app.shell.lab_window import LabUi
 from gmm_explorer.app.views.curves_view import ConditionView, LikelihoodView
@@ -119,9 +119,8 @@ class ExplorerWindow(QMainWindow):
         self.means_box.setToolTip("Show the means as handles you can drag")
         self.means_box.toggled.connect(self.centre.set_means_visible)
         bar.addWidget(self.means_box)
-        bar.addSpacing(12)
-        bar.addWidget(QLabel("Background"))
-        bar.addWidget(self._background_box())
+        self.background = BackgroundChoice(self.centre, self)  # the Map button
+        bar.addWidget(self.background.button)
         bar.addStretch(1)
         self.drawing_note = QLabel()
         self.drawing_note.setStyleSheet(f"color: {self._text_color('muted')};")
@@ -147,18 +146,6 @@ class ExplorerWindow(QMainWindow):
         self.workspace.dataChanged.connect(self._update_drawing_note)
         self._update_drawing_note()
         return w
-
-    def _background_box(self) -> QComboBox:
-        """The background's choice, each entry's tooltip saying exactly what it shows."""
-        self.background_box = box = QComboBox()
-        for i, mode in enumerate(BACKGROUNDS):
-            box.addItem(mode)
-            box.setItemData(i, DESCRIPTIONS[mode], Qt.ToolTipRole)
-        box.setCurrentText(self.centre.backgrounds.mode)
-        box.setToolTip(DESCRIPTIONS[box.currentText()])
-        box.currentTextChanged.connect(self.centre.set_background)
-        box.currentTextChanged.connect(lambda mode: box.setToolTip(DESCRIPTIONS[mode]))
-        return box
 
     def _dock(self, title: str, widget, area, scroll: bool = False) -> QDockWidget:
         dock = QDockWidget(title, self)
