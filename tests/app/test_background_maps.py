@@ -140,3 +140,13 @@ def _in_a_menu(window, menu):
     return any(a.menu() is menu for top in window.menuBar().actions() if top.menu()
                for a in top.menu().actions())
 
+
+def test_session_files_keep_the_background(window):
+    window.background.choose("uncertainty")
+    view = window.desktop.view_state()
+    assert view["background"] == "uncertainty"
+    window.background.choose("none")
+    window.desktop.apply_view_state(view)
+    assert window.centre.backgrounds.mode == "uncertainty"
+    window.desktop.apply_view_state({"background": "bogus"})  # an odd file changes nothing
+    assert window.centre.backgrounds.mode == "uncertainty"
