@@ -150,3 +150,14 @@ def test_session_files_keep_the_background(window):
     assert window.centre.backgrounds.mode == "uncertainty"
     window.desktop.apply_view_state({"background": "bogus"})  # an odd file changes nothing
     assert window.centre.backgrounds.mode == "uncertainty"
+
+
+def test_hovering_a_point_tells_its_own_uncertainty_on_the_uncertainty_map(plot):
+    s, view = plot
+    s.step()
+    row = int(s.display_indices[5])
+    x, y = s.X[row, list(s.axes)]
+    assert "uncertainty" not in view.hover_text_at(x, y)
+    view.set_background("uncertainty")
+    expected = 1.0 - s.point_responsibilities(row).max()
+    assert view.hover_text_at(x, y).endswith(f"(uncertainty {expected:.3f})")

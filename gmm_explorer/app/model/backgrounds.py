@@ -28,7 +28,7 @@ DESCRIPTIONS = {
                    "under the shown iteration's mixture (with more than two features, its "
                    "marginal on the two shown columns). White: one component explains the "
                    "place alone; darkest: all are equally likely (1 - 1/K). Hover a point "
-                   "for its own responsibilities, from all its features.",
+                   "for its own uncertainty, from all its features.",
 }
 
 

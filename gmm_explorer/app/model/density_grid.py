@@ -141,12 +141,15 @@ class DensityMaps:
         equally likely.
     levels : ndarray of shape (len(MASS_LEVELS),)
         Log densities whose upper sets hold the masses ``MASS_LEVELS``.
+    n_components : int
+        K; the uncertainty is at most ``1 - 1/K``.
     """
 
     grid: Grid
     log_density: np.ndarray
     uncertainty: np.ndarray
     levels: np.ndarray
+    n_components: int
 
 
 def mass_levels(weights, means2, covs2, masses=MASS_LEVELS, draws: int = LEVEL_DRAWS,
@@ -210,7 +213,7 @@ def density_maps(weights, means, covariances, axes: tuple, grid: Grid) -> Densit
         top = np.exp(np.max(log_wp, axis=0) - log_f)
     uncertainty = 1.0 - np.nan_to_num(top, nan=1.0)
     levels = mass_levels(weights, means2, covs2, floor=floor)
-    return DensityMaps(grid, log_f, uncertainty, levels)
+    return DensityMaps(grid, log_f, uncertainty, levels, len(means2))
 
 
 def _grid_log_densities(weights, means2, covs2, grid: Grid, floor: float) -> np.ndarray:

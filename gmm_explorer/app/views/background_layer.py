@@ -88,8 +88,8 @@ class BackgroundLayer:
                 curve.setData(pts[:, 0], pts[:, 1], connect="pairs")
                 curve.show()
         else:
-            k = len(self.backgrounds.workspace.state.weights)
-            top = max(1.0 - 1.0 / max(k, 1), 1e-9)  # the most uncertain any place can be
+            # the most uncertain any place can be
+            top = max(1.0 - 1.0 / max(maps.n_components, 1), 1e-9)
             self.image.setImage(maps.uncertainty, levels=(0.0, top), lut=UNCERTAINTY_LUT,
                                 autoLevels=False)
             for curve in self.isolines.values():

@@ -347,7 +347,11 @@ class CentreView(pg.PlotWidget):
         ids = self.workspace.state.component_ids  # components are named by identity
         parts = [f"{ids[k]}: {resp[k]:.3f}" for k in order[:4]
                  if resp[k] >= 5e-4 or k == order[0]]
-        return f"point {row}  responsibilities  " + ",  ".join(parts)
+        text = f"point {row}  responsibilities  " + ",  ".join(parts)
+        # on the uncertainty map: the same measure for this point, from all its features
+        if self.backgrounds.mode == "uncertainty":
+            text += f"  (uncertainty {1.0 - resp.max():.3f})"
+        return text
 
     def _on_mouse_moved(self, scene_pos) -> None:
         vb = self.getPlotItem().getViewBox()
