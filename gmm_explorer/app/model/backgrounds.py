@@ -67,8 +67,9 @@ class Backgrounds(QObject):
         self._range: tuple | None = None
         self._key: tuple | None = None
         self._isolines: list | None = None
+        # the maps depend on the state's parameters and the axes, not on the points; new
+        # data and new axes are followed by currentChanged, with the state to draw
         workspace.currentChanged.connect(self.refresh)
-        workspace.dataChanged.connect(self.refresh)
 
     def set_mode(self, mode: str) -> None:
         """Choose the background: one of :data:`BACKGROUNDS`."""
