@@ -22,7 +22,8 @@ DESCRIPTIONS = {
                "plot: shaded by log density, with lines around the densest regions that hold "
                "50, 90 and 99% of its mass. With more than two features it is the marginal "
                "mixture of the two shown columns (their means and 2 x 2 blocks of the "
-               "covariances).",
+               "covariances). A component narrower than half a grid cell (one collapsing) is drawn "
+               "one cell wide.",
     "uncertainty": "The uncertainty of the assignment, as in mclust: 1 minus the largest "
                    "posterior probability of a component at each place of a 200 x 200 grid, "
                    "under the shown iteration's mixture (with more than two features, its "

@@ -8,6 +8,8 @@ menu is View > Background; each entry's tooltip says exactly what it shows.
 
 from __future__ import annotations
 
+import textwrap
+
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QToolButton
 
@@ -33,7 +35,7 @@ class BackgroundChoice:
         self.actions = {}
         for mode in BACKGROUNDS:
             act = QAction(mode.capitalize(), parent, checkable=True)
-            act.setToolTip(DESCRIPTIONS[mode])
+            act.setToolTip(_wrapped(DESCRIPTIONS[mode]))
             act.triggered.connect(lambda checked=False, m=mode: self.choose(m))
             group.addAction(act)
             self.menu.addAction(act)
@@ -53,6 +55,11 @@ class BackgroundChoice:
         """Draw ``mode`` under the points (``ValueError`` for an unknown one)."""
         self.centre.set_background(mode)
         self.actions[mode].setChecked(True)
-        self.button.setToolTip(f"What lies under the points; now {mode}: "
-                               f"{DESCRIPTIONS[mode]}\nClick to choose none, histogram, "
-                               f"density or uncertainty (also View > Background).")
+        self.button.setToolTip(_wrapped(f"What lies under the points; now {mode}: "
+                                        f"{DESCRIPTIONS[mode]}") + "\nClick to choose none, "
+                               "histogram, density or uncertainty (also View > Background).")
+
+
+def _wrapped(text: str) -> str:
+    """``text`` in lines of at most 80 characters: Qt does not wrap a plain tooltip."""
+    return textwrap.fill(text, 80)
