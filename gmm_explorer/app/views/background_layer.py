@@ -20,9 +20,11 @@ from gmm_explorer.app.model.density_grid import MASS_LEVELS
 #: Log density shaded below the 99% line, in nats: the tails fade out there.
 TAIL_NATS = 2.0
 
-# the iso-lines of 50, 90 and 99% of the mass: darker and heavier inside
-_ISO_PENS = {0.5: (40, 40, 70, 230, Qt.SolidLine), 0.9: (40, 40, 70, 170, Qt.DashLine),
-             0.99: (40, 40, 70, 130, Qt.DotLine)}
+# the iso-lines of 50, 90 and 99% of the mass: solid grey, darker inside. Not dashed
+# or dotted and not coloured: dashes and dots are the ellipses' 2 and 3 sigma, colours
+# are the components'
+_ISO_PENS = {0.5: (50, 50, 50, 230, Qt.SolidLine), 0.9: (50, 50, 50, 150, Qt.SolidLine),
+             0.99: (50, 50, 50, 90, Qt.SolidLine)}
 
 
 def _ramp(top_rgb: tuple, top_alpha: int, gamma: float = 1.0) -> np.ndarray:
