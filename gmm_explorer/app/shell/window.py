@@ -28,6 +28,7 @@ from gmm_explorer.app.panels.selection_panel import SelectionPanel
 from gmm_explorer.app.shell import preferences
 from gmm_explorer.app.shell.actions import make_actions, make_menus
 from gmm_explorer.app.shell.atlas_window import AtlasUi
+from gmm_explorer.app.shell.background_choice import BackgroundChoice
 from gmm_explorer.app.shell.desktop import DesktopFeatures
 from gmm_explorer.app.shell.lab_window import LabUi
 from gmm_explorer.app.views.curves_view import ConditionView, LikelihoodView
@@ -124,6 +125,8 @@ class ExplorerWindow(QMainWindow):
         self.means_box.setToolTip("Show the means as handles you can drag")
         self.means_box.toggled.connect(self.centre.set_means_visible)
         bar.addWidget(self.means_box)
+        self.background = BackgroundChoice(self.centre, self)  # the Map button
+        bar.addWidget(self.background.button)
         bar.addStretch(1)
         self.drawing_note = QLabel()
         self.drawing_note.setStyleSheet(f"color: {self._text_color('muted')};")
