@@ -1,5 +1,7 @@
 """``gmm-explorer`` flags: --screenshot, --steps, --components, --preset, DATA."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PySide6.QtGui import QImage
@@ -55,6 +57,13 @@ def test_the_first_scene_gives_em_visible_work(qapp, qtbot):
     spread = np.sqrt(np.trace(np.cov(X.T)))
     travel = np.linalg.norm(session.state.means - start, axis=1)
     assert travel.mean() >= 0.1 * spread
+
+
+def test_a_data_file_opens_with_a_k_means_start_not_the_first_scenes(qapp, qtbot):
+    faithful = Path(__file__).resolve().parents[2] / "resources" / "faithful.csv"
+    session, window = build_window(build_parser().parse_args([str(faithful), "-k", "3"]))
+    qtbot.addWidget(window)
+    assert session.model.init == "k-means++" and session.model.n_components == 3
 
 
 def test_the_seed_scene_is_still_a_preset(qapp, qtbot):

@@ -63,6 +63,9 @@ def _add_lab_presets() -> None:
 _add_lab_presets()
 
 DEFAULT_PRESET = "first-scene"
+#: The model a data file opens with when no preset is named: the first scene's start is
+#: poor on purpose, a user's own data get k-means++ (the model the window had before).
+FILE_MODEL = PRESETS["seed-scene"].model
 
 
 def get_preset(name: str) -> LaunchPreset:
