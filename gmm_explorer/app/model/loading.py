@@ -62,9 +62,10 @@ class DataLoading(QObject):
         return self.workspace.may_replace_data(what)
 
     # ----------------------------------------------------------- sources
-    def load_builtin(self, name: str) -> bool:
+    def load_builtin(self, name: str, start=None) -> bool:
         """Load a built-in dataset (``"seed"``, ``"faithful"``, ``"iris"``, ...).
 
+        ``start(X) -> dict or None`` gives a start to pin on the data (a scene's).
         Returns False, changing nothing, when unsaved edits were kept.
         """
         if not self._may_replace(f"loading {name}"):
@@ -72,7 +73,8 @@ class DataLoading(QObject):
         self.cancel_load()  # a file still loading would replace these data when it ends
         ds = load_builtin(name)
         self.workspace.set_data(ds.X, ds.labels, ds.feature_names, ds.name,
-                                model=self.own_model)
+                                model=self.own_model,
+                                start=None if start is None else start(ds.X))
         return True
 
     def generate(self, generator: str, n_samples: int, n_centers: int, spread: float,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gmm_explorer.app.model.settings import ModelSettings
+from gmm_explorer.engine.fits import FitRecipe
 from gmm_explorer.datasets import PRESET_NAMES, load_preset
 
 
@@ -26,19 +27,36 @@ class LaunchPreset:
     model: ModelSettings = field(default_factory=ModelSettings)
     description: str = ""
     engine_preset: str = ""
+    #: Settings whose start (drawn on the preset's data) is pinned as the scene's start,
+    #: while ``model`` stays what new data and New start use.
+    start_from: ModelSettings | None = None
+
+    def pinned_start(self, X) -> dict | None:
+        """The scene's start on its data ``X`` (N, D): weights, means and full covariances
+        as the engine draws them for ``start_from``; None without one."""
+        if self.start_from is None:
+            return None
+        em = FitRecipe(self.start_from).build(1)
+        state = em.initialize(X)
+        return {"weights": state.weights, "means": state.means,
+                "covariances": state.covariances}
 
 
 PRESETS = {
     # The window opens here: a start chosen to be poor (seeded, so it replays) on
     # overlapping stretched blobs, so that EM has visible work to do, means travelling
     # and ellipses turning for some thirty iterations before it converges.
+    # The poor start is pinned, not the model's: a file opened or New start then gets
+    # k-means++, a sensible start for someone's own data.
     "first-scene": LaunchPreset(
         name="first-scene",
         dataset="overlap",
-        model=ModelSettings(n_components=4, covariance_type="full", init="random_from_data",
-                            reg_covar=1e-6, prior=None, on_collapse="stop", random_state=5),
+        model=ModelSettings(n_components=4, covariance_type="full", init="k-means++",
+                            reg_covar=1e-6, prior=None, on_collapse="stop", random_state=0),
+        start_from=ModelSettings(n_components=4, covariance_type="full",
+                                 init="random_from_data", reg_covar=1e-6, random_state=5),
         description="Four stretched, overlapping blobs, K=4, a poor random_from_data "
-                    "start (seed 5): EM works for 36 iterations before it converges.",
+                    "start (seed 5), pinned: EM works for 36 iterations before it converges.",
     ),
     "seed-scene": LaunchPreset(
         name="seed-scene",
@@ -63,9 +81,6 @@ def _add_lab_presets() -> None:
 _add_lab_presets()
 
 DEFAULT_PRESET = "first-scene"
-#: The model a data file opens with when no preset is named: the first scene's start is
-#: poor on purpose, a user's own data get k-means++ (the model the window had before).
-FILE_MODEL = PRESETS["seed-scene"].model
 
 
 def get_preset(name: str) -> LaunchPreset:

@@ -15,7 +15,7 @@ import os
 import sys
 
 from gmm_explorer.app.model.density_grid import BACKGROUNDS
-from gmm_explorer.app.model.presets import DEFAULT_PRESET, FILE_MODEL, PRESETS, get_preset
+from gmm_explorer.app.model.presets import DEFAULT_PRESET, PRESETS, get_preset
 from gmm_explorer.app.model.remedies import REMEDIES
 from gmm_explorer.app.model.settings import COVARIANCE_TYPES
 from gmm_explorer.cli.parser import parse_components
@@ -84,7 +84,7 @@ def build_window(args, app=None, defer_data: bool = False):
     if args.data and preset.engine_preset:
         raise ValueError(f"the lab preset {args.preset!r} brings its own data; give either "
                          f"--preset {args.preset} or a data file, not both")
-    model = FILE_MODEL if args.data and args.preset == DEFAULT_PRESET else preset.model
+    model = preset.model
     changes = {}
     if args.components is not None:
         changes["n_components"] = args.components
@@ -103,7 +103,9 @@ def build_window(args, app=None, defer_data: bool = False):
         if args.remedy:
             workspace.lab.apply_remedy(args.remedy, steps=0)
     else:
-        workspace.loading.load_builtin(preset.dataset)
+        # the scene's start is for its own K and type: with others, the model's start
+        workspace.loading.load_builtin(preset.dataset,
+                                       start=None if changes else preset.pinned_start)
     window = ExplorerWindow(workspace)
     if args.background:
         window.background.choose(args.background)
