@@ -76,6 +76,55 @@ class SliceCurves:
     base_bound: float
 
 
+@dataclass(frozen=True)
+class StateTerms:
+    """What every slice through one state shares, computed once per state.
+
+    Attributes
+    ----------
+    log_densities : ndarray of shape (N, K)
+        ``log N(x_n | mu_k, Sigma_k)``.
+    mahalanobis : ndarray of shape (N, K)
+    log_weights : ndarray of shape (K,)
+    resp : ndarray of shape (N, K)
+        The responsibilities the bound is built on.
+    """
+
+    log_densities: np.ndarray
+    mahalanobis: np.ndarray
+    log_weights: np.ndarray
+    resp: np.ndarray
+
+
+def state_terms(X, weights, means, covariances, resp=None) -> StateTerms:
+    """The densities of a state's components and the responsibilities, for
+    :func:`slice_curves` (``terms=``): several slices through one state pay
+    for one pass over the data.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    weights : ndarray of shape (K,)
+    means : ndarray of shape (K, D)
+    covariances : ndarray of shape (K, D, D)
+    resp : ndarray of shape (N, K), optional
+        The responsibilities the bound is built on; default: those of these
+        parameters.
+
+    Raises
+    ------
+    ValueError
+        When a covariance is singular.
+    """
+    log_dens, maha = component_log_densities(np.asarray(X, dtype=float), means, covariances)
+    with np.errstate(divide="ignore"):
+        log_w = np.log(weights)
+    if resp is None:
+        log_prob = log_dens + log_w
+        resp = np.exp(log_prob - logsumexp(log_prob, axis=1, keepdims=True))
+    return StateTerms(log_densities=log_dens, mahalanobis=maha, log_weights=log_w, resp=resp)
+
+
 def component_log_densities(X, means, covariances):
     """``log N(x_n | mu_k, Sigma_k)`` and the Mahalanobis distances, each (N, K).
 
@@ -129,9 +178,7 @@ def responsibilities(X, weights, means, covariances):
     means : ndarray of shape (K, D)
     covariances : ndarray of shape (K, D, D)
     """
-    with np.errstate(divide="ignore"):
-        log_prob = component_log_densities(X, means, covariances)[0] + np.log(weights)
-    return np.exp(log_prob - logsumexp(log_prob, axis=1, keepdims=True))
+    return state_terms(X, weights, means, covariances).resp
 
 
 def entropy(resp) -> float:
@@ -192,7 +239,7 @@ def _log_add(rest, moved):
 
 
 def slice_curves(X, weights, means, covariances, resp, component, kind, values,
-                 direction=None) -> SliceCurves:
+                 direction=None, terms: StateTerms | None = None) -> SliceCurves:
     """The log-likelihood and EM's lower bound along a slice through ``(weights, means,
     covariances)``, the bound built on responsibilities ``resp``.
 
@@ -218,6 +265,9 @@ def slice_curves(X, weights, means, covariances, resp, component, kind, values,
         or ``s`` (``log`` of the covariance's scale factor).
     direction : ndarray of shape (D,), optional
         The mean slice's direction (normalised here); required for ``"mean"``.
+    terms : StateTerms, optional
+        :func:`state_terms` of these parameters (and ``resp``), when already
+        computed; then ``resp`` is not used.
 
     Returns
     -------
@@ -234,12 +284,11 @@ def slice_curves(X, weights, means, covariances, resp, component, kind, values,
     values = np.asarray(values, dtype=float)
     j = int(component)
     N, D = X.shape
-    log_dens, maha = component_log_densities(X, means, covariances)
-    with np.errstate(divide="ignore"):
-        log_w = np.log(weights)
-        log_prob = log_dens + log_w
-    if resp is None:
-        resp = np.exp(log_prob - logsumexp(log_prob, axis=1, keepdims=True))
+    if terms is None:
+        terms = state_terms(X, weights, means, covariances, resp)
+    log_dens, maha, log_w, resp = (terms.log_densities, terms.mahalanobis,
+                                   terms.log_weights, terms.resp)
+    log_prob = log_dens + log_w
     others = np.delete(log_prob, j, axis=1)
     # log sum over the components that stay put: -inf when j is the only one
     rest = logsumexp(others, axis=1) if others.shape[1] else np.full(N, -np.inf)

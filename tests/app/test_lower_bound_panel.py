@@ -121,3 +121,17 @@ def test_the_launch_flag_names_a_slice():
     with pytest.raises(ValueError, match="unknown slice"):
         bound_choice("variance")
     assert build_parser().parse_args(["--lower-bound", "scale:2"]).lower_bound == "scale:2"
+
+
+def test_many_points_wait_for_the_run_to_pause(window, bound_ui, qtbot, monkeypatch):
+    from gmm_explorer.app.model import lower_bound
+
+    s = window.workspace
+    bound_ui.show()
+    monkeypatch.setattr(lower_bound, "MAX_RUN_POINTS", len(s.X) - 1)
+    s.set_run_settings(max_iter=5, tol=0.0, delay=0.0)
+    s.toggle_run()
+    qtbot.waitUntil(lambda: not s.running, timeout=10000)
+    # skipped while running, drawn for the state the run ended on
+    assert bound_ui.bound.picture.iteration == s.state.iteration == 5
+    assert bound_ui.bound.note == ""

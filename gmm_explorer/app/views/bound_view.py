@@ -137,7 +137,8 @@ class LowerBoundView(QWidget):
         self.plot.setXRange(c.values[0], c.values[-1], padding=0)
         self.plot.setYRange(bottom, self._headroom(bottom, top), padding=0)
         self.plot.setLabel("bottom", picture.axis_label)
-        self.caption.setText(self._caption(picture))
+        note = f" {self.bound.note}" if self.bound.note else ""
+        self.caption.setText(self._caption(picture) + note)
 
     def _headroom(self, bottom: float, top: float) -> float:
         """The top of the y range that leaves the legend a strip of its own above the
