@@ -65,6 +65,10 @@ def test_the_m_steps_move_lands_on_the_bounds_peak(window, bound_ui):
     assert picture.curves.peak == pytest.approx(picture.landing, rel=1e-6)
     xs, _ = bound_ui.view.landing.getData()
     assert xs[0] == picture.landing
+    # the slice shows the move, however short: the state, the peak and the landing
+    values = picture.curves.values
+    assert values[0] < 0 < picture.landing < values[-1]
+    assert values[-1] < 4 * max(picture.landing, 0.75)
 
 
 def test_it_computes_only_while_it_shows(window, bound_ui):

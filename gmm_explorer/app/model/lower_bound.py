@@ -36,6 +36,8 @@ SLICES = {
 }
 #: The range of each slice's parameter before it is widened to show B's peak.
 RANGES = {"mean-step": (-3.0, 3.0), "mean-axis": (-3.0, 3.0), "scale": (-4.0, 2.0)}
+#: The M-step slice zooms in on a move shorter than this (in standard deviations).
+ZOOM_BELOW = 1.2
 #: Points along a slice: odd, so that parameter 0 (the state itself) is one of them.
 N_VALUES = 121
 #: Coarse values of s, far below the scale slice's range, where l may climb again.
@@ -207,6 +209,11 @@ class LowerBoundSlice(QObject):
             landing = float((landing_mean - means[j]) @ step / (step @ step))
         # widen the range to show B's peak and the landing point, with some room past them
         marks = [curves_at(np.zeros(1)).peak] + ([landing] if landing is not None else [])
+        reach = max(abs(m) for m in marks)
+        if self.slice_name == "mean-step" and 1e-9 < reach < ZOOM_BELOW:
+            # a late M-step moves a mean by a sliver of sigma: +-3 sigma would show one
+            # parabola with the touching point, the peak and the landing on one pixel
+            lo, hi = -1.5 * reach, 2.5 * reach
         lo = min(lo, min(marks) - 0.25 * (hi - lo))
         hi = max(hi, max(marks) + 0.25 * (hi - lo))
         values = np.linspace(lo, hi, N_VALUES)

@@ -55,4 +55,4 @@ class BoundUi:
         self.dock.show()
         self.dock.raise_()
         w.resizeDocks([self.dock, w.docks["condition"], w.docks["table"]],
-                      [max(w.height() - 420, 330), 150, 180], Qt.Vertical)
+                      [max(w.height() - 330, 330), 120, 150], Qt.Vertical)

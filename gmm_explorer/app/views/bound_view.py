@@ -55,6 +55,8 @@ class LowerBoundView(QWidget):
         plot.layout.setContentsMargins(1, 8, 1, 1)
         light_grid(self.plot, alpha=0.2)
         cache_axes(self.plot)
+        for side in ("left", "bottom"):  # "(x0.001)" beside a label misreads as a unit
+            self.plot.getAxis(side).enableAutoSIPrefix(False)
         self.plot.setLabel("left", "l − l(θ_t)  (nats)")
         # two columns in a strip of its own at the top (see _headroom)
         self.legend = self.plot.addLegend(offset=(6, 4), labelTextSize="8pt", colCount=2,
