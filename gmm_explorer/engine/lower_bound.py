@@ -197,8 +197,9 @@ def mean_direction(X, resp, means, component, toward=None):
     Parameters
     ----------
     X : ndarray of shape (N, D)
-    resp : ndarray of shape (N, K)
-        The responsibilities of the state the slice goes through.
+    resp : ndarray of shape (N, K) or None
+        The responsibilities of the state the slice goes through (unused,
+        and may be None, when ``toward`` names an axis).
     means : ndarray of shape (K, D)
     component : int
     toward : int or None
