@@ -21,7 +21,6 @@ import argparse
 import time
 import warnings
 
-import numpy as np
 
 from gmm_explorer.datasets.builtin import load_builtin
 from gmm_explorer.engine.fits import model_recipes, run_recipes, start_seeds

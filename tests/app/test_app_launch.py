@@ -1,5 +1,6 @@
 """``gmm-explorer`` flags: --screenshot, --steps, --components, --preset, DATA."""
 
+import numpy as np
 import pytest
 from PySide6.QtGui import QImage
 
@@ -31,8 +32,33 @@ def test_steps_go_through_the_step_button_path(qapp, qtbot, monkeypatch):
     assert len(calls) == 4 and session.state.iteration == 4
 
 
-def test_default_preset_is_the_seed_scene(qapp, qtbot):
+def test_default_preset_is_the_first_scene(qapp, qtbot):
     session, window = build_window(build_parser().parse_args([]))
+    qtbot.addWidget(window)
+    assert session.data_name == "overlap" and session.model.n_components == 4
+    assert session.model.reg_covar == 1e-6 and session.model.init == "random_from_data"
+
+
+def test_the_first_scene_gives_em_visible_work(qapp, qtbot):
+    """Opened with no arguments, EM takes a while to converge and its means travel:
+    Step after Step changes the picture (the seed's k-means++ start sat still)."""
+    session, window = build_window(build_parser().parse_args([]))
+    qtbot.addWidget(window)
+    start = session.state.means.copy()
+    for _ in range(200):
+        window.step()
+        if session.state.converged:
+            break
+    assert session.state.converged and session.state.collapse is None
+    assert session.state.iteration >= 15
+    X = session.X
+    spread = np.sqrt(np.trace(np.cov(X.T)))
+    travel = np.linalg.norm(session.state.means - start, axis=1)
+    assert travel.mean() >= 0.1 * spread
+
+
+def test_the_seed_scene_is_still_a_preset(qapp, qtbot):
+    session, window = build_window(build_parser().parse_args(["--preset", "seed-scene"]))
     qtbot.addWidget(window)
     assert session.data_name == "seed" and session.model.n_components == 10
     assert session.model.reg_covar == 1e-6 and session.model.init == "k-means++"

@@ -163,10 +163,20 @@ def test_run_controls_change_the_session(window):
     assert s.run_settings.max_iter == 33
     panel.tol.slider.setValue(panel.tol.slider.value() - 3)
     assert s.run_settings.tol == pytest.approx(1e-6) and s.engine.tol == pytest.approx(1e-6)
-    panel.speed.setValue(500)
-    assert s.run_settings.delay == 0.0
+    panel.speed.setValue(panel.speed.maximum())
+    assert s.run_settings.delay == 0.0 and panel.speed_label.text() == "no pause"
     panel.speed.setValue(0)
-    assert s.run_settings.delay == pytest.approx(0.5)
+    assert s.run_settings.delay == pytest.approx(2.0)
+    assert panel.speed_label.text() == "2.00 s / iteration"
+    assert "2 s (left)" in panel.speed.toolTip() and "Now: 2.00 s" in panel.speed.toolTip()
+
+
+def test_default_speed_lets_the_eye_follow(window):
+    # three to five iterations a second, and the slider and its label say so
+    s, panel = window.workspace, window.run_panel
+    assert 0.2 <= s.run_settings.delay <= 1 / 3
+    assert panel.speed_label.text() == "0.25 s / iteration"
+    assert panel.speed.toolTip() == panel.speed_label.toolTip()
 
 
 def test_data_controls_generate_and_load(window):

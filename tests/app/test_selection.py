@@ -54,6 +54,10 @@ def test_the_grid_fills_every_cell_and_stars_the_lowest_bic(panel, qtbot, faithf
     assert not s.running and not faithful.runner.job_running(JOB)
     assert len(arrived) == 16 and len(s.cells) == 16  # one report per cell, as each finished
     assert {c.key for c in arrived} == {(k, t) for k in range(1, 5) for t in s.types}
+    # spherical is far worse here: the plot's axis shows the region near the best
+    top = panel.plot.viewRange()[1][1]
+    assert s.best().score("bic") < top < min(
+        c.score("bic") for (k, t), c in s.cells.items() if t == "spherical")
     for cell in s.cells.values():
         assert cell.usable and cell.n_starts == 3 + 1  # the hierarchical start and three seeded
         alone = cell.recipe.run(faithful.X)  # the best start's recipe, run on its own
@@ -75,8 +79,11 @@ def test_the_grid_fills_every_cell_and_stars_the_lowest_bic(panel, qtbot, faithf
 def test_another_criterion_moves_the_star_without_running_again(panel, qtbot):
     _run(panel, qtbot)
     s = panel.selection
+    said = []
+    s.workspace.message.connect(said.append)
     panel.criterion.setCurrentIndex(panel.criterion.findData("aic"))
     assert s.criterion == "aic" and not s.running
+    assert said and "best by AIC" in said[-1]  # the status bar follows the criterion
     best = min(s.cells.values(), key=lambda c: c.score("aic"))
     assert s.best() is best
     item = panel.table.item(s.counts.index(best.n_components),

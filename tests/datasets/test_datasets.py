@@ -196,7 +196,7 @@ def test_generators_reject_bad_arguments(args):
 
 
 def test_builtin_names():
-    assert set(BUILTIN_NAMES) == {"seed", "faithful", "iris"} | set(GENERATORS)
+    assert set(BUILTIN_NAMES) == {"seed", "overlap", "faithful", "iris"} | set(GENERATORS)
 
 
 def test_faithful():

@@ -50,6 +50,30 @@ class Side:
             "BIC": self.bic,
         }
 
+    def incomparable(self) -> dict:
+        """Outcome rows whose numbers cannot be set beside the other side's, and why.
+
+        A log-likelihood computed with allow_singular densities (a pseudo value)
+        or an infinite one says nothing that a finite, true log-likelihood can be
+        compared with; the BIC made from it inherits that.
+
+        Returns
+        -------
+        dict
+            Row name (``"final log-likelihood"``, ``"BIC"``) -> the reason, in a sentence;
+            empty when both are comparable.
+        """
+        last = self.history[-1]
+        if not np.isfinite(last.log_likelihood):
+            why = ("The log-likelihood is infinite: a singular component sits on data points "
+                   "(its density there is unbounded).")
+        elif last.pseudo_log_likelihood is not None:
+            why = ("EM followed a pseudo log-likelihood here (allow_singular: singular "
+                   "components evaluated on their support only), which is not comparable.")
+        else:
+            return {}
+        return {"final log-likelihood": why, "BIC": f"{why} The BIC made from it inherits that."}
+
 
 @dataclass
 class Comparison:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gmm_explorer.app.model import status_words
 from gmm_explorer.engine.state import EMState
 
 
@@ -36,9 +37,47 @@ class WorkspaceReading:
             return float(history[index].objective - history[index - 1].objective)
 
     def is_converged(self, index: int | None = None) -> bool:
-        """Whether the engine marked the state at ``index`` converged."""
+        """Whether the engine marked the state at ``index`` converged, on a true likelihood.
+
+        A state EM reached with allow_singular densities (policy ``continue``) is
+        never called converged: its small change is between pseudo values, which
+        can grow without bound, so it says nothing about a maximum.
+        """
         index = self.current if index is None else index
-        return bool(self._shown and self.fit.history[index].converged)
+        return bool(self._shown and self.fit.history[index].converged
+                    and not self.is_pseudo(index))
+
+    def is_pseudo(self, index: int | None = None) -> bool:
+        """Whether the state at ``index`` was computed with allow_singular densities.
+
+        Its ``pseudo_log_likelihood`` is then set: the value EM followed, not a
+        likelihood comparable with any other.
+        """
+        index = self.current if index is None else index
+        return bool(self._shown and self.fit.history[index].pseudo_log_likelihood is not None)
+
+    def status_words(self) -> tuple:
+        """What each status of the shown state means, with its numbers.
+
+        Returns
+        -------
+        explanations : list of str
+            One per component of the shown state, in its order
+            (:func:`~gmm_explorer.app.model.status_words.explain_status`).
+        legend : list of str
+            One line per status (:func:`~gmm_explorer.app.model.status_words.status_legend`).
+        """
+        state = self.state
+        if state is None:
+            return [], []
+        X = self.fit.engine.X  # the data this state was fitted to
+        if getattr(self, "_log_det_of", (None,))[0] is not X:  # once per data, not per Step
+            self._log_det_of = (X, status_words.data_log_det(X))
+        log_det = self._log_det_of[1]
+        limit = self.fit.recipe.settings.max_condition  # the state's, not a newer setting's
+        return ([status_words.explain_status(state, k, limit, log_det)
+                 for k in range(state.n_components)],
+                status_words.status_legend(state, limit, log_det))
 
     def is_halted_at(self, state) -> bool:
         """Whether EM halted (a collapse under ``stop``) and ``state`` is its last state."""

@@ -116,6 +116,8 @@ class ModelSelection(QObject):
         if criterion != self.criterion:
             self.criterion = criterion
             self.criterionChanged.emit(criterion)
+            if self.cells and not self.running:
+                self._say_best()  # the status bar names the criterion on show
 
     # ---------------------------------------------------------------- runs
     @property
@@ -180,13 +182,16 @@ class ModelSelection(QObject):
         if error is not None:
             self.workspace.message.emit(f"Model selection failed: {error}")
             return
+        self._say_best()
+
+    def _say_best(self) -> None:
         best = self.best()
         if best is None:
             self.workspace.message.emit("Model selection: no model gave a sound fit.")
         else:
             name = CRITERION_NAMES[self.criterion]
             self.workspace.message.emit(
-                f"Model selection done: best by {name} K = {best.n_components}, "
+                f"Model selection: best by {name} K = {best.n_components}, "
                 f"{best.covariance_type} ({name} {best.score(self.criterion):,.3f}).")
 
     def best(self, criterion: str | None = None) -> Cell | None:
@@ -223,8 +228,10 @@ class ModelSelection(QObject):
             ws.message.emit(f"Could not replay K = {cell.n_components}, "
                             f"{cell.covariance_type}: {error}")
         elif fit is not None and ws.X is self._X:
+            start = ("the hierarchical start" if cell.recipe.settings.init == "hierarchical"
+                     else f"start seed {cell.recipe.seed}")
             ws.open_fit(fit, f"the grid's K = {cell.n_components}, {cell.covariance_type} "
-                             f"(seed {cell.recipe.seed})")
+                             f"({start})")
 
     # --------------------------------------------------------------- stale
     def _grid_model(self):

@@ -29,4 +29,6 @@ class RunSettings:
 
     max_iter: int = 200
     tol: float = 1e-3  # the engine's: change in objective per data point
-    delay: float = 0.05  # seconds between iterations while running
+    # seconds between iterations while running: four a second, slow enough for the eye to
+    # follow the means and ellipses, fast enough that thirty iterations take a few seconds
+    delay: float = 0.25

@@ -69,6 +69,11 @@ def run_loop(step: Callable, report: Callable, interrupted: Callable[[], bool], 
         report(state)
         if state.collapse is not None and halted():
             return HALTED, state.collapse.describe()
+        if state.converged and state.pseudo_log_likelihood is not None:
+            # the engine stops here, but a small change between pseudo values is no maximum
+            return CONVERGED, (f"Stopped at iteration {state.iteration}: the change fell below "
+                               f"tol, but EM follows a pseudo log-likelihood (allow_singular), "
+                               f"which is not comparable: no convergence.")
         if state.converged:
             return CONVERGED, f"Converged at iteration {state.iteration}."
         if state.iteration >= max_iter:

@@ -288,8 +288,9 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
             self.model = copy.recipe.settings
             self.settingsChanged.emit()
         self.show_fit(copy)
-        self.message.emit(f"Continuing {name or 'that fit'} here from iteration "
-                          f"{self.state.iteration}.")
+        self.message.emit(f"Showing {name or 'that fit'} at its last iteration, "
+                          f"{self.state.iteration}: Back or the timeline replays it, Step "
+                          f"goes on from there.")
 
     def open_recipe(self, recipe, name: str = "") -> None:
         """Replay a recipe here from its first iteration (a start of the atlas).

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from gmm_explorer.app.panels.widgets import form_layout, with_tip
 from gmm_explorer.datasets import GENERATORS
 
-BUILTIN_DATASETS = ("seed", "faithful", "iris")
+BUILTIN_DATASETS = ("overlap", "seed", "faithful", "iris")
 
 
 def generator_names() -> list:
@@ -66,8 +66,9 @@ class DataPanel(QWidget):
         self.source.setTextInteractionFlags(Qt.TextSelectableByMouse)
         form.addRow("Loaded", self.source)
 
-        self.builtin = with_tip(QComboBox(), "A dataset that ships with the program: the seed's "
-                                         "ten stretched blobs, Old Faithful, Iris")
+        self.builtin = with_tip(QComboBox(), "A dataset that ships with the program: the first "
+                                         "scene's four overlapping blobs, the seed's ten "
+                                         "stretched blobs, Old Faithful, Iris")
         self.builtin.addItems(BUILTIN_DATASETS)
         self.builtin.setPlaceholderText("choose…")
         self.load_button = load = with_tip(QPushButton("Load"), "Load the chosen built-in dataset")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QSizePolicy,
     QSlider,
     QSpinBox,
@@ -16,6 +17,19 @@ from PySide6.QtWidgets import (
 
 from gmm_explorer.app.panels.widgets import LogSlider, form_layout, with_tip
 from gmm_explorer.app.views.steady_text import NotesBox
+
+#: The slowest Run: two seconds a step is slow enough to read the table between steps.
+MAX_DELAY = 2.0
+#: The slider's resolution, in seconds: a hundredth is finer than the eye can tell apart.
+DELAY_STEP = 0.01
+_SPEED_TIP = ("Speed of Run: the pause between iterations, from {slow:g} s (left) to none "
+              "(right). Now: {now}.")
+
+
+def delay_text(delay: float) -> str:
+    """The pause between iterations in words, ``"0.25 s / iteration"`` or ``"no pause"``."""
+    return "no pause" if delay <= 0 else f"{delay:.2f} s / iteration"
+
 
 _NOTES_TIP = ("What the shown iteration says: component health, collapses, re-seeds and "
               "removals, convergence")
@@ -46,12 +60,21 @@ class RunPanel(QWidget):
         layout.addLayout(buttons)
         form = form_layout()
         form.setContentsMargins(0, 4, 0, 0)
-        self.speed = with_tip(QSlider(Qt.Horizontal), "Speed of Run: the pause between iterations, "
-                                                  "from 0.5 s (left) to none (right)")
-        self.speed.setRange(0, 500)
+        # Faster to the right, as a speed control reads; its value is the pause, in words beside it.
+        self.speed = QSlider(Qt.Horizontal)
+        self._slowest = int(round(MAX_DELAY / DELAY_STEP))
+        self.speed.setRange(0, self._slowest)
         self.speed.valueChanged.connect(
-            lambda v: workspace.set_run_settings(delay=(500 - v) / 1000.0))
-        form.addRow("Speed", self.speed)
+            lambda v: workspace.set_run_settings(delay=(self._slowest - v) * DELAY_STEP))
+        self.speed_label = QLabel()
+        # wide enough for the longest text, so the slider does not jump as it changes
+        self.speed_label.setMinimumWidth(self.speed_label.fontMetrics().horizontalAdvance(
+            delay_text(MAX_DELAY)) + 4)
+        speed_row = QHBoxLayout()
+        speed_row.setSpacing(8)
+        speed_row.addWidget(self.speed, 1)
+        speed_row.addWidget(self.speed_label)
+        form.addRow("Speed", speed_row)
         self.tol = LogSlider(-10, 0, 1, 1e-3)
         self.tol.setToolTip("tol, log scale: EM has converged once the objective changes by "
                             "less than this per data point (scikit-learn's convention)")
@@ -82,7 +105,11 @@ class RunPanel(QWidget):
         r = self.workspace.run_settings
         for w in (self.speed, self.tol, self.max_iter):
             w.blockSignals(True)
-        self.speed.setValue(int(round(500 - r.delay * 1000)))
+        self.speed.setValue(self._slowest - int(round(min(r.delay, MAX_DELAY) / DELAY_STEP)))
+        self.speed_label.setText(delay_text(r.delay))
+        tip = _SPEED_TIP.format(slow=MAX_DELAY, now=delay_text(r.delay))
+        self.speed.setToolTip(tip)
+        self.speed_label.setToolTip(tip)
         self.tol.setValue(r.tol)
         self.max_iter.setValue(r.max_iter)
         for w in (self.speed, self.tol, self.max_iter):
@@ -127,7 +154,10 @@ def describe_state(workspace) -> str:
                   if st == "degenerate"]
     if degenerate and record is None:
         lines.append(degenerate_note(workspace.model, degenerate))
-    if state.converged:
+    if state.converged and state.pseudo_log_likelihood is not None:
+        lines.append("The change fell below tol, but between pseudo values, which say "
+                     "nothing about a maximum: no convergence.")
+    elif state.converged:
         lines.append("Converged: the objective changed by less than tol per point.")
     return "\n".join(lines)  # no blank lines: the small box shows one more sentence
 

@@ -100,6 +100,7 @@ def _make_view_menu(window, view_menu) -> None:
         box.toggled.connect(act.setChecked)
         view_menu.addAction(act)
     view_menu.addSeparator()
+    view_menu.addMenu(window.background.menu)
     docks_menu = view_menu.addMenu("Panels")
     for dock in window.docks.values():
         docks_menu.addAction(dock.toggleViewAction())

@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from gmm_explorer.app.model.density_grid import BACKGROUNDS
 from gmm_explorer.app.shell import exports, preferences
 from gmm_explorer.app.shell.actions import make_action
 from gmm_explorer.data import session_file
@@ -137,7 +138,8 @@ class DesktopFeatures(QObject):
         w = self.window
         view = {"color_mode": w.color_mode.currentText(),
                 "sigma": [lv for lv, box in w.sigma_boxes.items() if box.isChecked()],
-                "means": w.means_box.isChecked()}
+                "means": w.means_box.isChecked(),
+                "background": w.background.mode}
         try:
             (x0, x1), (y0, y1) = w.centre.getPlotItem().viewRange()
             view["range"] = [float(x0), float(x1), float(y0), float(y1)]
@@ -155,6 +157,8 @@ class DesktopFeatures(QObject):
                 box.setChecked(lv in view["sigma"])
         if isinstance(view.get("means"), bool):
             w.means_box.setChecked(view["means"])
+        if view.get("background") in BACKGROUNDS:  # older session files have none
+            w.background.choose(view["background"])
         r = view.get("range")
         if isinstance(r, list) and len(r) == 4 and all(isinstance(v, float) for v in r):
             w.centre.getPlotItem().setRange(xRange=r[:2], yRange=r[2:], padding=0)

@@ -14,6 +14,7 @@ import argparse
 import os
 import sys
 
+from gmm_explorer.app.model.density_grid import BACKGROUNDS
 from gmm_explorer.app.model.lower_bound import SLICES as BOUND_SLICES
 from gmm_explorer.app.model.presets import DEFAULT_PRESET, PRESETS, get_preset
 from gmm_explorer.app.model.remedies import REMEDIES
@@ -54,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--starts", type=int, default=0, metavar="N",
                    help="open the Atlas of starts and run N starts of the model (with "
                         "--screenshot: the picture is taken when they have finished)")
+    p.add_argument("--background", choices=BACKGROUNDS, metavar="MAP",
+                   help="what the centre plot draws under the points: "
+                        + ", ".join(BACKGROUNDS) + " (default histogram)")
     p.add_argument("--screenshot", metavar="PNG",
                    help="render the window offscreen, save it to PNG and exit")
     p.add_argument("--select", type=k_range, metavar="LO-HI",
@@ -118,6 +122,8 @@ def build_window(args, app=None, defer_data: bool = False):
     else:
         workspace.loading.load_builtin(preset.dataset)
     window = ExplorerWindow(workspace)
+    if args.background:
+        window.background.choose(args.background)
     window.resize(*WINDOW_SIZE)
     return workspace, window
 

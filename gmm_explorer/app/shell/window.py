@@ -28,6 +28,7 @@ from gmm_explorer.app.panels.selection_panel import SelectionPanel
 from gmm_explorer.app.shell import preferences
 from gmm_explorer.app.shell.actions import make_actions, make_menus
 from gmm_explorer.app.shell.atlas_window import AtlasUi
+from gmm_explorer.app.shell.background_choice import BackgroundChoice
 from gmm_explorer.app.shell.bound_window import BoundUi
 from gmm_explorer.app.shell.desktop import DesktopFeatures
 from gmm_explorer.app.shell.lab_window import LabUi
@@ -39,6 +40,12 @@ from gmm_explorer.data.loaders import DATA_SUFFIXES
 
 DATA_FILTER = (f"Data files ({' '.join('*' + suffix for suffix in DATA_SUFFIXES)});;"
                "All files (*)")
+
+_LOGLIK_TIP = "Total log-likelihood of the data at the shown iteration"
+_CONVERGED_TIP = "Whether EM has converged: the change per data point below tol, as scikit-learn"
+_PSEUDO_TIP = ("This state has singular components evaluated as scipy's allow_singular does: EM "
+               "follows a pseudo log-likelihood, which is not comparable with a true one and can "
+               "grow without bound, so no change of it means convergence.")
 
 
 class ExplorerWindow(QMainWindow):
@@ -120,6 +127,8 @@ class ExplorerWindow(QMainWindow):
         self.means_box.setToolTip("Show the means as handles you can drag")
         self.means_box.toggled.connect(self.centre.set_means_visible)
         bar.addWidget(self.means_box)
+        self.background = BackgroundChoice(self.centre, self)  # the Map button
+        bar.addWidget(self.background.button)
         bar.addStretch(1)
         self.drawing_note = QLabel()
         self.drawing_note.setStyleSheet(f"color: {self._text_color('muted')};")
@@ -169,7 +178,7 @@ class ExplorerWindow(QMainWindow):
             "run": self._dock("Run", self.run_panel, L),
             "likelihood": self._dock("Log-likelihood", self.likelihood, R),
             "condition": self._dock("Condition numbers", self.conditions, R),
-            "table": self._dock("Components", self.table, R),
+            "table": self._dock("Components", self.table.with_legend(), R),
         }
         for name in ("likelihood", "condition", "table"):
             self.docks[name].setMinimumWidth(360)
@@ -212,11 +221,10 @@ class ExplorerWindow(QMainWindow):
         bar.addPermanentWidget(self.load_progress)
         self.status_labels = {}
         for name, tip in (("iteration", "Shown iteration"),
-                          ("loglik", "Total log-likelihood of the data at the shown iteration"),
+                          ("loglik", _LOGLIK_TIP),
                           ("change", "Change of the objective from the iteration before, in "
                                      "total and per data point"),
-                          ("converged", "Whether EM has converged: the change per data point "
-                                        "below tol, as scikit-learn")):
+                          ("converged", _CONVERGED_TIP)):
             label = SteadyLabel()  # changes every Step (steady_text.py)
             label.setToolTip(tip)
             label.setContentsMargins(6, 0, 6, 0)
@@ -329,7 +337,13 @@ class ExplorerWindow(QMainWindow):
         labels["iteration"].setText(f"iteration {state.iteration}")
         labels["loglik"].setText(f"log-likelihood {state.log_likelihood:,.3f}")
         change = s.change()
-        if np.isnan(change):
+        pseudo = s.is_pseudo()
+        labels["loglik"].setToolTip(_LOGLIK_TIP + (
+            f". EM followed the pseudo value {state.pseudo_log_likelihood:,.1f} (allow_singular), "
+            "which is not comparable with it" if pseudo else ""))
+        if pseudo:  # EM followed allow_singular's pseudo values: no change worth reading
+            labels["change"].setText("change not comparable")
+        elif np.isnan(change):
             labels["change"].setText("change —")
         else:  # tol is per point: show that too, or "converged" beside +0.5 puzzles
             per_point = change / max(len(s.X), 1)
@@ -339,11 +353,14 @@ class ExplorerWindow(QMainWindow):
                     "reinitialized": "component re-seeded",
                     "continued": "singular, continued"}[state.collapse.action]
             style = f"color: {self._text_color('bad')}; font-weight: bold;"
+        elif pseudo:
+            text, style = "pseudo (allow_singular)", f"color: {self._text_color('bad')};"
         elif s.is_converged():
             text, style = "converged", f"color: {self._text_color('good')}; font-weight: bold;"
         else:
             text, style = "not converged", f"color: {self._text_color('muted')};"
         label = labels["converged"]
+        label.setToolTip(_PSEUDO_TIP if pseudo else _CONVERGED_TIP)
         label.setText(text)
         if label.styleSheet() != style:  # a new style sheet re-polishes the label
             label.setStyleSheet(style)

@@ -30,12 +30,17 @@ STRIP_TIP = (
     "Click a dot to replay that start in the main window from iteration 0.")
 
 
+# The component palette without its dark teal, which beside the first group's blue
+# read as the same optimum.
+_GROUP_PALETTE = [i for i in range(len(colors.PALETTE)) if i != 3]
+
+
 def group_color(group, index: int) -> tuple:
     """RGB of the optimum group at ``index`` (sound groups come first, best first):
     the palette in order of quality, red for collapses."""
     if group.collapsed:
         return COLLAPSED_COLOR
-    return colors.component_color(index)
+    return colors.component_color(_GROUP_PALETTE[index % len(_GROUP_PALETTE)])
 
 
 def _jitter(index: int) -> float:
@@ -75,7 +80,9 @@ class StripView(pg.PlotWidget):
         self.addItem(self.divider)
         self.collapsed_label = pg.TextItem("collapsed", color=COLLAPSED_COLOR, anchor=(0.5, 0))
         self.addItem(self.collapsed_label)
-        self.best_line = pg.InfiniteLine(angle=90, pen=pg.mkPen((0, 120, 0), width=1))
+        # black and dashed: no optimum's colour, so it cannot be read as a group
+        self.best_line = pg.InfiniteLine(angle=90, pen=pg.mkPen((30, 30, 30), width=1,
+                                                                style=Qt.DashLine))
         self.addItem(self.best_line)
         # a ring round the start last opened in the main window, to compare with the best
         self.ring = pg.ScatterPlotItem(pxMode=True, size=18, brush=None,

@@ -8,7 +8,8 @@
   crosses ``max_condition``.
 - :class:`LikelihoodMarks`: an infinite log-likelihood as a red arrow at the
   top of the plot, and scipy's pseudo log-likelihood (policy ``continue``)
-  as a grey dashed curve.
+  as a grey dashed curve of hollow diamonds, with its own legend entry: it is
+  not comparable with the log-likelihood.
 - :class:`TableMarks`: flagged rows of the components table in red.
 
 Each reads the workspace only, after the view it decorates has updated.
@@ -147,6 +148,10 @@ class ConditionMarks:
             self.crosses.setData(x, [limit] * len(x))
 
 
+PSEUDO_GREY = (120, 120, 120)
+PSEUDO_LEGEND = "pseudo log-likelihood (allow_singular): not comparable"
+
+
 class LikelihoodMarks:
     """Infinite log-likelihood as an arrow at the top; scipy's pseudo value."""
 
@@ -155,9 +160,13 @@ class LikelihoodMarks:
         self.arrows = view.plot([], [], pen=None, symbol="t1", symbolSize=16,
                                 symbolPen=pg.mkPen(RED), symbolBrush=RED)
         self.stems = view.plot([], [], pen=_pen(1.5, Qt.DotLine), connect="pairs")
-        self.pseudo = view.plot([], [], pen=_pen(1.5, Qt.DashLine, (120, 120, 120)),
-                                connect="finite")
+        # hollow diamonds, unlike the log-likelihood's filled dots: a pseudo value is
+        # another quantity (densities on the support only), never a point of that curve
+        pseudo_look = dict(pen=_pen(1.5, Qt.DashLine, PSEUDO_GREY), symbol="d", symbolSize=7,
+                           symbolPen=pg.mkPen(PSEUDO_GREY, width=1.2), symbolBrush=None)
+        self.pseudo = view.plot([], [], connect="finite", **pseudo_look)
         thin_out(self.pseudo)
+        self.pseudo_sample = pg.PlotDataItem(**pseudo_look)  # the legend's sample only
         self.label = pg.TextItem("+∞", color=RED, anchor=(1.3, 0.5))
         view.addItem(self.label, ignoreBounds=True)
         self.label.hide()
@@ -197,6 +206,7 @@ class LikelihoodMarks:
             self.pseudo.setData(it, self._pseudo.data)
         elif restart:
             self.pseudo.setData([], [])
+        self.view.show_in_legend(self.pseudo_sample, PSEUDO_LEGEND, self._any_pseudo)
         inf = np.asarray(self._inf, dtype=int)
         if not len(inf):
             if restart or self.top is not None:
@@ -217,6 +227,7 @@ class LikelihoodMarks:
         self.stems.setData(sx, sy)
         self.label.setPos(it[inf[0]], self.top)
         self.label.show()
+        self.view.make_room(self.top)
 
 
 class TableMarks:

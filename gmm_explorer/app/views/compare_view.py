@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,6 +24,7 @@ from gmm_explorer.app import colors, geometry
 from gmm_explorer.app.model.remedies import REMEDIES
 from gmm_explorer.app.views.collapse_marks import RED
 
+INCOMPARABLE_GREY = (150, 150, 150)
 ROWS = ("iterations", "final log-likelihood", "smallest eigenvalue", "degenerate", "singular",
         "K", "BIC")
 
@@ -114,6 +116,7 @@ class CompareWindow(QWidget):
         layout.addLayout(plots, 1)
         layout.addLayout(line)
         layout.addWidget(self.table)
+        layout.addWidget(self.caption)
         self.resize(1100, 700)
         self.lab.compared.connect(self._show)
         self.lab.compareFailed.connect(self._show_error)
@@ -169,8 +172,14 @@ class CompareWindow(QWidget):
         self.table.setVerticalHeaderLabels(ROWS)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setToolTip("Each side's outcome at its last iteration. BIC: lower is "
-                              "better; with an infinite log-likelihood it is meaningless.")
+                              "better. Greyed numbers (an infinite or pseudo log-likelihood "
+                              "and its BIC) are not comparable; hover one for why.")
         self.table.setMaximumHeight(200)
+        # why some numbers are greyed, under the table (a tooltip alone is easy to miss)
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.caption.setStyleSheet(f"color: rgb{INCOMPARABLE_GREY};")
+        self.caption.hide()
 
     def run(self, left: str | None = None, right: str | None = None,
             wait: bool = False) -> None:
@@ -212,10 +221,28 @@ class CompareWindow(QWidget):
             p.points.setData(pos=comparison.points)
             p.setTitle(REMEDIES[side.label][0])
         self.table.setHorizontalHeaderLabels([REMEDIES[sd.label][0] for sd in comparison.sides])
+        notes = []
         for j, side in enumerate(comparison.sides):
-            for i, value in enumerate(side.outcome().values()):
-                self.table.setItem(i, j, QTableWidgetItem(_fmt(value)))
+            greyed = side.incomparable()
+            for i, (row, value) in enumerate(side.outcome().items()):
+                item = QTableWidgetItem(_fmt(value))
+                if row in greyed:
+                    item.setForeground(QBrush(QColor(*INCOMPARABLE_GREY)))
+                    font = item.font()
+                    font.setItalic(True)
+                    item.setFont(font)
+                    item.setToolTip(f"Not comparable. {greyed[row]}")
+                self.table.setItem(i, j, item)
+            if greyed:
+                notes.append(f"{REMEDIES[side.label][0]}: {greyed['final log-likelihood']}")
+        self.caption.setText("Greyed numbers are not comparable with the other side's. "
+                             + " ".join(notes))
+        self.caption.setVisible(bool(notes))
         self.table.resizeColumnsToContents()
+        # every row on show: the BIC, the last row, was below the fold
+        t = self.table
+        t.setFixedHeight(t.horizontalHeader().height() + t.verticalHeader().length()
+                           + 2 * t.frameWidth() + 2)
         self.timeline.blockSignals(True)
         self.timeline.setRange(0, comparison.length - 1)
         self.timeline.setValue(comparison.length - 1)
@@ -241,3 +268,8 @@ class CompareWindow(QWidget):
     def cell(self, row: str, side: int) -> str:
         """Text of the outcome table (for tests)."""
         return self.table.item(ROWS.index(row), side).text()
+
+    def is_greyed(self, row: str, side: int) -> bool:
+        """Whether a cell of the outcome table is greyed as not comparable (for tests)."""
+        item = self.table.item(ROWS.index(row), side)
+        return item.foreground().color().getRgb()[:3] == INCOMPARABLE_GREY

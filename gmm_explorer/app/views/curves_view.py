@@ -118,7 +118,10 @@ class LikelihoodView(_HistoryPlot):
                         "with the prior on, the objective EM maximises (orange).\n"
                         "The dashed line marks the shown iteration; gaps are iterations "
                         "where a singular component makes the likelihood infinite.")
-        self.legend = self.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        # bottom right, which a climbing log-likelihood leaves empty (top right had the
+        # arrows of infinite values and the curve's end under it); opaque enough to read
+        self.legend = self.addLegend(offset=(-10, -10), labelTextSize="8pt",
+                                     brush=pg.mkBrush(255, 255, 255, 210))
         # both curves in one item (polylines.py): line 0 the log-likelihood, 1 the objective
         self.curves = Polylines([LL_PEN, OBJECTIVE_PEN], growing=True)
         self.curves.set_dots(0, LL_DOT)
@@ -129,6 +132,7 @@ class LikelihoodView(_HistoryPlot):
                             "log-likelihood")
         self._objective_sample = pg.PlotDataItem(pen=OBJECTIVE_PEN)
         self._legend_has_objective = False
+        self._extra_legend: dict = {}  # sample item -> whether shown (marks add their own)
         # the curves, kept incrementally: each state is read once (see incremental.py)
         self.cursor = HistoryCursor()
         self._it, self._ll, self._obj = GrowingArray(), GrowingArray(), GrowingArray()
@@ -166,8 +170,47 @@ class LikelihoodView(_HistoryPlot):
             else:
                 self.legend.removeItem(self._objective_sample)
             self._legend_has_objective = with_prior
-        self.legend.setVisible(with_prior)  # one curve needs no legend
+        self._show_legend()
         self.on_current_changed(self.workspace.current)
+
+    def _show_legend(self) -> None:
+        # one curve needs no legend; the objective or a mark's entry does
+        self.legend.setVisible(self._legend_has_objective
+                               or any(self._extra_legend.values()))
+
+    def show_in_legend(self, sample, text: str, shown: bool) -> None:
+        """Add (or remove) a legend entry for something drawn on this plot from outside.
+
+        ``sample`` is an item that only lends its look to the legend.
+        """
+        if shown == self._extra_legend.get(sample, False):
+            return
+        if shown:
+            self.legend.addItem(sample, text)
+        else:
+            self.legend.removeItem(sample)
+        self._extra_legend[sample] = shown
+        self._show_legend()
+
+    def legend_texts(self) -> list:
+        """The legend's entries, shown or not (for tests)."""
+        return [label.text for _, label in self.legend.items] if self.legend.isVisible() else []
+
+    def make_room(self, y: float) -> None:
+        """Extend the value axis up to show ``y`` (a mark drawn above the curves).
+
+        The axis moves seldom (see :meth:`_update_y_range`), so a mark placed
+        above the highest value could fall outside it: an infinite
+        log-likelihood's arrow then vanished and the curve just stopped.
+        """
+        have = self._y_range
+        if have is None or not np.isfinite(y):
+            return
+        span = have[1] - have[0]
+        if y <= have[1] - 0.1 * span:
+            return
+        self._y_range = (have[0], y + 0.15 * max(y - have[0], span))
+        self.setYRange(*self._y_range, padding=0)
 
     def ll_data(self) -> tuple:
         """(iterations, log-likelihoods) drawn; NaN where it was not finite."""

@@ -11,7 +11,12 @@ costs about 0.4 s a step):
   grey 2-D histogram image underneath, computed once per dataset and axes;
 - the ellipses are closed curves from ``eigh`` of each (marginal)
   covariance, all drawn by one :class:`~gmm_explorer.app.views.polylines.Polylines`
-  item with cosmetic pens.
+  item with cosmetic pens;
+- the background (none, that histogram, the mixture's density or its
+  uncertainty) is chosen here; the maps are computed by the
+  :class:`~gmm_explorer.app.model.backgrounds.Backgrounds` model on a grid
+  over the shown range and drawn by a
+  :class:`~gmm_explorer.app.views.background_layer.BackgroundLayer`.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from gmm_explorer.app import colors, geometry
+from gmm_explorer.app.model.backgrounds import Backgrounds
+from gmm_explorer.app.views.background_layer import BackgroundLayer
 from gmm_explorer.app.views.mean_handles import MeanHandles
 from gmm_explorer.app.views.plotting import cache_axes, light_grid
 from gmm_explorer.app.views.polylines import Polylines
@@ -39,6 +46,8 @@ class CentreView(pg.PlotWidget):
     Parameters
     ----------
     workspace : gmm_explorer.app.model.workspace.Workspace
+    backgrounds : gmm_explorer.app.model.backgrounds.Backgrounds, optional
+        The background's choice and maps (by default one of its own).
 
     Signals
     -------
@@ -48,9 +57,10 @@ class CentreView(pg.PlotWidget):
 
     hoverText = Signal(str)
 
-    def __init__(self, workspace, parent=None):
+    def __init__(self, workspace, parent=None, backgrounds=None):
         super().__init__(parent, background="w")
         self.workspace = workspace
+        self.backgrounds = backgrounds or Backgrounds(workspace)
         self.color_mode = "blended"
         self.sigma_visible = {1: True, 2: True, 3: False}
         self.means_visible = True
@@ -74,6 +84,8 @@ class CentreView(pg.PlotWidget):
         self.density.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.density.setZValue(-10)
         self.addItem(self.density)
+        self.background_layer = BackgroundLayer(self.backgrounds, self)
+        self.backgrounds.changed.connect(self._show_histogram)
         self.scatter = pg.ScatterPlotItem(pxMode=True, pen=None, size=POINT_SIZE)
         self.scatter.setZValue(0)
         self.addItem(self.scatter)
@@ -90,6 +102,8 @@ class CentreView(pg.PlotWidget):
         self.hover_label.hide()
         self.addItem(self.hover_label, ignoreBounds=True)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        plot.getViewBox().sigRangeChanged.connect(self._on_range_changed)
+        self._on_range_changed()
 
         workspace.dataChanged.connect(self.on_data_changed)
         workspace.currentChanged.connect(self.on_current_changed)
@@ -115,6 +129,18 @@ class CentreView(pg.PlotWidget):
         self.means_visible = bool(visible)
         self.handles.setVisible(self.means_visible)
 
+    def set_background(self, mode: str) -> None:
+        """``"none"``, ``"histogram"``, ``"density"`` or ``"uncertainty"`` under the points."""
+        self.backgrounds.set_mode(mode)
+
+    def _show_histogram(self) -> None:
+        self.density.setVisible(self.backgrounds.mode == "histogram"
+                                and self._density_counts.size > 0)
+
+    def _on_range_changed(self, *_args) -> None:
+        (x0, x1), (y0, y1) = self.getPlotItem().viewRange()
+        self.backgrounds.set_range((x0, x1), (y0, y1))
+
     # ------------------------------------------------------------ updates
     def on_data_changed(self) -> None:
         """New data or axes: positions, density image, axis labels, range."""
@@ -130,7 +156,7 @@ class CentreView(pg.PlotWidget):
             self.density.setImage(img, levels=(0, max(img.max(), 1e-9)),
                                   lut=_grey_lut())
             self.density.setRect(x0, y0, w, h)
-            self.density.show()
+            self._show_histogram()
         else:
             self._density_counts = np.zeros((0, 0))
             self.density.clear()
@@ -321,7 +347,11 @@ class CentreView(pg.PlotWidget):
         ids = self.workspace.state.component_ids  # components are named by identity
         parts = [f"{ids[k]}: {resp[k]:.3f}" for k in order[:4]
                  if resp[k] >= 5e-4 or k == order[0]]
-        return f"point {row}  responsibilities  " + ",  ".join(parts)
+        text = f"point {row}  responsibilities  " + ",  ".join(parts)
+        # on the uncertainty map: the same measure for this point, from all its features
+        if self.backgrounds.mode == "uncertainty":
+            text += f"  (uncertainty {1.0 - resp.max():.3f})"
+        return text
 
     def _on_mouse_moved(self, scene_pos) -> None:
         vb = self.getPlotItem().getViewBox()

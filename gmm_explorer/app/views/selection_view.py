@@ -184,7 +184,9 @@ class SelectionPlot(pg.PlotWidget):
         self.setMinimumHeight(110)
         self.setToolTip("The criterion against K, one line per covariance type (mclust's "
                         "picture); lower is better, the star marks the best model.\n"
-                        "Gaps are models where every start collapsed.")
+                        "Gaps are models where every start collapsed. When some models are "
+                        "far worse, the axis shows the region near the best\nand the worse "
+                        "lines leave the top (the table has every number).")
         selection.cellsReset.connect(self.redraw)
         selection.cellReady.connect(lambda _cell: self.redraw())
         selection.criterionChanged.connect(lambda _c: self.redraw())
@@ -209,6 +211,12 @@ class SelectionPlot(pg.PlotWidget):
         shown = np.concatenate(shown)
         if len(shown):
             lo, hi = float(shown.min()), float(shown.max())
+            # far worse models (spherical on Old Faithful, 1,700 above) would squash the
+            # lines that compete for the star into one band: the axis then reaches three
+            # times as far above the best as the median model, and the worse leave the top
+            reach = 3 * (float(np.median(shown)) - lo)
+            if hi - lo > 2 * reach > 0:
+                hi = lo + reach
             span = max(hi - lo, 1e-9 * max(abs(hi), 1.0), 1e-12)
             self.setYRange(lo - 0.06 * span, hi + 0.22 * span, padding=0)
         best = s.best()

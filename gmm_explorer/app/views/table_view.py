@@ -8,8 +8,12 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QLabel,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from gmm_explorer.app import colors
@@ -25,6 +29,9 @@ _TIPS = (
     "Mean vector (all columns)",
     "Eigenvalues of the covariance, ascending: its variances along its axes",
 )
+_LEGEND_TIP = ("What each status means at the shown iteration (hover a status cell for that "
+               "component's own numbers). A degenerate covariance is still invertible, but the "
+               "component explains almost nothing; a singular one has no density.")
 _RIGHT_ALIGNED = (1, 3, 4)
 _STATUS_COLUMN = 2
 
@@ -87,14 +94,55 @@ class ComponentTable(QTableWidget):
         self.setTextElideMode(Qt.ElideRight)
         self.setToolTip("The components of the shown iteration; hover a column title for "
                         "its meaning.")
+        # what each status means with the shown numbers (the status column's word alone
+        # left "degenerate" a riddle); placed under the table by with_legend()
+        # one line per status, clipped rather than widening the dock; the tooltip has it all
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.PlainText)
+        self.legend.setContentsMargins(4, 2, 4, 2)
+        self.legend.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        # opaque, like the table above it: the hidden atlas dock's tab bar lies under the
+        # bottom of this dock and showed through a transparent label
+        self.legend.setAutoFillBackground(True)
+        font = self.legend.font()
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        self.legend.setFont(font)
+        # three lines always: a layout short of room squeezed the last under the dock's tabs
+        self.legend.setMinimumHeight(3 * self.legend.fontMetrics().lineSpacing() + 6)
         workspace.currentChanged.connect(self.on_current_changed)
         self.on_current_changed(workspace.current)
+
+    def with_legend(self) -> QWidget:
+        """The table with the status legend under it, for the window's dock."""
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self, 1)
+        layout.addWidget(self.legend)
+        return box
+
+    def status_tip(self, row: int) -> str:
+        """Tooltip of component ``row``'s status cell (for tests)."""
+        return self.item(row, _STATUS_COLUMN).toolTip()
+
+    def _show_status_words(self, state) -> None:
+        explanations, legend = self.workspace.status_words()
+        for k, text in enumerate(explanations):
+            item = self.item(int(state.component_ids[k]), _STATUS_COLUMN)
+            if item is not None and item.toolTip() != text:
+                item.setToolTip(text)
+        text = "\n".join(legend)
+        if self.legend.text() != text:
+            self.legend.setText(text)
+            self.legend.setToolTip(_LEGEND_TIP + "\n" + text)
 
     def on_current_changed(self, index: int) -> None:
         """Fill the table from the shown state."""
         state = self.workspace.state
         if state is None:
             self.setRowCount(0)
+            self.legend.setText("")
             return
         # a row per component identity the fit began with: a removed component keeps
         # its row (greyed), and the others keep their numbers and colours
@@ -142,6 +190,7 @@ class ComponentTable(QTableWidget):
         for k, (lo, hi) in spans.items():
             model.dataChanged.emit(model.index(k, lo), model.index(k, hi))
         self._fit_columns(to_fit)
+        self._show_status_words(state)
 
     def _fit_columns(self, columns) -> None:
         """Give each of ``columns`` (if fitted) the width of its widest text or title."""
