@@ -114,6 +114,7 @@ class LabUi:
 
         if self.help_page is None:
             self.help_page = HelpPage(self.window)
+            self.help_page.lowerBoundRequested.connect(lambda: self.window.bound_ui.show())
         self.help_page.show()
         self.help_page.raise_()
 

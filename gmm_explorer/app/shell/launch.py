@@ -15,6 +15,7 @@ import os
 import sys
 
 from gmm_explorer.app.model.density_grid import BACKGROUNDS
+from gmm_explorer.app.model.lower_bound import SLICES as BOUND_SLICES
 from gmm_explorer.app.model.presets import DEFAULT_PRESET, PRESETS, get_preset
 from gmm_explorer.app.model.remedies import REMEDIES
 from gmm_explorer.app.model.settings import COVARIANCE_TYPES
@@ -62,7 +63,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--select", type=k_range, metavar="LO-HI",
                    help="open the Model selection dock and run the grid over K from LO to HI "
                         "(with --screenshot: once it has finished)")
+    p.add_argument("--lower-bound", metavar="SLICE[:ID]",
+                   help="open the Lower bound dock on a slice (" + ", ".join(BOUND_SLICES)
+                        + "), optionally of the component with identity ID: scale:3")
     return p
+
+
+def bound_choice(text: str) -> tuple:
+    """``"scale:3"`` -> ``("scale", 3)``, ``"mean-step"`` -> ``("mean-step", None)``."""
+    name, _, identity = text.partition(":")
+    if name not in BOUND_SLICES:
+        raise ValueError(f"--lower-bound: unknown slice {name!r}; known: "
+                         + ", ".join(BOUND_SLICES))
+    try:
+        return name, int(identity) if identity else None
+    except ValueError:
+        raise ValueError(f"--lower-bound: the component after ':' must be a whole number, "
+                         f"got {identity!r}") from None
 
 
 def build_window(args, app=None, defer_data: bool = False):
@@ -184,6 +201,14 @@ def launch(argv: list[str]) -> int:
             return 2
     for _ in range(args.steps):
         window.step()
+        app.processEvents()
+    if args.lower_bound:
+        try:
+            window.bound_ui.show(*bound_choice(args.lower_bound))
+        except ValueError as exc:
+            print(f"gmm-explorer: {exc}", file=sys.stderr)
+            window.close()
+            return 2
         app.processEvents()
     if args.starts:
         window.atlas_ui.run(args.starts)
