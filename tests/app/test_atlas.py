@@ -165,3 +165,8 @@ def test_opening_the_hierarchical_start_keeps_the_atlas_and_its_own_starts(fille
     assert sorted((r.index, r.recipe.settings.init, r.recipe.seed)
                   for r in atlas.results) == before
     assert "the hierarchical start and 20 k-means++ starts" in filled.atlas_ui.panel.summary.text()
+
+
+def test_view_panels_lists_the_atlas_and_the_lower_bound(faithful_window):
+    names = [a.text() for a in faithful_window.panels_menu.actions()]
+    assert "Atlas of starts" in names and "Lower bound" in names

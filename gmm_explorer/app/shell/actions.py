@@ -101,6 +101,6 @@ def _make_view_menu(window, view_menu) -> None:
         view_menu.addAction(act)
     view_menu.addSeparator()
     view_menu.addMenu(window.background.menu)
-    docks_menu = view_menu.addMenu("Panels")
+    docks_menu = window.panels_menu = view_menu.addMenu("Panels")  # docks made later join it
     for dock in window.docks.values():
         docks_menu.addAction(dock.toggleViewAction())

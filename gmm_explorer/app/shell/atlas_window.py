@@ -42,6 +42,7 @@ class AtlasUi:
             window, "Atlas of starts…", self.show, "Ctrl+Shift+A",
             "Run many starts of this model and see which local optima EM reaches")
         _menu(window, "&EM").addAction(self.action)
+        window.panels_menu.addAction(self.dock.toggleViewAction())
 
     def show(self) -> None:
         """Show and raise the atlas dock, with room for the strip and the table."""

@@ -39,6 +39,7 @@ class BoundUi:
             "Plot the log-likelihood and EM's lower bound along a slice through the shown "
             "state: why EM never lowers the likelihood")
         _menu(window, "&EM").addAction(self.action)
+        window.panels_menu.addAction(self.dock.toggleViewAction())
 
     def show(self, slice_name: str | None = None, component: int | None = None) -> None:
         """Show and raise the dock, tabbed over the curves; optionally choose its slice
