@@ -21,11 +21,12 @@ as the engine's would. The factorisations (numpy's stacked Cholesky and inverse
 against LAPACK's per component) and some sums are rounded differently, so where
 the data barely determine EM's path (two components sharing one tight cluster,
 their weights split almost freely) the difference grows as EM iterates, as it
-would between two machines: up to 1e-7 relative was seen in such a fit. Whatever the batch does not carry makes a fit leave it,
-to be run alone from its recipe as if it had never been batched: a collapse (a
-covariance not positive definite or past ``max_condition``, where the policies
-act) or a log-likelihood that is not finite. Recipes with a prior are not
-batched at all.
+would between two machines: up to 1e-7 relative was seen in such a fit.
+Whatever the batch does not carry makes a fit leave it, to be run alone from its
+recipe as if it had never been batched: a collapse (a covariance not positive
+definite or past ``max_condition``, where the policies act) or a log-likelihood
+that is not finite. Recipes with a prior are not batched at all. The stacked
+M-step, checks and precisions are :mod:`~gmm_explorer.engine.stacked`'s.
 """
 
 from __future__ import annotations
@@ -35,15 +36,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from gmm_explorer.engine import diagnostics, mstep
-from gmm_explorer.engine.covariance import (
-    cholesky_or_none,
-    n_covariance_parameters,
-    to_full,
-)
+from gmm_explorer.engine import diagnostics, mstep, stacked
+from gmm_explorer.engine.covariance import n_covariance_parameters, to_full
 from gmm_explorer.engine.densities import (
     EXPANSION_BOUND,
-    LOG_2PI,
     ComponentDensities,
     expanded_map,
     expansion_bounds,
@@ -255,7 +251,7 @@ class _Batch:
             weights /= np.add.reduceat(weights, starts)[fit_of]
         spec = self._spectrum(full, means_c, fit_of)
         leaving = self._any_of_fit(spec["bad"], fit_of)
-        factors, precision, log_norm = self._precisions(spec["lower"])
+        factors, precision, log_norm = stacked.precisions(spec["lower"])
         bounds = expansion_bounds(means_c, precision, self.extent)
         whitened = self._any_of_fit(~(bounds <= EXPANSION_BOUND), fit_of) & ~leaving
         coefficients = expanded_map(means_c, precision, self.pairs)
@@ -288,71 +284,15 @@ class _Batch:
         return ended
 
     def _m_step(self, fit_of, by_type):
-        """The engine's M-step on every running fit's components: (effective counts,
-        centred means, full covariances) stacked (sum K), each covariance type's
-        computed together."""
-        D = self.X.shape[1]
-        S = len(fit_of)
-        counts, means_c, full = np.empty(S), np.empty((S, D)), np.empty((S, D, D))
-        eye = np.eye(D)
-        diagonal = np.arange(D)
-        for covariance_type, components, local in by_type:
-            columns = self._square_columns if covariance_type in ("diag", "spherical") \
-                else slice(None)
-            stats = mstep.statistics_from_sums(self.sums[components][:, columns], D,
-                                               covariance_type)
-            scatter = mstep.central_scatter(self.X, self.center, _Rows(self, components),
-                                            stats, covariance_type)
-            reg = self.reg[fit_of[components]]
-            if covariance_type == "full":
-                scatter[:, diagonal, diagonal] += reg[:, None]
-                covariances = scatter
-            elif covariance_type == "tied":
-                pooled = np.add.reduceat(stats.counts[:, None, None] * scatter, local, axis=0)
-                pooled /= np.add.reduceat(stats.counts, local)[:, None, None]
-                pooled[:, diagonal, diagonal] += reg[local][:, None]
-                covariances = np.repeat(pooled, np.diff(np.r_[local, len(components)]), axis=0)
-            elif covariance_type == "diag":
-                covariances = (scatter + reg[:, None])[:, :, None] * eye
-            else:
-                covariances = (scatter.mean(axis=1) + reg)[:, None, None] * eye
-            # the engine keeps its means in the data's units and centres them again for
-            # the E-step: the same round trip, or data far from the origin lose other digits
-            counts[components] = stats.counts
-            means_c[components] = (stats.means + self.center) - self.center
-            full[components] = covariances
-        return counts, means_c, full
+        """The engine's M-step on every running fit's components (see
+        :func:`~gmm_explorer.engine.stacked.m_step`)."""
+        return stacked.m_step(self.X, self.center, self.sums, self.reg[fit_of], by_type,
+                              self._square_columns, lambda c: _Rows(self, c))
 
     def _spectrum(self, full, means_c, fit_of) -> dict:
-        """The engine's checks on each component (see diagnostics.spectrum)."""
-        eigenvalues = np.linalg.eigvalsh(full)
-        try:  # one call for the stack; a failure means some component is not positive definite
-            lower = np.linalg.cholesky(full)
-            factored = np.ones(len(full), dtype=bool)
-        except np.linalg.LinAlgError:
-            factors = [cholesky_or_none(m) for m in full]
-            factored = np.array([f is not None for f in factors])
-            lower = np.array([f if f is not None else np.eye(full.shape[1]) for f in factors])
-        floor = diagnostics.resolution_floor(means_c + self.center, self.data_scale)
-        positive = factored & (eigenvalues[:, 0] > floor)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            condition = eigenvalues[:, -1] / eigenvalues[:, 0]
-        condition = np.where(positive & (eigenvalues[:, 0] > 0), condition, np.inf)
-        bad = ~positive | (condition > self.max_condition[fit_of])
-        return {"eigenvalues": eigenvalues, "condition": condition, "positive": positive,
-                "bad": bad, "lower": lower}
-
-    def _precisions(self, lower):
-        """Whitening factors and precisions (sum K, D, D), log normalising constants (sum K,).
-
-        A diagonal factor's precision from the product is its squares exactly
-        (the other terms are exact zeros), as the engine's diagonal road has it.
-        """
-        D = lower.shape[1]
-        factors = np.linalg.inv(lower).transpose(0, 2, 1)
-        log_norm = -np.sum(np.log(np.diagonal(lower, axis1=1, axis2=2)), axis=1) \
-            - 0.5 * D * LOG_2PI
-        return factors, factors @ factors.transpose(0, 2, 1), log_norm
+        """The engine's checks on each component (:func:`~gmm_explorer.engine.stacked.spectrum`)."""
+        return stacked.spectrum(full, means_c + self.center, self.data_scale,
+                                self.max_condition[fit_of])
 
     def _e_step(self, coefficients, exact: dict, by_k):
         """Responsibilities, sums and each fit's log-likelihood, as the engine's E-step,
