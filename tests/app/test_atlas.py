@@ -170,3 +170,11 @@ def test_opening_the_hierarchical_start_keeps_the_atlas_and_its_own_starts(fille
 def test_view_panels_lists_the_atlas_and_the_lower_bound(faithful_window):
     names = [a.text() for a in faithful_window.panels_menu.actions()]
     assert "Atlas of starts" in names and "Lower bound" in names
+
+
+def test_the_atlas_joins_the_components_tabs_only_once_opened(faithful_window):
+    dock = faithful_window.atlas_ui.dock
+    # a hidden tab group would still take a tab bar's height under the components table
+    assert faithful_window.tabifiedDockWidgets(dock) == []
+    faithful_window.atlas_ui.show()
+    assert faithful_window.docks["table"] in faithful_window.tabifiedDockWidgets(dock)

@@ -35,8 +35,6 @@ class AtlasUi:
         self.dock.setObjectName("Atlas of starts")
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.RightDockWidgetArea, self.dock)
-        window.tabifyDockWidget(window.docks["table"], self.dock)
-        window.docks["table"].raise_()
         self.dock.hide()
         self.action = make_action(
             window, "Atlas of starts…", self.show, "Ctrl+Shift+A",
@@ -45,10 +43,15 @@ class AtlasUi:
         window.panels_menu.addAction(self.dock.toggleViewAction())
 
     def show(self) -> None:
-        """Show and raise the atlas dock, with room for the strip and the table."""
+        """Show and raise the atlas dock, tabbed over the components table, with room for
+        the strip and the table."""
+        w = self.window
+        if not w.tabifiedDockWidgets(self.dock) and not self.dock.isFloating():
+            # tabbed only once opened: a hidden tab group still took a tab bar's height
+            # under the components table
+            w.tabifyDockWidget(w.docks["table"], self.dock)
         self.dock.show()
         self.dock.raise_()
-        w = self.window
         w.resizeDocks([w.docks["likelihood"], w.docks["condition"], self.dock],
                       [170, 150, 460], Qt.Vertical)
 
