@@ -134,3 +134,12 @@ def test_a_preset_with_a_remedy_from_the_command_line(qapp, tmp_path):
     workspace.shutdown()
     with pytest.raises(ValueError, match="needs a lab preset"):
         build_window(build_parser().parse_args(["--remedy", "ridge"]))
+
+
+def test_the_model_dock_says_when_the_start_is_pinned(qapp, qtbot):
+    session, window = build_window(build_parser().parse_args([]))
+    qtbot.addWidget(window)
+    label = window.model_panel.start_label
+    assert label.text() == "Start (pinned)" and "Reset goes back to it" in label.toolTip()
+    session.new_start()
+    assert label.text() == "Start" and session.start is None

@@ -53,10 +53,12 @@ class ModelPanel(QWidget):
         self.start_seed.valueChanged.connect(lambda v: self._set(random_state=int(v)))
         form.addRow("Start", self.init)
         form.addRow("Start seed", self.start_seed)
+        self.start_label = form.labelForField(self.init)
         self._add_singularity_rows(form)
         self.setLayout(form)
         workspace.settingsChanged.connect(self.on_settings_changed)
         workspace.currentChanged.connect(self.show_live_k)
+        workspace.historyChanged.connect(self.show_pinned_start)
         self.on_settings_changed()
 
     def _add_singularity_rows(self, form) -> None:
@@ -120,6 +122,17 @@ class ModelPanel(QWidget):
                 f"{began - live}. Setting K starts EM again." if suffix else ""))
         self.k.blockSignals(blocked)
 
+    def show_pinned_start(self, *_args) -> None:
+        """Say when the run began from a pinned start, not from the start method below."""
+        pinned = self.workspace.start is not None
+        self.start_label.setText("Start (pinned)" if pinned else "Start")
+        tip = ("How the start is chosen. This run began from a pinned start (the scene's, a "
+               "preset's or a session's, or hand edits): Reset goes back to it; New start, "
+               "another start method or seed, or other data draw one from these settings."
+               if pinned else "How the start is chosen")
+        self.start_label.setToolTip(tip)
+        self.init.setToolTip(tip)
+
     def _ridge_changed(self, *_args) -> None:
         self.reg_covar.setEnabled(self.ridge.isChecked())
         self._set(reg_covar=self.reg_covar.value() if self.ridge.isChecked() else 0.0)
@@ -137,6 +150,7 @@ class ModelPanel(QWidget):
         self.covariance_type.setCurrentText(m.covariance_type)
         self.init.setCurrentText(m.init)
         self.start_seed.setValue(m.random_state)
+        self.show_pinned_start()
         self.ridge.setChecked(m.reg_covar > 0)
         self.reg_covar.setEnabled(m.reg_covar > 0)
         if m.reg_covar > 0:
