@@ -28,6 +28,7 @@ along the slice is closed-form too.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -310,8 +311,13 @@ def slice_curves(X, weights, means, covariances, resp, component, kind, values,
         sigma = float(np.sqrt(u @ covariances[j] @ u))
         a = sigma * u
         # along mu_j + t a: the Mahalanobis distance is q_n - 2 t b_n + t^2 c
-        b = linalg.solve(covariances[j], a, assume_a="pos") @ (X - means[j]).T
-        c = float(a @ linalg.solve(covariances[j], a, assume_a="pos"))
+        with warnings.catch_warnings():
+            # a collapsing covariance is ill-conditioned by nature: the slice is what
+            # shows it, and scipy's warning would repeat at every redraw
+            warnings.simplefilter("ignore", linalg.LinAlgWarning)
+            solved = linalg.solve(covariances[j], a, assume_a="pos")
+        b = solved @ (X - means[j]).T
+        c = float(a @ solved)
         change = values[:, None] * b[None, :] - 0.5 * c * values[:, None] ** 2
         slope = float(r_j @ b)
         peak = slope / (n_j * c) if n_j > 0 else 0.0

@@ -139,3 +139,36 @@ def test_many_points_wait_for_the_run_to_pause(window, bound_ui, qtbot, monkeypa
     # skipped while running, drawn for the state the run ended on
     assert bound_ui.bound.picture.iteration == s.state.iteration == 5
     assert bound_ui.bound.note == ""
+
+
+def test_many_points_compute_their_slice_off_the_gui_thread(window, bound_ui, qtbot,
+                                                            monkeypatch):
+    import threading
+
+    from gmm_explorer.app.model import lower_bound
+
+    s = window.workspace
+    monkeypatch.setattr(lower_bound, "BACKGROUND_POINTS", len(s.X) - 1)
+    threads, original = [], lower_bound.LowerBoundSlice._compute
+
+    def recording(self, inputs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return original(self, inputs)
+
+    monkeypatch.setattr(lower_bound.LowerBoundSlice, "_compute", recording)
+    bound_ui.show()
+    for _ in range(3):  # Steps while a slice is computed: the latest state comes next
+        window.step()
+    qtbot.waitUntil(lambda: not s.runner.job_running(lower_bound.JOB_NAME)
+                    and bound_ui.bound.picture is not None
+                    and bound_ui.bound.picture.iteration == s.state.iteration, timeout=10000)
+    assert threads and not any(threads)  # never on the GUI thread
+    assert len(threads) <= 3  # not one slice per Step queued up behind each other
+
+
+def test_the_launch_flag_refuses_a_component_the_state_lacks(qapp, capsys, tmp_path):
+    from gmm_explorer.app.shell.launch import launch
+
+    code = launch(["--preset", "duplicates", "--lower-bound", "scale:99",
+                   "--screenshot", str(tmp_path / "x.png")])
+    assert code == 2 and "no component 99" in capsys.readouterr().err

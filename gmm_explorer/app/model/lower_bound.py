@@ -10,7 +10,9 @@ picture someone looks at; during a run it waits at least
 :data:`RUN_INTERVAL_MS`, and three times the last slice's cost, after each
 slice, so a run's stream of states does not queue up slices nobody sees and
 the window keeps most of its time for the rest. Above :data:`MAX_RUN_POINTS`
-points it waits for the run to pause or end.
+points it waits for the run to pause or end, and above :data:`BACKGROUND_POINTS`
+it computes in the runner's job thread, one slice at a time, the latest shown
+state next.
 """
 
 from __future__ import annotations
@@ -47,6 +49,11 @@ RUN_INTERVAL_MS = 250
 #: Above this many points a slice (about 0.5 s at 1e5) would stall the window at every
 #: one a run shows: the dock then waits for the run to pause or end.
 MAX_RUN_POINTS = 30_000
+#: Above this many points a slice is computed in the runner's job thread: on the GUI
+#: thread Step, Back and each timeline move stalled the window for 1 to 2 s at 2e5.
+BACKGROUND_POINTS = 20_000
+#: The runner's name for that job.
+JOB_NAME = "lower-bound"
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,8 @@ class LowerBoundSlice(QObject):
         self.note = ""
         self.computed_ms = 0.0  # the last slice's cost, for the dock's tooltip
         self._last = 0.0
+        self._busy = False  # a slice is being computed in the runner's job thread
+        self._again = False  # the shown state or the choice changed meanwhile
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.refresh)
@@ -155,46 +164,92 @@ class LowerBoundSlice(QObject):
         self.refresh()
 
     def refresh(self) -> None:
-        """Compute the slice for the shown state now (when active) and tell the view."""
+        """Compute the slice for the shown state (when active) and tell the view: now, or
+        for many points in the runner's job thread (the picture arrives when done)."""
         if not self.active:
             return
         self._timer.stop()
-        self._last = time.perf_counter()
-        self.picture, self.note = None, ""
         s = self.workspace
         state = s.state
         if state is None or s.X is None:
-            self.note = "No data yet."
-        else:
-            try:
-                self.picture = self._compute(state)
-            except ValueError as exc:
-                self.note = f"No bound at iteration {state.iteration}: {exc}."
+            self.picture, self.note = None, "No data yet."
+            self.changed.emit()
+            return
+        if len(s.X) > BACKGROUND_POINTS:
+            self._refresh_in_background(state)
+            return
+        self._last = time.perf_counter()
+        self.picture, self.note = None, ""
+        try:
+            self.picture = self._compute(self._inputs(state))
+        except ValueError as exc:
+            self.note = f"No bound at iteration {state.iteration}: {exc}."
         self.changed.emit()
         done = time.perf_counter()
         self.computed_ms = 1000 * (done - self._last)  # with the view's redraw
         self._last = done
 
-    def _compute(self, state) -> BoundPicture:
+    def _refresh_in_background(self, state) -> None:
+        if self._busy:  # one at a time: the latest shown state follows this one
+            self._again = True
+            return
+        self._busy, self._again = True, False
+        inputs = self._inputs(state)  # read on this thread; the job reads only these
+        started = time.perf_counter()
+
+        def job(_cancelled, _progress, _report):
+            try:
+                return self._compute(inputs), ""
+            except ValueError as exc:
+                return None, f"No bound at iteration {inputs['state'].iteration}: {exc}."
+
+        def done(result, error) -> None:
+            self._busy = False
+            if error is not None:
+                self.picture, self.note = None, f"The slice failed: {error}"
+            elif result is not None:
+                self.picture, self.note = result
+            self.computed_ms = 1000 * (time.perf_counter() - started)
+            self._last = time.perf_counter()
+            self.changed.emit()
+            if self._again:
+                self.refresh()
+
+        if self.picture is not None:
+            self.note = "Computing the slice for the shown state…"
+            self.changed.emit()
+        self.workspace.runner.start_job(job, done, name=JOB_NAME)
+
+    def _inputs(self, state) -> dict:
+        """Everything a slice reads, taken from the workspace on the GUI thread."""
         s = self.workspace
-        X = s.X
-        ids = self.identities()
-        identity = self.identity if self.identity in ids else ids[0]
+        # the next state, for the M-step's move: the shown one's successor in the history
+        after = s.history[s.current + 1] if s.current + 1 < len(s.history) else None
+        return {"X": s.X, "state": state, "axis": s.axes[0],
+                "feature_names": list(s.feature_names), "slice_name": self.slice_name,
+                "identity": self.identity, "next": after, "prior": s.model.prior}
+
+    def _compute(self, inputs: dict) -> BoundPicture:
+        """The picture from :meth:`_inputs` alone (it may run in the job thread)."""
+        X, state, slice_name = inputs["X"], inputs["state"], inputs["slice_name"]
+        ids = [int(i) for i in state.component_ids]
+        identity = inputs["identity"] if inputs["identity"] in ids else ids[0]
         j = ids.index(identity)
         means, cov = state.means, state.covariances
         # one pass over the data for the densities; every call below reuses it
         terms = state_terms(X, state.weights, means, cov)
-        lo, hi = RANGES[self.slice_name]
+        lo, hi = RANGES[slice_name]
         direction, landing_mean = None, None
-        kind = "scale" if self.slice_name == "scale" else "mean"
+        kind = "scale" if slice_name == "scale" else "mean"
         if kind == "scale":
             label = f"s: component {identity}'s covariance × exp(s)"
-        elif self.slice_name == "mean-axis":
-            axis = s.axes[0]
+        elif slice_name == "mean-axis":
+            axis = inputs["axis"]
             direction = mean_direction(X, terms.resp, means, j, toward=axis)
-            label = f"t: component {identity}'s mean moved along {s.feature_names[axis]} (σ)"
+            name = inputs["feature_names"][axis]
+            label = f"t: component {identity}'s mean moved along {name} (σ)"
         else:
-            direction, landing_mean = self._step_direction(state, j, terms.resp)
+            direction, landing_mean = self._step_direction(inputs, state, j, terms.resp)
             label = f"t: component {identity}'s mean moved towards its next (σ)"
 
         def curves_at(values):
@@ -210,7 +265,7 @@ class LowerBoundSlice(QObject):
         # widen the range to show B's peak and the landing point, with some room past them
         marks = [curves_at(np.zeros(1)).peak] + ([landing] if landing is not None else [])
         reach = max(abs(m) for m in marks)
-        if self.slice_name == "mean-step" and 1e-9 < reach < ZOOM_BELOW:
+        if slice_name == "mean-step" and 1e-9 < reach < ZOOM_BELOW:
             # a late M-step moves a mean by a sliver of sigma: +-3 sigma would show one
             # parabola with the touching point, the peak and the landing on one pixel
             lo, hi = -1.5 * reach, 2.5 * reach
@@ -219,7 +274,7 @@ class LowerBoundSlice(QObject):
         values = np.linspace(lo, hi, N_VALUES)
         values[np.argmin(np.abs(values))] = 0.0  # the state itself is on the grid
         return BoundPicture(curves=curves_at(values), iteration=state.iteration,
-                            identity=identity, slice_name=self.slice_name, landing=landing,
+                            identity=identity, slice_name=slice_name, landing=landing,
                             axis_label=label)
 
     @staticmethod
@@ -236,7 +291,8 @@ class LowerBoundSlice(QObject):
             return 0.0  # no climb, or one the usual range shows already
         return float(CLIMB_PROBES[above[-1]]) - 2.0  # the nearest climb, and a little more
 
-    def _step_direction(self, state, j: int, resp):
+    @staticmethod
+    def _step_direction(inputs: dict, state, j: int, resp):
         """The direction the M-step moves mean ``j``, and that next mean, or (direction, None).
 
         From the next state in the history when there is one with the same
@@ -244,17 +300,14 @@ class LowerBoundSlice(QObject):
         otherwise towards the responsibility-weighted mean (``resp``, (N, K),
         the state's), the M-step's mean without a prior, which is where B peaks.
         """
-        s = self.workspace
-        history = s.history
-        index = s.current
-        if index + 1 < len(history):
-            after = history[index + 1]
+        after, X = inputs["next"], inputs["X"]
+        if after is not None:
             if np.array_equal(after.component_ids, state.component_ids) and \
                     after.collapse is None:
                 move = after.means[j] - state.means[j]
                 if np.linalg.norm(move) > 0:
                     return move / np.linalg.norm(move), after.means[j]
-        direction = mean_direction(s.X, resp, state.means, j)
-        if s.model.prior is None:
-            return direction, resp[:, j] @ s.X / resp[:, j].sum()
+        direction = mean_direction(X, resp, state.means, j)
+        if inputs["prior"] is None:
+            return direction, resp[:, j] @ X / resp[:, j].sum()
         return direction, None

@@ -204,7 +204,12 @@ def launch(argv: list[str]) -> int:
         app.processEvents()
     if args.lower_bound:
         try:
-            window.bound_ui.show(*bound_choice(args.lower_bound))
+            name, identity = bound_choice(args.lower_bound)
+            known = window.bound_ui.bound.identities()
+            if identity is not None and identity not in known:
+                raise ValueError(f"--lower-bound: no component {identity} in the shown state "
+                                 f"(its components are {', '.join(map(str, known))})")
+            window.bound_ui.show(name, identity)
         except ValueError as exc:
             print(f"gmm-explorer: {exc}", file=sys.stderr)
             window.close()
