@@ -232,3 +232,33 @@ def test_the_table_shows_all_its_rows_when_it_first_shows(qtbot, window):
     view = window.selection_panel
     qtbot.waitUntil(lambda: view.split.sizes()[0] >= view.table.sizeHint().height())
     assert view.split.sizes()[1] >= view.plot.minimumHeight()  # the plot keeps its room
+
+
+def test_a_degenerate_best_fit_is_marked_and_not_starred(qtbot, qapp):
+    from gmm_explorer.app.views.selection_view import DEGENERATE_MARK
+
+    # four copies of one point: a component that sits on them is degenerate (4 points, no
+    # volume) and its likelihood soars; BIC would star it
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.randn(60, 2), np.tile([[4.0, 4.0]], (4, 1))])
+    ws = Workspace()
+    ws.set_model(n_components=1, covariance_type="full", random_state=0)
+    ws.set_data(X, name="copies")
+    try:
+        view = SelectionPanel(ModelSelection(ws))
+        qtbot.addWidget(view)
+        view.set_k_range(1, 3)
+        _run(view, qtbot)
+        s = view.selection
+        degenerate = [c for c in s.cells.values() if c.usable and c.degenerate]
+        assert degenerate  # the test's premise: some model's best start is degenerate
+        lowest = min((c for c in s.cells.values() if c.usable), key=lambda c: c.score("bic"))
+        best = s.best()
+        assert lowest.degenerate  # the plain minimum would star the component on the copies
+        assert not best.degenerate and best is not lowest
+        cell = degenerate[0]
+        item = view.table.item(s.counts.index(cell.n_components),
+                               s.types.index(cell.covariance_type))
+        assert item.text().startswith(DEGENERATE_MARK) and "Degenerate" in item.toolTip()
+    finally:
+        ws.shutdown()

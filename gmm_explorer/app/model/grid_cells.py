@@ -44,6 +44,10 @@ class Cell:
         Starts that ended on a singular covariance, and starts the engine refused.
     reasons : tuple of str
         Why, one line per distinct reason, for the cell's tooltip.
+    degenerate : tuple of int
+        The best start's components that ended degenerate (fewer than D + 1
+        effective points, or a vanishing volume): a sound fit on paper whose
+        criteria reward a component for sitting on a few points.
     """
 
     n_components: int
@@ -55,6 +59,7 @@ class Cell:
     n_collapsed: int = 0
     n_failed: int = 0
     reasons: tuple = ()
+    degenerate: tuple = ()
 
     @property
     def key(self) -> tuple:
@@ -87,6 +92,11 @@ class Cell:
         lines.append(f"{self.n_starts} starts" + (f" ({', '.join(bad)})" if bad else
                                                    ", all sound"))
         lines += [f"  {reason}" for reason in self.reasons]
+        if self.degenerate:
+            lines.append(f"Degenerate: component {', '.join(map(str, self.degenerate))} of the "
+                         f"best start sits on fewer than D + 1 effective points or has next "
+                         f"to no volume; its criteria are not to be trusted, so it is not "
+                         f"starred.")
         return "\n".join(lines)
 
 
@@ -134,8 +144,12 @@ class _CellBuilder:
             return
         rank = (result.state.objective, -result.index)
         if self.best is None or rank > self.best[:2]:
-            self.best = (*rank, result.recipe, float(result.state.log_likelihood),
-                         _criteria(result))
+            state = result.state
+            degenerate = tuple(int(i) for i, status in zip(state.component_ids,
+                                                           state.component_status)
+                               if status == "degenerate")
+            self.best = (*rank, result.recipe, float(state.log_likelihood),
+                         _criteria(result), degenerate)
 
     @property
     def done(self) -> bool:
@@ -147,9 +161,9 @@ class _CellBuilder:
         if self.best is None:
             return Cell(K, ctype, self.n_starts, n_collapsed=self.n_collapsed,
                         n_failed=self.n_failed, reasons=reasons)
-        _, _, recipe, ll, scores = self.best
+        _, _, recipe, ll, scores, degenerate = self.best
         return Cell(K, ctype, self.n_starts, recipe, ll, scores, self.n_collapsed,
-                    self.n_failed, reasons)
+                    self.n_failed, reasons, degenerate)
 
 
 def run_grid(plan: list, X: np.ndarray, cancelled, progress, report) -> int:

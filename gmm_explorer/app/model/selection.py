@@ -195,11 +195,15 @@ class ModelSelection(QObject):
                 f"{best.covariance_type} ({name} {best.score(self.criterion):,.3f}).")
 
     def best(self, criterion: str | None = None) -> Cell | None:
-        """The usable cell with the lowest ``criterion`` (default: the chosen one)."""
+        """The usable cell with the lowest ``criterion`` (default: the chosen one), among
+        those whose best start has no degenerate component when there are any."""
         criterion = criterion or self.criterion
         usable = [c for c in self.cells.values()
                   if c.usable and np.isfinite(c.score(criterion))]
-        return min(usable, key=lambda c: (c.score(criterion), c.n_components), default=None)
+        # a degenerate fit's criteria reward a component on a handful of points: starred
+        # only when nothing else is sound
+        sound = [c for c in usable if not c.degenerate] or usable
+        return min(sound, key=lambda c: (c.score(criterion), c.n_components), default=None)
 
     # -------------------------------------------------------------- choose
     def apply(self, n_components: int, covariance_type: str) -> None:

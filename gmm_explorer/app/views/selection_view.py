@@ -22,6 +22,8 @@ BEST_BACKGROUND = colors.STATUS_COLORS["ok"]
 #: A cell whose every start collapsed, the components table's "singular" red.
 COLLAPSED_BACKGROUND = colors.STATUS_COLORS["singular"]
 STAR = "★"
+#: Marks a cell whose best start has a degenerate component (never starred first).
+DEGENERATE_MARK = "⚠"
 _CLICK_HINT = "Double-click to make this fit the current run (replayed from its recipe)."
 
 
@@ -126,6 +128,12 @@ class SelectionTable(QTableWidget):
         elif cell.usable:
             text = _value_text(cell.score(s.criterion))
             tip = cell.describe() + "\n" + _CLICK_HINT
+            if cell.degenerate and cell is not best:
+                # sound on paper, but a component sits on a handful of points
+                text = f"{DEGENERATE_MARK} {text}"
+                if not s.stale:
+                    background = QBrush(QColor(*colors.STATUS_COLORS["degenerate"]))
+                    foreground = QBrush(QColor(*colors.TEXT_ON_STATUS))
             if cell is best:
                 text = f"{STAR} {text}"
                 font.setBold(True)
