@@ -262,3 +262,16 @@ def test_a_degenerate_best_fit_is_marked_and_not_starred(qtbot, qapp):
         assert item.text().startswith(DEGENERATE_MARK) and "Degenerate" in item.toolTip()
     finally:
         ws.shutdown()
+
+
+def test_data_changed_mid_run_says_the_grid_had_not_finished(panel, qtbot, faithful):
+    s = panel.selection
+    panel.set_k_range(1, 8)
+    panel.starts.setValue(20)
+    qtbot.mouseClick(panel.run_button, Qt.LeftButton)
+    assert s.running
+    faithful.loading.load_builtin("iris")  # cancels the grid: its answer is to another question
+    # 672 starts take far longer to draw than this: no cell had finished
+    assert s.stale and not s.running and not s.cells
+    assert "had not finished" in panel.note.text()
+    assert "the grid below is the old one" not in panel.note.text()

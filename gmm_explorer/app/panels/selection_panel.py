@@ -180,7 +180,9 @@ class SelectionPanel(QWidget):
         s = self.selection
         dark = self.palette().window().color().value() < 128
         if s.stale:
-            text = f"<b>{s.stale_reason.capitalize()}</b> (the grid below is the old one)."
+            # a grid stopped by the change may have no cells at all
+            old = " (the grid below is the old one)" if s.cells else " (the grid had not finished)"
+            text = f"<b>{s.stale_reason.capitalize()}</b>{old}."
             color = colors.text_color("bad", dark)
         elif not s.cells and not s.running:
             text = "Press Run grid to fit every K and covariance type."
