@@ -5,8 +5,8 @@ covariance types, every model's starts from ``model_recipes`` (ten seeded
 k-means starts, with the command line's defaults: tol 1e-6 per point,
 max_iter 500, reg_covar 1e-6). scikit-learn fits the same 36 models with
 ``n_init=10`` and the same settings, in the same run. R's mclust is not on this
-machine: its time for its 36 fits (one deterministic start each, 0.16 s) is
-the one measured for the issue, quoted, not re-measured.
+machine: its time for its 36 fits (one deterministic start each) is
+the one measured when the goal was set (0.16 s), quoted, not re-measured.
 
 Usage::
 
@@ -27,7 +27,7 @@ from gmm_explorer.engine.fits import model_recipes, run_recipes, start_seeds
 from gmm_explorer.engine.options import ModelSettings
 
 TYPES = ("full", "tied", "diag", "spherical")
-MCLUST_SECONDS = 0.16  # mclust's 36 fits, measured for the issue (R not installed here)
+MCLUST_SECONDS = 0.16  # mclust's 36 fits, measured when the goal was set (R is not here)
 
 
 def grid_recipes(ks, n_init=10, seed=1):
