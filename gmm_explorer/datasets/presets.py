@@ -95,7 +95,8 @@ def _duplicates():
         description=(
             "Two round clusters and six copies of one point. Component 2 starts near the "
             "copies; by iteration 4 it holds only them, its covariance has shrunk to almost "
-            "nothing (condition number far above max_condition) and EM stops. The likelihood of a Gaussian sitting on identical points has no upper bound."
+            "nothing (condition number far above max_condition) and EM stops. The "
+            "likelihood of a Gaussian sitting on identical points has no upper bound."
         ),
         X=X,
         **_from_means(means),

@@ -110,3 +110,29 @@ def seed_compared(window, qtbot):
         return cw
 
     return compare
+
+
+
+@pytest.fixture
+def centre_view_on(qtbot):
+    """``centre_view_on(X)``: a workspace on ``X`` (K = 3, seed 0) and a shown centre plot
+    of it, 500 x 400; the workspaces are shut down after the test."""
+    from gmm_explorer.app.model.workspace import Workspace
+    from gmm_explorer.app.views.scatter_view import CentreView
+
+    made = []
+
+    def make(X):
+        s = Workspace()
+        made.append(s)
+        s.set_model(n_components=3, random_state=0)
+        s.set_data(X)
+        view = CentreView(s)
+        qtbot.addWidget(view)
+        view.resize(500, 400)
+        view.show()
+        return s, view
+
+    yield make
+    for s in made:
+        s.shutdown()

@@ -10,18 +10,10 @@ from gmm_explorer.app.views.scatter_view import CentreView
 
 
 @pytest.fixture
-def plot(qapp, qtbot):
+def plot(centre_view_on):
     """A centre plot on four-feature data, K=3."""
-    s = Workspace()
-    s.set_model(n_components=3, random_state=0)
     rng = np.random.default_rng(1)
-    s.set_data(np.vstack([rng.normal(c, 1.0, (200, 4)) for c in (0.0, 3.0, 6.0)]))
-    view = CentreView(s)
-    qtbot.addWidget(view)
-    view.resize(500, 400)
-    view.show()
-    yield s, view
-    s.shutdown()
+    return centre_view_on(np.vstack([rng.normal(c, 1.0, (200, 4)) for c in (0.0, 3.0, 6.0)]))
 
 
 def test_each_background_shows_what_it_says(plot):

@@ -3,22 +3,13 @@
 import numpy as np
 import pytest
 
-from gmm_explorer.app.model.workspace import MAX_DRAWN_POINTS, Workspace
-from gmm_explorer.app.views.scatter_view import CentreView
+from gmm_explorer.app.model.workspace import MAX_DRAWN_POINTS
 
 
 @pytest.fixture
-def big(qapp, qtbot):
-    s = Workspace()
-    s.set_model(n_components=3, random_state=0)
+def big(centre_view_on):
     rng = np.random.default_rng(0)
-    s.set_data(np.vstack([rng.normal(c, 1.0, (10_000, 2)) for c in (0, 5, 10)]))
-    view = CentreView(s)
-    qtbot.addWidget(view)
-    view.resize(500, 400)
-    view.show()
-    yield s, view
-    s.shutdown()
+    return centre_view_on(np.vstack([rng.normal(c, 1.0, (10_000, 2)) for c in (0, 5, 10)]))
 
 
 def test_big_data_draw_a_subsample_over_a_density_of_every_point(big):
