@@ -112,16 +112,9 @@ def _why(result) -> str:
 
 
 def _criteria(result) -> dict:
-    """BIC, ICL and AIC of a finished fit, in the job thread.
-
-    ``run_recipes`` scores each fit as it ends (a batched fit has no engine
-    to ask afterwards); a fit that ran alone still has its engine here.
-    """
-    if result.criteria is not None:
-        return {name: float(result.criteria[name]) for name in CRITERIA}
-    em = result.engine
-    with np.errstate(all="ignore"):
-        return {"bic": float(em.bic()), "icl": float(em.icl()), "aic": float(em.aic())}
+    """BIC, ICL and AIC of a finished fit (``run_recipes`` scores each fit as it ends:
+    a batched fit has no engine to ask afterwards)."""
+    return {name: float(result.criteria[name]) for name in CRITERIA}
 
 
 class _CellBuilder:
