@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from gmm_explorer.app.model.fit import WINDOW_JOBS
+from gmm_explorer.app.model.own_starts import OwnStarts
 from gmm_explorer.engine.fits import FitResult, model_recipes, run_recipes, start_seeds
 from gmm_explorer.engine.optima import data_spread, group_results, likelihood_tolerance
 
@@ -106,13 +107,7 @@ class Atlas(QObject):
         self.points = None
         self.axes = (0, 1)
         self._key = None
-        # the atlas's own kind of seeded start, and the kinds opening a start put in the
-        # model (the hierarchical start, say): those do not change the question
-        self._init: str | None = None
-        self._own_inits: set = set()
-        # likewise the master seed, and the seeds opening a start put in the model
-        self._master: int | None = None
-        self._own_seeds: set = set()
+        self._own = OwnStarts()  # an opened start's seed and kind are the atlas's own
         self._scale = None
         self._ll_atol = None
         # starts arrive faster than they are worth regrouping one by one: regroup
@@ -143,16 +138,13 @@ class Atlas(QObject):
         if int(n_starts) < 1:
             raise ValueError(f"the atlas needs at least one start; got {n_starts}")
         self.cancel()
-        model = self._asked_model()
-        if seed is None:
-            seed = self._master if model.random_state in self._own_seeds else \
-                model.random_state
-        master, seeds = start_seeds(seed, int(n_starts))
-        self._master, self._own_seeds = master, {master, model.random_state}
+        model = self._own.model(ws.model)
+        master, seeds = start_seeds(self._own.master_seed(model) if seed is None else seed,
+                                    int(n_starts))
+        self._own.ran(model, master)
         recipes = model_recipes(model, seeds, ATLAS_TOL, ATLAS_MAX_ITER)
         X = ws.X
         self.model = model
-        self._init, self._own_inits = model.init, {model.init}
         self.points, self.axes = X[ws.display_indices], tuple(ws.axes)
         self._key = _settings_key(model, X)
         self._scale = data_spread(X)
@@ -231,19 +223,11 @@ class Atlas(QObject):
         return sum(not g.collapsed for g in self.groups)
 
     # ------------------------------------------------------------- stale
-    def _asked_model(self):
-        """The workspace's model, with the atlas's own start where opening a start put
-        another kind there."""
-        model = self.workspace.model
-        if self._init is not None and model.init in self._own_inits:
-            model = replace(model, init=self._init)
-        return model
-
     def _check_stale(self) -> None:
         if self._key is None:
             return
         ws = self.workspace
-        stale = _settings_key(self._asked_model(), ws.X) != self._key
+        stale = _settings_key(self._own.model(ws.model), ws.X) != self._key
         if stale and self.running:
             self.cancel()  # its results would answer a question no longer asked
         self._set_stale(stale)
@@ -269,8 +253,7 @@ class Atlas(QObject):
         if self.stale and self._key[1] != id(self.workspace.X):
             raise ValueError("the atlas was made on other data; run it again on these")
         result = self.results[position]
-        self._own_inits.add(result.recipe.settings.init)
-        self._own_seeds.add(result.recipe.seed)
+        self._own.chose(result.recipe)
         self.workspace.open_recipe(result.recipe, f"start {position + 1} of the atlas")
         self.opened = position
         self.changed.emit()

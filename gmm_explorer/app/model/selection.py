@@ -21,7 +21,14 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from gmm_explorer.app.model.fit import Fit
-from gmm_explorer.app.model.grid_cells import CRITERIA, CRITERION_NAMES, Cell, replay, run_grid
+from gmm_explorer.app.model.grid_cells import (
+    CRITERIA,
+    CRITERION_NAMES,
+    Cell,
+    replay,
+    run_grid,
+)
+from gmm_explorer.app.model.own_starts import OwnStarts
 from gmm_explorer.app.model.settings import COVARIANCE_TYPES
 from gmm_explorer.engine.fits import model_recipes, start_seeds
 
@@ -79,11 +86,7 @@ class ModelSelection(QObject):
         self.seed: int | None = None  # the master seed of the grid's starts
         self._X = None
         self._key = None
-        self._own_seeds: set = set()  # random_states the grid itself put in the model
-        # starts the grid itself put in the model (a chosen cell's best may be the
-        # hierarchical one), and the grid's own start for its seeded starts
-        self._own_inits: set = set()
-        self._grid_init: str | None = None
+        self._own = OwnStarts()  # a chosen cell's seed and start are the grid's own
         workspace.runner.jobProgressed.connect(self._on_progress)
         workspace.dataChanged.connect(self._check_stale)
         workspace.settingsChanged.connect(self._check_stale)
@@ -134,18 +137,14 @@ class ModelSelection(QObject):
         if ws.X is None:
             raise ValueError("no data to select a model for; load or generate data first")
         self.cancel()
-        model, run = self._grid_model(), ws.run_settings
-        # after a chosen cell the model holds that start's seed; the grid keeps its own
-        seed = self.seed if model.random_state in self._own_seeds else model.random_state
-        self.seed, seeds = start_seeds(seed, self.n_starts)
+        model, run = self._own.model(ws.model), ws.run_settings
+        self.seed, seeds = start_seeds(self._own.master_seed(model), self.n_starts)
         plan = [((K, ctype), model_recipes(replace(model, n_components=K, covariance_type=ctype),
                                            seeds, run.tol, run.max_iter))
                 for K in self.counts for ctype in self.types]
         self.cells = {}
-        # the model's own seed too: None (a fresh draw each time) must not read as a change
+        self._own.ran(model, self.seed)
         self._X, self._key = ws.X, self._settings_key()
-        self._own_seeds = {self.seed, model.random_state}
-        self._grid_init, self._own_inits = model.init, {model.init}
         self._set_stale(False)
         self.cellsReset.emit()
         X = ws.X
@@ -220,8 +219,7 @@ class ModelSelection(QObject):
         if ws.X is not self._X:
             raise ValueError("the data changed since the grid ran: run it again")
         X, recipe, factory = ws.X, cell.recipe, ws.engine_factory
-        self._own_seeds.add(recipe.seed)
-        self._own_inits.add(recipe.settings.init)
+        self._own.chose(recipe)
         ws.runner.start_job(lambda cancelled, progress, report: replay(
             recipe, X, factory, cancelled), lambda fit, error: self._on_replayed(
             cell, fit, error), name=APPLY_JOB)
@@ -238,17 +236,10 @@ class ModelSelection(QObject):
                              f"({start})")
 
     # --------------------------------------------------------------- stale
-    def _grid_model(self):
-        """The workspace's model, with the grid's own start where a chosen cell put another."""
-        model = self.workspace.model
-        if self._grid_init is not None and model.init in self._own_inits:
-            model = replace(model, init=self._grid_init)
-        return model
-
     def _settings_key(self) -> tuple:
         """What the grid's cells depend on besides K, the type and the seed."""
         ws = self.workspace
-        model = replace(self._grid_model(), n_components=1,
+        model = replace(self._own.model(ws.model), n_components=1,
                         covariance_type=COVARIANCE_TYPES[0], random_state=0)
         return model, ws.run_settings.tol, ws.run_settings.max_iter
 
@@ -258,7 +249,7 @@ class ModelSelection(QObject):
         ws = self.workspace
         seed = ws.model.random_state
         changed = (ws.X is not self._X or self._settings_key() != self._key
-                   or seed not in self._own_seeds)
+                   or not self._own.owns_seed(seed))
         if changed and self.running:
             # finishing would draw a grid of data or settings no longer shown
             self.cancel()
