@@ -69,6 +69,7 @@ class SessionSnapshot:
     data_sha256 : str or None
         SHA-256 of that file's bytes when the session was saved.
     history : list of EMState
+        In the units EM fitted in: standardised ones when ``standardize``.
     current : int
         Index of the shown state in ``history``.
     axes : tuple of int
@@ -85,6 +86,8 @@ class SessionSnapshot:
         The lab preset on show when the session was saved, or "".
     hand_made : ndarray of shape (N,) of bool, or None
         Which points were added by hand (always embedded data).
+    standardize : bool
+        Whether EM fitted ``X`` in standardised units (False in older files).
     """
 
     model: dict
@@ -103,6 +106,7 @@ class SessionSnapshot:
     hand_made: np.ndarray | None = None
     own_model: dict | None = None
     preset: str = ""
+    standardize: bool = False
 
 
 # --------------------------------------------------------------------------- helpers
@@ -158,6 +162,7 @@ def write_session(path, snapshot: SessionSnapshot) -> None:
     if snapshot.own_model is not None:
         manifest["own_model"] = _jsonable(snapshot.own_model)
     manifest["preset"] = str(snapshot.preset)
+    manifest["standardize"] = bool(snapshot.standardize)
     if snapshot.start is not None:
         for k, v in snapshot.start.items():
             arrays[f"start/{k}.npy"] = v
@@ -240,6 +245,9 @@ def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
     preset = manifest.get("preset") or ""
     if not isinstance(preset, str):
         raise damaged(path, "the preset's name is not text")
+    standardize = manifest.get("standardize", False)
+    if not isinstance(standardize, bool):
+        raise damaged(path, "'standardize' is not true or false")
     run = {k: unnum(v) if k in ("tol", "delay") else v for k, v in manifest["run"].items()}
     return SessionSnapshot(
         model=_model_settings(manifest["model"]), run=run, X=X, labels=labels,
@@ -248,6 +256,7 @@ def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
         data_sha256=data.get("sha256"), history=history, current=current, axes=axes,
         view=manifest.get("view") or {}, start=start, hand_made=hand_made,
         own_model=None if own_model is None else _model_settings(own_model), preset=preset,
+        standardize=standardize,
     )
 
 

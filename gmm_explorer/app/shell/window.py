@@ -32,6 +32,7 @@ from gmm_explorer.app.shell.background_choice import BackgroundChoice
 from gmm_explorer.app.shell.bound_window import BoundUi
 from gmm_explorer.app.shell.desktop import DesktopFeatures
 from gmm_explorer.app.shell.lab_window import LabUi
+from gmm_explorer.app.shell.missing_rows import MissingRowsOffer
 from gmm_explorer.app.views.curves_view import ConditionView, LikelihoodView
 from gmm_explorer.app.views.scatter_view import CentreView
 from gmm_explorer.app.views.steady_text import SteadyLabel
@@ -60,6 +61,7 @@ class ExplorerWindow(QMainWindow):
         self._built = False
         self._error_box = None
         self.actions_by_name = make_actions(self)
+        self.missing_rows = MissingRowsOffer(self)
 
         self.centre = CentreView(workspace)
         self.timeline = QSlider(Qt.Horizontal)
@@ -160,7 +162,7 @@ class ExplorerWindow(QMainWindow):
         dock.setObjectName(title)
         dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
         if scroll:
-            area_widget = QScrollArea()
+            area_widget = _WholeScrollArea()
             area_widget.setWidget(widget)
             area_widget.setWidgetResizable(True)
             area_widget.setFrameShape(QScrollArea.NoFrame)
@@ -173,7 +175,7 @@ class ExplorerWindow(QMainWindow):
     def _make_docks(self) -> None:
         L, R = Qt.LeftDockWidgetArea, Qt.RightDockWidgetArea
         self.docks = {
-            "data": self._dock("Data", self.data_panel, L),
+            "data": self._dock("Data", self.data_panel, L, scroll=True),
             "model": self._dock("Model", self.model_panel, L),
             "run": self._dock("Run", self.run_panel, L),
             "likelihood": self._dock("Log-likelihood", self.likelihood, R),
@@ -182,7 +184,7 @@ class ExplorerWindow(QMainWindow):
         }
         for name in ("likelihood", "condition", "table"):
             self.docks[name].setMinimumWidth(360)
-        self.resizeDocks([self.docks["data"]], [310], Qt.Horizontal)
+        self.resizeDocks([self.docks["data"]], [330], Qt.Horizontal)
         self.resizeDocks([self.docks["likelihood"]], [455], Qt.Horizontal)
         self.resizeDocks([self.docks["likelihood"], self.docks["condition"],
                           self.docks["table"]], [220, 220, 260], Qt.Vertical)
@@ -249,15 +251,16 @@ class ExplorerWindow(QMainWindow):
         if path:
             self.open_file(path)
 
-    def open_file(self, path, wait: bool = True) -> bool:
+    def open_file(self, path, wait: bool = True, options=None) -> bool:
         """Open a data file in the background (progress bar, Cancel).
 
-        With ``wait`` the call returns when the load has ended, the window
-        answering meanwhile, and says whether the data were replaced; on
-        failure or Cancel the data stay and the error is shown. Without it,
-        it returns at once (True: the load started).
+        ``options`` (:class:`~gmm_explorer.app.model.file_options.FileOptions`)
+        say how to read and fit it. With ``wait`` the call returns when the
+        load has ended, the window answering meanwhile, and says whether the
+        data were replaced; on failure or Cancel the data stay and the error
+        is shown. Without it, it returns at once (True: the load started).
         """
-        if not self.workspace.loading.load_file(path):
+        if not self.workspace.loading.load_file(path, options):
             return False  # the user kept their edited points
         if not wait:
             return True
@@ -265,7 +268,8 @@ class ExplorerWindow(QMainWindow):
 
     def _on_load_ended(self, reason: str, message: str) -> None:
         if reason == "failed":
-            self.show_error(message)
+            if not self.missing_rows.offer(message):
+                self.show_error(message)
         else:
             self.show_message(message)
 
@@ -395,6 +399,18 @@ class ExplorerWindow(QMainWindow):
         self.drawing_note.setText(f"{n:,} points" if m == n else
                                   f"{m:,} of {n:,} points coloured")
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        """On first showing: the Data dock gets the height the Run dock's notes can spare
+        (it scrolls only when the screen is too small for it)."""
+        super().showEvent(event)
+        if not getattr(self, "_docks_sized", False):
+            self._docks_sized = True
+            data = self.docks["data"]
+            want = data.widget().widget().sizeHint().height() + 30
+            self.resizeDocks([data, self.docks["run"]],
+                             [want, max(self.docks["run"].minimumSizeHint().height(), 120)],
+                             Qt.Vertical)
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
         """Offer to save edited points, then end a run cleanly before closing."""
         if not self.workspace.may_replace_data("closing the window"):
@@ -402,3 +418,23 @@ class ExplorerWindow(QMainWindow):
             return
         self.workspace.shutdown()
         super().closeEvent(event)
+
+
+class _WholeScrollArea(QScrollArea):
+    """A dock's scroll area that asks for its whole content's height and width.
+
+    The window then gives it the height the other docks can spare (the Run dock's notes
+    shrink first) and scrolls only on a screen too small for all of it.
+    """
+
+    def sizeHint(self):  # noqa: N802 - Qt naming
+        hint = super().sizeHint()
+        inner = self.widget().sizeHint() if self.widget() is not None else hint
+        return hint.expandedTo(inner)
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt naming
+        hint = super().minimumSizeHint()
+        if self.widget() is not None:  # as wide as the content: never cut at the right
+            hint.setWidth(max(hint.width(), self.widget().minimumSizeHint().width()
+                              + self.verticalScrollBar().sizeHint().width()))
+        return hint
