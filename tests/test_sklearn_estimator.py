@@ -239,3 +239,17 @@ def test_verbose_reports_starts_and_iterations(capsys):
     out = capsys.readouterr().out
     assert "Initialization 0: converged" in out and "Initialization 1: converged" in out
     assert "Initialization 1, iteration 1: objective" in out
+
+
+def test_readme_example_runs(capsys):
+    """README's "Use it from scikit-learn" example runs and prints what it says."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start_at = text.index("<!-- section: sklearn -->")
+    section = text[start_at:text.index("<!-- section:", start_at + 10)]
+    code = re.findall(r"```python\n(.+?)```", section, re.S)[0]
+    exec(compile(code, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert re.match(r"\[[01] [01] [01] [01] [01]\] True \('ok', 'ok'\)", out), out
