@@ -144,8 +144,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
     Notes
     -----
-    It passes :func:`sklearn.utils.estimator_checks.check_estimator` whole
-    (``tests/test_sklearn_estimator.py`` runs it). Two differences from
+    It passes every check of :func:`sklearn.utils.estimator_checks.check_estimator`
+    (``tests/test_sklearn_estimator.py`` runs them with ``SCIPY_ARRAY_API=1``; without
+    that variable scikit-learn itself skips ``check_array_api_input``, which then
+    passes too). Two differences from
     scikit-learn's estimator: ``random_state`` draws the engine's starts, whose
     random numbers are not scikit-learn's, so only given starts give the same
     fit; and a ``warm_start`` fit on other data than the last cannot compare
