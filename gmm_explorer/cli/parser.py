@@ -175,8 +175,8 @@ def _add_model_options(p, select=False):
     p.add_argument("--max-iter", type=_positive_int, default=500, metavar="N",
                    help="most EM iterations per start (default: 500)")
     p.add_argument("--tol", type=_positive_float, default=1e-6, metavar="T",
-                   help="converged when the log-likelihood per point changes by less "
-                        "(default: 1e-6; scikit-learn uses 1e-3)")
+                   help="converged one M-step after the log-likelihood per point changes by "
+                        "less, as scikit-learn (default: 1e-6; scikit-learn uses 1e-3)")
     p.add_argument("--seed", type=_seed, default=None, metavar="S",
                    help="random seed, for a reproducible run (default: a fresh one, "
                         "recorded in the model)")

@@ -43,7 +43,9 @@ DATA_FILTER = (f"Data files ({' '.join('*' + suffix for suffix in DATA_SUFFIXES)
                "All files (*)")
 
 _LOGLIK_TIP = "Total log-likelihood of the data at the shown iteration"
-_CONVERGED_TIP = "Whether EM has converged: the change per data point below tol, as scikit-learn"
+_CONVERGED_TIP = ("Whether EM has converged, by scikit-learn's rule: the objective per data point "
+                  "changed by less than tol from the iteration before last to the last one, "
+                  "and EM then took one more M-step, to this iteration")
 _PSEUDO_TIP = ("This state has singular components evaluated as scipy's allow_singular does: EM "
                "follows a pseudo log-likelihood, which is not comparable with a true one and can "
                "grow without bound, so no change of it means convergence.")
