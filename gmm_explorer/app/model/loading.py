@@ -73,7 +73,8 @@ class DataLoading(QObject):
         self.cancel_load()  # a file still loading would replace these data when it ends
         ds = load_builtin(name)
         self.workspace.set_data(ds.X, ds.labels, ds.feature_names, ds.name,
-                                model=self.own_model,
+                                model=self.own_model, label_names=ds.label_names,
+                                class_column=ds.label_column,
                                 start=None if start is None else start(ds.X))
         return True
 
@@ -89,9 +90,12 @@ class DataLoading(QObject):
             return False
         self.cancel_load()
         X, labels = GENERATORS[generator](n_samples, n_centers, spread, seed)
+        # a generator's classes are the centres it drew each point around
+        names = () if labels is None else tuple(f"centre {c}"
+                                                for c in range(int(labels.max()) + 1))
         self.workspace.set_data(X, labels, None, f"{generator} (N={n_samples}, "
                                 f"centres={n_centers}, spread={spread:g}, seed={seed})",
-                                model=self.own_model)
+                                model=self.own_model, label_names=names)
         return True
 
     def open_file(self, path) -> bool:
@@ -106,7 +110,8 @@ class DataLoading(QObject):
         self.cancel_load()
         loaded = load_data(path)
         self.workspace.set_data(loaded.X, loaded.labels, loaded.feature_names, str(path),
-                                model=self.own_model)
+                                model=self.own_model, label_names=loaded.label_names,
+                                class_column=loaded.label_column)
         return True
 
     # ------------------------------------------------------ background load
@@ -157,7 +162,8 @@ class DataLoading(QObject):
             try:
                 ws.set_data(data.X, data.labels, data.feature_names, str(loader.path),
                             fit=Fit(recipe, result.engine) if same else None,
-                            model=self.own_model)
+                            model=self.own_model, label_names=data.label_names,
+                            class_column=data.label_column)
             except ValueError as exc:
                 reason, message = "failed", str(exc)
             else:
@@ -188,6 +194,7 @@ class DataLoading(QObject):
         return session_file.SessionSnapshot(
             model=asdict(ws.model), run=asdict(ws.run_settings), X=np.asarray(ws.X),
             labels=None if ws.labels is None else np.asarray(ws.labels),
+            label_names=list(ws.label_names), class_column=ws.class_column,
             feature_names=list(ws.feature_names), data_name=name, data_path=data_path,
             data_sha256=data_hash, history=list(ws.history), current=int(ws.current),
             axes=tuple(int(a) for a in ws.axes), view=dict(view or {}),
@@ -230,7 +237,8 @@ class DataLoading(QObject):
         ws.stop()
         ws.run_settings = run
         ws.set_data(snap.X, snap.labels, snap.feature_names, snap.data_name, fit=fit,
-                    start=snap.start, hand_made=snap.hand_made, model=model)
+                    start=snap.start, hand_made=snap.hand_made, model=model,
+                    label_names=snap.label_names, class_column=snap.class_column)
         ws.axes = tuple(snap.axes)
         ws.current = snap.current
         ws.dataChanged.emit()
