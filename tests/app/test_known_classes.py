@@ -167,3 +167,25 @@ def test_classes_menu_entry_and_key(iris_window):
     assert action.shortcut().toString() == "Ctrl+Shift+C"
     assert action in window.panels_menu.actions()
     assert window.classes_ui.color_action in window.menuBar().actions()[2].menu().actions()
+
+
+def test_big_data_compute_past_states_in_a_job(iris_window, monkeypatch):
+    # the job's path, on iris: every state but the engine's latest goes to a runner job
+    from gmm_explorer.app.model import known_classes
+
+    monkeypatch.setattr(known_classes, "INLINE_LIMIT", 10)
+    window = iris_window
+    classes = window.classes_ui.classes
+    for _ in range(4):
+        window.step()
+    latest = _check_dock_against_sklearn(window)  # inline: the engine's kept labels
+    assert not window.workspace.runner.job_running(known_classes.JOB_NAME)
+    window.timeline.setValue(0)
+    classes.wait()
+    assert classes.result is not None and not classes._busy
+    past = _check_dock_against_sklearn(window)
+    assert not np.array_equal(past.confusion, latest.confusion)
+    window.timeline.setValue(2)
+    window.timeline.setValue(1)  # a newer state while the job runs is done after it
+    classes.wait()
+    _check_dock_against_sklearn(window)

@@ -8,6 +8,7 @@ from gmm_explorer.datasets import load_builtin
 from gmm_explorer.engine import GaussianMixtureEM
 from gmm_explorer.engine.agreement import (
     agreement,
+    argmax_columns,
     confusion_matrix,
     hard_labels,
     match_components,
@@ -106,3 +107,22 @@ def test_format_table_marks_matched_cells():
     assert lines[1].split() == ["a", "0", "2*"]
     assert lines[2].split() == ["bb", "2*", "1"]
     assert "ARI" in result.summary() and "4 of 5" in result.summary()
+
+
+def test_engine_hard_labels_are_the_argmax_of_the_responsibilities():
+    X = load_builtin("iris").X
+    em = GaussianMixtureEM(n_components=3, random_state=1)
+    em.initialize(X)
+    first = em.state
+    em.step()
+    em.step()
+    assert np.array_equal(em.hard_labels(), np.argmax(em.responsibilities(), axis=1))
+    assert np.array_equal(em.hard_labels(first),
+                          np.argmax(em.responsibilities(first), axis=1))
+    assert np.array_equal(em.hard_labels(X=X[:10]), em.predict(X[:10]))
+
+
+def test_argmax_columns_is_numpys_argmax_ties_included():
+    rng = np.random.default_rng(3)
+    values = rng.integers(0, 4, size=(6, 500)).astype(float)  # many ties
+    assert np.array_equal(argmax_columns(values), np.argmax(values, axis=0))

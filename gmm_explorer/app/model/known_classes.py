@@ -7,17 +7,23 @@ argmax. The scores come from :mod:`gmm_explorer.engine.agreement`. Work is done
 only while someone looks (:meth:`set_active`), and once per state: scrubbing
 back to a state already seen costs nothing.
 
-Cost, measured on the project machine (K = 10, D = 2): at 1e5 points the argmax
-and bincount take about 2 ms, and responsibilities of a past state one E-step
-(about 5 ms); at 1e6 about 25 ms and 40 ms. That is within a Step's redraw, so
-it runs inline rather than in a runner job.
+Where it runs: the engine's latest state (after a Step) costs one argmax over
+the responsibilities the engine keeps and one ``bincount``, so it runs inline.
+Any other state (the timeline scrubbed back, or every state during a run,
+whose buffers the worker owns) needs a fresh E-step over all the points: above
+:data:`INLINE_LIMIT` points that goes to a runner job, and the table shows the
+last result until the new one arrives.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from gmm_explorer.engine.agreement import Agreement, agreement, hard_labels
+from gmm_explorer.engine.agreement import Agreement, agreement
+
+#: Above this many points a fresh E-step for the agreement runs in a runner job.
+INLINE_LIMIT = 100_000
+JOB_NAME = "classes"
 
 
 def class_names(workspace) -> list[str]:
@@ -51,6 +57,8 @@ class KnownClasses(QObject):
         #: The agreement of the shown state, or None (no classes, no fit, not active).
         self.result: Agreement | None = None
         self._cache: tuple = (None, None)  # (state, Agreement) of the last computation
+        self._busy = False  # a job computes; a newer state waits for it (no blocking cancel)
+        self._again = False
         workspace.dataChanged.connect(self._on_data_changed)
         workspace.currentChanged.connect(self.update)
 
@@ -90,16 +98,54 @@ class KnownClasses(QObject):
             self.result = None
         elif self._cache[0] is state:
             self.result = self._cache[1]
-        else:
+        elif self._inline(state):
             self.result = self.compute(state)
             self._cache = (state, self.result)
+        else:
+            self._start_job(state)
+            return  # the last result stays on show until the job's arrives
         self.changed.emit()
 
-    def compute(self, state) -> Agreement | None:
-        """The agreement of ``state``'s hard labels with the known classes."""
+    def _inline(self, state) -> bool:
         ws = self.workspace
-        resp = ws.data_responsibilities(state)
-        if resp is None or ws.labels is None or len(resp) != len(ws.labels):
+        latest = not ws.running and state is ws.fit.engine.state and ws.fit.engine.X is ws.X
+        return latest or len(ws.X) <= INLINE_LIMIT
+
+    def compute(self, state) -> Agreement | None:
+        """The agreement of ``state``'s hard labels with the known classes (this thread)."""
+        ws = self.workspace
+        clusters = ws.data_hard_labels(state)
+        if clusters is None or ws.labels is None or len(clusters) != len(ws.labels):
             return None
-        return agreement(ws.labels, hard_labels(resp), len(self.class_names),
-                         state.n_components)
+        return agreement(ws.labels, clusters, len(self.class_names), state.n_components)
+
+    def _start_job(self, state) -> None:
+        if self._busy:
+            self._again = True
+            return
+        ws = self.workspace
+        # read on this thread; the job computes afresh from the state's parameters
+        engine, X, labels = ws.fit.engine, ws.X, ws.labels
+        n_classes, n_components = len(self.class_names), state.n_components
+
+        def job(_cancelled, _progress, _report):
+            return agreement(labels, engine.hard_labels(state, X), n_classes, n_components)
+
+        def done(result, error) -> None:
+            self._busy = False
+            if error is None and ws.X is X:  # still the same data
+                self._cache = (state, result)
+            if self._again or ws.state is not state:
+                self._again = False
+                self.update()
+            else:
+                self.result = self._cache[1] if self._cache[0] is state else None
+                self.changed.emit()
+
+        self._busy, self._again = True, False
+        ws.runner.start_job(job, done, name=JOB_NAME)
+
+    def wait(self) -> None:
+        """Block until a job computing the agreement has ended (scripts, tests)."""
+        while self._busy:
+            self.workspace.runner.wait_job(name=JOB_NAME)

@@ -61,7 +61,12 @@ class ClassesView(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
+        self.caption = QLabel("Rows: the known classes. Columns: the components. Highlighted: "
+                              "the matching of components to classes that agrees best.")
+        self.caption.setWordWrap(True)
+        self.caption.setStyleSheet("color: palette(placeholder-text);")
         layout.addWidget(self.scores)
+        layout.addWidget(self.caption)
         layout.addWidget(self.table, 1)
         self._bold = QFont(self.font())
         self._bold.setBold(True)
@@ -75,8 +80,10 @@ class ClassesView(QWidget):
         if not c.known:
             self.scores.setText(_NO_CLASSES)
             self.table.hide()
+            self.caption.hide()
             return
         self.table.show()
+        self.caption.show()
         if result is None:
             self.scores.setText("No fit to compare yet.")
             self.table.setRowCount(0)
