@@ -33,8 +33,8 @@ def class_report(data, clusters: np.ndarray, n_components: int) -> list[str]:
     names += [str(c) for c in range(len(names), n_classes)]
     result = agreement(data.labels, clusters, n_classes, n_components)
     where = f" in {data.label_column!r}" if data.label_column else ""
-    lines = [f"classes    {n_classes} known classes{where} (rows) against the components "
-             f"(columns); * marks the best matching"]
+    lines = [f"classes    {n_classes} known classes{where} (rows) by component (columns); "
+             f"* the best matching"]
     lines += result.format_table(names)
     lines.append(f"ARI {result.ari:.4f}   NMI {result.nmi:.4f}   accuracy {result.accuracy:.4f} "
                  f"({int(result.confusion[result.rows, result.cols].sum())} of "

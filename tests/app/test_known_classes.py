@@ -189,3 +189,27 @@ def test_big_data_compute_past_states_in_a_job(iris_window, monkeypatch):
     window.timeline.setValue(1)  # a newer state while the job runs is done after it
     classes.wait()
     _check_dock_against_sklearn(window)
+
+
+def test_classes_panel_flag_makes_the_picture(qapp, tmp_path, monkeypatch):
+    # the README's picture: the window on iris with the Classes dock and class colours
+    from PySide6.QtGui import QImage
+
+    from gmm_explorer.app.shell import launch as launch_module
+    from gmm_explorer.app.shell.classes_window import ClassesUi
+
+    seen = {}
+    original = ClassesUi.show
+
+    def show(self):
+        original(self)
+        seen["ui"] = self
+
+    monkeypatch.setattr(ClassesUi, "show", show)
+    out = tmp_path / "classes.png"
+    assert launch_module.launch([IRIS, "-k", "3", "--steps", "5", "--classes-panel",
+                                 "--screenshot", str(out)]) == 0
+    assert not QImage(str(out)).isNull()
+    ui = seen["ui"]
+    assert ui.window.color_mode.currentText() == "class"
+    assert ui.classes.result is not None and ui.classes.result.confusion.sum() == 150

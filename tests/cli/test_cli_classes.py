@@ -104,3 +104,18 @@ def test_unknown_classes_column_is_one_line_error(tmp_path):
     lines = [line for line in err.splitlines() if line.startswith("error: ")]
     assert len(lines) == 1 and "'Colour'" in lines[0] and "Traceback" not in err
     assert not (tmp_path / "m.json").exists()
+
+
+def test_readme_known_classes_output_is_the_real_output(tmp_path, monkeypatch):
+    import shutil
+
+    root = Path(__file__).resolve().parents[2]
+    text = (root / "README.md").read_text(encoding="utf-8")
+    start = text.index("<!-- section: classes -->")
+    section = text[start:text.index("<!-- section:", start + 10)]
+    block = re.search(r"```console\n\$ gmm-explorer (fit .+?)\n(.+?)```", section, re.S)
+    shutil.copy(IRIS, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    assert run_command(block.group(1).split(), stdout=out, stderr=err) == 0, err.getvalue()
+    assert out.getvalue() == block.group(2)
