@@ -88,6 +88,7 @@ class DataLoading(QObject):
         ds = load_builtin(name)
         self.workspace.set_data(ds.X, ds.labels, ds.feature_names, ds.name,
                                 model=self.own_model, standardize=False,
+                                label_names=ds.label_names, class_column=ds.label_column,
                                 start=None if start is None else start(ds.X))
         self._shown(ds, None, None)
         return True
@@ -105,10 +106,14 @@ class DataLoading(QObject):
         self.cancel_load()
         X, labels = GENERATORS[generator](n_samples, n_centers, spread, seed)
         name = f"{generator} (N={n_samples}, centres={n_centers}, spread={spread:g}, seed={seed})"
-        self.workspace.set_data(X, labels, None, name, model=self.own_model, standardize=False)
+        # a generator's classes are the centres it drew each point around
+        names = () if labels is None else tuple(f"centre {c}"
+                                                for c in range(int(labels.max()) + 1))
+        self.workspace.set_data(X, labels, None, name, model=self.own_model, standardize=False,
+                                label_names=names)
         ws = self.workspace
-        self._shown(Dataset(X=ws.X, feature_names=ws.feature_names, labels=labels, name=name),
-                    None, None)
+        self._shown(Dataset(X=ws.X, feature_names=ws.feature_names, labels=labels,
+                            label_names=names, name=name), None, None)
         return True
 
     def open_file(self, path, options: FileOptions | None = None) -> bool:
@@ -124,9 +129,9 @@ class DataLoading(QObject):
         self.cancel_load()
         options = options or FileOptions()
         loaded = load_data(path, **options.load_kwargs())
-        self.workspace.set_data(loaded.X, _labels(loaded, options), loaded.feature_names,
-                                str(path), model=self.own_model,
-                                standardize=options.standardize)
+        self.workspace.set_data(loaded.X, feature_names=loaded.feature_names, name=str(path),
+                                model=self.own_model, standardize=options.standardize,
+                                **_classes(loaded, options))
         self._shown(loaded, str(path), options)
         return True
 
@@ -265,9 +270,10 @@ class DataLoading(QObject):
             # begun with the settings that hold now? (they may change while a file loads)
             same = (recipe.settings, recipe.tol) == (self.own_model, ws.run_settings.tol)
             try:
-                ws.set_data(data.X, _labels(data, options), data.feature_names,
-                            str(loader.path), fit=Fit(recipe, result.engine) if same else None,
-                            model=self.own_model, standardize=options.standardize)
+                ws.set_data(data.X, feature_names=data.feature_names, name=str(loader.path),
+                            fit=Fit(recipe, result.engine) if same else None,
+                            model=self.own_model, standardize=options.standardize,
+                            **_classes(data, options))
             except ValueError as exc:
                 reason, message = "failed", str(exc)
                 result = exc
@@ -304,6 +310,7 @@ class DataLoading(QObject):
         return session_file.SessionSnapshot(
             model=asdict(ws.model), run=asdict(ws.run_settings), X=np.asarray(ws.X),
             labels=None if ws.labels is None else np.asarray(ws.labels),
+            label_names=list(ws.label_names), class_column=ws.class_column,
             feature_names=list(ws.feature_names), data_name=name, data_path=data_path,
             data_sha256=data_hash, history=history, current=int(ws.current),
             axes=tuple(int(a) for a in ws.axes), view=dict(view or {}),
@@ -348,7 +355,8 @@ class DataLoading(QObject):
         ws.run_settings = run
         ws.set_data(snap.X, snap.labels, snap.feature_names, snap.data_name, fit=fit,
                     start=snap.start, hand_made=snap.hand_made, model=model,
-                    standardize=snap.standardize)
+                    standardize=snap.standardize, label_names=snap.label_names,
+                    class_column=snap.class_column)
         ws.axes = tuple(snap.axes)
         ws.current = snap.current
         ws.dataChanged.emit()
@@ -362,9 +370,13 @@ class DataLoading(QObject):
         return snap.view
 
 
-def _labels(data: Dataset, options: FileOptions):
-    """The known classes to show: the loader's, unless the person asked for none."""
-    return None if options.label_column == NO_CLASSES else data.labels
+def _classes(data: Dataset, options: FileOptions) -> dict:
+    """The known classes to show (``set_data``'s keywords): the loader's, unless the
+    person asked for none."""
+    if options.label_column == NO_CLASSES or data.labels is None:
+        return {"labels": None}
+    return {"labels": data.labels, "label_names": data.label_names,
+            "class_column": data.label_column}
 
 
 def _loaded_words(data: Dataset) -> str:

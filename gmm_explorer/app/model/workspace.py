@@ -89,6 +89,10 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         self.run_settings = RunSettings()
         self.X: np.ndarray | None = None
         self.labels: np.ndarray | None = None
+        #: The known classes' names (``label_names[labels[i]]`` is point i's), or ().
+        self.label_names: tuple[str, ...] = ()
+        #: The data file's column the classes came from, or "".
+        self.class_column = ""
         self.feature_names: list[str] = []
         self.data_name = ""
         #: Whether EM fits the data in standardised units (the views show the data's own).
@@ -121,8 +125,12 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
                  feature_names: list[str] | None = None, name: str = "", *,
                  start: dict | None = None, fit: Fit | None = None, edited: bool = False,
                  hand_made=None, model: ModelSettings | None = None,
-                 standardize: bool | None = None) -> None:
+                 standardize: bool | None = None, label_names=(),
+                 class_column: str | None = "") -> None:
         """Use new data and start EM on them.
+
+        ``labels`` (N,) are the known classes coded 0..C-1, ``label_names``
+        their names and ``class_column`` the file's column they came from.
 
         ``start`` (weights, means, covariances) pins the start (a preset's, hand
         edits', a session file's): Reset and new settings re-run from it until
@@ -141,6 +149,9 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         if not np.all(np.isfinite(X)):
             raise ValueError("data contain NaN or infinite values; clean them before loading")
         hand_made = self._checked_hand_made(hand_made, len(X))
+        if labels is not None and np.shape(labels) != (len(X),):
+            raise ValueError(f"labels must have one class per point ({len(X)}), got shape "
+                             f"{np.shape(labels)}")
         model = model or self.model
         standardize = self.standardize if standardize is None else bool(standardize)
         if fit is None:
@@ -157,6 +168,8 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
             self.settingsChanged.emit()
         self.X, self.hand_made, self.data_name = X, hand_made, name
         self.labels = None if labels is None else np.asarray(labels)
+        self.label_names = tuple(str(n) for n in label_names) if labels is not None else ()
+        self.class_column = str(class_column or "") if labels is not None else ""
         d = X.shape[1]
         names = list(feature_names) if feature_names is not None else []
         self.feature_names = names if len(names) == d else [f"x{j}" for j in range(d)]

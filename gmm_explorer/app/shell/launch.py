@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lower-bound", metavar="SLICE[:ID]",
                    help="open the Lower bound dock on a slice (" + ", ".join(BOUND_SLICES)
                         + "), optionally of the component with identity ID: scale:3")
+    p.add_argument("--classes-panel", action="store_true",
+                   help="open the Classes dock (confusion table of the known classes against "
+                        "the components, ARI, NMI) and colour the points by class")
     return p
 
 
@@ -237,6 +240,10 @@ def launch(argv: list[str]) -> int:
             print(f"gmm-explorer: {exc}", file=sys.stderr)
             window.close()
             return 2
+        app.processEvents()
+    if args.classes_panel:
+        window.classes_ui.show()
+        window.classes_ui.color_by_class()
         app.processEvents()
     if args.starts:
         window.atlas_ui.run(args.starts)

@@ -30,6 +30,7 @@ from gmm_explorer.app.shell.actions import make_actions, make_menus
 from gmm_explorer.app.shell.atlas_window import AtlasUi
 from gmm_explorer.app.shell.background_choice import BackgroundChoice
 from gmm_explorer.app.shell.bound_window import BoundUi
+from gmm_explorer.app.shell.classes_window import ClassesUi
 from gmm_explorer.app.shell.desktop import DesktopFeatures
 from gmm_explorer.app.shell.lab_window import LabUi
 from gmm_explorer.app.shell.missing_rows import MissingRowsOffer
@@ -103,6 +104,7 @@ class ExplorerWindow(QMainWindow):
         self.lab_ui = LabUi(self)
         self.atlas_ui = AtlasUi(self)  # the atlas of starts: dock and menu entry
         self.bound_ui = BoundUi(self)  # EM's lower bound along a slice: dock and menu entry
+        self.classes_ui = ClassesUi(self)  # known classes: dock, class colours, menu entries
         self._built = True
 
     # ------------------------------------------------------------ layout
