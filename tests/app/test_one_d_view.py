@@ -168,3 +168,20 @@ def test_atlas_thumbnail_draws_densities_for_one_column(one_d):
             found.add(QColor(img.pixel(x, y)).getRgb()[:3])
     for k in range(2):
         assert colors.component_color(k) in found
+
+
+def test_point_editing_waits_for_two_columns(one_d):
+    edit = one_d.lab_ui.edit_action
+    assert not edit.isEnabled() and "two columns" in edit.statusTip()
+    one_d.workspace.loading.load_builtin("faithful")
+    assert edit.isEnabled()
+
+
+def test_compare_mode_draws_densities_for_one_column(one_d, qtbot):
+    cw = one_d.lab_ui.show_compare(wait=True)
+    qtbot.addWidget(cw)
+    state = cw.comparison.state_at(0, cw.comparison.length - 1)
+    plot = cw.plots[0]
+    x, y = plot.curves[0].getData()
+    np.testing.assert_allclose(y, _norm_curves(state, x)[0], rtol=1e-12)
+    np.testing.assert_array_equal(plot.points.getData()[1], 0.0)  # a strip, not x against x
