@@ -168,6 +168,8 @@ class ExplorerWindow(QMainWindow):
     def _choose_centre_view(self) -> None:
         """The 1-D view for one-column data, else the scatter; the scatter's options with it."""
         one_d = self.workspace.n_features == 1
+        if self.centre_stack.currentWidget() is (self.one_d if one_d else self.centre):
+            return  # the same kind of data: nothing to switch (new axes come here too)
         self.centre_stack.setCurrentWidget(self.one_d if one_d else self.centre)
         why = "One-column data: no ellipses or maps to draw; the plot shows densities instead"
         for level, box in self.sigma_boxes.items():
