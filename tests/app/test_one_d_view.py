@@ -185,3 +185,37 @@ def test_compare_mode_draws_densities_for_one_column(one_d, qtbot):
     x, y = plot.curves[0].getData()
     np.testing.assert_allclose(y, _norm_curves(state, x)[0], rtol=1e-12)
     np.testing.assert_array_equal(plot.points.getData()[1], 0.0)  # a strip, not x against x
+
+
+def test_a_mouse_drag_moves_a_mean_along_x_only(one_d, qtbot):
+    """A real drag: press on the handle, move up and left, let go."""
+    from PySide6.QtCore import QEvent, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    view, s = one_d.one_d, one_d.workspace
+    QApplication.processEvents()  # the stacked view laid out at its size
+    vb = view.getPlotItem().getViewBox()
+    old = s.state
+
+    def at(x, y):
+        return QPointF(view.mapFromScene(vb.mapViewToScene(QPointF(x, y))))
+
+    def send(kind, pos, button, buttons):
+        qtbot.wait(15)  # pyqtgraph drops mouse moves closer than its rate limit (10 ms)
+        event = QMouseEvent(kind, pos, view.viewport().mapToGlobal(pos.toPoint()), button,
+                            buttons, Qt.NoModifier)
+        QApplication.sendEvent(view.viewport(), event)
+
+    x0, y0 = view.handle_position(0)
+    a, b = at(x0, y0), at(x0 - 8.0, 0.02)
+    send(QEvent.MouseMove, a, Qt.NoButton, Qt.NoButton)
+    send(QEvent.MouseButtonPress, a, Qt.LeftButton, Qt.LeftButton)
+    for i in range(1, 11):
+        send(QEvent.MouseMove, a + (b - a) * (i / 10), Qt.NoButton, Qt.LeftButton)
+        assert view.handle_position(0)[1] == 0.0  # the handle stays on the axis
+    send(QEvent.MouseButtonRelease, b, Qt.LeftButton, Qt.NoButton)
+    assert len(s.history) == 1
+    # within a few pixels of where the mouse let go, the other mean untouched
+    assert s.state.means[0, 0] == pytest.approx(x0 - 8.0, abs=0.5)
+    assert s.state.means[1, 0] == old.means[1, 0]
