@@ -219,3 +219,13 @@ def test_a_mouse_drag_moves_a_mean_along_x_only(one_d, qtbot):
     # within a few pixels of where the mouse let go, the other mean untouched
     assert s.state.means[0, 0] == pytest.approx(x0 - 8.0, abs=0.5)
     assert s.state.means[1, 0] == old.means[1, 0]
+
+
+def test_a_collapsing_component_is_a_spike_without_warnings():
+    xs = np.linspace(-1.0, 1.0, 11)
+    with np.errstate(all="raise"):  # no overflow or underflow escapes
+        dens = component_densities(np.array([0.5, 0.3, 0.2]), np.array([0.0, 0.0, 0.5]),
+                                   np.array([1e-320, 0.0, 1.0]), xs)
+    assert dens[0, 5] > 1e100  # at its mean: a spike
+    assert np.all(dens[0, xs != 0.0] == 0.0) and np.all(dens[1] == 0.0)
+    np.testing.assert_allclose(dens[2], 0.2 * stats.norm.pdf(xs, 0.5, 1.0), rtol=1e-12)

@@ -90,8 +90,9 @@ def component_densities(weights: np.ndarray, means: np.ndarray, variances: np.nd
     v = np.asarray(variances, dtype=float)[:, None]
     sound = (v > 0) & np.isfinite(v)
     safe = np.where(sound, v, 1.0)
-    # in log space first: (x - m)^2 / v overflows exp's range long before float64's
-    log_pdf = -0.5 * ((xs[None, :] - m) ** 2 / safe + np.log(2.0 * np.pi * safe))
-    with np.errstate(under="ignore"):
+    # in log space first: (x - m)^2 / v overflows exp's range long before float64's;
+    # a collapsing variance may overflow the quotient itself, which is a density of 0 there
+    with np.errstate(over="ignore", under="ignore"):
+        log_pdf = -0.5 * ((xs[None, :] - m) ** 2 / safe + np.log(2.0 * np.pi * safe))
         dens = w * np.exp(log_pdf)
     return np.where(sound, dens, 0.0)
