@@ -268,7 +268,7 @@ class DesktopFeatures(QObject):
             elif kind == "history":
                 exports.write_history_csv(path, self.workspace.history)
             elif kind in ("plot_png", "plot_svg"):
-                exports.export_plot(path, self.window.centre)
+                exports.export_plot(path, self.window.shown_plot())
             elif kind == "window_png":
                 exports.export_window(path, self.window)
             else:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSlider,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +36,7 @@ from gmm_explorer.app.shell.desktop import DesktopFeatures
 from gmm_explorer.app.shell.lab_window import LabUi
 from gmm_explorer.app.shell.missing_rows import MissingRowsOffer
 from gmm_explorer.app.views.curves_view import ConditionView, LikelihoodView
+from gmm_explorer.app.views.one_d_view import OneDView
 from gmm_explorer.app.views.scatter_view import CentreView
 from gmm_explorer.app.views.steady_text import SteadyLabel
 from gmm_explorer.app.views.table_view import ComponentTable
@@ -67,6 +69,7 @@ class ExplorerWindow(QMainWindow):
         self.missing_rows = MissingRowsOffer(self)
 
         self.centre = CentreView(workspace)
+        self.one_d = OneDView(workspace)  # shown instead of the scatter for one-column data
         self.timeline = QSlider(Qt.Horizontal)
         self.timeline.setToolTip("Timeline: drag to show any past iteration in every view. "
                                  "Stepping from a past iteration discards the later ones.")
@@ -117,6 +120,7 @@ class ExplorerWindow(QMainWindow):
                                    "component colours) or hard (the most responsible component, "
                                    "faint where unsure)")
         self.color_mode.currentTextChanged.connect(self.centre.set_color_mode)
+        self.color_mode.currentTextChanged.connect(self.one_d.set_color_mode)
         bar.addWidget(QLabel("Colours"))
         bar.addWidget(self.color_mode)
         bar.addSpacing(12)
@@ -132,6 +136,7 @@ class ExplorerWindow(QMainWindow):
         self.means_box.setChecked(True)
         self.means_box.setToolTip("Show the means as handles you can drag")
         self.means_box.toggled.connect(self.centre.set_means_visible)
+        self.means_box.toggled.connect(self.one_d.set_means_visible)
         bar.addWidget(self.means_box)
         self.background = BackgroundChoice(self.centre, self)  # the Map button
         bar.addWidget(self.background.button)
@@ -153,13 +158,40 @@ class ExplorerWindow(QMainWindow):
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
         box.addLayout(bar)
-        box.addWidget(self.centre, 1)
+        self.centre_stack = QStackedWidget()
+        self.centre_stack.addWidget(self.centre)
+        self.centre_stack.addWidget(self.one_d)
+        box.addWidget(self.centre_stack, 1)
         box.addLayout(timeline)
         w = QWidget()
         w.setLayout(box)
         self.workspace.dataChanged.connect(self._update_drawing_note)
+        self.workspace.dataChanged.connect(self._choose_centre_view)
         self._update_drawing_note()
+        self._choose_centre_view()
         return w
+
+    def _choose_centre_view(self) -> None:
+        """The 1-D view for one-column data, else the scatter; the scatter's options with it."""
+        one_d = self.workspace.n_features == 1
+        if self.centre_stack.currentWidget() is (self.one_d if one_d else self.centre):
+            return  # the same kind of data: nothing to switch (new axes come here too)
+        self.centre_stack.setCurrentWidget(self.one_d if one_d else self.centre)
+        why = "One-column data: no ellipses or maps to draw; the plot shows densities instead"
+        for level, box in self.sigma_boxes.items():
+            box.setEnabled(not one_d)
+            box.setToolTip(why if one_d else
+                           f"Show the ellipses at {level} sigma (Mahalanobis distance {level})")
+        self.background.button.setEnabled(not one_d)
+        self.background.menu.setEnabled(not one_d)
+        if one_d:  # a map over the plane x against x would only mislead
+            self.background.button.setToolTip(why)
+        else:
+            self.background.choose(self.background.mode)  # its own tooltip back
+
+    def shown_plot(self):
+        """The plot in the centre now: the scatter, or the 1-D view for one column."""
+        return self.centre_stack.currentWidget()
 
     def _dock(self, title: str, widget, area, scroll: bool = False) -> QDockWidget:
         dock = QDockWidget(title, self)
