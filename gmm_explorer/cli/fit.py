@@ -13,6 +13,7 @@ from gmm_explorer.cli.common import (
     check_writable,
     load,
 )
+from gmm_explorer.cli.script import write_scripts
 from gmm_explorer.cli.starts import (
     BestFit,
     fit_best,
@@ -39,6 +40,9 @@ def cmd_fit(args, out, log) -> int:
     """
     output = args.output or (Path(args.data).stem + ".model.json")
     check_writable(output)
+    for script in (args.script, args.r_script):
+        if script:
+            check_writable(script)
     data = load(args, log)
     K, ctype = args.components, args.covariance_type
     std, notes = prepare(data, args, ctype, K)
@@ -52,6 +56,8 @@ def cmd_fit(args, out, log) -> int:
         raise UsageError(f"{args.data}: no start could be fitted ({result.failure_text})")
     content = _model_content(args, data, std, result, master, seeds)
     write_json_atomic(output, content)
+    if args.script or args.r_script:
+        write_scripts(args, data, std, result, seeds, log)
     lines = _summary(args, data, result, content, master, seeds)
     lines.append(f"model written to {output}")
     out.write("\n".join(lines) + "\n")
