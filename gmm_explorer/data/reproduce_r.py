@@ -1,10 +1,11 @@
 """The same reproduction as an R script for mclust's ``em()``. Qt-free.
 
-mclust's ``em(data, modelName, parameters, prior, control)`` starts with an
-E-step from the given parameters and then alternates M- and E-steps;
-``emControl(itmax = n)`` allows ``n`` M-steps, our iteration ``n``, and
-``tol = 0`` stops it early only if the log-likelihood repeats to the last bit
-(a fixed point, where more steps change nothing). Our covariance types are
+mclust's ``em(data, modelName, parameters, prior, control)`` runs ``estep()``,
+then ``me()`` (``emControl(itmax = n)`` pairs of M- and E-steps), then one
+more ``mstep()`` (read in mclust's ``emVVV``), so ``em(itmax = n - 1)`` should be
+our iteration ``n``. The script writes the ``n`` pairs of ``estep()`` and
+``mstep()`` out instead: the count is beyond doubt and no stopping rule
+(``tol``) plays a part. Our covariance types are
 mclust's models VVV (full), EEE (tied), VVI (diag) and VII (spherical); with
 one feature, V (full, diag, spherical) and E (tied). Our conjugate prior is
 mclust's default prior, ``priorControl()``. scikit-learn's ``reg_covar`` has
@@ -115,20 +116,22 @@ check <- function(name, got, expected) {
 }
 
 Z <- sweep(sweep(X, 2, CENTER), 2, SCALE, "/")
-fit <- em(data = if (D == 1) Z[, 1] else Z, modelName = MODEL,
-          parameters = list(pro = START_PRO, mean = START_MEAN,
-                            variance = variance_of(START_SIGMA)),
-          prior = if (PRIOR) priorControl() else NULL,
-          control = emControl(itmax = N_STEPS, tol = 0))
-if (is.na(fit$loglik)) stop("mclust's em() stopped: a covariance became singular for it")
-steps <- attr(fit, "info")[["iterations"]]
-if (!is.null(steps) && steps != N_STEPS) message("note: mclust ran ", steps,
-  " iterations (it stops early only at a fixed point)")
+if (D == 1) Z <- Z[, 1]
+# N_STEPS pairs of estep() and mstep(), written out: em() itself runs estep(), then me()
+# (itmax pairs of M- and E-steps), then one more mstep(), so em(itmax = N_STEPS - 1)
+# would be the same; the loop leaves no doubt about the count and has no stopping rule.
+parameters <- list(pro = START_PRO, mean = START_MEAN, variance = variance_of(START_SIGMA))
+for (step in seq_len(N_STEPS)) {
+  z <- estep(data = Z, modelName = MODEL, parameters = parameters)$z
+  if (anyNA(z)) stop("mclust's estep() failed at iteration ", step, ": a singular covariance")
+  parameters <- mstep(data = Z, modelName = MODEL, z = z,
+                      prior = if (PRIOR) priorControl() else NULL)$parameters
+}
 G <- length(START_PRO)
-sigma <- full_sigma(fit$parameters$variance, G, D)
-means <- matrix(fit$parameters$mean, nrow = D) * SCALE + CENTER
+sigma <- full_sigma(parameters$variance, G, D)
+means <- matrix(parameters$mean, nrow = D) * SCALE + CENTER
 for (k in seq_len(G)) sigma[, , k] <- sigma[, , k] * outer(SCALE, SCALE)
-check("weights", fit$parameters$pro, EXPECTED_PRO)
+check("weights", parameters$pro, EXPECTED_PRO)
 check("means", means, EXPECTED_MEAN)
 check("covariances", sigma, EXPECTED_SIGMA)
 cat("reproduced\\n")
@@ -162,9 +165,10 @@ def r_script(rep: Reproduction, X) -> str:
         + (src.describe() if from_file else "embedded in this script ("
            + (src.why_embedded or f"{src.kind} file {src.path}: base R reads no NumPy files")
            + ")") + ".",
-        f"# How: em() from the fit's start (iteration 0) with emControl(itmax = "
-        f"{rep.n_steps}, tol = 0): em() starts with an E-step and does one M-step "
-        "per iteration, so itmax counts our iterations.",
+        f"# How: {rep.n_steps} pairs of estep() and mstep() from the fit's start (iteration "
+        f"0): our iteration {rep.n_steps}. mclust's em() should do the same with emControl(itmax"
+        f" = {max(rep.n_steps - 1, 0)}): it runs estep(), me() (itmax pairs of M- and "
+        "E-steps), then one more mstep().",
     ]
     if rep.center is not None:
         lines.append("# Standardised: the fit ran on Z = (X - CENTER) / SCALE; results are "

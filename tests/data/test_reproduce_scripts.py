@@ -119,7 +119,8 @@ def test_r_script_shape(covariance_type, model):
     rep, text = faithful_r_script(covariance_type)
     assert f'MODEL <- "{model}"' in text and "N_STEPS <- 6" in text
     assert f'DATA_FILE <- "{rep.source.path}"' in text
-    assert "emControl(itmax = N_STEPS, tol = 0)" in text and "PRIOR <- FALSE" in text
+    assert "for (step in seq_len(N_STEPS))" in text and "PRIOR <- FALSE" in text
+    assert "emControl(itmax = 5)" in text  # em()'s own count: one M-step after me()
     for name in ("START_PRO", "START_MEAN", "START_SIGMA", "EXPECTED_SIGMA"):
         assert f"{name} <- " in text
     # the numbers are written exactly
