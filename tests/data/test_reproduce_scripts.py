@@ -6,6 +6,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from gmm_explorer.data import load_data
@@ -70,6 +71,24 @@ def test_a_changed_data_file_is_named(tmp_path):
     write_script(path, python_script(rep, data.X))
     code, _, err = run_script(path)
     assert code != 0 and "differ from the data the fit used" in err
+
+
+def test_npz_array_is_read_again(tmp_path):
+    X = load_data(FAITHFUL).X[::-1]
+    path = tmp_path / "arrays.npz"
+    np.savez(path, other=np.zeros(3), X2=X)
+    data = load_data(path, array_name="X2")
+    em = GaussianMixtureEM(2, covariance_type="spherical", random_state=0)
+    em.initialize(data.X)
+    em.run(max_iter=7, tol=0)
+    n = len(em.history) - 1
+    rep = reproduction(em.history, n, DataSource.from_dataset(data, path, array_name="X2"),
+                       "spherical", 1e-6, None)
+    script = tmp_path / "again.py"
+    write_script(script, python_script(rep, data.X))
+    assert "ARRAY_NAME = 'X2'" in script.read_text()
+    code, out, err = run_script(script)
+    assert (code, out) == (0, "reproduced\n"), err
 
 
 def test_embedded_data_after_a_collapse_remedy(tmp_path):

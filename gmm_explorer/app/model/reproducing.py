@@ -33,7 +33,8 @@ def workspace_source(workspace) -> DataSource:
             return DataSource.from_dataset(loaded, name)
         return DataSource.embedded(X, names, f"{name} no longer gives the data the window "
                                    "holds")
-    return DataSource.embedded(X, names, name or "data made in the window")
+    return DataSource.embedded(X, names, f"{name or 'data'}: built-in or generated in the "
+                               "window, not read from a file")
 
 
 def workspace_reproduction(workspace, index: int | None = None) -> Reproduction:
