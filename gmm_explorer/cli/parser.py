@@ -218,6 +218,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_options(fit)
     fit.add_argument("-o", "--output", metavar="MODEL.json",
                      help="where to write the model (default: <data name>.model.json)")
+    fit.add_argument("--script", metavar="OUT.py",
+                     help="also write a Python script that rebuilds the best start with plain "
+                          "scikit-learn and checks it")
+    fit.add_argument("--r-script", metavar="OUT.R",
+                     help="also write the same as an R script for mclust's em()")
 
     sel = sub.add_parser(
         "select", help="BIC, AIC and ICL for a range of models", formatter_class=fmt,

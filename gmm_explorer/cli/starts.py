@@ -72,7 +72,7 @@ def fit_settings(args, covariance_type, n_components) -> dict:
     }
 
 
-def _recipes(args, covariance_type, n_components, seeds) -> list[FitRecipe]:
+def start_recipes(args, covariance_type, n_components, seeds) -> list[FitRecipe]:
     """The hierarchical start, then one recipe per seed: the same settings, each its own seed.
 
     Raises
@@ -196,7 +196,7 @@ def fit_models(Z, component_counts, covariance_type, args, seeds, standardizer, 
         results[K] = BestFit(K, covariance_type, ok=False, start_seeds=list(seeds),
                              n_starts=len(prefixes))
         try:
-            starts = _recipes(args, covariance_type, K, seeds)
+            starts = start_recipes(args, covariance_type, K, seeds)
         except ValueError as exc:  # refused settings: every start fails alike
             for prefix in prefixes:
                 log.line(f"{prefix}: failed ({exc})")
