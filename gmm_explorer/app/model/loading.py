@@ -381,7 +381,8 @@ def _classes(data: Dataset, options: FileOptions) -> dict:
 
 def _loaded_words(data: Dataset) -> str:
     """``"150 points, 4 features"`` and the rows dropped, for the status bar."""
-    words = f"{data.X.shape[0]:,} points, {data.X.shape[1]} features"
+    d = data.X.shape[1]
+    words = f"{data.X.shape[0]:,} points, {d} feature{'s' if d != 1 else ''}"
     if data.n_dropped:
         words += f" ({data.n_dropped:,} rows with missing values dropped)"
     return words

@@ -179,7 +179,8 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         self.set_edited(edited)
         self.dataChanged.emit()
         self.show_fit(fit)
-        self.message.emit(f"Data: {name or 'unnamed'}, {X.shape[0]} points in {d} dimensions.")
+        self.message.emit(f"Data: {name or 'unnamed'}, {X.shape[0]} points in {d} "
+                          f"dimension{'s' if d != 1 else ''}.")
 
     @staticmethod
     def _checked_hand_made(hand_made, n: int) -> np.ndarray | None:
