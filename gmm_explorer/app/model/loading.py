@@ -106,7 +106,7 @@ class DataLoading(QObject):
         self.cancel_load()
         loaded = load_data(path)
         self.workspace.set_data(loaded.X, loaded.labels, loaded.feature_names, str(path),
-                                model=self.own_model)
+                                model=self.own_model, lines=loaded.lines)
         return True
 
     # ------------------------------------------------------ background load
@@ -157,7 +157,7 @@ class DataLoading(QObject):
             try:
                 ws.set_data(data.X, data.labels, data.feature_names, str(loader.path),
                             fit=Fit(recipe, result.engine) if same else None,
-                            model=self.own_model)
+                            model=self.own_model, lines=data.lines)
             except ValueError as exc:
                 reason, message = "failed", str(exc)
             else:

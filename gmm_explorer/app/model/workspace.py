@@ -88,6 +88,9 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         self.run_settings = RunSettings()
         self.X: np.ndarray | None = None
         self.labels: np.ndarray | None = None
+        #: (N,) each row's 1-based line in its text file (exported labels map back to
+        #: it), or None (other data, or rows added or deleted by hand).
+        self.lines: np.ndarray | None = None
         self.feature_names: list[str] = []
         self.data_name = ""
         self.axes = (0, 1)
@@ -115,14 +118,16 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
     def set_data(self, X: np.ndarray, labels: np.ndarray | None = None,
                  feature_names: list[str] | None = None, name: str = "", *,
                  start: dict | None = None, fit: Fit | None = None, edited: bool = False,
-                 hand_made=None, model: ModelSettings | None = None) -> None:
+                 hand_made=None, model: ModelSettings | None = None,
+                 lines: np.ndarray | None = None) -> None:
         """Use new data and start EM on them.
 
         ``start`` (weights, means, covariances) pins the start (a preset's, hand
         edits', a session file's): Reset and new settings re-run from it until
         other data, another K, start method or seed, or New start; ``fit``,
         already begun on ``X`` (a background load, a session file), is used as
-        it is; ``model`` replaces the model settings with the data (a preset).
+        it is; ``model`` replaces the model settings with the data (a preset);
+        ``lines`` (N,) are the rows' lines in their file (``Dataset.lines``).
 
         Raises ``ValueError`` (and keeps everything as it was) when ``X`` is not
         a 2-D array of finite numbers with at least 2 rows, or EM cannot start.
@@ -134,6 +139,9 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         if not np.all(np.isfinite(X)):
             raise ValueError("data contain NaN or infinite values; clean them before loading")
         hand_made = self._checked_hand_made(hand_made, len(X))
+        if lines is not None and np.shape(lines) != (len(X),):
+            raise ValueError(f"lines must have one entry per row ({len(X)}), "
+                             f"got shape {np.shape(lines)}")
         model = model or self.model
         if fit is None:
             # begun before anything changes: if EM cannot start here, the old data stay
@@ -145,6 +153,7 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
             self.settingsChanged.emit()
         self.X, self.hand_made, self.data_name = X, hand_made, name
         self.labels = None if labels is None else np.asarray(labels)
+        self.lines = None if lines is None else np.asarray(lines, dtype=np.int64)
         d = X.shape[1]
         names = list(feature_names) if feature_names is not None else []
         self.feature_names = names if len(names) == d else [f"x{j}" for j in range(d)]
