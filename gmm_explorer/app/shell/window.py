@@ -32,6 +32,7 @@ from gmm_explorer.app.shell.background_choice import BackgroundChoice
 from gmm_explorer.app.shell.bound_window import BoundUi
 from gmm_explorer.app.shell.desktop import DesktopFeatures
 from gmm_explorer.app.shell.lab_window import LabUi
+from gmm_explorer.app.shell.labels_window import LabelsUi
 from gmm_explorer.app.views.curves_view import ConditionView, LikelihoodView
 from gmm_explorer.app.views.scatter_view import CentreView
 from gmm_explorer.app.views.steady_text import SteadyLabel
@@ -99,6 +100,7 @@ class ExplorerWindow(QMainWindow):
         self.lab_ui = LabUi(self)
         self.atlas_ui = AtlasUi(self)  # the atlas of starts: dock and menu entry
         self.bound_ui = BoundUi(self)  # EM's lower bound along a slice: dock and menu entry
+        self.labels_ui = LabelsUi(self)  # File → Export labels, Predict file
         self._built = True
 
     # ------------------------------------------------------------ layout
