@@ -85,7 +85,17 @@ def _cell(text: str) -> str:
 
 def labels_csv_text(proba: np.ndarray, *, lines=None, ids=None, classes=None,
                     class_names=()) -> str:
-    """The labels CSV: ``line`` (or ``row``), ``label``, ``p_<id>`` ..., then ``class``.
+    """The labels CSV, whole: :func:`labels_csv_blocks` joined."""
+    return "".join(text for text, _ in labels_csv_blocks(
+        proba, lines=lines, ids=ids, classes=classes, class_names=class_names))
+
+
+def labels_csv_blocks(proba: np.ndarray, *, lines=None, ids=None, classes=None,
+                      class_names=(), rows_per_block: int = ROWS_PER_BLOCK):
+    """The labels CSV in blocks: ``line`` (or ``row``), ``label``, ``p_<id>`` ..., ``class``.
+
+    A generator, so that a caller in a worker thread can report progress and
+    stop between blocks.
 
     Parameters
     ----------
@@ -102,6 +112,14 @@ def labels_csv_text(proba: np.ndarray, *, lines=None, ids=None, classes=None,
     class_names : sequence of str
         Names of the class codes (``class_names[code]``); codes without a
         name are written as numbers.
+    rows_per_block : int
+
+    Yields
+    ------
+    text : str
+        The header first, then blocks of whole lines.
+    rows_done : int
+        Rows written so far (0 with the header).
     """
     proba = np.asarray(proba, dtype=float)
     N, K = proba.shape
@@ -115,13 +133,12 @@ def labels_csv_text(proba: np.ndarray, *, lines=None, ids=None, classes=None,
         class_text = [names[c] if 0 <= c < len(names) else str(c)
                       for c in np.asarray(classes, dtype=int).tolist()]
         header.append("class")
-    chunks = [",".join(header) + "\n"]
-    for start in range(0, N, ROWS_PER_BLOCK):
-        stop = min(N, start + ROWS_PER_BLOCK)
+    yield ",".join(header) + "\n", 0
+    for start in range(0, N, rows_per_block):
+        stop = min(N, start + rows_per_block)
         block = [
             f"{index[i]},{labels[i]}," + ",".join(map(repr, row))
             + ("" if classes is None else "," + class_text[i])
             for i, row in zip(range(start, stop), proba[start:stop].tolist())
         ]
-        chunks.append("\n".join(block) + "\n")
-    return "".join(chunks)
+        yield "\n".join(block) + "\n", stop

@@ -53,7 +53,7 @@ def test_export_labels_are_the_engines_responsibilities_by_file_line(fitted, tmp
     w, data = fitted
     ws = w.workspace
     out = tmp_path / "labels.csv"
-    assert w.labels_ui.export_labels(str(out))
+    assert w.labels_ui.export_labels(str(out), wait=True)
     header, rows = _read(out)
     ids = ws.state.component_ids
     assert header == ["line", "label"] + [f"p_{i}" for i in ids] + ["class"]
@@ -72,6 +72,22 @@ def test_export_labels_are_the_engines_responsibilities_by_file_line(fitted, tmp
     assert [r[-1] for r in rows] == [names[k] if names else str(k) for k in loaded.labels]
 
 
+def test_export_is_of_the_iteration_shown_when_asked_though_em_steps_on(fitted, tmp_path):
+    w, _ = fitted
+    ws = w.workspace
+    shown = ws.state
+    expected = np.array(ws.data_responsibilities(shown))
+    out = tmp_path / "at5.csv"
+    assert w.labels_ui.export_labels(str(out))  # in the background
+    for _ in range(3):
+        w.step()
+    assert w.labels_ui.labelling.wait() == "written"
+    assert ws.state.iteration == shown.iteration + 3
+    P = np.array([r[2:-1] for r in _read(out)[1]], dtype=float)
+    np.testing.assert_array_equal(P, expected)
+    assert f"iteration {shown.iteration}" in w.last_message
+
+
 def test_labels_name_components_by_identity_after_a_removal(qtbot, tmp_path):
     ws = Workspace()
     w = ExplorerWindow(ws)
@@ -88,7 +104,7 @@ def test_labels_name_components_by_identity_after_a_removal(qtbot, tmp_path):
     ids = list(ws.state.component_ids)
     assert ids == [0, 2]  # the far component was removed: the others keep their names
     out = tmp_path / "l.csv"
-    assert w.labels_ui.export_labels(str(out))
+    assert w.labels_ui.export_labels(str(out), wait=True)
     header, rows = _read(out)
     assert header == ["row", "label"] + [f"p_{i}" for i in ids]
     assert [int(r[0]) for r in rows] == list(range(60))
@@ -99,7 +115,7 @@ def test_labels_name_components_by_identity_after_a_removal(qtbot, tmp_path):
 def test_predicting_the_datas_own_file_gives_the_exported_labels(fitted, tmp_path):
     w, data = fitted
     exported, predicted = tmp_path / "exported.csv", tmp_path / "predicted.csv"
-    assert w.labels_ui.export_labels(str(exported))
+    assert w.labels_ui.export_labels(str(exported), wait=True)
     assert w.labels_ui.predict_file(str(data), str(predicted), wait=True), w.last_error
     (h1, r1), (h2, r2) = _read(exported), _read(predicted)
     assert h1[:-1] == h2[:-1] and h2[-1] == "class"
@@ -149,7 +165,7 @@ def test_cancelling_a_prediction_writes_nothing(fitted, tmp_path, qtbot):
                comments="")
     out = tmp_path / "big-labels.csv"
     ended = []
-    w.labels_ui.labelling.predictEnded.connect(lambda reason, msg: ended.append(reason))
+    w.labels_ui.labelling.labelEnded.connect(lambda reason, msg: ended.append(reason))
     assert w.labels_ui.predict_file(str(big), str(out))
     assert w.labels_ui.progress.isVisibleTo(w)
     w.labels_ui.cancel_button.click()

@@ -4,11 +4,12 @@
 Both write the CSV of :mod:`gmm_explorer.data.labelled_rows`, the format of
 ``gmm-explorer predict``: the row's line in its file (or its 0-based row),
 the most probable component by identity (as the Components table names it),
-one ``p_<id>`` column per component and the known class, if any. Exporting
-is immediate (the responsibilities are the engine's, as the points are
-coloured); predicting reads, labels and writes in the runner's job thread
-(progress, Cancel), with the model of the shown state exactly as
-``gmm-explorer predict`` rebuilds a saved one.
+one ``p_<id>`` column per component and the known class, if any. Exported
+probabilities are the engine's responsibilities (as the points are coloured);
+another file is labelled with the model of the shown state, rebuilt as
+``gmm-explorer predict`` rebuilds a saved one. Both do the slow part (reading,
+labelling, formatting, writing) in the runner's job thread, with progress and
+Cancel; one at a time.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from gmm_explorer.data.errors import DataError, LoadCancelled
 from gmm_explorer.data.labelled_rows import (
     ROWS_PER_BLOCK,
     hard_labels,
-    labels_csv_text,
+    labels_csv_blocks,
     model_columns,
 )
 from gmm_explorer.data.model_reading import engine_from_parameters
@@ -35,11 +36,14 @@ from gmm_explorer.engine import GaussianMixtureEM
 if TYPE_CHECKING:  # the window makes this from its workspace; a run-time import is not needed
     from gmm_explorer.app.model.workspace import Workspace
 
-#: The runner's name for the predicting job (one at a time; a new one cancels the old).
-JOB = "predict"
+#: The runner's name for the labelling job (one at a time; a new one cancels the old).
+JOB = "labels"
 
-#: Fractions of the progress bar: reading the file, then labelling, then writing.
-_READ, _LABEL = 0.6, 0.3
+#: Fractions of predicting's progress bar: reading the file, then labelling; then formatting.
+_READ, _LABEL = 0.5, 0.2
+
+#: Rows formatted between two looks at Cancel (about a tenth of a second).
+_ROWS_PER_CHECK = 20000
 
 
 def class_names(workspace) -> tuple:
@@ -53,60 +57,65 @@ class Labelling(QObject):
 
     Signals
     -------
-    predictStarted(str)
-        A file began to be labelled in the background (its path).
-    predictProgress(float)
+    labelStarted(str)
+        Labels began to be made in the background: what, in plain words
+        ("Labelling iris.csv").
+    labelProgress(float)
         Fraction of that work done.
-    predictEnded(str, str)
+    labelEnded(str, str)
         ``"written"``, ``"cancelled"`` or ``"failed"``, and plain words
-        naming the files; after a failure nothing was written.
+        naming the files; unless written, nothing was.
     """
 
-    predictStarted = Signal(str)
-    predictProgress = Signal(float)
-    predictEnded = Signal(str, str)
+    labelStarted = Signal(str)
+    labelProgress = Signal(float)
+    labelEnded = Signal(str, str)
 
     def __init__(self, workspace: Workspace, parent=None):
         super().__init__(parent or workspace)
         self.workspace = workspace
         self.last_reason = ""
-        self._data_path = ""
+        self._cancelled_text = ""
         workspace.runner.jobProgressed.connect(self._on_progress)
 
+    @property
+    def busy(self) -> bool:
+        """Whether labels are being made in the background."""
+        return self.workspace.runner.job_running(JOB)
+
     # ---------------------------------------------------------- export
-    def export_labels(self, path) -> str:
+    def export_labels(self, path) -> None:
         """Write the labels of every data row under the shown state to ``path`` (CSV).
 
-        Rows are the engine's responsibilities for that state, shape (N, K);
-        the first column is each row's line in its file when the data came
-        from a text file (``Workspace.lines``), else its 0-based row. Returns
-        the message it also emits.
+        The probabilities are the engine's responsibilities for that state,
+        shape (N, K), taken now (stepping on changes nothing written); the first
+        column is each row's line in its file when the data came from a text
+        file (``Workspace.lines``), else its 0-based row. Formatting and
+        writing go on in the background; the outcome comes as ``labelEnded``.
 
         Raises
         ------
         ValueError
-            No data yet, or ``path`` cannot be written (a ``DataError`` naming it).
+            No data yet, or ``path`` cannot be written (a ``DataError`` naming
+            it); nothing started.
         """
         ws = self.workspace
         state = ws.state
         if state is None:
             raise ValueError("there is nothing to label yet: load or generate data first")
-        check_writable(os.fspath(path))
-        proba = ws.data_responsibilities(state)
-        text = labels_csv_text(proba, lines=ws.lines, ids=state.component_ids,
-                               classes=ws.labels, class_names=class_names(ws))
-        write_text(os.fspath(path), text)
-        message = (f"Labels of {len(proba):,} rows (iteration {state.iteration}, "
-                   f"{state.n_components} components) written to {path}.")
-        ws.message.emit(message)
-        return message
+        path = os.fspath(path)
+        check_writable(path)
+        proba = np.array(ws.data_responsibilities(state))  # a copy: the engine steps on
+        rows = dict(lines=ws.lines, ids=np.array(state.component_ids), classes=ws.labels,
+                    class_names=class_names(ws))
+        job = partial(_format_and_write, path, proba, rows, 0.0)
+        done = f"Labels of {len(proba):,} rows (iteration {state.iteration}, " \
+               f"{state.n_components} components) written to {path}."
+        self._start(job, lambda result: done, f"Writing labels to {os.path.basename(path)}",
+                    f"Writing the labels to {path} cancelled; nothing was written.",
+                    "Could not export the labels: ", path, path)
 
     # --------------------------------------------------------- predict
-    @property
-    def busy(self) -> bool:
-        """Whether a file is being labelled in the background."""
-        return self.workspace.runner.job_running(JOB)
-
     def state_model(self) -> GaussianMixtureEM:
         """An engine holding the shown state's parameters (in the data's units).
 
@@ -131,7 +140,7 @@ class Labelling(QObject):
         The model, the feature names and the output folder are checked here
         (``ValueError``, nothing started); the file is read, checked (the
         model's columns, by name when it has names; finite values) and
-        labelled in the background. The outcome comes as ``predictEnded``.
+        labelled in the background. The outcome comes as ``labelEnded``.
         """
         ws = self.workspace
         em = self.state_model()
@@ -145,54 +154,83 @@ class Labelling(QObject):
             names = []  # made-up names: columns are matched by position
         job = partial(_predict, data_path, output_path, em, names, ws.n_features,
                       np.array(ws.state.component_ids))
-        self._data_path = data_path
-        ws.runner.start_job(job, partial(self._on_done, data_path, output_path), name=JOB)
-        self.predictStarted.emit(data_path)
 
-    def cancel_predict(self) -> None:
-        """Stop labelling a file (nothing is written)."""
+        def done(result):
+            n, counts = result
+            spread = ", ".join(f"{i}: {c:,}" for i, c in counts)
+            return f"Labelled {n:,} rows of {data_path} ({spread}); written to {output_path}."
+
+        self._start(job, done, f"Labelling {os.path.basename(data_path)}",
+                    f"Labelling {data_path} cancelled; nothing was written.",
+                    "Could not label ", data_path, output_path)
+
+    # ------------------------------------------------------- the job
+    def _start(self, job, done_text, what: str, cancelled_text: str, failed: str,
+               *paths: str) -> None:
+        self.cancel()  # one at a time: the one going now ends, saying so
+        self._cancelled_text = cancelled_text
+
+        def ended(result, error):
+            if error is None and result is None or isinstance(error, LoadCancelled):
+                self._end("cancelled", cancelled_text)
+            elif error is not None:
+                # the data layer's errors name the file already
+                text = str(error) if isinstance(error, (ValueError, OSError)) \
+                    else f"{type(error).__name__}: {error}"
+                if not text.startswith(paths):
+                    text = f"{paths[0]}: {text}"
+                self._end("failed", failed + text)
+            else:
+                self._end("written", done_text(result))
+
+        self.workspace.runner.start_job(job, ended, name=JOB)
+        self.labelStarted.emit(what)
+
+    def cancel(self) -> None:
+        """Stop the labels being made (nothing is written)."""
         if self.busy:
             self.workspace.runner.cancel_job(JOB)
-            self._end("cancelled", f"Labelling {self._data_path} cancelled; nothing was "
-                                   "written.")
+            self._end("cancelled", self._cancelled_text)
 
     def wait(self, timeout_ms: int = 120000) -> str:
-        """Block until the labelling in progress has ended; how it ended (scripts, tests)."""
+        """Block until the labels being made are written or not; how it ended (scripts,
+        tests)."""
         self.workspace.runner.wait_job(timeout_ms, name=JOB)
         return self.last_reason
 
     def _on_progress(self, name: str, fraction: float) -> None:
         if name == JOB:
-            self.predictProgress.emit(fraction)
-
-    def _on_done(self, data_path: str, output_path: str, result, error) -> None:
-        if error is None and result is None:
-            self._end("cancelled", f"Labelling {data_path} cancelled; nothing was written.")
-        elif isinstance(error, LoadCancelled):
-            self._end("cancelled", f"Labelling {data_path} cancelled; nothing was written.")
-        elif error is not None:
-            # the data layer's errors name the file already
-            text = str(error) if isinstance(error, (ValueError, OSError)) \
-                else f"{type(error).__name__}: {error}"
-            if not text.startswith(data_path) and not text.startswith(output_path):
-                text = f"{data_path}: {text}"
-            self._end("failed", f"Could not label {text}")
-        else:
-            n, counts = result
-            spread = ", ".join(f"{i}: {c:,}" for i, c in counts)
-            self._end("written", f"Labelled {n:,} rows of {data_path} ({spread}); written "
-                                 f"to {output_path}.")
+            self.labelProgress.emit(fraction)
 
     def _end(self, reason: str, message: str) -> None:
         self.last_reason = reason
-        self.predictEnded.emit(reason, message)
+        self.labelEnded.emit(reason, message)
         if reason != "failed":
             self.workspace.message.emit(message)
 
 
+def _format_and_write(output_path: str, proba: np.ndarray, rows: dict, begun: float,
+                      cancelled, progress, report=None):
+    """Format the labels CSV (:func:`labels_csv_blocks` with ``rows``) and write it.
+
+    Progress goes on from ``begun`` to 1. Returns True, or None when cancelled
+    (then nothing is written).
+    """
+    chunks = []
+    N = max(len(proba), 1)
+    for text, done in labels_csv_blocks(proba, rows_per_block=_ROWS_PER_CHECK, **rows):
+        if cancelled():
+            return None
+        chunks.append(text)
+        progress(begun + (0.95 - begun) * done / N)
+    write_text(output_path, "".join(chunks))
+    progress(1.0)
+    return True
+
+
 def _predict(data_path: str, output_path: str, em: GaussianMixtureEM, names: list,
              n_features: int, ids: np.ndarray, cancelled, progress, report):
-    """The job: read, check, label in blocks and write; None when cancelled.
+    """The job: read, check, label in blocks, format and write; None when cancelled.
 
     Returns
     -------
@@ -211,11 +249,8 @@ def _predict(data_path: str, output_path: str, em: GaussianMixtureEM, names: lis
         stop = min(N, start + ROWS_PER_BLOCK)
         proba[start:stop] = em.predict_proba(X[start:stop])
         progress(_READ + _LABEL * stop / max(N, 1))
-    text = labels_csv_text(proba, lines=data.lines, ids=ids, classes=data.labels,
-                           class_names=data.label_names)
-    if cancelled():
+    rows = dict(lines=data.lines, ids=ids, classes=data.labels, class_names=data.label_names)
+    if not _format_and_write(output_path, proba, rows, _READ + _LABEL, cancelled, progress):
         return None
-    write_text(output_path, text)
-    progress(1.0)
     labels = hard_labels(proba, ids)
     return N, [(int(i), int(np.sum(labels == i))) for i in ids]

@@ -51,7 +51,7 @@ class LabelsUi:
         }
         self._add_to_file_menu()
         self._make_progress()
-        self.labelling.predictEnded.connect(self._on_ended)
+        self.labelling.labelEnded.connect(self._on_ended)
 
     def _add_to_file_menu(self) -> None:
         bar = self.window.menuBar()
@@ -73,30 +73,35 @@ class LabelsUi:
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setFixedWidth(140)
-        self.progress_bar.setToolTip("Reading, labelling and writing the file, off the "
-                                     "window's thread: everything else keeps answering")
+        self.progress_bar.setToolTip("Making and writing the labels, off the window's "
+                                     "thread: everything else keeps answering")
         self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop labelling the file; nothing is written")
-        self.cancel_button.clicked.connect(self.labelling.cancel_predict)
+        self.cancel_button.setToolTip("Stop making the labels; nothing is written")
+        self.cancel_button.clicked.connect(self.labelling.cancel)
         box = QHBoxLayout(self.progress)
         box.setContentsMargins(4, 0, 4, 0)
         for w in (self.progress_label, self.progress_bar, self.cancel_button):
             box.addWidget(w)
         self.window.statusBar().addPermanentWidget(self.progress)
         self.progress.hide()
-        self.labelling.predictStarted.connect(self._on_started)
-        self.labelling.predictProgress.connect(
+        self.labelling.labelStarted.connect(self._on_started)
+        self.labelling.labelProgress.connect(
             lambda f: self.progress_bar.setValue(int(round(1000 * min(max(f, 0.0), 1.0)))))
 
     # ---------------------------------------------------------- actions
-    def export_labels(self, path) -> bool:
-        """Write the data's labels under the shown iteration to ``path``; False on failure."""
+    def export_labels(self, path, wait: bool = False) -> bool:
+        """Write the data's labels under the shown iteration to ``path``.
+
+        In the background; with ``wait`` the call returns when it has ended
+        (the window answering meanwhile) and says whether the file was
+        written. Errors are shown; False when nothing was (or will be) written.
+        """
         try:
             self.labelling.export_labels(path)
         except (ValueError, OSError) as exc:
             self.window.show_error(f"Could not export the labels: {exc}")
             return False
-        return True
+        return self.labelling.wait() == "written" if wait else True
 
     def predict_file(self, data_path, output_path, wait: bool = False) -> bool:
         """Label ``data_path`` with the shown iteration's model into ``output_path``.
@@ -137,8 +142,8 @@ class LabelsUi:
             self.predict_file(data_path, path if os.path.splitext(path)[1] else path + ".csv")
 
     # ------------------------------------------------------- following
-    def _on_started(self, data_path: str) -> None:
-        self.progress_label.setText(f"Labelling {os.path.basename(data_path)}")
+    def _on_started(self, what: str) -> None:
+        self.progress_label.setText(what)
         self.progress_bar.setValue(0)
         self.progress.show()
 
