@@ -186,3 +186,15 @@ def test_menu_entries_keys_and_tips(window):
     keys = [a.shortcut() for a in window.actions() if not a.shortcut().isEmpty()]
     assert keys.count(QKeySequence("Ctrl+L")) == 1
     assert keys.count(QKeySequence("Ctrl+Shift+L")) == 1
+
+
+def test_without_data_there_is_nothing_to_label(qtbot, tmp_path):
+    ws = Workspace()
+    w = ExplorerWindow(ws)
+    qtbot.addWidget(w)
+    assert not w.labels_ui.export_labels(str(tmp_path / "l.csv"))
+    assert "load or generate data first" in w.last_error
+    assert not w.labels_ui.predict_file(str(tmp_path / "x.csv"), str(tmp_path / "l.csv"))
+    assert "load or generate data first" in w.last_error
+    assert not (tmp_path / "l.csv").exists()
+    ws.shutdown()
