@@ -6,6 +6,7 @@ import os
 import shlex
 from pathlib import Path
 
+from gmm_explorer.cli.classes import class_report
 from gmm_explorer.cli.common import (
     EXIT_OK,
     CollapseError,
@@ -20,6 +21,7 @@ from gmm_explorer.cli.starts import (
     prepare,
 )
 from gmm_explorer.data.model_file import build_model_dict, write_json_atomic
+from gmm_explorer.data.model_reading import engine_from_parameters
 from gmm_explorer.engine.fits import start_seeds
 from gmm_explorer.files import file_sha256
 
@@ -53,6 +55,10 @@ def cmd_fit(args, out, log) -> int:
     content = _model_content(args, data, std, result, master, seeds)
     write_json_atomic(output, content)
     lines = _summary(args, data, result, content, master, seeds)
+    if data.labels is not None:
+        # each row's most probable component under the model written (the data's units)
+        em = engine_from_parameters(result.weights, result.means, result.covariances, ctype)
+        lines += class_report(data, em.predict(data.X), result.final_components)
     lines.append(f"model written to {output}")
     out.write("\n".join(lines) + "\n")
     if not result.converged:

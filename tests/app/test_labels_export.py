@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QKeySequence
 
-from gmm_explorer.app.model.labelling import class_names
 from gmm_explorer.app.model.workspace import Workspace
 from gmm_explorer.app.shell.window import ExplorerWindow
 from gmm_explorer.data import load_data
@@ -68,8 +67,8 @@ def test_export_labels_are_the_engines_responsibilities_by_file_line(fitted, tmp
     R = ws.data_responsibilities(ws.state)
     np.testing.assert_array_equal(P, R)  # written with repr: every digit comes back
     np.testing.assert_array_equal([int(r[1]) for r in rows], ids[R.argmax(axis=1)])
-    names = class_names(ws)  # the class names where the workspace keeps them, else codes
-    assert [r[-1] for r in rows] == [names[k] if names else str(k) for k in loaded.labels]
+    # the class as the file names it, on the row's own line
+    assert [r[-1] for r in rows] == [text[int(r[0]) - 1].split(",")[2] for r in rows]
 
 
 def test_export_is_of_the_iteration_shown_when_asked_though_em_steps_on(fitted, tmp_path):

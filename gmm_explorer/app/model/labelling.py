@@ -46,12 +46,6 @@ _READ, _LABEL = 0.5, 0.2
 _ROWS_PER_CHECK = 20000
 
 
-def class_names(workspace) -> tuple:
-    """Names of the workspace's class codes, or () when it keeps none."""
-    # another part of the program gives the workspace ``label_names``; until then codes
-    return tuple(getattr(workspace, "label_names", None) or ())
-
-
 class Labelling(QObject):
     """Export labels of the data and predict other files, for one workspace.
 
@@ -107,7 +101,7 @@ class Labelling(QObject):
         check_writable(path)
         proba = np.array(ws.data_responsibilities(state))  # a copy: the engine steps on
         rows = dict(lines=ws.lines, ids=np.array(state.component_ids), classes=ws.labels,
-                    class_names=class_names(ws))
+                    class_names=ws.label_names)
         job = partial(_format_and_write, path, proba, rows, 0.0)
         done = f"Labels of {len(proba):,} rows (iteration {state.iteration}, " \
                f"{state.n_components} components) written to {path}."

@@ -150,7 +150,7 @@ class DesktopFeatures(QObject):
     def apply_view_state(self, view: dict) -> None:
         """Set the toggles and the plot range from :meth:`view_state`'s dict (lenient)."""
         w = self.window
-        if view.get("color_mode") in ("blended", "hard"):
+        if view.get("color_mode") in ("blended", "hard", "class"):
             w.color_mode.setCurrentText(view["color_mode"])
         if isinstance(view.get("sigma"), list):
             for lv, box in w.sigma_boxes.items():
@@ -273,7 +273,7 @@ class DesktopFeatures(QObject):
             elif kind == "history":
                 exports.write_history_csv(path, self.workspace.history)
             elif kind in ("plot_png", "plot_svg"):
-                exports.export_plot(path, self.window.centre)
+                exports.export_plot(path, self.window.shown_plot())
             elif kind == "window_png":
                 exports.export_window(path, self.window)
             else:
