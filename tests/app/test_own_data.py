@@ -127,6 +127,7 @@ def test_features_of_built_in_data_are_chosen_in_memory(qtbot, window):
     assert ws.feature_names == ["Sepal.Width", "Petal.Width"]
     full = ws.loading.dataset.X
     np.testing.assert_array_equal(ws.X, full[:, [1, 3]])
+    assert ws.label_names == ("setosa", "versicolor", "virginica")  # the classes stay
     with pytest.raises(ValueError, match="at least one"):
         ws.loading.choose_features([])
     with pytest.raises(ValueError, match="no feature named 'nope'"):
