@@ -216,3 +216,12 @@ def test_a_standardised_session_replays_bit_for_bit(qtbot, window, tmp_path):
     window.step()
     assert ws.state.log_likelihood == on.log_likelihood
     np.testing.assert_array_equal(ws.state.means, on.means)
+
+
+def test_a_lab_preset_after_a_file_is_fitted_in_its_own_units(qtbot, window, tmp_path):
+    ws = window.workspace
+    assert window.open_file(str(_scaled_file(tmp_path)))
+    assert ws.standardize
+    ws.lab.load_preset("seed")
+    assert not ws.standardize and ws.fit.standardizer is None
+    assert not window.data_panel.choices.standardize.isChecked()
