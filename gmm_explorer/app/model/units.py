@@ -44,23 +44,22 @@ def to_user_units(state: EMState, std: Standardizer, n_samples: int) -> EMState:
     """
     if std.is_identity:
         return state
-    w, means, covs = std.to_user(state.weights, state.means, state.covariances)
-    shift = n_samples * std.log_jacobian()
-    pseudo = state.pseudo_log_likelihood
-    return replace(state, means=means, covariances=covs, eigenvalues=None,
-                   log_likelihood=float(state.log_likelihood) - shift,
-                   objective=float(state.objective) - shift,
-                   pseudo_log_likelihood=None if pseudo is None else float(pseudo) - shift)
+    return _moved(state, *std.to_user(state.weights, state.means, state.covariances)[1:],
+                  -n_samples * std.log_jacobian())
 
 
 def to_fit_units(state: EMState, std: Standardizer, n_samples: int) -> EMState:
     """The inverse of :func:`to_user_units`, for states that arrive in the data's units."""
     if std.is_identity:
         return state
-    w, means, covs = std.to_standard(state.weights, state.means, state.covariances)
-    shift = n_samples * std.log_jacobian()
+    return _moved(state, *std.to_standard(state.weights, state.means, state.covariances)[1:],
+                  n_samples * std.log_jacobian())
+
+
+def _moved(state: EMState, means, covariances, shift: float) -> EMState:
+    """``state`` with other means and covariances, its likelihoods shifted by ``shift``."""
     pseudo = state.pseudo_log_likelihood
-    return replace(state, means=means, covariances=covs, eigenvalues=None,
+    return replace(state, means=means, covariances=covariances, eigenvalues=None,
                    log_likelihood=float(state.log_likelihood) + shift,
                    objective=float(state.objective) + shift,
                    pseudo_log_likelihood=None if pseudo is None else float(pseudo) + shift)
@@ -138,8 +137,9 @@ class StandardizedEngine:
 
     It offers what the window uses of :class:`~gmm_explorer.engine.GaussianMixtureEM`
     (``initialize``, ``step``, ``run``, ``rewind``, ``responsibilities``, ``history``,
-    ``halted``, ``tol``, ``X``, ``n_parameters``) with every array in the data's units;
-    starts given to :meth:`initialize` are in the data's units too.
+    ``tol``, ``X``; ``halted``, ``n_parameters`` and the settings as the engine's own)
+    with every array in the data's units; starts given to :meth:`initialize` are in the
+    data's units too.
 
     Parameters
     ----------
@@ -274,10 +274,6 @@ class StandardizedEngine:
         return self._engine.responsibilities(fit, Z, rows)
 
     @property
-    def halted(self) -> bool:
-        return self._engine.halted
-
-    @property
     def tol(self) -> float:
         return self._engine.tol
 
@@ -285,8 +281,6 @@ class StandardizedEngine:
     def tol(self, value: float) -> None:
         self._engine.tol = value
 
-    def n_parameters(self) -> int:
-        return self._engine.n_parameters()
 
 
 def standardized_factory(factory, units: FitUnits | None = None):
