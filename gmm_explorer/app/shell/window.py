@@ -33,6 +33,7 @@ from gmm_explorer.app.shell.bound_window import BoundUi
 from gmm_explorer.app.shell.desktop import DesktopFeatures
 from gmm_explorer.app.shell.lab_window import LabUi
 from gmm_explorer.app.views.curves_view import ConditionView, LikelihoodView
+from gmm_explorer.app.views.centre_switcher import CentreSwitcher
 from gmm_explorer.app.views.scatter_view import CentreView
 from gmm_explorer.app.views.steady_text import SteadyLabel
 from gmm_explorer.app.views.table_view import ComponentTable
@@ -62,6 +63,7 @@ class ExplorerWindow(QMainWindow):
         self.actions_by_name = make_actions(self)
 
         self.centre = CentreView(workspace)
+        self.centre_views = CentreSwitcher(workspace, self.centre, self)  # axes, pairs, PCA
         self.timeline = QSlider(Qt.Horizontal)
         self.timeline.setToolTip("Timeline: drag to show any past iteration in every view. "
                                  "Stepping from a past iteration discards the later ones.")
@@ -105,12 +107,14 @@ class ExplorerWindow(QMainWindow):
     def _centre_widget(self) -> QWidget:
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 2)
+        bar.addWidget(self.centre_views.combo)
+        bar.addSpacing(12)
         self.color_mode = QComboBox()
         self.color_mode.addItems(["blended", "hard"])
         self.color_mode.setToolTip("Point colours: blended (responsibility-weighted mix of the "
                                    "component colours) or hard (the most responsible component, "
                                    "faint where unsure)")
-        self.color_mode.currentTextChanged.connect(self.centre.set_color_mode)
+        self.color_mode.currentTextChanged.connect(self.centre_views.set_color_mode)
         bar.addWidget(QLabel("Colours"))
         bar.addWidget(self.color_mode)
         bar.addSpacing(12)
@@ -119,7 +123,7 @@ class ExplorerWindow(QMainWindow):
             box = QCheckBox(f"{level}σ")
             box.setChecked(self.centre.sigma_visible[level])
             box.setToolTip(f"Show the ellipses at {level} sigma (Mahalanobis distance {level})")
-            box.toggled.connect(lambda on, lv=level: self.centre.set_sigma_visible(lv, on))
+            box.toggled.connect(lambda on, lv=level: self.centre_views.set_sigma_visible(lv, on))
             bar.addWidget(box)
             self.sigma_boxes[level] = box
         self.means_box = QCheckBox("means")
@@ -147,7 +151,7 @@ class ExplorerWindow(QMainWindow):
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
         box.addLayout(bar)
-        box.addWidget(self.centre, 1)
+        box.addWidget(self.centre_views.stack, 1)
         box.addLayout(timeline)
         w = QWidget()
         w.setLayout(box)
@@ -235,6 +239,16 @@ class ExplorerWindow(QMainWindow):
     def step(self) -> None:
         """The Step button, the Right key and ``--steps``: one EM iteration."""
         self.workspace.step()
+
+    def show_centre_view(self, name: str) -> bool:
+        """Show ``"axes"``, ``"pairs"`` or ``"pca"`` in the centre (Ctrl+1/2/3);
+        False (and the reason shown) when the data do not allow it."""
+        try:
+            self.centre_views.set_view(name)
+        except ValueError as exc:
+            self.show_error(str(exc))
+            return False
+        return True
 
     def load_builtin(self, name: str) -> None:
         """Load a built-in dataset, reporting failures."""
