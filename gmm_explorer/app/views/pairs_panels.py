@@ -7,7 +7,7 @@ updated in place on every Step:
 - :class:`PairPanel` (row feature on y, column feature on x): the drawn
   points as an image (:mod:`~gmm_explorer.app.views.point_raster`), the
   components' exact marginal ellipses (one
-  :class:`~gmm_explorer.app.views.polylines.Polylines`) and a ring on the
+  :class:`~gmm_explorer.app.views.ellipse_set.EllipseSet`) and a ring on the
   hovered point;
 - :class:`FeaturePanel` (the diagonal): the feature's name, a grey histogram
   of all its values and each component's weighted marginal density
@@ -24,12 +24,13 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from gmm_explorer.app import colors, geometry
 from gmm_explorer.app.views import point_raster
+from gmm_explorer.app.views.ellipse_set import EllipseSet
 from gmm_explorer.app.views.polylines import Polylines
 
 SIGMA_STYLES = {1: (1.5, Qt.SolidLine), 2: (1.0, Qt.DashLine), 3: (1.0, Qt.DotLine)}
 SIGMA_LEVELS = (1, 2, 3)
 HIST_BINS = 30
-DENSITY_POINTS = 121
+DENSITY_POINTS = 61
 _BORDER = (185, 185, 185)
 _HOVER_PEN = pg.mkPen(20, 20, 20, width=1.5)
 
@@ -71,11 +72,12 @@ class PairPanel:
         self.image = pg.ImageItem()
         self.image.setZValue(0)
         plot.addItem(self.image)
-        self.ellipses = Polylines()
+        self.ellipses = EllipseSet()
         self.ellipses.setZValue(5)
         plot.addItem(self.ellipses, ignoreBounds=True)
         self.marker = pg.ScatterPlotItem(size=9, pen=_HOVER_PEN, brush=None)
         self.marker.setZValue(10)
+        self.marker.hide()
         plot.addItem(self.marker, ignoreBounds=True)
         self._x = self._y = np.zeros(0)
         self._flat = None
@@ -118,27 +120,22 @@ class PairPanel:
                                     for i in ids
                                     for w, st in [SIGMA_STYLES[level]]])
         means2, covs2 = geometry.marginal(state.means, state.covariances, (self.col, self.row))
-        lines = {}
-        for n, level in enumerate(SIGMA_LEVELS[::-1]):
-            on = bool(sigma_visible.get(level))
-            if on:
-                curves = geometry.ellipse_curves(means2, covs2, level)
-                lines.update({n * k + j: (curves[j, :, 0], curves[j, :, 1]) for j in range(k)})
-            for j in range(k):
-                self.ellipses.set_line_visible(n * k + j, on)
-        self.ellipses.set_lines(lines)
+        maps = geometry.ellipse_transforms(covs2)  # 1 sigma; a level scales it
+        levels = np.array(SIGMA_LEVELS[::-1], dtype=float)
+        self.ellipses.set_ellipses(
+            np.tile(means2, (len(levels), 1)),
+            (levels[:, None, None, None] * maps[None]).reshape(-1, 2, 2),
+            np.repeat([bool(sigma_visible.get(int(lv))) for lv in levels], k))
 
     def ellipse_data(self, k: int, level: int, n_components: int) -> np.ndarray:
         """The drawn curve of component ``k`` at ``level`` sigma, shape (P, 2) (for tests)."""
-        n = SIGMA_LEVELS[::-1].index(level)
-        x, y = self.ellipses.line_data(n * n_components + k)
-        return np.column_stack([x, y])
+        return self.ellipses.curve(SIGMA_LEVELS[::-1].index(level) * n_components + k)
 
     def mark(self, row: int | None) -> None:
         """Ring the drawn point ``row`` (an index into the drawn points), or none."""
-        if row is None:
-            self.marker.setData([], [])
-        else:
+        # hidden rather than emptied: an empty scatter still costs a paint per panel
+        self.marker.setVisible(row is not None)
+        if row is not None:
             self.marker.setData([self._x[row]], [self._y[row]])
 
     def nearest(self, x: float, y: float) -> tuple:
@@ -165,7 +162,7 @@ class FeaturePanel:
                                      brush=pg.mkBrush(215, 215, 215), pen=pg.mkPen(175, 175, 175))
         self.hist.setCacheMode(QGraphicsItem.DeviceCoordinateCache)  # set once per dataset
         plot.addItem(self.hist)
-        self.curves = Polylines()
+        self.curves = Polylines(antialias=False)
         self.curves.setZValue(5)
         plot.addItem(self.curves, ignoreBounds=True)
         self.label = pg.TextItem(name, color=(25, 25, 25), anchor=(0, 0),
