@@ -195,8 +195,9 @@ def test_switching_keeps_working_through_steps_and_scrubbing(qtbot, window_4d):
     w.show_centre_view("pairs")
     assert not switcher.pairs.is_stale and switcher.pairs.redraws == redraws + 1
     check_pairs()  # caught up with the state shown
+    assert not w.means_box.isEnabled()  # means are handles of the axes view only
     w.show_centre_view("axes")  # Ctrl+1
-    assert switcher.stack.currentWidget() is w.centre
+    assert switcher.stack.currentWidget() is w.centre and w.means_box.isEnabled()
 
 
 def test_clicking_a_pair_opens_it_in_the_axes_view_and_hover_is_linked(qtbot, window_4d):

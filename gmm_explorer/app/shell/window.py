@@ -133,6 +133,7 @@ class ExplorerWindow(QMainWindow):
         bar.addWidget(self.means_box)
         self.background = BackgroundChoice(self.centre, self)  # the Map button
         bar.addWidget(self.background.button)
+        self.centre_views.viewChanged.connect(self._on_centre_view_changed)
         bar.addStretch(1)
         self.drawing_note = QLabel()
         self.drawing_note.setStyleSheet(f"color: {self._text_color('muted')};")
@@ -249,6 +250,11 @@ class ExplorerWindow(QMainWindow):
             self.show_error(str(exc))
             return False
         return True
+
+    def _on_centre_view_changed(self, name: str) -> None:
+        # draggable means and background maps belong to the axes view alone
+        self.means_box.setEnabled(name == "axes")
+        self.background.button.setEnabled(name == "axes")
 
     def load_builtin(self, name: str) -> None:
         """Load a built-in dataset, reporting failures."""

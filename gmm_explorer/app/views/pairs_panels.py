@@ -20,6 +20,7 @@ import numpy as np
 import pyqtgraph as pg
 import scipy.stats
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QGraphicsItem
 
 from gmm_explorer.app import colors, geometry
@@ -177,6 +178,7 @@ class FeaturePanel:
         self.marker.hide()
         plot.addItem(self.marker, ignoreBounds=True)
         self.grid = np.zeros(0)
+        self.name = name
         self._pen_ids: tuple = ()
 
     def set_values(self, values: np.ndarray, x_range: tuple, name: str) -> None:
@@ -186,8 +188,17 @@ class FeaturePanel:
         top = float(counts.max()) * 1.3 if counts.max() > 0 else 1.0
         self.plot.getViewBox().setRange(xRange=x_range, yRange=(0.0, top), padding=0.0)
         self.grid = np.linspace(x_range[0], x_range[1], DENSITY_POINTS)
-        self.label.setText(name)
+        self.name = name
+        self.plot.setToolTip(f"{name}: a histogram of every point and each component's "
+                             f"weighted density w N(x; mean, variance)")
         self.label.setPos(x_range[0], top)
+        self.fit_label()
+
+    def fit_label(self) -> None:
+        """The name, cut with '…' to the panel's width (the tooltip has it whole)."""
+        font = QFontMetrics(self.label.textItem.font())
+        width = max(int(self.plot.getViewBox().width()) - 6, 12)
+        self.label.setText(font.elidedText(self.name, Qt.ElideRight, width))
 
     def set_densities(self, state, ids: tuple) -> None:
         """Each component's ``w_k N(x; m_k, S_k[col, col])`` over the panel."""

@@ -166,6 +166,9 @@ class PairsView(LazyRedraw, pg.GraphicsLayoutWidget):
         for panel in self.pairs.values():
             if panel.view is view and len(self._codes):
                 panel.paint_points(self._codes)
+        for panel in self.diagonal.values():
+            if panel.plot.getViewBox() is view:
+                panel.fit_label()
 
     # ------------------------------------------------------------ linking
     def panel_at(self, scene_pos):
