@@ -107,8 +107,6 @@ class ExplorerWindow(QMainWindow):
     def _centre_widget(self) -> QWidget:
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 2)
-        bar.addWidget(self.centre_views.combo)
-        bar.addSpacing(12)
         self.color_mode = QComboBox()
         self.color_mode.addItems(["blended", "hard"])
         self.color_mode.setToolTip("Point colours: blended (responsibility-weighted mix of the "
@@ -144,6 +142,10 @@ class ExplorerWindow(QMainWindow):
 
         timeline = QHBoxLayout()
         timeline.setContentsMargins(8, 2, 8, 4)
+        # the view's choice here, not in the full bar above: beside the shrinkable slider
+        # it costs the docks no width at 1280 x 800
+        timeline.addWidget(self.centre_views.combo)
+        timeline.addSpacing(10)
         timeline.addWidget(QLabel("Iteration"))
         timeline.addWidget(self.timeline, 1)
         timeline.addWidget(self.timeline_label)

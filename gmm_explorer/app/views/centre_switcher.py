@@ -2,7 +2,7 @@
 
 :class:`CentreSwitcher` holds the three views in a ``QStackedWidget`` (one
 shown; the hidden ones wait, see :mod:`~gmm_explorer.app.views.lazy`), a
-combo box for the centre's top bar, and forwards the display options (point
+combo box for the window to place (beside the timeline), and forwards the display options (point
 colours, sigma levels) to every view, so that switching shows the same
 choices. With fewer than three features, pairs and PCA add nothing to the
 axes view (one pair; a rotation of it) and are disabled.
