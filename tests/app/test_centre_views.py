@@ -1,6 +1,7 @@
 """The centre's pairs and PCA views: exact geometry, linking, switching, many features."""
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 import scipy.stats
 
@@ -272,3 +273,29 @@ def test_launch_view_flag_is_refused_on_two_features(tmp_path, capsys):
     assert launch(["--view", "pairs", "--screenshot", str(png)]) == 2
     assert "--view" in capsys.readouterr().err
     assert not png.exists()
+
+
+def test_hovering_a_point_with_the_mouse_rings_it_everywhere(qtbot, workspace_on):
+    s = workspace_on(correlated_data(3))
+    s.step()
+    view = shown(qtbot, PairsView(s))
+    panel = view.pair_panel(0, 2)
+    i = 11
+    x, y = s.X[s.display_indices[i], 0], s.X[s.display_indices[i], 2]
+    scene_pos = panel.view.mapViewToScene(pg.Point(x, y))
+    with qtbot.waitSignal(view.hoverText) as signal:
+        view._on_mouse_moved(scene_pos)
+    hovered = view.hovered
+    assert hovered is not None
+    # the nearest drawn point: this one, or one drawn on the same pixel
+    xs, ys = panel.marker.getData()
+    assert abs(xs[0] - x) <= 2 * panel.view.viewPixelSize()[0]
+    assert abs(ys[0] - y) <= 2 * panel.view.viewPixelSize()[1]
+    row = s.display_indices[hovered]
+    assert signal.args[0].startswith(f"point {row}")
+    assert view.note.text.startswith(f"point {row}:")
+    for other in view.pairs.values():
+        assert other.marker.isVisible()
+    view._on_mouse_moved(pg.Point(-1000.0, -1000.0))  # off every panel
+    assert view.hovered is None and not panel.marker.isVisible()
+    assert view.note.text.startswith("Hover")

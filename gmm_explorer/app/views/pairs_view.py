@@ -65,6 +65,7 @@ class PairsView(LazyRedraw, pg.GraphicsLayoutWidget):
         self.hovered: int | None = None  # index into the drawn points
         self.redraws = 0  # full redraws of the shown state (tests count them)
         self._codes = np.zeros(0, dtype=np.uint32)
+        self._note = ""  # the note's text when no point is hovered
         self.note = pg.LabelItem("", color=(90, 90, 90), size="8pt")
         # its text must not widen the grid beyond the centre (it is clipped instead)
         self.note.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
@@ -130,8 +131,8 @@ class PairsView(LazyRedraw, pg.GraphicsLayoutWidget):
             self.note.setText("The pairs view needs at least two features.")
             return
         shown = "" if d <= MAX_FEATURES else f"The first {MAX_FEATURES} of {d} features. "
-        self.note.setText(shown + "Hover: a point in every panel. Click: that pair in the "
-                                  "axes view.")
+        self._note = shown + "Hover: a point in every panel. Click: that pair in the axes view."
+        self.note.setText(self._note)
         drawn = s.X[s.display_indices]
         ranges = [padded_range(s.X[:, f]) for f in self.features]
         for (r, c), panel in self.pairs.items():
@@ -214,7 +215,10 @@ class PairsView(LazyRedraw, pg.GraphicsLayoutWidget):
             point = i if dist <= HOVER_PIXELS else None
         if point != self.hovered:
             self.hover_row(point)
-            self.hoverText.emit("" if point is None else self.hover_text(point))
+            text = "" if point is None else self.hover_text(point)
+            # the note line reads the hovered point's responsibilities, as the axes view's label
+            self.note.setText(text.replace("  responsibilities  ", ": ") or self._note)
+            self.hoverText.emit(text)
 
     def _on_mouse_clicked(self, event) -> None:
         panel = self.panel_at(event.scenePos())
