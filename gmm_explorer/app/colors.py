@@ -117,3 +117,36 @@ def point_colors(resp: np.ndarray, mode: str = "blended", levels: int = 6,
     else:
         raise ValueError(f"mode must be 'blended' or 'hard', got {mode!r}")
     return out
+
+
+#: RGB of known classes: Okabe and Ito's colour-blind-safe palette, unlike the
+#: components' (Tableau), so class colours are not read as components.
+CLASS_PALETTE = np.array([
+    (230, 159, 0), (86, 180, 233), (0, 158, 115), (240, 228, 66),
+    (0, 114, 178), (213, 94, 0), (204, 121, 167), (0, 0, 0),
+], dtype=np.uint8)
+
+
+def class_color(c: int) -> tuple:
+    """RGB tuple of known class ``c``; repeats beyond the palette's eight."""
+    return tuple(int(v) for v in CLASS_PALETTE[c % len(CLASS_PALETTE)])
+
+
+def class_point_colors(classes: np.ndarray) -> np.ndarray:
+    """RGBA colours of points from their known classes.
+
+    Parameters
+    ----------
+    classes : ndarray of int, shape (N,)
+        Class codes 0..C-1.
+
+    Returns
+    -------
+    rgba : ndarray of shape (N, 4), dtype uint8
+        Opaque colours of :data:`CLASS_PALETTE`.
+    """
+    classes = np.asarray(classes, dtype=int)
+    out = np.empty((len(classes), 4), dtype=np.uint8)
+    out[:, :3] = CLASS_PALETTE[classes % len(CLASS_PALETTE)]
+    out[:, 3] = 230
+    return out

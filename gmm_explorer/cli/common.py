@@ -84,7 +84,8 @@ def load(args, log: Log) -> Dataset:
     """The command's data file, as its data options say; notes about dropped rows."""
     data = load_data(
         args.data, columns=args.columns, delimiter=args.delimiter, array_name=args.array,
-        drop_missing=args.drop_missing, progress=log.progress(f"loading {args.data}"),
+        drop_missing=args.drop_missing, label_column=args.classes,
+        progress=log.progress(f"loading {args.data}"),
     )
     log.line(f"loaded {data.describe()}")
     for note in data.notes:

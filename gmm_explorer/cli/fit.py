@@ -6,6 +6,7 @@ import os
 import shlex
 from pathlib import Path
 
+from gmm_explorer.cli.classes import class_report
 from gmm_explorer.cli.common import (
     EXIT_OK,
     CollapseError,
@@ -13,6 +14,7 @@ from gmm_explorer.cli.common import (
     check_writable,
     load,
 )
+from gmm_explorer.cli.script import write_scripts
 from gmm_explorer.cli.starts import (
     BestFit,
     fit_best,
@@ -20,6 +22,7 @@ from gmm_explorer.cli.starts import (
     prepare,
 )
 from gmm_explorer.data.model_file import build_model_dict, write_json_atomic
+from gmm_explorer.data.model_reading import engine_from_parameters
 from gmm_explorer.engine.fits import start_seeds
 from gmm_explorer.files import file_sha256
 
@@ -39,6 +42,9 @@ def cmd_fit(args, out, log) -> int:
     """
     output = args.output or (Path(args.data).stem + ".model.json")
     check_writable(output)
+    for script in (args.script, args.r_script):
+        if script:
+            check_writable(script)
     data = load(args, log)
     K, ctype = args.components, args.covariance_type
     std, notes = prepare(data, args, ctype, K)
@@ -52,7 +58,13 @@ def cmd_fit(args, out, log) -> int:
         raise UsageError(f"{args.data}: no start could be fitted ({result.failure_text})")
     content = _model_content(args, data, std, result, master, seeds)
     write_json_atomic(output, content)
+    if args.script or args.r_script:
+        write_scripts(args, data, std, result, seeds, log)
     lines = _summary(args, data, result, content, master, seeds)
+    if data.labels is not None:
+        # each row's most probable component under the model written (the data's units)
+        em = engine_from_parameters(result.weights, result.means, result.covariances, ctype)
+        lines += class_report(data, em.predict(data.X), result.final_components)
     lines.append(f"model written to {output}")
     out.write("\n".join(lines) + "\n")
     if not result.converged:

@@ -154,6 +154,13 @@ def _add_data_options(p):
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
 
+def _add_classes_option(p):
+    p.add_argument("--classes", metavar="COLUMN",
+                   help="the column holding known classes, by name or 0-based position "
+                        "(default: a text column, if the file has one); the confusion table, "
+                        "ARI and NMI against them are printed")
+
+
 def _add_model_options(p, select=False):
     p.add_argument("--covariance-type", default="all" if select else "full",
                    metavar="TYPE",
@@ -175,8 +182,8 @@ def _add_model_options(p, select=False):
     p.add_argument("--max-iter", type=_positive_int, default=500, metavar="N",
                    help="most EM iterations per start (default: 500)")
     p.add_argument("--tol", type=_positive_float, default=1e-6, metavar="T",
-                   help="converged when the log-likelihood per point changes by less "
-                        "(default: 1e-6; scikit-learn uses 1e-3)")
+                   help="converged one M-step after the log-likelihood per point changes by "
+                        "less, as scikit-learn (default: 1e-6; scikit-learn uses 1e-3)")
     p.add_argument("--seed", type=_seed, default=None, metavar="S",
                    help="random seed, for a reproducible run (default: a fresh one, "
                         "recorded in the model)")
@@ -207,9 +214,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_options(fit)
     fit.add_argument("-k", "--components", type=_positive_int, required=True, metavar="K",
                      help="number of components")
+    _add_classes_option(fit)
     _add_model_options(fit)
     fit.add_argument("-o", "--output", metavar="MODEL.json",
                      help="where to write the model (default: <data name>.model.json)")
+    fit.add_argument("--script", metavar="OUT.py",
+                     help="also write a Python script that rebuilds the best start with plain "
+                          "scikit-learn and checks it")
+    fit.add_argument("--r-script", metavar="OUT.R",
+                     help="also write the same as an R script for mclust's em()")
 
     sel = sub.add_parser(
         "select", help="BIC, AIC and ICL for a range of models", formatter_class=fmt,
@@ -220,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
         "1-8"), metavar="RANGE", help="component counts: 1-8, 3, 2,4,6 (default: 1-8)")
     _add_model_options(sel, select=True)
     sel.add_argument("--csv", metavar="OUT.csv", help="also write the table as CSV")
+    sel.set_defaults(classes=None)  # select compares no classes
 
     pred = sub.add_parser(
         "predict", help="label the rows of a data file with a model", formatter_class=fmt,
@@ -227,6 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "model, with the probability of every component, as CSV.",
         epilog=_PREDICT_EXAMPLE)
     _add_data_options(pred)
+    _add_classes_option(pred)
     pred.add_argument("-m", "--model", required=True, metavar="MODEL.json",
                       help="a model file written by `gmm-explorer fit`")
     pred.add_argument("-o", "--output", metavar="OUT.csv",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gmm_explorer.cli.classes import class_report
 from gmm_explorer.cli.common import EXIT_OK, check_writable, load, write_text
 from gmm_explorer.data import DataError, Standardizer, read_model
 from gmm_explorer.data.model_reading import engine_from_parameters
@@ -40,12 +41,17 @@ def cmd_predict(args, out, log) -> int:
     counts = np.bincount(labels, minlength=K)
     summary = (f"{len(X)} rows labelled with {K} components "
                f"({', '.join(f'{k}: {n}' for k, n in enumerate(counts))})")
+    report = class_report(data, labels, K)
     if args.output:
         write_text(args.output, text)
         log.line(f"{summary}; written to {args.output}")
-    else:
+        if report:
+            out.write("\n".join(report) + "\n")
+    else:  # stdout holds the CSV: the comparison goes with the summary
         out.write(text)
         log.line(summary)
+        for line in report:
+            log.line(line)
     return EXIT_OK
 
 

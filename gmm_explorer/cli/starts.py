@@ -15,7 +15,7 @@ import numpy as np
 
 from gmm_explorer.data import Standardizer, check_fit_data
 from gmm_explorer.data.errors import describe_column
-from gmm_explorer.data.scaling import column_spread
+from gmm_explorer.data.scaling import ridge_distortion
 from gmm_explorer.engine.fits import FitRecipe, model_recipes, run_recipes
 from gmm_explorer.engine.options import ModelSettings
 
@@ -72,7 +72,7 @@ def fit_settings(args, covariance_type, n_components) -> dict:
     }
 
 
-def _recipes(args, covariance_type, n_components, seeds) -> list[FitRecipe]:
+def start_recipes(args, covariance_type, n_components, seeds) -> list[FitRecipe]:
     """The hierarchical start, then one recipe per seed: the same settings, each its own seed.
 
     Raises
@@ -196,7 +196,7 @@ def fit_models(Z, component_counts, covariance_type, args, seeds, standardizer, 
         results[K] = BestFit(K, covariance_type, ok=False, start_seeds=list(seeds),
                              n_starts=len(prefixes))
         try:
-            starts = _recipes(args, covariance_type, K, seeds)
+            starts = start_recipes(args, covariance_type, K, seeds)
         except ValueError as exc:  # refused settings: every start fails alike
             for prefix in prefixes:
                 log.line(f"{prefix}: failed ({exc})")
@@ -258,13 +258,12 @@ def prepare(data, args, covariance_type, n_components_max):
             "spherical" else notes
     else:
         std = Standardizer.identity(data.n_features)
-        if args.reg_covar > 0:
-            variance = column_spread(data.X)[1] ** 2
-            j = int(np.argmin(variance))
-            if args.reg_covar > 0.01 * variance[j]:
-                notes.append(
-                    f"--reg-covar {args.reg_covar:g} is more than 1% of the variance of "
-                    f"{describe_column(data.feature_names[j], j)} ({variance[j]:.3g}), so the "
-                    "ridge distorts that column; fit without --no-standardize, or lower "
-                    "--reg-covar")
+        distorted = ridge_distortion(data.X, args.reg_covar)
+        if distorted is not None:
+            j, variance = distorted
+            notes.append(
+                f"--reg-covar {args.reg_covar:g} is more than 1% of the variance of "
+                f"{describe_column(data.feature_names[j], j)} ({variance:.3g}), so the "
+                "ridge distorts that column; fit without --no-standardize, or lower "
+                "--reg-covar")
     return std, notes

@@ -191,6 +191,7 @@ def load_data(path, *, columns=None, delimiter=None, array_name=None, drop_missi
     else:
         parsed = _parse_numpy(kind, source, array_name=array_name, label_column=label_column,
                               progress=progress, cancel=cancel)
+    numeric_columns = tuple(parsed.all_names[j] for j in parsed.numeric)
     X, feature_names, file_columns, written = choose_features(columns, parsed, source)
     X, labels, lines, n_dropped, dropped_lines, note = drop_or_refuse_missing(
         X, parsed.labels, parsed.lines, written=written, feature_names=feature_names,
@@ -205,5 +206,6 @@ def load_data(path, *, columns=None, delimiter=None, array_name=None, drop_missi
         label_column=parsed.label_name, name=os.path.basename(source), source=source,
         n_dropped=n_dropped, lines=_frozen(lines), columns=file_columns, format=kind,
         delimiter=parsed.delimiter, encoding=parsed.encoding, notes=tuple(notes),
-        dropped_lines=dropped_lines,
+        dropped_lines=dropped_lines, numeric_columns=numeric_columns,
+        all_columns=tuple(parsed.all_names),
     )

@@ -33,13 +33,15 @@ def _refuse(X, finite, written, feature_names, lines, source):
     first_where = f"line {where_line}" if lines is not None else f"row {first}"
     col = describe_column(feature_names[first_col], first_col)
     plural = n_bad_cells != 1
-    return DataError(
+    error = DataError(
         f"{n_bad_cells} value{'s' if plural else ''} in {n_bad_rows} {row_word} "
         f"{'are' if plural else 'is'} {' or '.join(kinds)} (the first on "
         f"{first_where}, {col}); fill or remove them, or drop those {row_word} "
         "(drop_missing=True in Python, --drop-missing on the command line)",
         path=source, line=where_line, column=col, line_in_reason=True,
     )
+    error.missing_rows = n_bad_rows  # the window offers to drop them
+    return error
 
 
 def drop_or_refuse_missing(X, labels, lines, *, written, feature_names, drop_missing, source):

@@ -100,6 +100,24 @@ def check_scales(X, feature_names=None, path=None, *, covariance_type="full"):
     return notes
 
 
+def ridge_distortion(X, reg_covar: float):
+    """The column a ridge of ``reg_covar`` distorts in the data's own units, or None.
+
+    A ridge above 1% of a column's variance changes that column's fitted spread
+    noticeably (fitting in standardised units keeps every variance near 1).
+
+    Returns
+    -------
+    (int, float) or None
+        The column with the smallest variance and that variance.
+    """
+    if not reg_covar > 0:
+        return None
+    variance = column_spread(X)[1] ** 2
+    j = int(np.argmin(variance))
+    return (j, float(variance[j])) if reg_covar > 0.01 * variance[j] else None
+
+
 @dataclass(frozen=True)
 class Standardizer:
     """The affine map ``Z = (X - center) / scale`` and its inverse for mixtures.

@@ -61,6 +61,10 @@ class SessionSnapshot:
         ``RunSettings`` as keyword arguments.
     X : ndarray of shape (N, D)
     labels : ndarray of shape (N,) or None
+    label_names : list of str
+        The known classes' names (empty in older files, or when unnamed).
+    class_column : str
+        The data file's column the classes came from, or "".
     feature_names : list of str
     data_name : str
         What the window calls the data (a file path, a built-in's name).
@@ -69,6 +73,7 @@ class SessionSnapshot:
     data_sha256 : str or None
         SHA-256 of that file's bytes when the session was saved.
     history : list of EMState
+        In the units EM fitted in: standardised ones when ``standardize``.
     current : int
         Index of the shown state in ``history``.
     axes : tuple of int
@@ -85,6 +90,8 @@ class SessionSnapshot:
         The lab preset on show when the session was saved, or "".
     hand_made : ndarray of shape (N,) of bool, or None
         Which points were added by hand (always embedded data).
+    standardize : bool
+        Whether EM fitted ``X`` in standardised units (False in older files).
     """
 
     model: dict
@@ -92,6 +99,8 @@ class SessionSnapshot:
     X: np.ndarray
     labels: np.ndarray | None = None
     feature_names: list = field(default_factory=list)
+    label_names: list = field(default_factory=list)
+    class_column: str = ""
     data_name: str = ""
     data_path: str | None = None
     data_sha256: str | None = None
@@ -103,6 +112,7 @@ class SessionSnapshot:
     hand_made: np.ndarray | None = None
     own_model: dict | None = None
     preset: str = ""
+    standardize: bool = False
 
 
 # --------------------------------------------------------------------------- helpers
@@ -150,6 +160,8 @@ def write_session(path, snapshot: SessionSnapshot) -> None:
                  "embedded": snapshot.data_path is None, "path": snapshot.data_path,
                  "sha256": snapshot.data_sha256, "shape": list(np.shape(snapshot.X)),
                  "has_labels": snapshot.labels is not None,
+                 "label_names": [str(n) for n in snapshot.label_names],
+                 "class_column": str(snapshot.class_column or ""),
                  "has_hand_made": snapshot.hand_made is not None},
         "current": int(snapshot.current), "axes": [int(a) for a in snapshot.axes],
         "view": _jsonable(snapshot.view), "states": rows,
@@ -158,6 +170,7 @@ def write_session(path, snapshot: SessionSnapshot) -> None:
     if snapshot.own_model is not None:
         manifest["own_model"] = _jsonable(snapshot.own_model)
     manifest["preset"] = str(snapshot.preset)
+    manifest["standardize"] = bool(snapshot.standardize)
     if snapshot.start is not None:
         for k, v in snapshot.start.items():
             arrays[f"start/{k}.npy"] = v
@@ -225,6 +238,7 @@ def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
     manifest = _read_manifest(zf, path)
     data = manifest["data"]
     X, labels, hand_made = _read_data(zf, data, path)
+    label_names, class_column = _class_names(data, labels, path)
     history = read_history(zf, manifest["states"], X.shape[1], path)
     current = int(manifest["current"])
     if not 0 <= current < len(history):
@@ -240,14 +254,18 @@ def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
     preset = manifest.get("preset") or ""
     if not isinstance(preset, str):
         raise damaged(path, "the preset's name is not text")
+    standardize = manifest.get("standardize", False)
+    if not isinstance(standardize, bool):
+        raise damaged(path, "'standardize' is not true or false")
     run = {k: unnum(v) if k in ("tol", "delay") else v for k, v in manifest["run"].items()}
     return SessionSnapshot(
         model=_model_settings(manifest["model"]), run=run, X=X, labels=labels,
         feature_names=[str(n) for n in data.get("feature_names", [])],
-        data_name=str(data.get("name", "")), data_path=data.get("path"),
+        label_names=label_names, class_column=class_column, data_name=str(data.get("name", "")), data_path=data.get("path"),
         data_sha256=data.get("sha256"), history=history, current=current, axes=axes,
         view=manifest.get("view") or {}, start=start, hand_made=hand_made,
         own_model=None if own_model is None else _model_settings(own_model), preset=preset,
+        standardize=standardize,
     )
 
 
@@ -289,6 +307,10 @@ def _read_data(zf: zipfile.ZipFile, data: dict, path) -> tuple:
         X, labels = _load_referenced(data, path)
     if X.ndim != 2 or list(X.shape) != list(data["shape"]) or not np.all(np.isfinite(X)):
         raise damaged(path, f"the data have shape {X.shape}, expected {data['shape']}")
+    if labels is not None and (labels.shape != (X.shape[0],) or labels.dtype.kind not in "iu"
+                               or (labels.size and labels.min() < 0)):
+        raise damaged(path, f"the classes have shape {labels.shape} and type {labels.dtype}, "
+                            f"expected ({X.shape[0]},) codes 0, 1, 2, ...")
     hand_made = None
     if data.get("embedded", True) and data.get("has_hand_made"):
         hand_made = read_array(zf, "data/hand_made.npy", path)
@@ -297,6 +319,21 @@ def _read_data(zf: zipfile.ZipFile, data: dict, path) -> tuple:
                                  f"{hand_made.dtype}, expected ({X.shape[0]},) bool")
         hand_made = hand_made if hand_made.any() else None
     return X, labels, hand_made
+
+
+def _class_names(data: dict, labels, path) -> tuple[list, str]:
+    """The classes' names and column; older files have neither (empty then)."""
+    names = data.get("label_names") or []
+    column = data.get("class_column") or ""
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names) \
+            or not isinstance(column, str):
+        raise damaged(path, "the class names are not text")
+    if labels is None:
+        return [], ""
+    if labels.size and names and int(labels.max()) >= len(names):
+        raise damaged(path, f"the data have {int(labels.max()) + 1} classes but "
+                            f"{len(names)} class names")
+    return names, column
 
 
 def _model_settings(stored: dict) -> dict:

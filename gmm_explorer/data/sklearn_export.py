@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 
 import numpy as np
-from scipy import linalg
 
 from gmm_explorer.data.model_reading import read_model
-from gmm_explorer.engine.covariance import from_full
+from gmm_explorer.engine.covariance import from_full, precisions_of
 from gmm_explorer.engine.em import GaussianMixtureEM
 from gmm_explorer.engine.state import EMState
 
@@ -49,7 +48,7 @@ def to_sklearn(path_or_em):
     reg_covar = settings.get("reg_covar", 1e-6)
     gm = GaussianMixture(n_components=K, covariance_type=ctype,
                          reg_covar=float(reg_covar) if reg_covar is not None else 1e-6)
-    precisions_cholesky, precisions = _precisions(native, ctype, D)
+    precisions_cholesky, precisions = precisions_of(native, ctype)
     gm.weights_ = w
     gm.means_ = m
     gm.covariances_ = native
@@ -62,29 +61,6 @@ def to_sklearn(path_or_em):
     gm.lower_bound_ = float(ll) / n if (ll is not None and n) else -np.inf
     gm.n_features_in_ = D
     return gm
-
-
-def _precisions(native, covariance_type, n_features):
-    """scikit-learn's ``precisions_cholesky_`` and ``precisions_`` for native covariances.
-
-    Its own formulas (``GaussianMixture._set_parameters``).
-    """
-    D = n_features
-    if covariance_type in ("full", "tied"):
-        mats = native if covariance_type == "full" else native[None]
-        chol = np.empty_like(mats)
-        for k, cov in enumerate(mats):
-            L = linalg.cholesky(cov, lower=True)
-            chol[k] = linalg.solve_triangular(L, np.eye(D), lower=True).T
-        precisions_cholesky = chol if covariance_type == "full" else chol[0]
-        if covariance_type == "full":
-            precisions = np.array([c @ c.T for c in chol])
-        else:
-            precisions = precisions_cholesky @ precisions_cholesky.T
-    else:
-        precisions_cholesky = 1.0 / np.sqrt(native)
-        precisions = precisions_cholesky ** 2
-    return precisions_cholesky, precisions
 
 
 def _parameters_of(source) -> dict:

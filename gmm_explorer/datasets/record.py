@@ -80,6 +80,11 @@ class Dataset:
         classes came from, ...).
     dropped_lines : tuple of int
         The first (up to 10) dropped lines (text) or rows (NumPy, 0-based).
+    numeric_columns : tuple of str
+        For files, every numeric column that could be a feature (``feature_names``
+        are those chosen); empty for built-ins.
+    all_columns : tuple of str
+        For files, every column of the file by position (any may hold the classes).
     """
 
     X: np.ndarray
@@ -98,6 +103,8 @@ class Dataset:
     encoding: str | None = None
     notes: tuple[str, ...] = ()
     dropped_lines: tuple[int, ...] = ()
+    numeric_columns: tuple[str, ...] = ()
+    all_columns: tuple[str, ...] = ()
 
     def __post_init__(self):
         X = _read_only(self.X, np.float64)
@@ -116,6 +123,8 @@ class Dataset:
         object.__setattr__(self, "columns", tuple(self.columns))
         object.__setattr__(self, "notes", tuple(self.notes))
         object.__setattr__(self, "dropped_lines", tuple(self.dropped_lines))
+        object.__setattr__(self, "numeric_columns", tuple(str(c) for c in self.numeric_columns))
+        object.__setattr__(self, "all_columns", tuple(str(c) for c in self.all_columns))
 
     @property
     def n_samples(self) -> int:

@@ -153,7 +153,8 @@ class _Batch:
     All of them start at iteration 0 together (the first step evaluates their
     starts), so they share the iteration count; per fit they keep their
     covariance type and settings (tol,
-    max_iter, ridge, max_condition) and their last objective, per component
+    max_iter, ridge, max_condition), their last objective and whether it
+    changed by less than ``tol`` (the engine's stopping rule), per component
     the last E-step's sums and responsibilities. The fits are kept in order of
     K, so that the fits of one K make one unpadded (fits, K, N) block of the
     E-step. The rows every fit reads hold all products of coordinates (a
@@ -184,6 +185,7 @@ class _Batch:
         self.reg = np.array([r.settings.reg_covar for r in recipes])
         self.max_condition = np.array([r.settings.max_condition for r in recipes])
         self.previous = np.full(len(members), np.nan)
+        self.settled = np.zeros(len(members), dtype=bool)  # changed by less than tol
         # the starts, stacked as the M-step's results are: evaluated by the first step
         self._starts = (
             np.concatenate([w for _, _, _, (w, _, _) in members]),
@@ -265,8 +267,11 @@ class _Batch:
         log_likelihood = self._e_step(coefficients, exact, by_k)
         leaving |= ~np.isfinite(log_likelihood)
         N = self.X.shape[0]
-        converged = (np.isfinite(log_likelihood) & np.isfinite(self.previous)
-                     & (np.abs(log_likelihood - self.previous) / N < self.tol))
+        # the engine's (scikit-learn's) rule: the change between the two E-steps before
+        # this M-step decides, so a fit that settled last time ends after this M-step
+        converged = self.settled.copy()
+        self.settled = (np.isfinite(log_likelihood) & np.isfinite(self.previous)
+                        & (np.abs(log_likelihood - self.previous) / N < self.tol))
         done = (converged | (self.iteration >= self.max_iter)) & ~leaving
         self.previous = log_likelihood
         ended = []
@@ -373,7 +378,7 @@ class _Batch:
         """Drop the fits that ended from every per-fit and per-component array."""
         self._layout_cache = None
         for name in ("index", "types", "n_components", "tol", "max_iter", "reg",
-                     "max_condition", "previous"):
+                     "max_condition", "previous", "settled"):
             setattr(self, name, getattr(self, name)[keep])
         kept = keep[fit_of]
         self.sums = self.sums[kept]

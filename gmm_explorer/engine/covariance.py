@@ -161,3 +161,42 @@ def n_covariance_parameters(covariance_type, n_components, n_features):
         "diag": K * D,
         "spherical": K,
     }[covariance_type]
+
+
+def precisions_of(covariances, covariance_type):
+    """scikit-learn's ``precisions_cholesky_`` and ``precisions_`` for native covariances.
+
+    Its own formulas (``GaussianMixture._set_parameters``): for ``full`` and
+    ``tied``, the transposed inverse of the lower Cholesky factor; for ``diag``
+    and ``spherical``, one over the standard deviations. A covariance that is
+    not positive definite (a component that collapsed under
+    ``on_collapse="continue"``) has neither: its entries are NaN.
+
+    Parameters
+    ----------
+    covariances : ndarray
+        The native shape of ``covariance_type``: (K, D, D), (D, D), (K, D) or (K,).
+    covariance_type : str
+
+    Returns
+    -------
+    precisions_cholesky, precisions : ndarray
+        The same shape as ``covariances``.
+    """
+    native = np.asarray(covariances, dtype=float)
+    if covariance_type not in ("full", "tied"):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cholesky = np.where(native > 0, 1.0 / np.sqrt(np.where(native > 0, native, 1.0)),
+                                np.nan)
+        return cholesky, cholesky ** 2
+    mats = native if covariance_type == "full" else native[None]
+    D = mats.shape[-1]
+    cholesky = np.full_like(mats, np.nan)
+    for k, cov in enumerate(mats):
+        lower = cholesky_or_none(cov)
+        if lower is not None:
+            cholesky[k] = linalg.solve_triangular(lower, np.eye(D), lower=True).T
+    precisions = cholesky @ np.swapaxes(cholesky, 1, 2)
+    if covariance_type == "tied":
+        return cholesky[0], precisions[0]
+    return cholesky, precisions

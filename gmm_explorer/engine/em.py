@@ -93,9 +93,16 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods):
         singular.
     random_state : None, int or numpy.random.RandomState
     tol : float
-        :meth:`step` marks a state converged when the change in
-        ``objective`` *per data point* falls below ``tol`` (scikit-learn's
-        convention, so the same ``tol`` means the same for any N).
+        scikit-learn's stopping rule. :meth:`step` compares the ``objective``
+        per data point of the two states before its M-step (the parameters
+        before the previous M-step and after it); when they differ by less
+        than ``tol`` its new state is marked ``converged`` and :meth:`run`
+        stops there. So EM takes one M-step after the change fell below
+        ``tol``, as scikit-learn does: with the same start and ``tol`` the
+        engine stops at scikit-learn's ``n_iter_`` with its parameters (and
+        the objective of the state before the last is scikit-learn's
+        ``lower_bound_`` times N). Per point (scikit-learn's convention), so
+        the same ``tol`` means the same for any N.
     init_covariance_scale : float, optional
         The multiple of the identity used as covariance by the
         ``random_integers`` start (5 by default, as in the seed question).
@@ -272,9 +279,10 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods):
                                                             self.covariance_type))
 
     def _evaluate(self, iteration, weights, means, cov, collapse=None, events=(),
-                  previous=None, comparable=True, full=None, spec=None):
+                  converged=False, full=None, spec=None):
         """E-step for these parameters (fills the responsibilities) and the state.
 
+        ``converged`` is the stopping rule's verdict (:meth:`_settled`);
         ``full`` and ``spec`` (their :class:`~diagnostics.Spectrum`) may be
         passed when the caller has them already.
         """
@@ -307,10 +315,6 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods):
             objective = -np.inf if lp == -np.inf else log_likelihood + lp
         status = diagnostics.component_status(eigenvalues, condition, positive, counts,
                                               self.max_condition, self._data_log_det)
-        converged = False
-        if previous is not None and comparable and np.isfinite(objective) \
-                and np.isfinite(previous.objective):
-            converged = abs(objective - previous.objective) / X.shape[0] < self.tol
         return EMState(
             iteration=iteration, weights=weights, means=means, covariances=full,
             log_likelihood=log_likelihood, objective=objective, condition_numbers=condition,
@@ -342,6 +346,9 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods):
             raise SingularCovarianceError(self._halt_message())
         previous = self.history[-1]
         iteration = previous.iteration + 1
+        # scikit-learn's rule: the change between the two E-steps before this M-step
+        # decides, so this M-step is taken whatever it says and is then the last
+        settled = len(self.history) > 1 and self._settled(previous, self.history[-2])
         weights, means, cov, counts = self._m_step(self._resp)
         K, D = means.shape
         full = to_full(cov, self.covariance_type, K, D)
@@ -349,19 +356,37 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods):
         eigenvalues, condition = spec.eigenvalues, spec.condition
         reasons = diagnostics.singular_reasons(condition, spec.positive, self.max_condition,
                                                eigenvalues)
-        collapse, events, comparable = None, (), True
+        collapse, events = None, ()
         if any(reason is not None for reason in reasons):
             (weights, means, cov), collapse, events, changed = self._apply_policy(
                 previous, iteration, (weights, means, cov), counts, spec, reasons)
-            if changed:  # new parameters: not comparable with the last, a new spectrum
-                comparable, full, spec = False, None, None
+            if changed:  # new parameters: a new spectrum, and no end of EM
+                settled, full, spec = False, None, None
+            elif collapse is not None and collapse.action == "stopped":
+                settled = False  # halted on a collapse, which is no convergence
         self._params = (weights, means, cov)
-        state = self._evaluate(iteration, weights, means, cov, collapse, events, previous,
-                               comparable, full, spec)
+        state = self._evaluate(iteration, weights, means, cov, collapse, events, settled,
+                               full, spec)
         self.history.append(state)
         if collapse is not None and collapse.action == "stopped":
             self.halted = True
         return state
+
+    def _settled(self, state, before) -> bool:
+        """Whether the objective changed by less than ``tol`` per data point from
+        ``before`` to ``state`` (two consecutive states), as scikit-learn compares its
+        lower bounds.
+
+        A state whose parameters a policy replaced (a re-seed, a removal) is not
+        comparable with the one before it, and a change between infinite objectives
+        means nothing: neither has settled.
+        """
+        if state.collapse is not None and state.collapse.action in ("reinitialized",
+                                                                     "removed"):
+            return False
+        if not (np.isfinite(state.objective) and np.isfinite(before.objective)):
+            return False
+        return bool(abs(state.objective - before.objective) / self._X.shape[0] < self.tol)
 
     @blas_limited
     def run(self, max_iter=100, tol=None, callback=None):

@@ -50,8 +50,8 @@ class FitRecipe:
         integer unless all three start parameters are given (None would draw
         from numpy's global generator, which does not replay).
     tol : float
-        The engine's ``tol``: converged when the objective changes by less
-        than this per data point.
+        The engine's ``tol`` (scikit-learn's rule): converged one M-step after
+        the objective changed by less than this per data point.
     max_iter : int
         Most EM iterations.
     weights : array-like of shape (K,), optional

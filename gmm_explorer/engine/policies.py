@@ -102,7 +102,9 @@ class CollapsePolicies:
                   f"{len(keep)} remain",)
         return weights, means, cov, events
 
-    def _halt_message(self):
+    def collapse_message(self) -> str:
+        """The last collapse in words: the component, the iteration, the numbers and the
+        remedies (settings of the engine and of its scikit-learn estimator alike)."""
         record = next((s.collapse for s in reversed(self.history) if s.collapse), None)
         k, it = record.names[0], record.iteration
         n, lam, cond = (record.effective_counts[0], record.smallest_eigenvalues[0],
@@ -116,5 +118,9 @@ class CollapsePolicies:
             f"Remedies: add a ridge with reg_covar (for example reg_covar=1e-6, as "
             f"scikit-learn), use the conjugate prior (prior='conjugate'), use fewer "
             f"components (n_components={fewer}), or choose on_collapse='reinitialize', "
-            f"'remove' or 'continue'. Call rewind(iteration) or initialize(X) to start again."
+            f"'remove' or 'continue'."
         )
+
+    def _halt_message(self):
+        return self.collapse_message() + (" Call rewind(iteration) or initialize(X) to start "
+                                          "again.")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from gmm_explorer.engine import diagnostics, estep
+from gmm_explorer.engine.agreement import argmax_columns
 from gmm_explorer.engine.parallel import blas_limited
 from gmm_explorer.engine.covariance import n_covariance_parameters, to_full
 from gmm_explorer.engine.random_state import check_random_state
@@ -108,6 +109,29 @@ class FittedMixtureMethods:
     def predict_proba(self, X):
         """Posterior probability of each component for each row of X, shape (n, K)."""
         return self._predict_parts(X)[0].T
+
+    def hard_labels(self, state=None, X=None):
+        """The most responsible component of each point under a state, shape (n,).
+
+        The argmax of :meth:`responsibilities` (the first on a tie), without
+        an (n, K) copy: for the latest state and the data it reads the kept
+        responsibilities, so (as ``rows`` there) it must not run while another
+        thread steps; given ``X`` or another state, it computes afresh.
+
+        Parameters
+        ----------
+        state : EMState, optional
+            Default the latest.
+        X : array-like of shape (n, D), optional
+            The points; default the data.
+        """
+        if self._X is None:
+            raise ValueError("call initialize(X) first: there is no data.")
+        state = self.state if state is None else state
+        if X is None and state is self.state:
+            return argmax_columns(self._resp)
+        points = self._X if X is None else X
+        return argmax_columns(self._predict_parts(points, self._params_of(state))[0])
 
     def predict(self, X):
         """Most probable component of each row of X, shape (n,)."""

@@ -121,7 +121,10 @@ class EMState:
     collapse : CollapseRecord or None
         Set on the state whose M-step produced a singular covariance.
     converged : bool
-        Whether the change in ``objective`` fell below ``tol``.
+        scikit-learn's stopping rule: the ``objective`` per data point of the
+        two states before this one changed by less than ``tol``, so this
+        state's M-step was EM's last (scikit-learn's ``converged_``; EM
+        stops here). Never set on a state a policy re-seeded or halted.
     eigenvalues : ndarray of shape (K, D)
         Eigenvalues of each covariance, ascending.
     covariance_type : str

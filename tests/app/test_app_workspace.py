@@ -134,7 +134,10 @@ def test_open_file_uses_the_loader(session, monkeypatch):
     from gmm_explorer.app.model import loading
     from gmm_explorer.datasets import Dataset
 
-    def fake_load(path):
+    asked = {}
+
+    def fake_load(path, **options):
+        asked.update(options)
         return Dataset(X=np.random.default_rng(0).standard_normal((50, 3)),
                        feature_names=("a", "b", "c"), name=str(path))
 
@@ -142,6 +145,9 @@ def test_open_file_uses_the_loader(session, monkeypatch):
     session.loading.open_file("some.csv")
     assert session.X.shape == (50, 3) and session.feature_names == ["a", "b", "c"]
     assert session.data_name == "some.csv"
+    # the command line's defaults: every numeric column, the loader's classes, no rows dropped
+    assert asked == {"columns": None, "label_column": None, "drop_missing": False}
+    assert session.standardize  # files are fitted in standardised units by default
 
 
 def test_generate_and_axes(session):

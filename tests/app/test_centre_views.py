@@ -249,7 +249,7 @@ def test_more_than_ten_features_show_the_first_ten_and_step(qtbot, window):
     pairs = window.centre_views.pairs
     assert pairs.features == list(range(MAX_FEATURES))
     assert len(pairs.pairs) == MAX_FEATURES * (MAX_FEATURES - 1)
-    assert f"first {MAX_FEATURES} of 13" in pairs.note.text
+    assert f"First {MAX_FEATURES} of 13" in pairs.note.text
     first = pairs.redraws
     for _ in range(3):
         window.step()
@@ -299,3 +299,15 @@ def test_hovering_a_point_with_the_mouse_rings_it_everywhere(qtbot, workspace_on
     view._on_mouse_moved(pg.Point(-1000.0, -1000.0))  # off every panel
     assert view.hovered is None and not panel.marker.isVisible()
     assert view.note.text.startswith("Hover")
+
+
+def test_a_long_note_never_widens_the_grid_beyond_the_view(qtbot, workspace_on):
+    """The note overrides pyqtgraph's LabelItem sizing (an internal): this fails if it changes."""
+    s = workspace_on(correlated_data(12))
+    view = shown(qtbot, PairsView(s), (320, 320))
+    view.note.setText("a long line " * 40)
+    qtbot.wait(10)
+    assert view.note.minimumWidth() == 0
+    assert view.ci.size().width() <= view.viewport().width() + 1
+    right = max(p.plot.mapRectToScene(p.plot.boundingRect()).right() for p in view.pairs.values())
+    assert right <= view.viewport().width() + 1  # the last column is inside the view

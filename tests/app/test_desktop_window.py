@@ -33,7 +33,7 @@ def test_file_menu_has_sessions_and_exports(window):
     assert d.actions["save_session"].shortcut() == QKeySequence("Ctrl+S")
     assert [a.text() for a in d.export_menu.actions()] == [
         "Model as JSON…", "History as CSV…", "Plot as PNG…", "Plot as SVG…",
-        "Whole window as PNG…"]
+        "Whole window as PNG…", "Reproduce script…"]
     assert all(a.toolTip() for a in d.actions.values())
 
 

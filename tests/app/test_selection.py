@@ -11,6 +11,7 @@ from gmm_explorer.app.model.selection import APPLY_JOB, JOB, ModelSelection
 from gmm_explorer.app.model.workspace import Workspace
 from gmm_explorer.app.panels.selection_panel import SelectionPanel
 from gmm_explorer.app.views.selection_view import STAR
+from gmm_explorer.data.scaling import Standardizer
 
 FAITHFUL = Path("/work/shared/data/faithful.csv")
 if not FAITHFUL.exists():  # the copy that ships with the program
@@ -60,12 +61,17 @@ def test_the_grid_fills_every_cell_and_stars_the_lowest_bic(panel, qtbot, faithf
         c.score("bic") for (k, t), c in s.cells.items() if t == "spherical")
     for cell in s.cells.values():
         assert cell.usable and cell.n_starts == 3 + 1  # the hierarchical start and three seeded
-        alone = cell.recipe.run(faithful.X)  # the best start's recipe, run on its own
-        assert cell.score("bic") == pytest.approx(alone.bic(), rel=1e-9)
-        assert cell.score("icl") == pytest.approx(alone.icl(), rel=1e-9)
-        assert cell.score("aic") == pytest.approx(alone.aic(), rel=1e-9)
+        # the best start's recipe, run on its own on the standardised data the window fits
+        # (a file, as fit does); the scores are the data's: 2 N sum(log scale) more
+        std = Standardizer.fit(faithful.X, cell.covariance_type)
+        alone = cell.recipe.run(std.transform(faithful.X))
+        shift = 2 * len(faithful.X) * std.log_jacobian()
+        assert cell.score("bic") == pytest.approx(alone.bic() + shift, rel=1e-9)
+        assert cell.score("icl") == pytest.approx(alone.icl() + shift, rel=1e-9)
+        assert cell.score("aic") == pytest.approx(alone.aic() + shift, rel=1e-9)
         # the grid's fits may run batched: the same states to rounding
-        assert cell.log_likelihood == pytest.approx(alone.state.log_likelihood, rel=1e-9)
+        assert cell.log_likelihood == pytest.approx(alone.state.log_likelihood - shift / 2,
+                                                    rel=1e-9)
     best = min(s.cells.values(), key=lambda c: c.score("bic"))
     assert s.best() is best
     row, column = s.counts.index(best.n_components), s.types.index(best.covariance_type)
@@ -95,22 +101,24 @@ def test_another_criterion_moves_the_star_without_running_again(panel, qtbot):
 def test_double_clicking_a_cell_replays_its_fit_as_the_current_run(panel, qtbot, faithful):
     _run(panel, qtbot)
     s = panel.selection
-    cell = s.cells[(3, "tied")]
+    cell = s.cells[(4, "diag")]
     # its best is the hierarchical start: choosing it puts another kind of start in the model
     assert cell.recipe.settings.init == "hierarchical" != faithful.model.init
     table = panel.table
-    item = table.item(s.counts.index(3), s.types.index("tied"))
+    item = table.item(s.counts.index(4), s.types.index("diag"))
     table.scrollToItem(item)
     where = table.visualItemRect(item).center()
     QTest.mouseClick(table.viewport(), Qt.LeftButton, pos=where)  # a double-click's first press
     QTest.mouseDClick(table.viewport(), Qt.LeftButton, pos=where)
     s.wait()
     assert not faithful.runner.job_running(APPLY_JOB)
-    alone = cell.recipe.run(faithful.X)
+    std = Standardizer.fit(faithful.X, "diag")
+    alone = cell.recipe.run(std.transform(faithful.X))  # as the window fits a file
     shown = [state.log_likelihood for state in faithful.history]
-    assert shown == [state.log_likelihood for state in alone.history]
+    jacobian = len(faithful.X) * std.log_jacobian()
+    assert shown == [state.log_likelihood - jacobian for state in alone.history]
     assert faithful.model == cell.recipe.settings
-    assert (faithful.model.n_components, faithful.model.covariance_type) == (3, "tied")
+    assert (faithful.model.n_components, faithful.model.covariance_type) == (4, "diag")
     assert not s.stale  # the grid's own choice does not make it stale
     # run again: the chosen start's seed and start kind stay the chosen fit's, the grid's
     # starts stay the grid's own, so every cell comes out as before
@@ -216,12 +224,13 @@ def test_the_job_counts_each_cells_own_recipes_and_stops_when_cancelled():
     plan = [((2, "full"), model_recipes(model, [1, 2, 3])),
             ((1, "full"), model_recipes(ModelSettings(n_components=1), [1, 2]))]
     reported, fractions = [], []
-    assert run_grid(plan, X, lambda: False, fractions.append, reported.append) == 2
+    data = {"full": (X, None)}
+    assert run_grid(plan, data, lambda: False, fractions.append, reported.append) == 2
     # each cell as its last start finishes (the engine may finish them in any order)
     assert {c.key: c.n_starts for c in reported} == {(2, "full"): 4, (1, "full"): 3}
     assert len(reported) == 2 and fractions[-1] == 1.0
     reported.clear()
-    assert run_grid(plan, X, lambda: True, fractions.append, reported.append) == 0
+    assert run_grid(plan, data, lambda: True, fractions.append, reported.append) == 0
     assert reported == []
 
 

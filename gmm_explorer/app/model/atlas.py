@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from gmm_explorer.app.model.fit import WINDOW_JOBS
 from gmm_explorer.app.model.own_starts import OwnStarts
+from gmm_explorer.app.model.units import result_in_user_units
 from gmm_explorer.engine.fits import FitResult, model_recipes, run_recipes, start_seeds
 from gmm_explorer.engine.optima import data_spread, group_results, likelihood_tolerance
 
@@ -61,10 +62,10 @@ class AtlasStart:
     group: int
 
 
-def _settings_key(model, X):
+def _settings_key(model, X, standardize: bool = False):
     """What the atlas depends on: the model settings but the seed (the master seed
-    picks the starts, it does not change the landscape), and the data."""
-    return replace(model, random_state=None), id(X)
+    picks the starts, it does not change the landscape), the data and their units."""
+    return replace(model, random_state=None), id(X), bool(standardize)
 
 
 class Atlas(QObject):
@@ -144,9 +145,10 @@ class Atlas(QObject):
         self._own.ran(model, master)
         recipes = model_recipes(model, seeds, ATLAS_TOL, ATLAS_MAX_ITER)
         X = ws.X
+        X_fit, std = ws.fit_data(model.covariance_type)  # the states come in X's units
         self.model = model
         self.points, self.axes = X[ws.display_indices], tuple(ws.axes)
-        self._key = _settings_key(model, X)
+        self._key = _settings_key(model, X, ws.standardize)
         self._scale = data_spread(X)
         self._ll_atol = likelihood_tolerance(ATLAS_TOL, len(X))
         self.results, self.groups, self.starts = [], [], []
@@ -159,10 +161,11 @@ class Atlas(QObject):
 
             def finished(result):
                 done.append(result.index)
-                report(replace(result, engine=None))  # the GUI keeps the state, not K x N floats
+                # the GUI keeps the state, not K x N floats
+                report(replace(result_in_user_units(result, std, len(X)), engine=None))
                 progress(len(done) / total)
 
-            return run_recipes(recipes, X, progress=finished, cancel=cancelled,
+            return run_recipes(recipes, X_fit, progress=finished, cancel=cancelled,
                                keep_engines=False, n_jobs=WINDOW_JOBS)
 
         self._set_stale(False)
@@ -227,7 +230,7 @@ class Atlas(QObject):
         if self._key is None:
             return
         ws = self.workspace
-        stale = _settings_key(self._own.model(ws.model), ws.X) != self._key
+        stale = _settings_key(self._own.model(ws.model), ws.X, ws.standardize) != self._key
         if stale and self.running:
             self.cancel()  # its results would answer a question no longer asked
         self._set_stale(stale)

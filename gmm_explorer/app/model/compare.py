@@ -116,7 +116,7 @@ def begin_sides(workspace, sides: list, start: dict | None) -> list:
     for title, model in sides:
         try:
             fits.append(Fit.begin(workspace.X, make_recipe(model, workspace.run_settings, start),
-                                  workspace.engine_factory))
+                                  workspace.fit_factory))
         except ValueError as exc:
             raise ValueError(f"{title} cannot run from this start: {exc}") from None
     return fits

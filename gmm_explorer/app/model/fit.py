@@ -85,30 +85,52 @@ class Fit:
 
     @classmethod
     def restore(cls, X: np.ndarray, recipe: FitRecipe, history: list,
-                factory: EngineFactory = default_engine_factory) -> "Fit":
+                factory: EngineFactory = default_engine_factory, *,
+                fit_units: bool = False) -> "Fit":
         """A fit holding a saved ``history``, ready to step on from its last state.
 
         The engine starts from the first saved state's parameters (which
         checks them against the data), takes the saved history and rewinds to
         its last state, which recomputes that state's responsibilities.
+        ``fit_units``: the states are in the units the engine fits in (a
+        standardised fit's own states, see :attr:`fit_history`), so they are
+        taken as they are, bit for bit.
         """
         first = history[0]
         if first.n_features != X.shape[1]:
             raise ValueError(f"the saved states have {first.n_features} dimensions, the data "
                              f"{X.shape[1]}")
         engine = factory(**recipe.settings.engine_kwargs(), tol=recipe.tol)
+        own = fit_units and hasattr(engine, "fit_history")
         try:
+            if own:  # the start checked in the data's units, the states kept as fitted
+                engine.prepare(X)
+                first = engine.user_state(first)
             engine.initialize(X, **start_of(first))
         except ValueError:  # a saved start a later check refuses: the history still holds
             engine.initialize(X)
-        engine.history = list(history)
-        engine.rewind(len(engine.history) - 1)
+        if own:
+            engine.fit_history = list(history)
+        else:
+            engine.history = list(history)
+        engine.rewind(len(history) - 1)
         return cls(recipe, engine)
 
     @property
     def history(self) -> list:
         """The engine's states, oldest first (the only copy)."""
         return self.engine.history
+
+    @property
+    def fit_history(self) -> list:
+        """The states in the units the engine fits in: the data's own, or standardised
+        ones for a standardised fit (what session files keep, to replay bit for bit)."""
+        return getattr(self.engine, "fit_history", self.engine.history)
+
+    @property
+    def standardizer(self):
+        """The standardiser of a standardised fit, else None."""
+        return getattr(self.engine, "standardizer", None)
 
     @property
     def start(self) -> dict:

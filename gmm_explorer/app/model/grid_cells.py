@@ -9,11 +9,12 @@ cell's fit again from its recipe.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from gmm_explorer.app.model.fit import WINDOW_JOBS, Fit
+from gmm_explorer.app.model.units import result_in_user_units
 from gmm_explorer.engine.fits import FitRecipe, run_recipes
 
 #: The criteria the grid ranks by, scikit-learn's sign: lower is better.
@@ -159,13 +160,16 @@ class _CellBuilder:
                     self.n_failed, reasons, degenerate)
 
 
-def run_grid(plan: list, X: np.ndarray, cancelled, progress, report) -> int:
+def run_grid(plan: list, data: dict, cancelled, progress, report) -> int:
     """The grid's job: run every start of every cell; ``report(cell)`` as each completes.
 
     Parameters
     ----------
     plan : list of ((K, covariance type), list of FitRecipe)
-    X : ndarray of shape (N, D)
+    data : dict
+        For each covariance type of the plan, ``(X_fit, standardizer)``: the data
+        its fits run on, shape (N, D), and the standardiser back to the data's
+        units or None (:meth:`Workspace.fit_data`). Scores come in the data's units.
     cancelled, progress, report : callables
         The runner's (see :class:`~gmm_explorer.app.model.runner.JobWorker`).
 
@@ -184,16 +188,27 @@ def run_grid(plan: list, X: np.ndarray, cancelled, progress, report) -> int:
         if builder.done:  # a cell without starts (none planned) is complete at once
             report(builder.cell())
 
-    def on_fit(result) -> None:
-        builder = owner[result.index]
-        builder.add(result)
-        finished[0] += 1
-        progress(finished[0] / total)
-        if builder.done:
-            report(builder.cell())
+    # fits on the same data run together (spherical fits standardise with one shared scale)
+    groups: dict[int, list] = {}
+    for index, recipe in enumerate(recipes):
+        groups.setdefault(id(data[recipe.settings.covariance_type][0]), []).append(index)
+    for indices in groups.values():
+        X_fit, std = data[recipes[indices[0]].settings.covariance_type]
 
-    run_recipes(recipes, X, progress=on_fit, cancel=cancelled, keep_engines=False,
-                n_jobs=WINDOW_JOBS)
+        def on_fit(result, indices=indices, std=std, n=len(X_fit)) -> None:
+            result = result_in_user_units(replace(result, index=indices[result.index]),
+                                          std, n)
+            builder = owner[result.index]
+            builder.add(result)
+            finished[0] += 1
+            progress(finished[0] / total)
+            if builder.done:
+                report(builder.cell())
+
+        run_recipes([recipes[i] for i in indices], X_fit, progress=on_fit, cancel=cancelled,
+                    keep_engines=False, n_jobs=WINDOW_JOBS)
+        if cancelled():
+            break
     return sum(b.done for b in builders)
 
 

@@ -51,7 +51,8 @@ class Prepared:
 
 def load_and_prepare(path, *, progress: Callable[[float], None],
                      cancelled: Callable[[], bool], make_engine=None,
-                     engine_key=None, load_share: float = 0.7) -> Prepared:
+                     engine_key=None, load_share: float = 0.7,
+                     load_options: dict | None = None) -> Prepared:
     """Load ``path`` and start an engine on it; raise ``LoadCancelled`` on Cancel.
 
     Parameters
@@ -67,9 +68,13 @@ def load_and_prepare(path, *, progress: Callable[[float], None],
         Stored in the result as is.
     load_share : float
         Share of the progress bar for reading the file.
+    load_options : dict, optional
+        More keyword arguments of :func:`~gmm_explorer.data.load_data` (columns, classes,
+        dropping rows with missing values).
     """
     share = load_share if make_engine is not None else 1.0
-    data = load_data(path, progress=lambda f: progress(share * f), cancel=cancelled)
+    data = load_data(path, progress=lambda f: progress(share * f), cancel=cancelled,
+                     **(load_options or {}))
     engine = None
     if make_engine is not None:
         if cancelled():
@@ -91,19 +96,26 @@ class LoadWorker(QThread):
         Fraction done, at most about a hundred times per load.
     finished_with(str, object, str)
         ``(LOADED, Prepared, "")``, ``(CANCELLED, None, message)`` or
-        ``(FAILED, None, message)``; queued to the GUI thread.
+        ``(FAILED, error or None, message)``; queued to the GUI thread.
     """
 
     progressed = Signal(float)
     finished_with = Signal(str, object, str)
 
-    def __init__(self, path, *, make_engine=None, engine_key=None, parent=None):
+    def __init__(self, path, *, make_engine=None, engine_key=None, load_options=None,
+                 parent=None):
         super().__init__(parent)
         self.path = path
+        self.load_options = dict(load_options or {})
         self._make_engine = make_engine
         self._engine_key = engine_key
         self._cancel = threading.Event()
         self._last = -1.0
+
+    @property
+    def engine_key(self):
+        """What the caller passed to say which settings built the engine."""
+        return self._engine_key
 
     def request_cancel(self) -> None:
         """Ask the load to stop at its next check (within a block of the file)."""
@@ -127,12 +139,14 @@ class LoadWorker(QThread):
             result = load_and_prepare(self.path, progress=self._progress,
                                       cancelled=self._cancel.is_set,
                                       make_engine=self._make_engine,
-                                      engine_key=self._engine_key)
+                                      engine_key=self._engine_key,
+                                      load_options=self.load_options)
         except LoadCancelled:
             self.finished_with.emit(CANCELLED, None, f"Loading {self.path} cancelled; "
                                                      "the data are as they were.")
         except (ValueError, OSError, MemoryError) as exc:  # DataError is a ValueError
-            self.finished_with.emit(FAILED, None, str(exc))
+            # the error itself too: the window offers what it allows (dropping rows)
+            self.finished_with.emit(FAILED, exc, str(exc))
         except Exception as exc:  # noqa: BLE001 - reported, the data are kept
             self.finished_with.emit(FAILED, None, f"{type(exc).__name__}: {exc}")
         else:

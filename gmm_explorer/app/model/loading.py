@@ -10,16 +10,18 @@ the person's own model settings, never with a preset's provocations.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from gmm_explorer.app.model.file_options import NO_CLASSES, FileOptions
 from gmm_explorer.app.model.fit import Fit, make_recipe
 from gmm_explorer.app.model.settings import ModelSettings, RunSettings
 from gmm_explorer.data import load_data, session_file
-from gmm_explorer.datasets import GENERATORS, load_builtin, load_preset
+from gmm_explorer.app.model.units import standardized_factory
+from gmm_explorer.datasets import GENERATORS, Dataset, load_builtin, load_preset
 from gmm_explorer.files import file_sha256
 
 if TYPE_CHECKING:  # the workspace holds its loading: a run-time import would be circular
@@ -38,9 +40,13 @@ class DataLoading(QObject):
     loadEnded(str, str)
         ``"loaded"``, ``"cancelled"`` or ``"failed"``, and plain words; after
         a cancelled or failed load the data are as they were.
+    sourceChanged()
+        The data on show now come from another data set or file, or were read
+        with other :class:`FileOptions` (after the workspace's ``dataChanged``).
     """
 
     loadStarted = Signal(str)
+    sourceChanged = Signal()
     loadProgress = Signal(float)
     loadEnded = Signal(str, str)
 
@@ -49,6 +55,14 @@ class DataLoading(QObject):
         self.workspace = workspace
         #: The model settings the person chose last (presets never change them).
         self.own_model = workspace.model
+        #: The file on show (None for built-in, generated or preset data) and how it was read.
+        self.file_path: str | None = None
+        self.file_options = FileOptions()
+        #: The data set on show as loaded (its columns and classes), and the array shown of it.
+        self._dataset: Dataset | None = None
+        self._dataset_X = None
+        #: The last failed load's error, path and options (a retry may drop rows), or None.
+        self.last_failure = None
         self._edits_when_load_began = 0
         workspace.settingsChanged.connect(self._remember_own_model)
         workspace.runner.loadProgress.connect(self.loadProgress)
@@ -73,8 +87,10 @@ class DataLoading(QObject):
         self.cancel_load()  # a file still loading would replace these data when it ends
         ds = load_builtin(name)
         self.workspace.set_data(ds.X, ds.labels, ds.feature_names, ds.name,
-                                model=self.own_model,
+                                model=self.own_model, standardize=False,
+                                label_names=ds.label_names, class_column=ds.label_column,
                                 start=None if start is None else start(ds.X))
+        self._shown(ds, None, None)
         return True
 
     def generate(self, generator: str, n_samples: int, n_centers: int, spread: float,
@@ -89,25 +105,118 @@ class DataLoading(QObject):
             return False
         self.cancel_load()
         X, labels = GENERATORS[generator](n_samples, n_centers, spread, seed)
-        self.workspace.set_data(X, labels, None, f"{generator} (N={n_samples}, "
-                                f"centres={n_centers}, spread={spread:g}, seed={seed})",
-                                model=self.own_model)
+        name = f"{generator} (N={n_samples}, centres={n_centers}, spread={spread:g}, seed={seed})"
+        # a generator's classes are the centres it drew each point around
+        names = () if labels is None else tuple(f"centre {c}"
+                                                for c in range(int(labels.max()) + 1))
+        self.workspace.set_data(X, labels, None, name, model=self.own_model, standardize=False,
+                                label_names=names)
+        ws = self.workspace
+        self._shown(Dataset(X=ws.X, feature_names=ws.feature_names, labels=labels,
+                            label_names=names, name=name), None, None)
         return True
 
-    def open_file(self, path) -> bool:
+    def open_file(self, path, options: FileOptions | None = None) -> bool:
         """Load a data file now with :func:`gmm_explorer.data.load_data`.
 
-        On failure the data stay as they were and the error (a ``ValueError``
-        with a clear message) propagates. Returns False, changing nothing, when
-        unsaved edits were kept.
+        ``options`` (default: every numeric column, the loader's classes,
+        standardised fitting) say how to read and fit it. On failure the data
+        stay as they were and the error (a ``ValueError`` with a clear message)
+        propagates. Returns False, changing nothing, when unsaved edits were kept.
         """
         if not self._may_replace(f"opening {os.path.basename(str(path))}"):
             return False
         self.cancel_load()
-        loaded = load_data(path)
-        self.workspace.set_data(loaded.X, loaded.labels, loaded.feature_names, str(path),
-                                model=self.own_model)
+        options = options or FileOptions()
+        loaded = load_data(path, **options.load_kwargs())
+        self.workspace.set_data(loaded.X, feature_names=loaded.feature_names, name=str(path),
+                                model=self.own_model, standardize=options.standardize,
+                                **_classes(loaded, options))
+        self._shown(loaded, str(path), options)
         return True
+
+    # ----------------------------------------------------- the data on show
+    def _shown(self, dataset: Dataset, path: str | None, options: FileOptions | None) -> None:
+        self._dataset, self._dataset_X = dataset, self.workspace.X
+        self.file_path = path
+        if options is not None:
+            self.file_options = options
+        self.sourceChanged.emit()
+
+    @property
+    def dataset(self) -> Dataset | None:
+        """The data set on show as it was loaded or generated (None once points were
+        edited, or for a preset or a session)."""
+        return self._dataset if self.workspace.X is self._dataset_X else None
+
+    def feature_choices(self) -> tuple[list[str], list[str]]:
+        """``(every column that can be a feature, the features fitted now)``."""
+        ds, ws = self.dataset, self.workspace
+        if ds is None:
+            return list(ws.feature_names), list(ws.feature_names)
+        return list(ds.numeric_columns or ds.feature_names), list(ws.feature_names)
+
+    def choose_features(self, names) -> bool:
+        """Fit these features only (a file is read again with them, as ``--columns``).
+
+        Raises ``ValueError``, changing nothing, for an empty or unknown choice or
+        data that came from nowhere to choose from (edited points, a session).
+        """
+        names = [str(n) for n in names]
+        every, now = self.feature_choices()
+        if not names:
+            raise ValueError("choose at least one feature to fit")
+        unknown = [n for n in names if n not in every]
+        if unknown:
+            raise ValueError(f"no feature named {unknown[0]!r}; the features are "
+                             f"{', '.join(every)}")
+        if names == now:
+            return False
+        ds = self.dataset
+        if ds is None:
+            raise ValueError("these data are not a file or built-in data set as loaded "
+                             "(points were edited, or they came from a session): save them "
+                             "and open the file to choose features")
+        if self.file_path is not None:
+            return self.reload(columns=None if names == every else tuple(names))
+        ws = self.workspace
+        X = ds.X[:, [list(ds.feature_names).index(n) for n in names]]
+        ws.set_data(X, ds.labels, names, ws.data_name, model=ws.model)
+        self._dataset_X = ws.X
+        self.sourceChanged.emit()
+        return True
+
+    def choose_classes(self, column: str) -> bool:
+        """Take the known classes from ``column`` of the file (:data:`NO_CLASSES`: none);
+        the file is read again, as ``--classes``. ``ValueError`` for other data."""
+        if self.file_path is None:
+            raise ValueError("only a data file's columns can be chosen as classes")
+        return self.reload(label_column=column, columns=None)
+
+    def set_drop_missing(self, on: bool) -> bool:
+        """Read the file again, dropping (or keeping) rows with missing values."""
+        if self.file_path is None:
+            raise ValueError("only a data file has rows with missing values to drop")
+        return self.reload(drop_missing=bool(on))
+
+    def set_standardize(self, on: bool) -> None:
+        """Fit in standardised units or the data's own (the views keep the data's)."""
+        self.workspace.set_standardize(on)
+        if self.file_path is not None:
+            self.file_options = replace(self.file_options, standardize=bool(on))
+
+    def reload(self, **changes) -> bool:
+        """Read the shown file again, in the background, with changed :class:`FileOptions`."""
+        if self.file_path is None:
+            raise ValueError("these data come from no file to read again")
+        return self.load_file(self.file_path, replace(self.file_options, **changes))
+
+    def retry_dropping_missing(self) -> bool:
+        """Load the file whose load failed on missing values again, dropping those rows."""
+        if self.last_failure is None:
+            raise ValueError("no failed load to try again")
+        _, path, options = self.last_failure
+        return self.load_file(path, replace(options, drop_missing=True))
 
     # ------------------------------------------------------ background load
     @property
@@ -115,8 +224,10 @@ class DataLoading(QObject):
         """Whether a file is being loaded in the background."""
         return self.workspace.runner.loading
 
-    def load_file(self, path) -> bool:
+    def load_file(self, path, options: FileOptions | None = None) -> bool:
         """Load a data file in a worker thread (progress, Cancel); see ``load_worker``.
+
+        ``options`` as :meth:`open_file`.
 
         The worker also starts EM on the new data, so the GUI thread only
         adopts the result. A load in progress is cancelled first. The outcome
@@ -128,9 +239,13 @@ class DataLoading(QObject):
             return False
         self._edits_when_load_began = ws.edits
         self.cancel_load()
+        options = options or FileOptions()
         recipe, factory = make_recipe(self.own_model, ws.run_settings), ws.engine_factory
+        if options.standardize:  # its own standardiser: the window's is for the data on show
+            factory = standardized_factory(factory)
         ws.runner.start_load(path, make_engine=lambda: factory(
-            **recipe.settings.engine_kwargs(), tol=recipe.tol), engine_key=recipe)
+            **recipe.settings.engine_kwargs(), tol=recipe.tol), engine_key=(recipe, options),
+            load_options=options.load_kwargs())
         self.loadStarted.emit(str(path))
         return True
 
@@ -151,18 +266,24 @@ class DataLoading(QObject):
                 and not self._may_replace(f"opening {os.path.basename(str(loader.path))}"):
             reason, message = "cancelled", f"Kept the edited points; {loader.path} was not opened."
         if reason == "loaded":
-            data, recipe = result.data, result.engine_key
+            data, (recipe, options) = result.data, result.engine_key
             # begun with the settings that hold now? (they may change while a file loads)
             same = (recipe.settings, recipe.tol) == (self.own_model, ws.run_settings.tol)
             try:
-                ws.set_data(data.X, data.labels, data.feature_names, str(loader.path),
+                ws.set_data(data.X, feature_names=data.feature_names, name=str(loader.path),
                             fit=Fit(recipe, result.engine) if same else None,
-                            model=self.own_model)
+                            model=self.own_model, standardize=options.standardize,
+                            **_classes(data, options))
             except ValueError as exc:
                 reason, message = "failed", str(exc)
+                result = exc
             else:
-                message = f"Loaded {loader.path}: {data.X.shape[0]:,} points."
+                self._shown(data, str(loader.path), options)
+                message = f"Loaded {loader.path}: {_loaded_words(data)}."
+        self.last_failure = None
         if reason == "failed":
+            self.last_failure = (result if isinstance(result, Exception) else None,
+                                 str(loader.path), loader.engine_key[1])
             # the loaders' errors name the file already; say it once
             message = f"Could not load {message}" if message.startswith(str(loader.path)) \
                 else f"Could not load {loader.path}: {message}"
@@ -185,16 +306,19 @@ class DataLoading(QObject):
             data_path = os.path.abspath(name)
             data_hash = file_sha256(data_path)
         start = ws.start
+        history = list(ws.fit.fit_history[:len(ws.history)])  # as fitted: replayed bit for bit
         return session_file.SessionSnapshot(
             model=asdict(ws.model), run=asdict(ws.run_settings), X=np.asarray(ws.X),
             labels=None if ws.labels is None else np.asarray(ws.labels),
+            label_names=list(ws.label_names), class_column=ws.class_column,
             feature_names=list(ws.feature_names), data_name=name, data_path=data_path,
-            data_sha256=data_hash, history=list(ws.history), current=int(ws.current),
+            data_sha256=data_hash, history=history, current=int(ws.current),
             axes=tuple(int(a) for a in ws.axes), view=dict(view or {}),
             start=None if not start else {k: np.asarray(v, dtype=float)
                                           for k, v in start.items()},
             hand_made=ws.hand_made, own_model=asdict(self.own_model),
             preset="" if ws.lab.preset is None else ws.lab.preset.name,
+            standardize=ws.standardize,
         )
 
     def save_session(self, path, *, embed_data: bool = True, view: dict | None = None) -> None:
@@ -223,14 +347,16 @@ class DataLoading(QObject):
             own = None if snap.own_model is None else ModelSettings(**snap.own_model)
             preset = load_preset(snap.preset) if snap.preset else None
             fit = Fit.restore(snap.X, make_recipe(model, run, snap.start), snap.history,
-                              ws.engine_factory)
+                              ws.factory_for(snap.standardize), fit_units=True)
         except (TypeError, ValueError) as exc:
             raise session_file.SessionFileError(f"holds settings or states that do not fit "
                                                 f"together ({exc})", path=path) from None
         ws.stop()
         ws.run_settings = run
         ws.set_data(snap.X, snap.labels, snap.feature_names, snap.data_name, fit=fit,
-                    start=snap.start, hand_made=snap.hand_made, model=model)
+                    start=snap.start, hand_made=snap.hand_made, model=model,
+                    standardize=snap.standardize, label_names=snap.label_names,
+                    class_column=snap.class_column)
         ws.axes = tuple(snap.axes)
         ws.current = snap.current
         ws.dataChanged.emit()
@@ -242,3 +368,20 @@ class DataLoading(QObject):
         ws.message.emit(f"Session opened from {path} (iteration "
                         f"{ws.history[ws.current].iteration}).")
         return snap.view
+
+
+def _classes(data: Dataset, options: FileOptions) -> dict:
+    """The known classes to show (``set_data``'s keywords): the loader's, unless the
+    person asked for none."""
+    if options.label_column == NO_CLASSES or data.labels is None:
+        return {"labels": None}
+    return {"labels": data.labels, "label_names": data.label_names,
+            "class_column": data.label_column}
+
+
+def _loaded_words(data: Dataset) -> str:
+    """``"150 points, 4 features"`` and the rows dropped, for the status bar."""
+    words = f"{data.X.shape[0]:,} points, {data.X.shape[1]} features"
+    if data.n_dropped:
+        words += f" ({data.n_dropped:,} rows with missing values dropped)"
+    return words

@@ -100,6 +100,16 @@ class WorkspaceReading:
             return None
         return self.fit.engine.responsibilities(state, self.X if self.running else None)
 
+    def data_hard_labels(self, state) -> np.ndarray | None:
+        """The most responsible component of every data point for ``state``, (N,).
+
+        The argmax of :meth:`data_responsibilities`, without its (N, K) copy
+        for the engine's latest state; computed afresh while a run goes.
+        """
+        if self.fit is None or self.X is None:
+            return None
+        return self.fit.engine.hard_labels(state, self.X if self.running else None)
+
     def display_responsibilities(self, index: int | None = None) -> np.ndarray:
         """Responsibilities of the drawn points for the state at ``index``, (M, K).
 

@@ -141,10 +141,12 @@ class Runner(QObject):
         """Whether a file is being loaded in the background."""
         return self._loader is not None
 
-    def start_load(self, path, *, make_engine=None, engine_key=None) -> None:
+    def start_load(self, path, *, make_engine=None, engine_key=None,
+                   load_options: dict | None = None) -> None:
         """Load ``path`` (and start an engine on it) in a worker; see ``load_worker``."""
         self.cancel_load()
-        loader = LoadWorker(path, make_engine=make_engine, engine_key=engine_key)
+        loader = LoadWorker(path, make_engine=make_engine, engine_key=engine_key,
+                            load_options=load_options)
         loader.progressed.connect(self.loadProgress)
         loader.finished_with.connect(
             lambda reason, result, message, w=loader: self._on_load_ended(

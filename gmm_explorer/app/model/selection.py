@@ -147,9 +147,9 @@ class ModelSelection(QObject):
         self._X, self._key = ws.X, self._settings_key()
         self._set_stale(False)
         self.cellsReset.emit()
-        X = ws.X
+        data = {ctype: ws.fit_data(ctype) for ctype in self.types}
         ws.runner.start_job(lambda cancelled, progress, report: run_grid(
-            plan, X, cancelled, progress, report), self._on_done, name=JOB,
+            plan, data, cancelled, progress, report), self._on_done, name=JOB,
             on_report=self._on_cell)
         self.runningChanged.emit(True)
         ws.message.emit(f"Model selection: {len(plan)} models, {self.n_starts} starts each, "
@@ -218,7 +218,7 @@ class ModelSelection(QObject):
         ws = self.workspace
         if ws.X is not self._X:
             raise ValueError("the data changed since the grid ran: run it again")
-        X, recipe, factory = ws.X, cell.recipe, ws.engine_factory
+        X, recipe, factory = ws.X, cell.recipe, ws.fit_factory
         self._own.chose(recipe)
         ws.runner.start_job(lambda cancelled, progress, report: replay(
             recipe, X, factory, cancelled), lambda fit, error: self._on_replayed(
@@ -241,7 +241,7 @@ class ModelSelection(QObject):
         ws = self.workspace
         model = replace(self._own.model(ws.model), n_components=1,
                         covariance_type=COVARIANCE_TYPES[0], random_state=0)
-        return model, ws.run_settings.tol, ws.run_settings.max_iter
+        return model, ws.run_settings.tol, ws.run_settings.max_iter, ws.standardize
 
     def _check_stale(self) -> None:
         if self._key is None:

@@ -29,6 +29,7 @@ from gmm_explorer.app.model.reading import WorkspaceReading
 from gmm_explorer.app.model.runner import Runner
 from gmm_explorer.app.model.settings import ModelSettings, RunSettings
 from gmm_explorer.app.model.stepping import WorkspaceStepping
+from gmm_explorer.app.model.units import FitUnits, standardized_factory
 from gmm_explorer.engine import GaussianMixtureEM
 
 #: At most this many points are drawn (a fixed random subsample above it).
@@ -88,8 +89,16 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         self.run_settings = RunSettings()
         self.X: np.ndarray | None = None
         self.labels: np.ndarray | None = None
+        #: The known classes' names (``label_names[labels[i]]`` is point i's), or ().
+        self.label_names: tuple[str, ...] = ()
+        #: The data file's column the classes came from, or "".
+        self.class_column = ""
         self.feature_names: list[str] = []
         self.data_name = ""
+        #: Whether EM fits the data in standardised units (the views show the data's own).
+        self.standardize = False
+        #: The standardiser and standardised data that fits on these data share.
+        self.units = FitUnits()
         self.axes = (0, 1)
         self.fit: Fit | None = None
         #: A start that Reset and new settings re-run from (see :meth:`set_data`), or None.
@@ -115,14 +124,20 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
     def set_data(self, X: np.ndarray, labels: np.ndarray | None = None,
                  feature_names: list[str] | None = None, name: str = "", *,
                  start: dict | None = None, fit: Fit | None = None, edited: bool = False,
-                 hand_made=None, model: ModelSettings | None = None) -> None:
+                 hand_made=None, model: ModelSettings | None = None,
+                 standardize: bool | None = None, label_names=(),
+                 class_column: str | None = "") -> None:
         """Use new data and start EM on them.
+
+        ``labels`` (N,) are the known classes coded 0..C-1, ``label_names``
+        their names and ``class_column`` the file's column they came from.
 
         ``start`` (weights, means, covariances) pins the start (a preset's, hand
         edits', a session file's): Reset and new settings re-run from it until
         other data, another K, start method or seed, or New start; ``fit``,
         already begun on ``X`` (a background load, a session file), is used as
-        it is; ``model`` replaces the model settings with the data (a preset).
+        it is; ``model`` replaces the model settings with the data (a preset);
+        ``standardize`` (when given) says whether EM fits them in standardised units.
 
         Raises ``ValueError`` (and keeps everything as it was) when ``X`` is not
         a 2-D array of finite numbers with at least 2 rows, or EM cannot start.
@@ -134,17 +149,27 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         if not np.all(np.isfinite(X)):
             raise ValueError("data contain NaN or infinite values; clean them before loading")
         hand_made = self._checked_hand_made(hand_made, len(X))
+        if labels is not None and np.shape(labels) != (len(X),):
+            raise ValueError(f"labels must have one class per point ({len(X)}), got shape "
+                             f"{np.shape(labels)}")
         model = model or self.model
+        standardize = self.standardize if standardize is None else bool(standardize)
         if fit is None:
             # begun before anything changes: if EM cannot start here, the old data stay
-            fit = Fit.begin(X, make_recipe(model, self.run_settings, start), self.engine_factory)
+            fit = Fit.begin(X, make_recipe(model, self.run_settings, start),
+                            self.factory_for(standardize))
+        elif standardize and fit.standardizer is not None:  # a background load's: share it
+            self.units.adopt(X, model.covariance_type, fit.standardizer, fit.engine.Z)
         self.stop()
+        self.standardize = standardize
         self.pinned_start = start
         if model != self.model:
             self.model = model
             self.settingsChanged.emit()
         self.X, self.hand_made, self.data_name = X, hand_made, name
         self.labels = None if labels is None else np.asarray(labels)
+        self.label_names = tuple(str(n) for n in label_names) if labels is not None else ()
+        self.class_column = str(class_column or "") if labels is not None else ""
         d = X.shape[1]
         names = list(feature_names) if feature_names is not None else []
         self.feature_names = names if len(names) == d else [f"x{j}" for j in range(d)]
@@ -198,6 +223,48 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         self.dataChanged.emit()
         self.currentChanged.emit(self.current)
 
+    def factory_for(self, standardize: bool):
+        """The engine factory of fits on these data, in standardised units or not."""
+        if standardize:
+            return standardized_factory(self.engine_factory, self.units)
+        return self.engine_factory
+
+    @property
+    def fit_factory(self):
+        """The engine factory of every fit on the shown data (see :attr:`standardize`)."""
+        return self.factory_for(self.standardize)
+
+    def fit_data(self, covariance_type: str) -> tuple:
+        """``(X_fit, standardizer)``: the data as fits of ``covariance_type`` see them, and
+        the standardiser back to the data's units (None when fits use the data as they are).
+        """
+        if not self.standardize:
+            return self.X, None
+        std, Z = self.units.get(self.X, covariance_type)
+        return Z, std
+
+    def set_standardize(self, on: bool) -> None:
+        """Fit in standardised units (on) or in the data's own (off); EM starts again.
+
+        The views keep showing the data's units either way. Raises ``ValueError``,
+        changing nothing, when EM cannot start so.
+        """
+        on = bool(on)
+        if on == self.standardize or self.X is None:
+            self.standardize = on
+            return
+        fit = Fit.begin(self.X, make_recipe(self.model, self.run_settings, self.start),
+                        self.factory_for(on))
+        self.stop()
+        self.standardize = on
+        self.settingsChanged.emit()
+        self.show_fit(fit)
+        self.message.emit("EM now fits in standardised units (each column centred and scaled "
+                          "by its spread); everything shown stays in the data's units. EM "
+                          "starts again from iteration 0." if on else
+                          "EM now fits in the data's own units. EM starts again from "
+                          "iteration 0.")
+
     @property
     def n_features(self) -> int:
         """D, the number of data columns (0 without data)."""
@@ -221,7 +288,7 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         fit = None
         if self.X is not None:  # begun first: if EM cannot start so, nothing changes
             fit = Fit.begin(self.X, make_recipe(new, self.run_settings, start),
-                            self.engine_factory)
+                            self.fit_factory)
         old, self.model, self.pinned_start = self.model, new, start
         self.settingsChanged.emit()
         if fit is not None:
@@ -282,7 +349,11 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         if self.X is None or fit.engine.X is not self.X:
             raise ValueError("that fit was made on other data than the data shown; run it "
                              "again on these data")
-        copy = Fit.restore(self.X, fit.recipe, list(fit.history), self.engine_factory)
+        # in the units it was fitted in when these are the window's (bit for bit)
+        same_units = (fit.standardizer is not None) == self.standardize
+        copy = Fit.restore(self.X, fit.recipe, list(fit.fit_history if same_units
+                                                     else fit.history),
+                           self.fit_factory, fit_units=same_units)
         self.stop()
         if copy.recipe.settings != self.model:
             self.model = copy.recipe.settings
@@ -300,7 +371,7 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         exactly the recipe's fit. Raises ``ValueError``, changing nothing, when
         EM cannot start so.
         """
-        fit = Fit.begin(self.X, recipe, self.engine_factory)
+        fit = Fit.begin(self.X, recipe, self.fit_factory)
         self.stop()
         self.pinned_start = None
         run = replace(self.run_settings, tol=recipe.tol, max_iter=recipe.max_iter)
@@ -319,7 +390,7 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         """
         model = model or self.model
         fit = Fit.begin(self.X, make_recipe(model, self.run_settings, start or self.start),
-                        self.engine_factory)
+                        self.fit_factory)
         self.stop()
         if model != self.model:
             self.model = model

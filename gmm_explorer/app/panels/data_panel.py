@@ -1,4 +1,5 @@
-"""The Data dock: built-in data, the generator, Open file, the columns shown.
+"""The Data dock: built-in data, the generator, Open file, the columns shown, and how
+one's own data are read and fitted (:mod:`.data_choices`).
 
 Each control only calls the workspace; the panel follows the workspace
 (``dataChanged``) so that it shows what the workspace holds, whoever changed it.
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gmm_explorer.app.panels.data_choices import DataChoices
 from gmm_explorer.app.panels.widgets import form_layout, with_tip
 from gmm_explorer.datasets import GENERATORS
 
@@ -95,13 +97,18 @@ class DataPanel(QWidget):
         self.x_axis = with_tip(QComboBox(), "Data column on the horizontal axis")
         self.y_axis = with_tip(QComboBox(), "Data column on the vertical axis; ellipses are the "
                                         "exact marginals on the two shown columns")
+        for combo in (self.x_axis, self.y_axis):  # long column names must not widen the dock
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         self.x_axis.currentIndexChanged.connect(self._axes_chosen)
         self.y_axis.currentIndexChanged.connect(self._axes_chosen)
         row = QHBoxLayout()
         row.addWidget(self.x_axis, 1)
         row.addWidget(QLabel("vs"))
         row.addWidget(self.y_axis, 1)
-        form.addRow("Columns", row)
+        form.addRow("Shown", row)
+        self.choices = DataChoices(workspace, on_error)
+        self.choices.add_rows(form)
         self.setLayout(form)
         workspace.dataChanged.connect(self.on_data_changed)
         self.on_data_changed()

@@ -76,8 +76,9 @@ class RunPanel(QWidget):
         speed_row.addWidget(self.speed_label)
         form.addRow("Speed", speed_row)
         self.tol = LogSlider(-10, 0, 1, 1e-3)
-        self.tol.setToolTip("tol, log scale: EM has converged once the objective changes by "
-                            "less than this per data point (scikit-learn's convention)")
+        self.tol.setToolTip("tol, log scale: once the objective changes by less than this per "
+                            "data point, EM takes one more M-step and stops, converged "
+                            "(scikit-learn's rule)")
         self.tol.valueChanged.connect(lambda v: workspace.set_run_settings(tol=v))
         form.addRow("tol", self.tol)
         self.max_iter = with_tip(QSpinBox(), "max_iter: Run stops at this iteration")
@@ -158,7 +159,8 @@ def describe_state(workspace) -> str:
         lines.append("The change fell below tol, but between pseudo values, which say "
                      "nothing about a maximum: no convergence.")
     elif state.converged:
-        lines.append("Converged: the objective changed by less than tol per point.")
+        lines.append("Converged: the objective changed by less than tol per point at the "
+                     "iteration before, and EM took one more M-step (scikit-learn's rule).")
     return "\n".join(lines)  # no blank lines: the small box shows one more sentence
 
 

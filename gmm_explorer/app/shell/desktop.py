@@ -2,7 +2,7 @@
 
 :class:`DesktopFeatures`, built by the ``ExplorerWindow``, adds File → Save session
 (Ctrl+S), Save session as (Ctrl+Shift+S), Open session (Ctrl+Shift+O),
-Open recent, Export (model JSON, history CSV, plot PNG/SVG, window PNG);
+Open recent, Export (model JSON, history CSV, plot PNG/SVG, window PNG, reproduce script);
 opening a data or session file dropped on the window; remembering the
 geometry and dock layout; a message when a run fails. Each action is a
 method of :class:`DesktopFeatures` taking a path, so tests need no dialogs.
@@ -33,6 +33,9 @@ EXPORTS = (  # name, menu text, file filter, suffix, tooltip
      "Save the centre plot as an SVG vector image"),
     ("window_png", "Whole window as PNG…", "PNG images (*.png)", ".png",
      "Save a picture of the whole window"),
+    ("script", "Reproduce script…", "Python scripts (*.py);;R scripts (*.R)", ".py",
+     "Save a script that rebuilds the shown iteration from the start with plain "
+     "scikit-learn (.py) or R's mclust (.R) and checks it"),
 )
 
 
@@ -150,7 +153,7 @@ class DesktopFeatures(QObject):
     def apply_view_state(self, view: dict) -> None:
         """Set the toggles and the plot range from :meth:`view_state`'s dict (lenient)."""
         w = self.window
-        if view.get("color_mode") in ("blended", "hard"):
+        if view.get("color_mode") in ("blended", "hard", "class"):
             w.color_mode.setCurrentText(view["color_mode"])
         if isinstance(view.get("sigma"), list):
             for lv, box in w.sigma_boxes.items():
@@ -261,16 +264,19 @@ class DesktopFeatures(QObject):
 
     # ---------------------------------------------------------- exports
     def export(self, kind: str, path) -> bool:
-        """Export ``kind`` (model, history, plot_png, plot_svg, window_png); False on failure."""
+        """Export ``kind`` (model, history, plot_png, plot_svg, window_png, script); False on
+        failure."""
         try:
             if kind == "model":
                 exports.export_model(path, self.workspace)
             elif kind == "history":
                 exports.write_history_csv(path, self.workspace.history)
             elif kind in ("plot_png", "plot_svg"):
-                exports.export_plot(path, self.window.centre)
+                exports.export_plot(path, self.window.shown_plot())
             elif kind == "window_png":
                 exports.export_window(path, self.window)
+            elif kind == "script":
+                exports.export_script(path, self.workspace)
             else:
                 raise ValueError(f"unknown export {kind!r}")
         except (ValueError, OSError) as exc:

@@ -1,4 +1,5 @@
-"""Exports: the model as JSON, the history as CSV, the plot as PNG/SVG, the window as PNG.
+"""Exports: the model as JSON, the history as CSV, the plot as PNG/SVG, the window as PNG,
+the shown state as a reproduce script (Python for scikit-learn, or R for mclust).
 
 :func:`history_rows` and :func:`write_history_csv` are plain Python; the image
 exports need Qt. Every file is written beside its target first and moved
@@ -15,7 +16,11 @@ import os
 from dataclasses import asdict
 
 from gmm_explorer.data import save_model
+from gmm_explorer.app.model.reproducing import workspace_reproduction
 from gmm_explorer.data.errors import DataError
+from gmm_explorer.data.reproduce import write_script
+from gmm_explorer.data.reproduce_python import python_script
+from gmm_explorer.data.reproduce_r import r_script
 from gmm_explorer.files import atomic_write
 
 #: Columns of the history CSV before the per-component ones.
@@ -104,6 +109,13 @@ def export_model(path, workspace, index: int | None = None) -> dict:
     provenance = {"data_file": workspace.data_name, "settings": settings}
     return save_model(path, state, provenance=provenance, n_samples=len(workspace.X),
                       feature_names=list(workspace.feature_names))
+
+
+def export_script(path, workspace) -> None:
+    """A script that rebuilds the shown state elsewhere: R (mclust) for ``.R``, else Python."""
+    rep = workspace_reproduction(workspace)
+    is_r = os.path.splitext(os.fspath(path))[1].lower() == ".r"
+    write_script(path, r_script(rep, workspace.X) if is_r else python_script(rep, workspace.X))
 
 
 def export_plot(path, plot_widget) -> None:

@@ -84,8 +84,20 @@ class LabUi:
         _menu(window, "&Help").addAction(help_action)
 
         s.historyChanged.connect(self._on_history_changed)
+        s.dataChanged.connect(self._on_data_changed)
+        self._on_data_changed()
         self.lab.presetChanged.connect(self._on_preset_changed)
         self._on_preset_changed()
+
+    def _on_data_changed(self) -> None:
+        # one column: the centre shows the 1-D view, where a click has no (x, y) to add
+        one_d = self.window.workspace.n_features == 1
+        if one_d:
+            self.edit_action.setChecked(False)
+        self.edit_action.setEnabled(not one_d)
+        self.edit_action.setStatusTip(
+            "Editing points needs two columns: one-column data show a histogram" if one_d else
+            "Click adds a point, Shift+click ten copies, Ctrl+click deletes the nearest point")
 
     def load_preset(self, name: str) -> None:
         """Load a lab preset and show its description in the collapse panel."""

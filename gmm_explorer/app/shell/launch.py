@@ -15,6 +15,7 @@ import os
 import sys
 
 from gmm_explorer.app.model.density_grid import BACKGROUNDS
+from gmm_explorer.app.model.file_options import FileOptions
 from gmm_explorer.app.model.lower_bound import SLICES as BOUND_SLICES
 from gmm_explorer.app.model.presets import DEFAULT_PRESET, PRESETS, get_preset
 from gmm_explorer.app.model.remedies import REMEDIES
@@ -40,6 +41,17 @@ def build_parser() -> argparse.ArgumentParser:
                     "one iteration at a time. (Headless: gmm-explorer fit|select|predict.)")
     p.add_argument("data", nargs="?", metavar="DATA",
                    help="data file to open (default: the preset's built-in data)")
+    p.add_argument("--columns", nargs="+", metavar="COLUMN",
+                   help="the features to fit, by name or 0-based position (default: every "
+                        "numeric column)")
+    p.add_argument("--classes", metavar="COLUMN",
+                   help="the column of known classes (default: the file's first text column)")
+    p.add_argument("--no-standardize", dest="standardize", action="store_false",
+                   help="fit a data file in its own units (default: in standardised units, "
+                        "shown in the data's)")
+    p.add_argument("--drop-missing", action="store_true",
+                   help="drop rows with missing or non-finite values instead of refusing "
+                        "the file")
     p.add_argument("--components", "-k", type=int, metavar="K",
                    help="number of components (default: the preset's)")
     p.add_argument("--covariance-type", choices=COVARIANCE_TYPES, metavar="T",
@@ -69,7 +81,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lower-bound", metavar="SLICE[:ID]",
                    help="open the Lower bound dock on a slice (" + ", ".join(BOUND_SLICES)
                         + "), optionally of the component with identity ID: scale:3")
+    p.add_argument("--classes-panel", action="store_true",
+                   help="open the Classes dock (confusion table of the known classes against "
+                        "the components, ARI, NMI) and colour the points by class")
     return p
+
+
+def file_options(args):
+    """The data file's :class:`FileOptions` from the parsed flags."""
+    return FileOptions(columns=tuple(args.columns) if args.columns else None, label_column=args.classes,
+                       drop_missing=args.drop_missing, standardize=args.standardize)
 
 
 def bound_choice(text: str) -> tuple:
@@ -112,9 +133,13 @@ def build_window(args, app=None, defer_data: bool = False):
         changes["covariance_type"] = args.covariance_type
     workspace = Workspace()
     workspace.set_model(**{**model.engine_kwargs(), **changes})
+    if not args.data and (args.columns or args.classes or args.drop_missing
+                          or not args.standardize):
+        raise ValueError("--columns, --classes, --no-standardize and --drop-missing are for "
+                         "a data file: give one")
     if args.data:
         if not defer_data:
-            workspace.loading.open_file(args.data)
+            workspace.loading.open_file(args.data, file_options(args))
     elif preset.engine_preset:  # a singularity-lab scene: data, settings and start
 
         workspace.lab.load_preset(preset.engine_preset)
@@ -198,7 +223,8 @@ def launch(argv: list[str]) -> int:
     app.processEvents()
     if args.data:
         scripted = bool(args.screenshot or args.steps or args.starts or args.select)
-        if not window.open_file(args.data, wait=scripted) and scripted:
+        if not window.open_file(args.data, wait=scripted,
+                                options=file_options(args)) and scripted:
             print(f"gmm-explorer: {window.last_error}", file=sys.stderr)
             window.close()
             return 2
@@ -221,6 +247,10 @@ def launch(argv: list[str]) -> int:
             print(f"gmm-explorer: {exc}", file=sys.stderr)
             window.close()
             return 2
+        app.processEvents()
+    if args.classes_panel:
+        window.classes_ui.show()
+        window.classes_ui.color_by_class()
         app.processEvents()
     if args.starts:
         window.atlas_ui.run(args.starts)

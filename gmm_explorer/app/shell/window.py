@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSlider,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -30,10 +31,13 @@ from gmm_explorer.app.shell.actions import make_actions, make_menus
 from gmm_explorer.app.shell.atlas_window import AtlasUi
 from gmm_explorer.app.shell.background_choice import BackgroundChoice
 from gmm_explorer.app.shell.bound_window import BoundUi
+from gmm_explorer.app.shell.classes_window import ClassesUi
 from gmm_explorer.app.shell.desktop import DesktopFeatures
 from gmm_explorer.app.shell.lab_window import LabUi
+from gmm_explorer.app.shell.missing_rows import MissingRowsOffer
 from gmm_explorer.app.views.curves_view import ConditionView, LikelihoodView
 from gmm_explorer.app.views.centre_switcher import CentreSwitcher
+from gmm_explorer.app.views.one_d_view import OneDView
 from gmm_explorer.app.views.scatter_view import CentreView
 from gmm_explorer.app.views.steady_text import SteadyLabel
 from gmm_explorer.app.views.table_view import ComponentTable
@@ -43,7 +47,9 @@ DATA_FILTER = (f"Data files ({' '.join('*' + suffix for suffix in DATA_SUFFIXES)
                "All files (*)")
 
 _LOGLIK_TIP = "Total log-likelihood of the data at the shown iteration"
-_CONVERGED_TIP = "Whether EM has converged: the change per data point below tol, as scikit-learn"
+_CONVERGED_TIP = ("Whether EM has converged, by scikit-learn's rule: the objective per data point "
+                  "changed by less than tol from the iteration before last to the last one, "
+                  "and EM then took one more M-step, to this iteration")
 _PSEUDO_TIP = ("This state has singular components evaluated as scipy's allow_singular does: EM "
                "follows a pseudo log-likelihood, which is not comparable with a true one and can "
                "grow without bound, so no change of it means convergence.")
@@ -61,9 +67,11 @@ class ExplorerWindow(QMainWindow):
         self._built = False
         self._error_box = None
         self.actions_by_name = make_actions(self)
+        self.missing_rows = MissingRowsOffer(self)
 
         self.centre = CentreView(workspace)
         self.centre_views = CentreSwitcher(workspace, self.centre, self)  # axes, pairs, PCA
+        self.one_d = OneDView(workspace)  # shown instead of the scatter for one-column data
         self.timeline = QSlider(Qt.Horizontal)
         self.timeline.setToolTip("Timeline: drag to show any past iteration in every view. "
                                  "Stepping from a past iteration discards the later ones.")
@@ -101,6 +109,7 @@ class ExplorerWindow(QMainWindow):
         self.lab_ui = LabUi(self)
         self.atlas_ui = AtlasUi(self)  # the atlas of starts: dock and menu entry
         self.bound_ui = BoundUi(self)  # EM's lower bound along a slice: dock and menu entry
+        self.classes_ui = ClassesUi(self)  # known classes: dock, class colours, menu entries
         self._built = True
 
     # ------------------------------------------------------------ layout
@@ -113,6 +122,7 @@ class ExplorerWindow(QMainWindow):
                                    "component colours) or hard (the most responsible component, "
                                    "faint where unsure)")
         self.color_mode.currentTextChanged.connect(self.centre_views.set_color_mode)
+        self.color_mode.currentTextChanged.connect(self.one_d.set_color_mode)
         bar.addWidget(QLabel("Colours"))
         bar.addWidget(self.color_mode)
         bar.addSpacing(12)
@@ -128,6 +138,7 @@ class ExplorerWindow(QMainWindow):
         self.means_box.setChecked(True)
         self.means_box.setToolTip("Show the means as handles you can drag")
         self.means_box.toggled.connect(self.centre.set_means_visible)
+        self.means_box.toggled.connect(self.one_d.set_means_visible)
         bar.addWidget(self.means_box)
         self.background = BackgroundChoice(self.centre, self)  # the Map button
         bar.addWidget(self.background.button)
@@ -154,20 +165,51 @@ class ExplorerWindow(QMainWindow):
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
         box.addLayout(bar)
-        box.addWidget(self.centre_views.stack, 1)
+        self.centre_stack = QStackedWidget()  # the 2-D views (axes, pairs, PCA) or the 1-D view
+        self.centre_stack.addWidget(self.centre_views.stack)
+        self.centre_stack.addWidget(self.one_d)
+        box.addWidget(self.centre_stack, 1)
         box.addLayout(timeline)
         w = QWidget()
         w.setLayout(box)
         self.workspace.dataChanged.connect(self._update_drawing_note)
+        self.workspace.dataChanged.connect(self._choose_centre_view)
         self._update_drawing_note()
+        self._choose_centre_view()
         return w
+
+    def _choose_centre_view(self) -> None:
+        """The 1-D view for one-column data, else the scatter; the scatter's options with it."""
+        one_d = self.workspace.n_features == 1
+        views = self.centre_views.stack  # axes pair, pairs or PCA
+        if self.centre_stack.currentWidget() is (self.one_d if one_d else views):
+            return  # the same kind of data: nothing to switch (new axes come here too)
+        self.centre_stack.setCurrentWidget(self.one_d if one_d else views)
+        why = "One-column data: no ellipses or maps to draw; the plot shows densities instead"
+        for level, box in self.sigma_boxes.items():
+            box.setEnabled(not one_d)
+            box.setToolTip(why if one_d else
+                           f"Show the ellipses at {level} sigma (Mahalanobis distance {level})")
+        self.background.button.setEnabled(not one_d)
+        self.background.menu.setEnabled(not one_d)
+        if one_d:  # a map over the plane x against x would only mislead
+            self.background.button.setToolTip(why)
+        else:
+            self.background.choose(self.background.mode)  # its own tooltip back
+
+    def shown_plot(self):
+        """The plot in the centre now: the axes, pairs or PCA view, or the 1-D view for one
+        column."""
+        shown = self.centre_stack.currentWidget()
+        return self.centre_views.stack.currentWidget() if shown is self.centre_views.stack \
+            else shown
 
     def _dock(self, title: str, widget, area, scroll: bool = False) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(title)
         dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
         if scroll:
-            area_widget = QScrollArea()
+            area_widget = _WholeScrollArea()
             area_widget.setWidget(widget)
             area_widget.setWidgetResizable(True)
             area_widget.setFrameShape(QScrollArea.NoFrame)
@@ -180,7 +222,7 @@ class ExplorerWindow(QMainWindow):
     def _make_docks(self) -> None:
         L, R = Qt.LeftDockWidgetArea, Qt.RightDockWidgetArea
         self.docks = {
-            "data": self._dock("Data", self.data_panel, L),
+            "data": self._dock("Data", self.data_panel, L, scroll=True),
             "model": self._dock("Model", self.model_panel, L),
             "run": self._dock("Run", self.run_panel, L),
             "likelihood": self._dock("Log-likelihood", self.likelihood, R),
@@ -189,7 +231,7 @@ class ExplorerWindow(QMainWindow):
         }
         for name in ("likelihood", "condition", "table"):
             self.docks[name].setMinimumWidth(360)
-        self.resizeDocks([self.docks["data"]], [310], Qt.Horizontal)
+        self.resizeDocks([self.docks["data"]], [330], Qt.Horizontal)
         self.resizeDocks([self.docks["likelihood"]], [455], Qt.Horizontal)
         self.resizeDocks([self.docks["likelihood"], self.docks["condition"],
                           self.docks["table"]], [220, 220, 260], Qt.Vertical)
@@ -256,7 +298,8 @@ class ExplorerWindow(QMainWindow):
     def _on_centre_view_changed(self, name: str) -> None:
         # draggable means and background maps belong to the axes view alone
         self.means_box.setEnabled(name == "axes")
-        self.background.button.setEnabled(name == "axes")
+        # one-column data have no maps either (see _choose_centre_view)
+        self.background.button.setEnabled(name == "axes" and self.workspace.n_features > 1)
 
     def load_builtin(self, name: str) -> None:
         """Load a built-in dataset, reporting failures."""
@@ -271,15 +314,16 @@ class ExplorerWindow(QMainWindow):
         if path:
             self.open_file(path)
 
-    def open_file(self, path, wait: bool = True) -> bool:
+    def open_file(self, path, wait: bool = True, options=None) -> bool:
         """Open a data file in the background (progress bar, Cancel).
 
-        With ``wait`` the call returns when the load has ended, the window
-        answering meanwhile, and says whether the data were replaced; on
-        failure or Cancel the data stay and the error is shown. Without it,
-        it returns at once (True: the load started).
+        ``options`` (:class:`~gmm_explorer.app.model.file_options.FileOptions`)
+        say how to read and fit it. With ``wait`` the call returns when the
+        load has ended, the window answering meanwhile, and says whether the
+        data were replaced; on failure or Cancel the data stay and the error
+        is shown. Without it, it returns at once (True: the load started).
         """
-        if not self.workspace.loading.load_file(path):
+        if not self.workspace.loading.load_file(path, options):
             return False  # the user kept their edited points
         if not wait:
             return True
@@ -287,7 +331,8 @@ class ExplorerWindow(QMainWindow):
 
     def _on_load_ended(self, reason: str, message: str) -> None:
         if reason == "failed":
-            self.show_error(message)
+            if not self.missing_rows.offer(message):
+                self.show_error(message)
         else:
             self.show_message(message)
 
@@ -417,6 +462,18 @@ class ExplorerWindow(QMainWindow):
         self.drawing_note.setText(f"{n:,} points" if m == n else
                                   f"{m:,} of {n:,} points coloured")
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        """On first showing: the Data dock gets the height the Run dock's notes can spare
+        (it scrolls only when the screen is too small for it)."""
+        super().showEvent(event)
+        if not getattr(self, "_docks_sized", False):
+            self._docks_sized = True
+            data = self.docks["data"]
+            want = data.widget().widget().sizeHint().height() + 30
+            self.resizeDocks([data, self.docks["run"]],
+                             [want, max(self.docks["run"].minimumSizeHint().height(), 120)],
+                             Qt.Vertical)
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
         """Offer to save edited points, then end a run cleanly before closing."""
         if not self.workspace.may_replace_data("closing the window"):
@@ -424,3 +481,23 @@ class ExplorerWindow(QMainWindow):
             return
         self.workspace.shutdown()
         super().closeEvent(event)
+
+
+class _WholeScrollArea(QScrollArea):
+    """A dock's scroll area that asks for its whole content's height and width.
+
+    The window then gives it the height the other docks can spare (the Run dock's notes
+    shrink first) and scrolls only on a screen too small for all of it.
+    """
+
+    def sizeHint(self):  # noqa: N802 - Qt naming
+        hint = super().sizeHint()
+        inner = self.widget().sizeHint() if self.widget() is not None else hint
+        return hint.expandedTo(inner)
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt naming
+        hint = super().minimumSizeHint()
+        if self.widget() is not None:  # as wide as the content: never cut at the right
+            hint.setWidth(max(hint.width(), self.widget().minimumSizeHint().width()
+                              + self.verticalScrollBar().sizeHint().width()))
+        return hint

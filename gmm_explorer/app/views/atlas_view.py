@@ -16,6 +16,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPixmap
 
 from gmm_explorer.app import colors, geometry
+from gmm_explorer.app.views.one_d_density import component_densities, curve_grid
 
 #: Colour of collapsed starts (the components table's "singular" red, darker).
 COLLAPSED_COLOR = (200, 40, 40)
@@ -153,7 +154,7 @@ class StripView(pg.PlotWidget):
 
 def thumbnail(state, points: np.ndarray, axes: tuple, size: int = 72,
               frame=(120, 120, 120)) -> QPixmap:
-    """A small picture of a state's 2-sigma ellipses over the data.
+    """A small picture of a state's 2-sigma ellipses over the data (densities for D = 1).
 
     Parameters
     ----------
@@ -178,7 +179,9 @@ def thumbnail(state, points: np.ndarray, axes: tuple, size: int = 72,
     painter.setRenderHint(QPainter.Antialiasing)
     painter.setPen(QPen(QColor(*frame), 3))
     painter.drawRect(1, 1, size - 3, size - 3)
-    if state is not None and len(points):
+    if state is not None and len(points) and np.shape(points)[1] == 1:
+        _paint_one_d(painter, state, np.asarray(points, dtype=float)[:, 0], size)
+    elif state is not None and len(points):
         xy = np.asarray(points, dtype=float)[:, list(axes)]
         lo, hi = xy.min(axis=0), xy.max(axis=0)
         span = np.where(hi - lo > 0, hi - lo, 1.0)
@@ -207,3 +210,34 @@ def thumbnail(state, points: np.ndarray, axes: tuple, size: int = 72,
             painter.drawPath(path)
     painter.end()
     return pix
+
+
+def _paint_one_d(painter: QPainter, state, x: np.ndarray, size: int) -> None:
+    """One-column data: each component's weighted density over a rug of the points.
+
+    Ellipses of x against x would be lines on the diagonal; the 1-D centre
+    view's curves (``one_d_density``) tell the optima apart at a glance.
+    """
+    margin, rug = 4.0, 7.0
+    lo, hi = float(x.min()), float(x.max())
+    span = hi - lo if hi > lo else 1.0
+    lo, span = lo - 0.08 * span, span * 1.16
+    width, base = size - 2 * margin, size - margin - rug
+    means, variances = state.means[:, 0], state.covariances[:, 0, 0]
+    xs = curve_grid(lo, lo + span, means, np.sqrt(np.clip(variances, 0.0, None)), points=120)
+    dens = component_densities(state.weights, means, variances, xs)
+    mixture = dens.sum(axis=0)
+    # scaled to the mixture's height: a collapsed spike would flatten every other curve
+    top = float(np.percentile(mixture, 99)) or 1.0
+    px = margin + (xs - lo) / span * width
+    painter.setPen(QPen(QColor(150, 150, 150, 160), 1.0))
+    for a in margin + (x[:: max(1, len(x) // 400)] - lo) / span * width:
+        painter.drawLine(QPointF(a, base + 2), QPointF(a, base + rug))
+    painter.setBrush(Qt.NoBrush)
+    for k, row in enumerate(dens):
+        py = base - np.clip(row / top, 0.0, 1.05) * (base - margin)
+        path = QPainterPath(QPointF(px[0], py[0]))
+        for a, b in zip(px[1:], py[1:]):
+            path.lineTo(a, b)
+        painter.setPen(QPen(QColor(*colors.component_color(k)), 1.6))
+        painter.drawPath(path)

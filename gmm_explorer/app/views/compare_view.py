@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from gmm_explorer.app import colors, geometry
 from gmm_explorer.app.model.remedies import REMEDIES
 from gmm_explorer.app.views.collapse_marks import RED
+from gmm_explorer.app.views.one_d_density import component_densities, curve_grid, histogram
 
 INCOMPARABLE_GREY = (150, 150, 150)
 ROWS = ("iterations", "final log-likelihood", "smallest eigenvalue", "degenerate", "singular",
@@ -42,7 +43,7 @@ def _fmt(value) -> str:
 
 
 class _SidePlot(pg.PlotWidget):
-    """The data in grey and one side's ellipses (flagged ones in red)."""
+    """The data in grey and one side's ellipses (flagged ones in red); densities for D = 1."""
 
     def __init__(self, title: str):
         super().__init__(background="w")
@@ -52,10 +53,30 @@ class _SidePlot(pg.PlotWidget):
                                          brush=pg.mkBrush(150, 150, 150, 160))
         self.addItem(self.points)
         self.curves: list = []
+        self.one_d, self.top = False, 1.0
+        self._span = (0.0, 1.0)  # the data's x range, padded (one-column data)
+
+    def set_points(self, points: np.ndarray, one_d: bool) -> None:
+        """The drawn points, (M, 2) on the shown axes; on one column, a strip at y = 0."""
+        self.one_d = one_d
+        if one_d:
+            x = points[:, 0]
+            pad = 0.1 * (x.max() - x.min()) or 1.0
+            self._span = (float(x.min() - pad), float(x.max() + pad))
+            points = np.column_stack([x, np.zeros(len(x))])
+            # the curves do not count in the automatic range: fit the data's histogram
+            self.top = float(histogram(x)[1].max()) or 1.0
+        self.points.setData(pos=points)
 
     def show_state(self, state, axes) -> None:
-        m2, c2 = geometry.marginal(state.means, state.covariances, axes)
-        curves = geometry.ellipse_curves(m2, c2, 2.0)
+        if state.means.shape[1] == 1:  # one column: weighted densities, as the 1-D view
+            means, variances = state.means[:, 0], state.covariances[:, 0, 0]
+            xs = curve_grid(*self._span, means, np.sqrt(np.clip(variances, 0.0, None)))
+            dens = component_densities(state.weights, means, variances, xs)
+            curves = np.stack([np.broadcast_to(xs, dens.shape), dens], axis=-1)
+        else:
+            m2, c2 = geometry.marginal(state.means, state.covariances, axes)
+            curves = geometry.ellipse_curves(m2, c2, 2.0)
         while len(self.curves) < len(curves):
             c = pg.PlotCurveItem(antialias=True)
             self.addItem(c, ignoreBounds=True)
@@ -218,7 +239,8 @@ class CompareWindow(QWidget):
         self.comparison = comparison
         self.error.hide()
         for p, side in zip(self.plots, comparison.sides):
-            p.points.setData(pos=comparison.points)
+            p.set_points(comparison.points, one_d=comparison.points.shape[1] == 2
+                         and comparison.axes[0] == comparison.axes[1])
             p.setTitle(REMEDIES[side.label][0])
         self.table.setHorizontalHeaderLabels([REMEDIES[sd.label][0] for sd in comparison.sides])
         notes = []
@@ -249,6 +271,8 @@ class CompareWindow(QWidget):
         self.timeline.blockSignals(False)
         self.go_to(comparison.length - 1)
         self.plots[0].autoRange()
+        if self.plots[0].one_d:
+            self.plots[0].setYRange(-0.08 * self.plots[0].top, 1.3 * self.plots[0].top)
 
     def go_to(self, index: int) -> None:
         """Show both sides at timeline position ``index``."""

@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QSizePolicy
+from PySide6.QtCore import Qt, Signal
 
 from gmm_explorer.app import colors
 from gmm_explorer.app.views.lazy import LazyRedraw
@@ -33,6 +32,22 @@ from gmm_explorer.app.views.pairs_panels import FeaturePanel, PairPanel, padded_
 #: Features shown at most (10 x 10 panels); beyond, the first ones.
 MAX_FEATURES = 10
 HOVER_PIXELS = 8
+
+
+class _Note(pg.LabelItem):
+    """A line of text over the grid that never widens it.
+
+    pyqtgraph sizes a label to its text, minimum and preferred: a long note would
+    widen the grid beyond a narrow centre and clip its last column; cut it instead.
+    """
+
+    def updateMin(self) -> None:  # noqa: N802 - pyqtgraph naming
+        super().updateMin()  # sets the text's size as minimum and preferred size
+        self.setMinimumWidth(0)
+        height = self.minimumHeight()
+        self._sizeHint[Qt.SizeHint.MinimumSize] = (0.0, height)
+        self._sizeHint[Qt.SizeHint.PreferredSize] = (0.0, height)
+        self.updateGeometry()
 
 
 class PairsView(LazyRedraw, pg.GraphicsLayoutWidget):
@@ -66,9 +81,7 @@ class PairsView(LazyRedraw, pg.GraphicsLayoutWidget):
         self.redraws = 0  # full redraws of the shown state (tests count them)
         self._codes = np.zeros(0, dtype=np.uint32)
         self._note = ""  # the note's text when no point is hovered
-        self.note = pg.LabelItem("", color=(90, 90, 90), size="8pt")
-        # its text must not widen the grid beyond the centre (it is clipped instead)
-        self.note.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.note = _Note("", color=(90, 90, 90), size="8pt", justify="left")
         self.ci.layout.setSpacing(3)
         self.ci.setContentsMargins(4, 2, 4, 4)
         self.setToolTip("Every pair of features: points coloured by responsibilities and each "
@@ -95,6 +108,9 @@ class PairsView(LazyRedraw, pg.GraphicsLayoutWidget):
         """Show or hide the ellipses at ``level`` sigma (1, 2 or 3)."""
         self.sigma_visible[level] = bool(visible)
         self.on_current_changed(self.workspace.current)
+
+    def _set_note(self, text: str) -> None:
+        self.note.setText(text)
 
     # ------------------------------------------------------------ layout
     def _build(self, count: int) -> None:
@@ -128,11 +144,11 @@ class PairsView(LazyRedraw, pg.GraphicsLayoutWidget):
         self.hovered = None
         self._codes = np.zeros(0, dtype=np.uint32)
         if not count:
-            self.note.setText("The pairs view needs at least two features.")
+            self._set_note("The pairs view needs at least two features.")
             return
-        shown = "" if d <= MAX_FEATURES else f"The first {MAX_FEATURES} of {d} features. "
-        self._note = shown + "Hover: a point in every panel. Click: that pair in the axes view."
-        self.note.setText(self._note)
+        shown = "" if d <= MAX_FEATURES else f"First {MAX_FEATURES} of {d} features. "
+        self._note = shown + "Hover a point to find it everywhere; click a panel for its pair."
+        self._set_note(self._note)
         drawn = s.X[s.display_indices]
         ranges = [padded_range(s.X[:, f]) for f in self.features]
         for (r, c), panel in self.pairs.items():
@@ -217,7 +233,7 @@ class PairsView(LazyRedraw, pg.GraphicsLayoutWidget):
             self.hover_row(point)
             text = "" if point is None else self.hover_text(point)
             # the note line reads the hovered point's responsibilities, as the axes view's label
-            self.note.setText(text.replace("  responsibilities  ", ": ") or self._note)
+            self._set_note(text.replace("  responsibilities  ", ": ") or self._note)
             self.hoverText.emit(text)
 
     def _on_mouse_clicked(self, event) -> None:

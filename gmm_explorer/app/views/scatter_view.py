@@ -28,7 +28,9 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from gmm_explorer.app import colors, geometry
 from gmm_explorer.app.model.backgrounds import Backgrounds
+from gmm_explorer.app.model.known_classes import class_names
 from gmm_explorer.app.views.background_layer import BackgroundLayer
+from gmm_explorer.app.views.class_legend import ClassLegend
 from gmm_explorer.app.views.mean_handles import MeanHandles
 from gmm_explorer.app.views.plotting import cache_axes, light_grid
 from gmm_explorer.app.views.polylines import Polylines
@@ -37,6 +39,7 @@ SIGMA_LEVELS = (1, 2, 3)
 # whole-pixel widths: a wider antialiased stroke costs twice a 1-pixel one to draw
 _SIGMA_STYLES = {1: (2.0, Qt.SolidLine), 2: (1.0, Qt.DashLine), 3: (1.0, Qt.DotLine)}
 POINT_SIZE = 5
+COLOR_MODES = ("blended", "hard", "class")
 HOVER_PIXELS = 8
 
 
@@ -101,6 +104,7 @@ class CentreView(pg.PlotWidget):
         self.hover_label.setZValue(30)
         self.hover_label.hide()
         self.addItem(self.hover_label, ignoreBounds=True)
+        self.class_legend = ClassLegend(self)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         plot.getViewBox().sigRangeChanged.connect(self._on_range_changed)
         self._on_range_changed()
@@ -113,10 +117,12 @@ class CentreView(pg.PlotWidget):
 
     # ------------------------------------------------------------ options
     def set_color_mode(self, mode: str) -> None:
-        """``"blended"`` or ``"hard"`` (label colour, opacity by confidence)."""
-        if mode not in ("blended", "hard"):
-            raise ValueError(f"colour mode must be 'blended' or 'hard', got {mode!r}")
+        """``"blended"``, ``"hard"`` (label colour, opacity by confidence) or
+        ``"class"`` (the known class, where the data have them)."""
+        if mode not in COLOR_MODES:
+            raise ValueError(f"colour mode must be one of {', '.join(COLOR_MODES)}, got {mode!r}")
         self.color_mode = mode
+        self._codes = None
         self.update_points()
 
     def set_sigma_visible(self, level: int, visible: bool) -> None:
@@ -218,8 +224,14 @@ class CentreView(pg.PlotWidget):
         s = self.workspace
         if s.state is None or not len(self._points):
             return
-        rgba = colors.point_colors(s.display_responsibilities(), self.color_mode,
-                                   ids=s.state.component_ids)
+        if self.color_mode == "class" and s.labels is not None:
+            rgba = colors.class_point_colors(s.labels[s.display_indices])
+            self.class_legend.show_classes(class_names(s))
+        else:  # without known classes, "class" falls back on the blend
+            mode = "blended" if self.color_mode == "class" else self.color_mode
+            rgba = colors.point_colors(s.display_responsibilities(), mode,
+                                       ids=s.state.component_ids)
+            self.class_legend.hide()
         codes = np.ascontiguousarray(rgba).view(np.uint32).ravel()
         if self._codes is None or len(self._codes) != len(codes):
             changed = np.arange(len(codes))

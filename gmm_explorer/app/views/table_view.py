@@ -24,7 +24,9 @@ _TIPS = (
     "Mixing weight: the share of the data the component explains",
     "ok; degenerate (fewer than D+1 effective points, or a tiny volume); "
     "singular (not positive definite, or condition number above max_condition)",
-    "Condition number: largest / smallest eigenvalue; huge means nearly singular",
+    "Condition number: largest / smallest eigenvalue; huge means nearly singular. When "
+    "the data are standardised (Data dock), it is the fitted covariance's, in standardised "
+    "units, since that is what EM inverts",
     "Effective number of points: the sum of the component's responsibilities",
     "Mean vector (all columns)",
     "Eigenvalues of the covariance, ascending: its variances along its axes",
