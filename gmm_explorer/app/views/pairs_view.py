@@ -27,6 +27,7 @@ from PySide6.QtCore import Qt, Signal
 
 from gmm_explorer.app import colors
 from gmm_explorer.app.views.lazy import LazyRedraw
+from gmm_explorer.app.views.scatter_view import COLOR_MODES
 from gmm_explorer.app.views.pairs_panels import FeaturePanel, PairPanel, padded_range
 
 #: Features shown at most (10 x 10 panels); beyond, the first ones.
@@ -98,9 +99,9 @@ class PairsView(LazyRedraw, pg.GraphicsLayoutWidget):
 
     # ------------------------------------------------------------ options
     def set_color_mode(self, mode: str) -> None:
-        """``"blended"`` or ``"hard"``, as the axes view."""
-        if mode not in ("blended", "hard"):
-            raise ValueError(f"colour mode must be 'blended' or 'hard', got {mode!r}")
+        """``"blended"``, ``"hard"`` or ``"class"`` (known classes), as the axes view."""
+        if mode not in COLOR_MODES:
+            raise ValueError(f"colour mode must be one of {', '.join(COLOR_MODES)}, got {mode!r}")
         self.color_mode = mode
         self.on_current_changed(self.workspace.current)
 
@@ -167,8 +168,12 @@ class PairsView(LazyRedraw, pg.GraphicsLayoutWidget):
         state = s.state
         if state is None or not self.features or state.means.shape[1] != s.n_features:
             return
-        rgba = colors.point_colors(s.display_responsibilities(), self.color_mode,
-                                   ids=state.component_ids)
+        if self.color_mode == "class" and s.labels is not None:
+            rgba = colors.class_point_colors(s.labels[s.display_indices])
+        else:  # without known classes, "class" falls back on the blend (as the axes view)
+            mode = "blended" if self.color_mode == "class" else self.color_mode
+            rgba = colors.point_colors(s.display_responsibilities(), mode,
+                                       ids=state.component_ids)
         self._codes = np.ascontiguousarray(rgba).view(np.uint32).ravel()
         ids = tuple(int(i) for i in state.component_ids)
         for panel in self.pairs.values():
