@@ -4,6 +4,7 @@ Not a test. Run with::
 
     QT_QPA_PLATFORM=offscreen python benchmarks/bench_window.py            # 1e5 and 1e6
     QT_QPA_PLATFORM=offscreen python benchmarks/bench_window.py --n 100000
+    QT_QPA_PLATFORM=offscreen python benchmarks/bench_window.py --pairs-only
 
 The window runs with one BLAS thread (``gmm_explorer.blas``, as
 ``gmm-explorer`` does), and so does scikit-learn here.
@@ -21,6 +22,11 @@ The window runs with one BLAS thread (``gmm_explorer.blas``, as
   image (imports, window, background load, first EM state, first paint),
   and, for an interactive start, the time until the window has painted
   (the file still loading): ``--screenshot`` of the window before any data.
+- **Pairs view at D = 10**: the centre's scatter-plot matrix (90 panels of
+  the 4,000 drawn points, 10 diagonal panels) on N = 20,000 points in ten
+  dimensions (five blobs), K = 10: Step + redraw with the pairs view shown, the same with
+  the axes view shown, and the pairs view's own redraw of a state (recolour,
+  ellipses, densities, then the event loop's paint), medians.
 - **Event-loop lateness** while Run goes: a 10 ms ``QTimer`` records how late
   each of its ticks comes; the longest gap between two ticks is the longest
   time the window did not answer. Goal: under 100 ms.
@@ -183,6 +189,48 @@ w.grab().save(sys.argv[1])
 """
 
 
+def bench_pairs(repeats=15, n=20_000, d=10, centres=5):
+    """Medians (s) at D = ``d``: Step + redraw with the pairs / axes view, the pairs redraw."""
+    from gmm_explorer.datasets import make_blobs
+
+    X, _ = make_blobs(n_samples=n, n_features=d, centers=centres, cluster_std=1.5, random_state=3)
+    X = X @ np.random.RandomState(1).randn(d, d)
+    app, workspace, window = make_window(X)
+    window.resize(1600, 1000)  # a large window: the worst case for the panels' images
+    pairs = window.centre_views.pairs
+    times = {"pairs_step": [], "axes_step": [], "pairs_redraw": []}
+    for _ in range(repeats):
+        for view in ("pairs", "axes"):
+            window.show_centre_view(view)
+            app.processEvents()
+            t0 = time.perf_counter()
+            window.step()
+            app.processEvents()
+            times[f"{view}_step"].append(time.perf_counter() - t0)
+        window.show_centre_view("pairs")
+        app.processEvents()
+        t0 = time.perf_counter()
+        pairs.on_current_changed(workspace.current)
+        app.processEvents()
+        times["pairs_redraw"].append(time.perf_counter() - t0)
+    out = {name: float(np.median(v)) for name, v in times.items()}
+    out.update(pairs_n=n, pairs_d=d, pairs_k=workspace.state.n_components, pairs_drawn=len(workspace.display_indices),
+               pairs_panels=len(pairs.pairs) + len(pairs.diagonal))
+    window.close()
+    app.processEvents()
+    return out
+
+
+def report_pairs(r):
+    """Plain-text lines for :func:`bench_pairs`."""
+    return "\n".join([
+        f"Pairs view: N={r['pairs_n']:,}, D={r['pairs_d']}, K={r['pairs_k']}, "
+        f"{r['pairs_drawn']:,} drawn points, {r['pairs_panels']} panels",
+        f"  Step + redraw, pairs view shown: {r['pairs_step'] * 1e3:8.1f} ms",
+        f"  Step + redraw, axes view shown:  {r['axes_step'] * 1e3:8.1f} ms",
+        f"  the pairs view's redraw alone:   {r['pairs_redraw'] * 1e3:8.1f} ms"])
+
+
 def run(n, startup=True, lateness=True):
     """All window figures at ``n`` points, as a dict."""
     X = make_data(n)
@@ -219,10 +267,16 @@ def main(argv=None) -> None:
     p.add_argument("--n", type=int, nargs="+", default=[100_000, 1_000_000])
     p.add_argument("--no-startup", action="store_true")
     p.add_argument("--no-lateness", action="store_true")
+    p.add_argument("--pairs-only", action="store_true",
+                   help="only the pairs view at D = 10 (otherwise it runs after the others)")
     args = p.parse_args(argv)
+    if args.pairs_only:
+        print(report_pairs(bench_pairs()), flush=True)
+        return
     for n in args.n:
         print(report(run(n, startup=not args.no_startup, lateness=not args.no_lateness)),
               flush=True)
+    print(report_pairs(bench_pairs()), flush=True)
 
 
 if __name__ == "__main__":

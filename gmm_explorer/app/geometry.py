@@ -57,12 +57,30 @@ def ellipse_curves(means2: np.ndarray, covs2: np.ndarray, radius: float = 1.0) -
     curves : ndarray of shape (K, P, 2)
         ``P = ELLIPSE_POINTS``; the last point equals the first.
     """
+    pts = ellipse_transforms(covs2, radius) @ _UNIT_CIRCLE  # (K, 2, P)
+    return np.transpose(pts, (0, 2, 1)) + np.asarray(means2, dtype=float)[:, None, :]
+
+
+def ellipse_transforms(covs2: np.ndarray, radius: float = 1.0) -> np.ndarray:
+    """The linear maps taking the unit circle to the ``radius``-sigma ellipses.
+
+    ``radius * V sqrt(L)`` where ``Sigma = V L V^T`` (``numpy.linalg.eigh``;
+    negative rounding noise in ``L`` is clipped to 0): the ellipse of
+    component ``k`` centred at its mean is ``A_k`` times the unit circle.
+
+    Parameters
+    ----------
+    covs2 : ndarray of shape (K, 2, 2)
+    radius : float
+
+    Returns
+    -------
+    maps : ndarray of shape (K, 2, 2)
+    """
     vals, vecs = np.linalg.eigh(np.asarray(covs2, dtype=float))
     scale = np.sqrt(np.clip(vals, 0.0, None))  # (K, 2)
-    # (K, 2, 2) @ (2, P): columns of V scaled by sqrt(eigenvalues)
-    transform = vecs * scale[:, None, :]
-    pts = radius * (transform @ _UNIT_CIRCLE)  # (K, 2, P)
-    return np.transpose(pts, (0, 2, 1)) + np.asarray(means2, dtype=float)[:, None, :]
+    # columns of V scaled by sqrt(eigenvalues)
+    return radius * (vecs * scale[:, None, :])
 
 
 def display_subsample(n_points: int, max_points: int, seed: int = 0,

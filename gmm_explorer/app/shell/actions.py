@@ -15,6 +15,12 @@ from gmm_explorer.app.panels.data_panel import BUILTIN_DATASETS
 _BUILTIN_TITLES = {"seed": "Seed scene (ten stretched blobs)", "faithful": "Old Faithful",
                    "iris": "Iris"}
 
+# the centre's views (views/centre_switcher.py), for the View menu and Ctrl+1/2/3
+_CENTRE_VIEWS = [("axes", "axes pair", "Show two data columns in the centre"),
+                 ("pairs", "pairs", "Show every pair of features in the centre (3 or more)"),
+                 ("pca", "PCA", "Show the data on their first two principal axes "
+                                "(3 or more features)")]
+
 
 def make_action(window, text: str, slot, key=None, tip: str = "") -> QAction:
     """An action of ``window`` (its shortcut works anywhere in it), tooltip naming the key."""
@@ -49,6 +55,9 @@ def make_actions(window) -> dict:
         ("selection", "Model &selection…", lambda: window.show_selection(), "Ctrl+M",
          "Open the model-selection grid: BIC, ICL or AIC for every K and covariance type"),
     ]
+    specs += [(f"view:{name}", f"Centre: {title}", lambda checked=False, n=name:
+               window.show_centre_view(n), f"Ctrl+{i + 1}", tip)
+              for i, (name, title, tip) in enumerate(_CENTRE_VIEWS)]
     specs += [(f"builtin:{name}", _BUILTIN_TITLES.get(name, name),
                lambda checked=False, n=name: window.load_builtin(n), None,
                f"Load the built-in dataset {name!r}") for name in BUILTIN_DATASETS]
@@ -100,7 +109,29 @@ def _make_view_menu(window, view_menu) -> None:
         box.toggled.connect(act.setChecked)
         view_menu.addAction(act)
     view_menu.addSeparator()
+    _centre_view_entries(window, view_menu)
+    view_menu.addSeparator()
     view_menu.addMenu(window.background.menu)
     docks_menu = window.panels_menu = view_menu.addMenu("Panels")  # docks made later join it
     for dock in window.docks.values():
         docks_menu.addAction(dock.toggleViewAction())
+
+
+def _centre_view_entries(window, view_menu) -> None:
+    """Axes pair, pairs, PCA: checked as the centre shows them, off where the data allow none."""
+    switcher = window.centre_views
+    entries = {name: window.actions_by_name[f"view:{name}"] for name, _, _ in _CENTRE_VIEWS}
+    for name, act in entries.items():
+        act.setCheckable(True)
+        act.setChecked(name == switcher.current)
+        view_menu.addAction(act)
+        act.triggered.connect(lambda *_: follow())  # after a refusal too: unchecked again
+
+    def follow(*_args):
+        for name, act in entries.items():
+            act.setChecked(name == switcher.current)
+            act.setEnabled(switcher.available(name))
+
+    switcher.viewChanged.connect(follow)
+    window.workspace.dataChanged.connect(follow)
+    follow()

@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--background", choices=BACKGROUNDS, metavar="MAP",
                    help="what the centre plot draws under the points: "
                         + ", ".join(BACKGROUNDS) + " (default histogram)")
+    p.add_argument("--view", choices=("axes", "pairs", "pca"), metavar="VIEW",
+                   help="what the centre shows: axes (two columns, the default), pairs "
+                        "(every pair of features) or pca (the first two principal axes)")
     p.add_argument("--screenshot", metavar="PNG",
                    help="render the window offscreen, save it to PNG and exit")
     p.add_argument("--select", type=k_range, metavar="LO-HI",
@@ -247,6 +250,10 @@ def launch(argv: list[str]) -> int:
             print(f"gmm-explorer: {window.last_error}", file=sys.stderr)
             window.close()
             return 2
+    if args.view and not window.show_centre_view(args.view):
+        print(f"gmm-explorer: --view: {window.last_error}", file=sys.stderr)
+        window.close()
+        return 2
     for _ in range(args.steps):
         window.step()
         app.processEvents()

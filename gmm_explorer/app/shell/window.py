@@ -37,6 +37,7 @@ from gmm_explorer.app.shell.lab_window import LabUi
 from gmm_explorer.app.shell.labels_window import LabelsUi
 from gmm_explorer.app.shell.missing_rows import MissingRowsOffer
 from gmm_explorer.app.views.curves_view import ConditionView, LikelihoodView
+from gmm_explorer.app.views.centre_switcher import CentreSwitcher
 from gmm_explorer.app.views.one_d_view import OneDView
 from gmm_explorer.app.views.scatter_view import CentreView
 from gmm_explorer.app.views.steady_text import SteadyLabel
@@ -70,6 +71,7 @@ class ExplorerWindow(QMainWindow):
         self.missing_rows = MissingRowsOffer(self)
 
         self.centre = CentreView(workspace)
+        self.centre_views = CentreSwitcher(workspace, self.centre, self)  # axes, pairs, PCA
         self.one_d = OneDView(workspace)  # shown instead of the scatter for one-column data
         self.timeline = QSlider(Qt.Horizontal)
         self.timeline.setToolTip("Timeline: drag to show any past iteration in every view. "
@@ -121,7 +123,7 @@ class ExplorerWindow(QMainWindow):
         self.color_mode.setToolTip("Point colours: blended (responsibility-weighted mix of the "
                                    "component colours) or hard (the most responsible component, "
                                    "faint where unsure)")
-        self.color_mode.currentTextChanged.connect(self.centre.set_color_mode)
+        self.color_mode.currentTextChanged.connect(self.centre_views.set_color_mode)
         self.color_mode.currentTextChanged.connect(self.one_d.set_color_mode)
         bar.addWidget(QLabel("Colours"))
         bar.addWidget(self.color_mode)
@@ -131,7 +133,7 @@ class ExplorerWindow(QMainWindow):
             box = QCheckBox(f"{level}σ")
             box.setChecked(self.centre.sigma_visible[level])
             box.setToolTip(f"Show the ellipses at {level} sigma (Mahalanobis distance {level})")
-            box.toggled.connect(lambda on, lv=level: self.centre.set_sigma_visible(lv, on))
+            box.toggled.connect(lambda on, lv=level: self.centre_views.set_sigma_visible(lv, on))
             bar.addWidget(box)
             self.sigma_boxes[level] = box
         self.means_box = QCheckBox("means")
@@ -142,6 +144,7 @@ class ExplorerWindow(QMainWindow):
         bar.addWidget(self.means_box)
         self.background = BackgroundChoice(self.centre, self)  # the Map button
         bar.addWidget(self.background.button)
+        self.centre_views.viewChanged.connect(self._on_centre_view_changed)
         bar.addStretch(1)
         self.drawing_note = QLabel()
         self.drawing_note.setStyleSheet(f"color: {self._text_color('muted')};")
@@ -152,6 +155,10 @@ class ExplorerWindow(QMainWindow):
 
         timeline = QHBoxLayout()
         timeline.setContentsMargins(8, 2, 8, 4)
+        # the view's choice here, not in the full bar above: beside the shrinkable slider
+        # it costs the docks no width at 1280 x 800
+        timeline.addWidget(self.centre_views.combo)
+        timeline.addSpacing(10)
         timeline.addWidget(QLabel("Iteration"))
         timeline.addWidget(self.timeline, 1)
         timeline.addWidget(self.timeline_label)
@@ -160,8 +167,8 @@ class ExplorerWindow(QMainWindow):
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
         box.addLayout(bar)
-        self.centre_stack = QStackedWidget()
-        self.centre_stack.addWidget(self.centre)
+        self.centre_stack = QStackedWidget()  # the 2-D views (axes, pairs, PCA) or the 1-D view
+        self.centre_stack.addWidget(self.centre_views.stack)
         self.centre_stack.addWidget(self.one_d)
         box.addWidget(self.centre_stack, 1)
         box.addLayout(timeline)
@@ -176,9 +183,10 @@ class ExplorerWindow(QMainWindow):
     def _choose_centre_view(self) -> None:
         """The 1-D view for one-column data, else the scatter; the scatter's options with it."""
         one_d = self.workspace.n_features == 1
-        if self.centre_stack.currentWidget() is (self.one_d if one_d else self.centre):
+        views = self.centre_views.stack  # axes pair, pairs or PCA
+        if self.centre_stack.currentWidget() is (self.one_d if one_d else views):
             return  # the same kind of data: nothing to switch (new axes come here too)
-        self.centre_stack.setCurrentWidget(self.one_d if one_d else self.centre)
+        self.centre_stack.setCurrentWidget(self.one_d if one_d else views)
         why = "One-column data: no ellipses or maps to draw; the plot shows densities instead"
         for level, box in self.sigma_boxes.items():
             box.setEnabled(not one_d)
@@ -192,8 +200,11 @@ class ExplorerWindow(QMainWindow):
             self.background.choose(self.background.mode)  # its own tooltip back
 
     def shown_plot(self):
-        """The plot in the centre now: the scatter, or the 1-D view for one column."""
-        return self.centre_stack.currentWidget()
+        """The plot in the centre now: the axes, pairs or PCA view, or the 1-D view for one
+        column."""
+        shown = self.centre_stack.currentWidget()
+        return self.centre_views.stack.currentWidget() if shown is self.centre_views.stack \
+            else shown
 
     def _dock(self, title: str, widget, area, scroll: bool = False) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -275,6 +286,22 @@ class ExplorerWindow(QMainWindow):
     def step(self) -> None:
         """The Step button, the Right key and ``--steps``: one EM iteration."""
         self.workspace.step()
+
+    def show_centre_view(self, name: str) -> bool:
+        """Show ``"axes"``, ``"pairs"`` or ``"pca"`` in the centre (Ctrl+1/2/3);
+        False (and the reason shown) when the data do not allow it."""
+        try:
+            self.centre_views.set_view(name)
+        except ValueError as exc:
+            self.show_error(str(exc))
+            return False
+        return True
+
+    def _on_centre_view_changed(self, name: str) -> None:
+        # draggable means and background maps belong to the axes view alone
+        self.means_box.setEnabled(name == "axes")
+        # one-column data have no maps either (see _choose_centre_view)
+        self.background.button.setEnabled(name == "axes" and self.workspace.n_features > 1)
 
     def load_builtin(self, name: str) -> None:
         """Load a built-in dataset, reporting failures."""

@@ -151,11 +151,11 @@ class CentreView(pg.PlotWidget):
     def on_data_changed(self) -> None:
         """New data or axes: positions, density image, axis labels, range."""
         s = self.workspace
-        self._points = s.drawn_points()
+        self._points = self.plane_points()
         self._codes = None
         self.scatter.setData(pos=self._points, pen=None, size=POINT_SIZE)
         if s.X is not None and len(s.X) > len(self._points):
-            x, y = s.X[:, s.axes[0]], s.X[:, s.axes[1]]
+            x, y = self.plane_columns(s.X)
             counts, (x0, y0, w, h) = geometry.density_image(x, y, bins=256)
             self._density_counts = counts
             img = np.log1p(counts)
@@ -167,15 +167,43 @@ class CentreView(pg.PlotWidget):
             self._density_counts = np.zeros((0, 0))
             self.density.clear()
             self.density.hide()
-        names = s.feature_names
-        if names:
-            self.setLabel("bottom", names[s.axes[0]])
-            self.setLabel("left", names[s.axes[1]])
+        labels = self.axis_labels()
+        if labels:
+            self.setLabel("bottom", labels[0])
+            self.setLabel("left", labels[1])
         if len(self._points):
             # fit once, then a fixed range: automatic ranging would recompute
             # the bounds of every item on every repaint
             self.getPlotItem().autoRange(padding=0.05)
             self.getPlotItem().disableAutoRange()
+
+    # ------------------------------------------------- the plotted plane
+    # What the plot shows of the D-dimensional data: here two of its columns
+    # (the workspace's axes); a subclass may show another plane (PCA).
+    def plane_points(self) -> np.ndarray:
+        """The drawn subsample in the plot's coordinates, shape (M, 2)."""
+        return self.workspace.drawn_points()
+
+    def plane_columns(self, X: np.ndarray) -> tuple:
+        """``x, y``: every row of ``X`` (N, D) in the plot's coordinates, each (N,)."""
+        axes = self.workspace.axes
+        return X[:, axes[0]], X[:, axes[1]]
+
+    def axis_labels(self) -> tuple:
+        """The (bottom, left) axis labels, or () when the data have no names."""
+        s = self.workspace
+        names = s.feature_names
+        return (names[s.axes[0]], names[s.axes[1]]) if names else ()
+
+    def plane_gaussians(self, state) -> tuple:
+        """Each component's exact 2-D Gaussian in the plot's plane.
+
+        Returns
+        -------
+        means2 : ndarray of shape (K, 2)
+        covs2 : ndarray of shape (K, 2, 2)
+        """
+        return geometry.marginal(state.means, state.covariances, self.workspace.axes)
 
     def on_current_changed(self, index: int) -> None:
         """The shown state changed: recolour points, move ellipses and means."""
@@ -312,7 +340,7 @@ class CentreView(pg.PlotWidget):
             self._ellipse_count, self._ellipse_ids = k_count, ids
             self.ellipses.set_pens([_sigma_pen(i, level) for level in SIGMA_LEVELS[::-1]
                                     for i in ids])
-        means2, covs2 = geometry.marginal(state.means, state.covariances, s.axes)
+        means2, covs2 = self.plane_gaussians(state)
         lines = {}
         for level in SIGMA_LEVELS:
             visible = self.sigma_visible.get(level, False)
