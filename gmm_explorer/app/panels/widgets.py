@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QSlider, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QScrollArea, QSlider, QWidget
 
 
 class LogSlider(QWidget):
@@ -100,3 +100,15 @@ def with_tip(widget, text: str):
     """``widget`` with ``text`` as its tooltip."""
     widget.setToolTip(text)
     return widget
+
+
+class WidthKeepingScrollArea(QScrollArea):
+    """A dock's vertical scroll area as wide as its content: it scrolls up and down on a
+    small screen, and never cuts the controls at the right."""
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt naming
+        hint = super().minimumSizeHint()
+        if self.widget() is not None:
+            hint.setWidth(max(hint.width(), self.widget().minimumSizeHint().width()
+                              + self.verticalScrollBar().sizeHint().width()))
+        return hint

@@ -26,6 +26,7 @@ from gmm_explorer.app.panels.data_panel import DataPanel
 from gmm_explorer.app.panels.model_panel import ModelPanel
 from gmm_explorer.app.panels.run_panel import RunPanel
 from gmm_explorer.app.panels.selection_panel import SelectionPanel
+from gmm_explorer.app.panels.widgets import WidthKeepingScrollArea
 from gmm_explorer.app.shell import preferences
 from gmm_explorer.app.shell.actions import make_actions, make_menus
 from gmm_explorer.app.shell.atlas_window import AtlasUi
@@ -211,7 +212,7 @@ class ExplorerWindow(QMainWindow):
         dock.setObjectName(title)
         dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
         if scroll:
-            area_widget = _WholeScrollArea()
+            area_widget = WidthKeepingScrollArea()
             area_widget.setWidget(widget)
             area_widget.setWidgetResizable(True)
             area_widget.setFrameShape(QScrollArea.NoFrame)
@@ -464,18 +465,6 @@ class ExplorerWindow(QMainWindow):
         self.drawing_note.setText(f"{n:,} points" if m == n else
                                   f"{m:,} of {n:,} points coloured")
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
-        """On first showing: the Data dock gets the height the Run dock's notes can spare
-        (it scrolls only when the screen is too small for it)."""
-        super().showEvent(event)
-        if not getattr(self, "_docks_sized", False):
-            self._docks_sized = True
-            data = self.docks["data"]
-            want = data.widget().widget().sizeHint().height() + 30
-            self.resizeDocks([data, self.docks["run"]],
-                             [want, max(self.docks["run"].minimumSizeHint().height(), 120)],
-                             Qt.Vertical)
-
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
         """Offer to save edited points, then end a run cleanly before closing."""
         if not self.workspace.may_replace_data("closing the window"):
@@ -483,23 +472,3 @@ class ExplorerWindow(QMainWindow):
             return
         self.workspace.shutdown()
         super().closeEvent(event)
-
-
-class _WholeScrollArea(QScrollArea):
-    """A dock's scroll area that asks for its whole content's height and width.
-
-    The window then gives it the height the other docks can spare (the Run dock's notes
-    shrink first) and scrolls only on a screen too small for all of it.
-    """
-
-    def sizeHint(self):  # noqa: N802 - Qt naming
-        hint = super().sizeHint()
-        inner = self.widget().sizeHint() if self.widget() is not None else hint
-        return hint.expandedTo(inner)
-
-    def minimumSizeHint(self):  # noqa: N802 - Qt naming
-        hint = super().minimumSizeHint()
-        if self.widget() is not None:  # as wide as the content: never cut at the right
-            hint.setWidth(max(hint.width(), self.widget().minimumSizeHint().width()
-                              + self.verticalScrollBar().sizeHint().width()))
-        return hint
