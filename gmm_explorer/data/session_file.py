@@ -72,6 +72,9 @@ class SessionSnapshot:
         The data file, when the data are stored by reference.
     data_sha256 : str or None
         SHA-256 of that file's bytes when the session was saved.
+    load_options : dict or None
+        How that file was read (``load_data``'s ``columns``, ``label_column`` and
+        ``drop_missing``), so that it gives the same rows and columns again.
     history : list of EMState
         In the units EM fitted in: standardised ones when ``standardize``.
     current : int
@@ -104,6 +107,7 @@ class SessionSnapshot:
     data_name: str = ""
     data_path: str | None = None
     data_sha256: str | None = None
+    load_options: dict | None = None
     history: list = field(default_factory=list)
     current: int = 0
     axes: tuple = (0, 1)
@@ -159,6 +163,7 @@ def write_session(path, snapshot: SessionSnapshot) -> None:
         "data": {"name": snapshot.data_name, "feature_names": list(snapshot.feature_names),
                  "embedded": snapshot.data_path is None, "path": snapshot.data_path,
                  "sha256": snapshot.data_sha256, "shape": list(np.shape(snapshot.X)),
+                 "load_options": _jsonable(snapshot.load_options or {}),
                  "has_labels": snapshot.labels is not None,
                  "label_names": [str(n) for n in snapshot.label_names],
                  "class_column": str(snapshot.class_column or ""),
@@ -372,10 +377,26 @@ def _load_referenced(data: dict, path):
                                f"the session was saved (its SHA-256 differs); the saved "
                                f"history does not belong to it any more", path=path)
     try:
-        loaded = load_data(source)
+        loaded = load_data(source, **_load_options(data.get("load_options") or {}, path))
     except DataError as exc:
         raise SessionFileError(f"refers to data that cannot be loaded: {exc}",
                                path=path) from None
     return np.asarray(loaded.X, dtype=float), loaded.labels
 
 
+def _load_options(options, path) -> dict:
+    """The saved ``load_data`` options of a referenced data file, checked."""
+    if not isinstance(options, dict) or set(options) - {"columns", "label_column",
+                                                         "drop_missing"}:
+        raise damaged(path, "the data file's load options are not columns, label_column "
+                            "and drop_missing")
+    columns, label = options.get("columns"), options.get("label_column")
+    if columns is not None and not (isinstance(columns, list)
+                                    and all(isinstance(c, (str, int)) for c in columns)):
+        raise damaged(path, "the data file's columns are not a list of names")
+    if label is not None and not isinstance(label, (str, int)):
+        raise damaged(path, "the data file's class column is not a name")
+    if not isinstance(options.get("drop_missing", False), bool):
+        raise damaged(path, "the data file's drop_missing is not true or false")
+    return {"columns": columns, "label_column": label,
+            "drop_missing": options.get("drop_missing", False)}

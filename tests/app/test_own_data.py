@@ -225,3 +225,19 @@ def test_a_lab_preset_after_a_file_is_fitted_in_its_own_units(qtbot, window, tmp
     ws.lab.load_preset("seed")
     assert not ws.standardize and ws.fit.standardizer is None
     assert not window.data_panel.choices.standardize.isChecked()
+
+
+def test_a_session_pointing_at_its_file_reads_it_with_the_same_options(qtbot, window,
+                                                                       tmp_path):
+    path = _scaled_file(tmp_path)
+    ws = window.workspace
+    ws.set_model(n_components=2, covariance_type="full", random_state=2)
+    assert window.open_file(str(path), options=FileOptions(columns=("plain", "huge")))
+    window.step()
+    shown = ws.X.copy()
+    session = tmp_path / "ref.gmmx"
+    ws.loading.save_session(session, embed_data=False)
+    ws.loading.load_builtin("iris")
+    ws.loading.open_session(session)
+    np.testing.assert_array_equal(ws.X, shown)
+    assert ws.feature_names == ["plain", "huge"] and ws.standardize

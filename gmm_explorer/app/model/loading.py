@@ -303,9 +303,13 @@ class DataLoading(QObject):
             raise ValueError("there is nothing to save yet: load or generate data first")
         data_path = data_hash = None
         name = ws.data_name or ""
+        load_options = None
         if not embed_data and name and os.path.isfile(name):
             data_path = os.path.abspath(name)
             data_hash = file_sha256(data_path)
+            # read again as it was read: the same columns, classes and dropped rows
+            load_options = self.file_options.load_kwargs() if self.dataset is not None \
+                and self.file_path == name else {}
         start = ws.start
         history = list(ws.fit.fit_history[:len(ws.history)])  # as fitted: replayed bit for bit
         return session_file.SessionSnapshot(
@@ -313,6 +317,7 @@ class DataLoading(QObject):
             labels=None if ws.labels is None else np.asarray(ws.labels),
             label_names=list(ws.label_names), class_column=ws.class_column,
             feature_names=list(ws.feature_names), data_name=name, data_path=data_path,
+            load_options=load_options,
             data_sha256=data_hash, history=history, current=int(ws.current),
             axes=tuple(int(a) for a in ws.axes), view=dict(view or {}),
             start=None if not start else {k: np.asarray(v, dtype=float)
