@@ -3,9 +3,11 @@
 A bug (an exception nobody expected) is one line on stderr naming a log file
 that holds the traceback, so that the user can attach it to a report; numpy's
 RuntimeWarnings, which say nothing the user can act on, go to the same kind
-of file instead of stderr. The files live in platformdirs' user log folder
-(``$XDG_STATE_HOME/gmm-explorer/log`` on Linux), or the temporary folder
-when that cannot be written.
+of file instead of stderr. Both are appended to ``gmm-explorer.log``, where the
+window logs too (:mod:`gmm_explorer.app.shell.error_handling`, whose folder
+rules are repeated here because importing it would load Qt): the folder
+``$GMM_EXPLORER_LOG_DIR``, else platformdirs' user log folder
+(``~/.local/state/gmm-explorer/log`` on Linux), else the temporary folder.
 """
 
 from __future__ import annotations
@@ -18,16 +20,24 @@ import traceback
 from platformdirs import user_log_dir
 
 
+LOG_NAME = "gmm-explorer.log"
+ENV_LOG_DIR = "GMM_EXPLORER_LOG_DIR"
+
+
 def _log_path(kind: str) -> tuple[str, object]:
-    """A new log file (path, open text stream) in the user log folder, else the temp folder."""
-    name = f"{kind}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
-    for folder in (user_log_dir("gmm-explorer", appauthor=False), tempfile.gettempdir()):
+    """The log (path, open text stream, a ``kind`` heading written), or ("", None)."""
+    folders = [os.environ.get(ENV_LOG_DIR) or user_log_dir("gmm-explorer", appauthor=False),
+               tempfile.gettempdir()]
+    for folder in folders:
         try:
             os.makedirs(folder, exist_ok=True)
-            path = os.path.join(folder, name)
-            return path, open(path, "a", encoding="utf-8")
+            path = os.path.join(folder, LOG_NAME)
+            fh = open(path, "a", encoding="utf-8")
         except OSError:
             continue
+        fh.write(f"=== {time.strftime('%Y-%m-%dT%H:%M:%S')} command line, {kind}, "
+                 f"process {os.getpid()}\n")
+        return path, fh
     return "", None
 
 

@@ -16,6 +16,7 @@ import numpy as np
 from gmm_explorer.data import Standardizer, check_fit_data
 from gmm_explorer.data.errors import describe_column
 from gmm_explorer.cli.common import UsageError
+from gmm_explorer.data.budgets import check_covariances
 from gmm_explorer.data.scaling import column_spread, ridge_distortion
 from gmm_explorer.engine.fits import FitRecipe, model_recipes, run_recipes
 from gmm_explorer.engine.options import ModelSettings
@@ -253,6 +254,7 @@ def prepare(data, args, covariance_type, n_components_max):
     """Checks, and the standardiser the fit runs in."""
     notes = check_fit_data(data.X, n_components_max, data.feature_names, args.data,
                            covariance_type=covariance_type)
+    check_covariances(n_components_max, data.n_features, args.data)
     if args.standardize:
         std = Standardizer.fit(data.X, covariance_type)
         notes = [n for n in notes if "scales differ" not in n] if covariance_type != \

@@ -103,6 +103,23 @@ def check_features(n_features: int, path) -> None:
             f"GMM_EXPLORER_MAX_FEATURES", path=path)
 
 
+def check_covariances(n_components: int, n_features: int, path) -> None:
+    """Refuse K components whose K x D x D covariances exceed ``GMM_EXPLORER_MAX_VALUES``.
+
+    The engine keeps every covariance as a full matrix, whatever the type, in
+    every state of the history; one set of them must at least fit the budget.
+    """
+    limit = budget("GMM_EXPLORER_MAX_VALUES")
+    count = n_components * n_features * n_features
+    if count > limit:
+        raise DataError(
+            f"{n_components:,} components of {n_features:,} features need {n_components:,} x "
+            f"{n_features:,} x {n_features:,} covariances: {count:,} values "
+            f"({human_bytes(8 * count)}), more than the budget of {limit:,} values; use fewer "
+            f"components or columns, or raise the budget with the environment variable "
+            f"GMM_EXPLORER_MAX_VALUES", path=path)
+
+
 def check_fields(n_fields: int, path, line: int | None) -> None:
     """Refuse a text line with more fields than ``GMM_EXPLORER_MAX_FIELDS``."""
     limit = budget("GMM_EXPLORER_MAX_FIELDS")

@@ -111,7 +111,7 @@ def test_non_finite_ridge_is_refused():
 
 
 def test_a_bug_is_one_line_naming_a_log_with_the_traceback(monkeypatch, tmp_path):
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("GMM_EXPLORER_LOG_DIR", str(tmp_path / "logs"))
 
     def broken(args, out, log):
         raise KeyError("a bug's own words")
@@ -121,7 +121,7 @@ def test_a_bug_is_one_line_naming_a_log_with_the_traceback(monkeypatch, tmp_path
     assert code == EXIT_INTERNAL
     one_line(err, "internal error", "KeyError")
     log = Path(err.split("the traceback is in ")[1].split("; please")[0])
-    assert log.is_file() and str(log).startswith(str(tmp_path / "state"))
+    assert log == tmp_path / "logs" / "gmm-explorer.log"
     text = log.read_text()
     assert "Traceback" in text and "a bug's own words" in text and "fit" in text
 
@@ -138,7 +138,7 @@ def test_running_out_of_memory_is_exit_2_naming_the_budgets(monkeypatch):
 
 def test_runtime_warnings_go_to_a_log_not_stderr(monkeypatch, tmp_path):
     """Under the program's default filters a warning is recorded in a file, never printed."""
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("GMM_EXPLORER_LOG_DIR", str(tmp_path / "logs"))
 
     def noisy(args, out, log):
         np.log(np.zeros(1))  # divide by zero: a RuntimeWarning
@@ -150,8 +150,8 @@ def test_runtime_warnings_go_to_a_log_not_stderr(monkeypatch, tmp_path):
         with np.errstate(divide="warn"):
             code, err, _ = run("fit", FAITHFUL, "-k", 2)
     assert code == 0 and err == ""
-    logs = list((tmp_path / "state").rglob("warnings-*.log"))
-    assert len(logs) == 1 and "RuntimeWarning: divide by zero" in logs[0].read_text()
+    text = (tmp_path / "logs" / "gmm-explorer.log").read_text()
+    assert "warnings" in text and "RuntimeWarning: divide by zero" in text
 
 
 def _peak_rss_of(command, cwd):
@@ -194,3 +194,17 @@ def test_zip_bomb_in_a_session_file_peak_memory_in_a_real_process(hostile, tmp_p
     assert code == 1, err
     one_line(err, str(path), "GMM_EXPLORER_MAX_ZIP_RATIO")
     assert peak_mb < 500, peak_mb
+
+
+@pytest.mark.parametrize("command", ["fit", "select"])
+def test_covariances_beyond_the_values_budget_are_refused_before_fitting(
+        tmp_path, monkeypatch, command):
+    """K x D x D covariances are counted against GMM_EXPLORER_MAX_VALUES before EM starts."""
+    path = tmp_path / "d.csv"
+    np.savetxt(path, np.random.RandomState(0).rand(300, 20), delimiter=",")
+    monkeypatch.setenv("GMM_EXPLORER_MAX_VALUES", "10000")  # the data: 6,000 values
+    code, err, seconds = run(command, path, "-k", 30, "-q",
+                             *(["-o", tmp_path / "m.json"] if command == "fit" else []))
+    assert code == EXIT_USAGE
+    one_line(err, "30 x 20 x 20 covariances", "12,000 values", "GMM_EXPLORER_MAX_VALUES")
+    assert seconds < 5

@@ -152,3 +152,13 @@ def test_ordinary_npz_still_loads_with_classes_and_fortran_order(tmp_path):
     np.testing.assert_array_equal(data.X, X)
     assert data.feature_names == ("p", "q", "r") and data.label_names == ("a", "b", "c")
     assert zipfile.ZipFile(path).getinfo("X.npy").compress_type == zipfile.ZIP_DEFLATED
+
+
+def test_readme_lists_every_budget_with_its_default():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    start = text.index("<!-- section: refuses -->")
+    section = text[start:text.index("<!-- section:", start + 10)]
+    for name, default in BUDGETS.items():
+        assert f"| `{name}` | {default:,} |" in section, name
