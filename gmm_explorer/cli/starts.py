@@ -292,6 +292,7 @@ def _check_ridge(data, args, std) -> None:
         units = "standardised" if args.standardize else "the data's own"
         raise UsageError(
             f"{args.data}: --reg-covar {args.reg_covar:g} is more than "
-            f"{MAX_RIDGE_RATIO:g} times the largest variance of the data ({variance:.3g}, in {units} units): every "
-            f"covariance would be the ridge alone and every component the same wide blob; "
-            f"use a ridge well below the data's variance (the default is 1e-6)")
+            f"{MAX_RIDGE_RATIO:g} times the largest variance of the data ({variance:.3g}, in "
+            f"{units} units): every covariance would be the ridge alone and every component "
+            f"the same wide blob; use a ridge well below the data's variance (the default is "
+            f"1e-6)")

@@ -11,6 +11,11 @@ an ``.npz``, ``array_name`` chooses the array; without it a single array is
 taken, or the array called ``X`` (``x``, ``data``) with ``y`` (``labels``,
 ``target``) as the known classes, as scikit-learn's datasets are saved, and
 an optional ``feature_names`` array of strings.
+
+Nothing is allocated before the budgets (:mod:`~gmm_explorer.data.budgets`)
+are checked against what the file says: an ``.npy`` header's shape (which
+must also fit in the file), an ``.npz`` member's directory entry and header
+(:mod:`~gmm_explorer.data.zip_members`).
 """
 
 from __future__ import annotations
@@ -97,7 +102,7 @@ def read_npy(path, *, progress=None, cancel=None):
 
 
 def _npz_members(path) -> tuple[zipfile.ZipFile, dict]:
-    """The open archive and its arrays, name -> member (``X`` -> ``X.npy``), as np.load names them."""
+    """The open archive and its arrays by np.load's names (``X`` -> member ``X.npy``)."""
     try:
         zf = zipfile.ZipFile(path)
         members = zf.namelist()

@@ -68,7 +68,7 @@ def checked_info(zf: zipfile.ZipFile, name: str, path) -> zipfile.ZipInfo:
 
 
 def read_member_bytes(zf: zipfile.ZipFile, name: str, path, cap: int) -> bytes:
-    """A small member's bytes (a manifest), refused past ``cap`` bytes whatever the directory says."""
+    """A small member's bytes (a manifest), refused past ``cap`` whatever the directory says."""
     info = checked_info(zf, name, path)
     if info.file_size > cap:
         raise DataError(f"member {name!r} is {human_bytes(info.file_size)}, more than the "
