@@ -63,9 +63,18 @@ def _positive_float(text):
     return value
 
 
-def parse_components(text: str) -> list[int]:
-    """``"1-8"``, ``"3"``, ``"1,2,5"``, ``"2-4,6"`` -> sorted component counts."""
-    out = set()
+#: The most components a mixture may have here: each keeps a D x D covariance, and the
+#: E-step an N x K table of responsibilities.
+MAX_COMPONENTS = 10_000
+#: The most component counts one ``select`` compares: each is a full fit of every type.
+MAX_COUNTS = 1_000
+#: The most seeded starts: each is a full EM run, and their seeds and results are kept.
+MAX_STARTS = 10_000
+
+
+def _ranges(text: str) -> list[tuple[int, int]]:
+    """``"2-4,6"`` -> ``[(2, 4), (6, 6)]``, checked, never expanded."""
+    spans = []
     for part in str(text).split(","):
         part = part.strip()
         if not part:
@@ -75,15 +84,61 @@ def parse_components(text: str) -> list[int]:
                 lo, hi = (int(p) for p in part.split("-", 1))
                 if hi < lo:
                     raise ValueError
-                out.update(range(lo, hi + 1))
             else:
-                out.add(int(part))
+                lo = hi = int(part)
         except ValueError:
             raise argparse.ArgumentTypeError(
                 f"expected counts such as 3, 1-8 or 2,4,6; got {text!r}") from None
-    if not out or min(out) < 1:
+        spans.append((lo, hi))
+    return sorted(spans)
+
+
+def parse_components(text: str) -> list[int]:
+    """``"1-8"``, ``"3"``, ``"1,2,5"``, ``"2-4,6"`` -> sorted component counts.
+
+    The ranges are checked against :data:`MAX_COMPONENTS` and :data:`MAX_COUNTS`
+    before any is expanded, so ``1-100000000000`` is refused at once.
+    """
+    spans = _ranges(text)
+    if not spans or spans[0][0] < 1:
         raise argparse.ArgumentTypeError(f"component counts must be at least 1; got {text!r}")
+    top = max(hi for _, hi in spans)
+    if top > MAX_COMPONENTS:
+        raise argparse.ArgumentTypeError(
+            f"component counts go up to {MAX_COMPONENTS:,} (each component keeps a D x D "
+            f"covariance and a column of responsibilities for every point); got {top:,}")
+    count, reach = 0, 0  # distinct counts in the sorted, possibly overlapping spans
+    for lo, hi in spans:
+        lo = max(lo, reach + 1)
+        if hi >= lo:
+            count += hi - lo + 1
+            reach = hi
+    if count > MAX_COUNTS:
+        raise argparse.ArgumentTypeError(
+            f"{count:,} component counts asked for; select compares at most {MAX_COUNTS:,} "
+            "(each is a full fit of every covariance type): give a shorter range, e.g. 1-20")
+    out = set()
+    for lo, hi in spans:
+        out.update(range(lo, hi + 1))
     return sorted(out)
+
+
+def _components(text):
+    value = _positive_int(text)
+    if value > MAX_COMPONENTS:
+        raise argparse.ArgumentTypeError(
+            f"at most {MAX_COMPONENTS:,} components (each keeps a D x D covariance and a "
+            f"column of responsibilities for every point); got {value:,}")
+    return value
+
+
+def _starts(text):
+    value = _positive_int(text)
+    if value > MAX_STARTS:
+        raise argparse.ArgumentTypeError(
+            f"at most {MAX_STARTS:,} starts (each is a full EM run; a few dozen usually find "
+            f"the best optimum there is); got {value:,}")
+    return value
 
 
 def parse_types(text: str, allow_all: bool) -> list[str]:
@@ -176,9 +231,9 @@ def _add_model_options(p, select=False):
     p.add_argument("--init", choices=INIT_METHODS, default="kmeans",
                    help="how each seeded start is chosen (default: kmeans); every fit also "
                         "runs the deterministic hierarchical start")
-    p.add_argument("--n-init", type=_positive_int, default=1, metavar="N",
+    p.add_argument("--n-init", type=_starts, default=1, metavar="N",
                    help="seeded starts per fit, besides the hierarchical one; the best is "
-                        "kept (default: 1)")
+                        f"kept (default: 1, at most {MAX_STARTS:,})")
     p.add_argument("--max-iter", type=_positive_int, default=500, metavar="N",
                    help="most EM iterations per start (default: 500)")
     p.add_argument("--tol", type=_positive_float, default=1e-6, metavar="T",
@@ -212,8 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fit a Gaussian mixture to DATA by EM (the best of --n-init starts) and "
                     "write it as a JSON model file.", epilog=_FIT_EXAMPLE)
     _add_data_options(fit)
-    fit.add_argument("-k", "--components", type=_positive_int, required=True, metavar="K",
-                     help="number of components")
+    fit.add_argument("-k", "--components", type=_components, required=True, metavar="K",
+                     help=f"number of components (at most {MAX_COMPONENTS:,})")
     _add_classes_option(fit)
     _add_model_options(fit)
     fit.add_argument("-o", "--output", metavar="MODEL.json",

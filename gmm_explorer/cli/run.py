@@ -15,7 +15,8 @@ Exit status:
 - 3: every start collapsed (a covariance became singular and stayed so:
   always under ``--on-collapse stop``, possibly under ``continue``), so there
   is no sound model to write.
-- 1: an internal error (a bug: please report it with the traceback).
+- 1: an internal error (a bug): one line naming a log file that holds the
+  traceback (see :mod:`~gmm_explorer.cli.crash`); please report it with that file.
 - 130: interrupted (Ctrl-C).
 """
 
@@ -23,11 +24,13 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 
 from gmm_explorer.cli.common import (
     EXIT_COLLAPSE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CollapseError, Log,
     UsageError,
 )
+from gmm_explorer.cli.crash import write_crash_log, write_warnings_log
 from gmm_explorer.cli.fit import cmd_fit
 from gmm_explorer.cli.parser import build_parser
 from gmm_explorer.cli.predict import cmd_predict
@@ -59,7 +62,13 @@ def run_command(argv, stdout=None, stderr=None) -> int:
         err.write("error: give a command: fit, select or predict (see `gmm-explorer --help`)\n")
         return EXIT_USAGE
     args.argv = argv
-    return _run(args, out, err)
+    # Warnings go to a log file, not stderr: numpy's RuntimeWarnings say nothing the user
+    # can act on. The filters are left alone, so an "error" filter (as the tests set)
+    # still turns one into an exception, which the boundary below reports.
+    with warnings.catch_warnings(record=True) as caught:
+        status = _run(args, out, err)
+    write_warnings_log(caught, argv)
+    return status
 
 
 def _run(args, out, err) -> int:
@@ -91,6 +100,20 @@ def _run(args, out, err) -> int:
             pass
         return EXIT_OK
     except MemoryError:
-        err.write(f"error: {args.data}: not enough memory for this data; use fewer rows or "
-                  "columns\n")
+        log.clear()
+        err.write(f"error: {args.data}: this machine ran out of memory within the budgets; "
+                  "lower them (GMM_EXPLORER_MAX_VALUES, GMM_EXPLORER_MAX_FEATURES), or use "
+                  "fewer rows, columns, components or starts\n")
+        return EXIT_USAGE
+    except OSError as exc:  # the disk or the system refused: the user's to fix
+        log.clear()
+        err.write(f"error: {exc.filename or args.data}: {exc.strerror or exc}\n")
+        return EXIT_USAGE
+    except Exception as exc:  # a bug: one line here, the traceback in a file
+        log.clear()
+        where = write_crash_log(exc, args.argv)
+        detail = f"; the traceback is in {where}" if where else ""
+        what = " ".join(str(exc).split())[:200]
+        err.write(f"error: internal error ({type(exc).__name__}: {what}){detail}; please "
+                  "report it with that file\n")
         return EXIT_INTERNAL

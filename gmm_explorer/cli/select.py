@@ -15,6 +15,7 @@ from gmm_explorer.cli.parser import build_parser
 from gmm_explorer.cli.starts import BestFit, fit_models, prepare
 from gmm_explorer.engine.fits import start_seeds
 from gmm_explorer.data import DataError, check_components
+from gmm_explorer.data.budgets import check_covariances
 from gmm_explorer.data.model_file import n_parameters
 
 #: Width of a column of the printed tables.
@@ -63,6 +64,7 @@ def cmd_select(args, out, log) -> int:
     if max(args.components) > N:
         raise DataError(f"asks for up to {max(args.components)} components but the data have "
                         f"only {N} points; use --components 1-{min(N, 8)}", path=args.data)
+    check_covariances(max(args.components), data.n_features, args.data)
     master, seeds = start_seeds(args.seed, args.n_init)
     cells = _fit_cells(data, args, seeds, log)
     usable = [c for c in cells if c.usable]

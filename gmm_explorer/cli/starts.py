@@ -15,7 +15,9 @@ import numpy as np
 
 from gmm_explorer.data import Standardizer, check_fit_data
 from gmm_explorer.data.errors import describe_column
-from gmm_explorer.data.scaling import ridge_distortion
+from gmm_explorer.cli.common import UsageError
+from gmm_explorer.data.budgets import check_covariances
+from gmm_explorer.data.scaling import column_spread, ridge_distortion
 from gmm_explorer.engine.fits import FitRecipe, model_recipes, run_recipes
 from gmm_explorer.engine.options import ModelSettings
 
@@ -252,6 +254,7 @@ def prepare(data, args, covariance_type, n_components_max):
     """Checks, and the standardiser the fit runs in."""
     notes = check_fit_data(data.X, n_components_max, data.feature_names, args.data,
                            covariance_type=covariance_type)
+    check_covariances(n_components_max, data.n_features, args.data)
     if args.standardize:
         std = Standardizer.fit(data.X, covariance_type)
         notes = [n for n in notes if "scales differ" not in n] if covariance_type != \
@@ -266,4 +269,30 @@ def prepare(data, args, covariance_type, n_components_max):
                 f"{describe_column(data.feature_names[j], j)} ({variance:.3g}), so the "
                 "ridge distorts that column; fit without --no-standardize, or lower "
                 "--reg-covar")
+    _check_ridge(data, args, std)
     return std, notes
+
+
+#: A ridge above this many times the data's largest variance (in the units EM fits in)
+#: makes every covariance essentially ``reg_covar * I``: every component the same blob.
+MAX_RIDGE_RATIO = 100.0
+
+
+def _check_ridge(data, args, std) -> None:
+    """Refuse a ``--reg-covar`` that would swamp every covariance (the fit would mean nothing).
+
+    Raises
+    ------
+    UsageError
+        Naming ``--reg-covar``, the data's largest variance and what to use.
+    """
+    spread = column_spread(data.X)[1] / std.scale
+    variance = float(np.max(spread ** 2))
+    if args.reg_covar > MAX_RIDGE_RATIO * variance:
+        units = "standardised" if args.standardize else "the data's own"
+        raise UsageError(
+            f"{args.data}: --reg-covar {args.reg_covar:g} is more than "
+            f"{MAX_RIDGE_RATIO:g} times the largest variance of the data ({variance:.3g}, in "
+            f"{units} units): every covariance would be the ridge alone and every component "
+            f"the same wide blob; use a ridge well below the data's variance (the default is "
+            f"1e-6)")

@@ -24,6 +24,7 @@ from typing import Callable
 
 import numpy as np
 
+from gmm_explorer.data.budgets import budget, check_fields
 from gmm_explorer.data.errors import DataError, LoadCancelled, describe_column
 from gmm_explorer.data.text_format import (
     decode,
@@ -38,6 +39,7 @@ from gmm_explorer.data.text_format import (
 )
 
 CHUNK_LINES = 65536
+_FIELD_SEPARATORS = (",", "\t", ";", " ", "|")
 _SAMPLE_LINES = 200
 _OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _BLANK_LINE = re.compile(r"\n[ \t]+(?:\n|$)")
@@ -162,6 +164,23 @@ def _data_lines(text: str, all_lines: list[str], path):
     return data_lines, keep
 
 
+def _check_fields(data_lines, keep, path) -> None:
+    """Refuse a line with more fields than the budget, before any line is split.
+
+    Splitting one line of 50 million fields would take gigabytes of Python
+    strings. A line of n characters has at most n + 1 fields, so only lines
+    at least as long as the budget are looked at, and their delimiters counted
+    in C (``str.count``) for each delimiter the sniffer could choose.
+    """
+    limit = budget("GMM_EXPLORER_MAX_FIELDS")
+    if max(map(len, data_lines)) < limit:
+        return
+    for i, line in enumerate(data_lines):
+        if len(line) >= limit:
+            fields = 1 + max(line.count(c) for c in _FIELD_SEPARATORS)
+            check_fields(fields, path, (keep[i] if keep is not None else i) + 1)
+
+
 def _column_kinds(body_rows, n_cols: int, decimal_comma: bool, force_text) -> list:
     """Whether each column holds text: where words outnumber numbers in the sample."""
     force_text = set(force_text)
@@ -275,6 +294,7 @@ def read_delimited(data: bytes, path, *, delimiter=None, progress=None, cancel=N
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     data_lines, keep = _data_lines(text, _split_lines(text), path)
+    _check_fields(data_lines, keep, path)
     layout = _layout(data_lines, keep, text, delimiter, force_text, path)
     first_data = layout.first_data
     n_rows = len(data_lines) - first_data

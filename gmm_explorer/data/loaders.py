@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from gmm_explorer.data import delimited, numpy_files
+from gmm_explorer.data.budgets import check_features
 from gmm_explorer.data.classes import numeric_classes, text_classes
 from gmm_explorer.data.columns import choose_features, resolve
 from gmm_explorer.data.errors import DataError
@@ -193,6 +194,7 @@ def load_data(path, *, columns=None, delimiter=None, array_name=None, drop_missi
                               progress=progress, cancel=cancel)
     numeric_columns = tuple(parsed.all_names[j] for j in parsed.numeric)
     X, feature_names, file_columns, written = choose_features(columns, parsed, source)
+    check_features(X.shape[1], source)
     X, labels, lines, n_dropped, dropped_lines, note = drop_or_refuse_missing(
         X, parsed.labels, parsed.lines, written=written, feature_names=feature_names,
         drop_missing=drop_missing, source=source)

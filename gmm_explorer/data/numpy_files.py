@@ -11,15 +11,23 @@ an ``.npz``, ``array_name`` chooses the array; without it a single array is
 taken, or the array called ``X`` (``x``, ``data``) with ``y`` (``labels``,
 ``target``) as the known classes, as scikit-learn's datasets are saved, and
 an optional ``feature_names`` array of strings.
+
+Nothing is allocated before the budgets (:mod:`~gmm_explorer.data.budgets`)
+are checked against what the file says: an ``.npy`` header's shape (which
+must also fit in the file), an ``.npz`` member's directory entry and header
+(:mod:`~gmm_explorer.data.zip_members`).
 """
 
 from __future__ import annotations
 
+import os
 import zipfile
 
 import numpy as np
 
+from gmm_explorer.data.budgets import check_values, human_bytes
 from gmm_explorer.data.errors import DataError, LoadCancelled
+from gmm_explorer.data.zip_members import read_npy_member
 
 NPY_MAGIC = b"\x93NUMPY"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip, or an empty zip
@@ -34,30 +42,49 @@ _PICKLE_HELP = (
 )
 
 
+#: What a damaged header raises while numpy parses it (its dict is read with ast).
+_HEADER_DAMAGE = (ValueError, OSError, EOFError, SyntaxError, TypeError, RecursionError,
+                  UnicodeDecodeError, OverflowError, MemoryError)
+
+
 def _is_pickle_refusal(exc: Exception) -> bool:
     return "allow_pickle" in str(exc) or "Object arrays" in str(exc)
 
 
 def _npy_header(path):
-    """(shape, fortran_order, dtype) from an .npy header, without reading the data."""
+    """(shape, fortran_order, dtype, data offset) from an .npy header, without reading the data."""
     fmt = np.lib.format
     with open(path, "rb") as fh:
         version = fmt.read_magic(fh)
-        if version == (1, 0):
-            return fmt.read_array_header_1_0(fh)
-        return fmt.read_array_header_2_0(fh)
+        read_header = fmt.read_array_header_1_0 if version == (1, 0) else \
+            fmt.read_array_header_2_0
+        shape, fortran, dtype = read_header(fh)
+        return shape, fortran, dtype, fh.tell()
 
 
 def read_npy(path, *, progress=None, cancel=None):
-    """(X, feature_names or None, labels or None, label_names or None, notes, label source)."""
+    """(X, feature_names or None, labels or None, label_names or None, notes, label source).
+
+    The header's shape is checked against the budget and the file's size before
+    the data are mapped, so a header that lies allocates nothing.
+    """
     damaged = ("is not a readable .npy file ({}); it may be truncated or damaged: "
                "save it again with np.save")
     try:
-        _, _, dtype = _npy_header(path)
-    except (ValueError, OSError, EOFError, SyntaxError) as exc:
-        raise DataError(damaged.format(exc), path=path) from None
+        shape, _, dtype, offset = _npy_header(path)
+        if any(int(n) < 0 for n in shape):
+            raise ValueError(f"negative shape {shape}")
+    except _HEADER_DAMAGE as exc:
+        raise DataError(damaged.format(f"{type(exc).__name__}: {exc}"), path=path) from None
     if dtype.hasobject:
         raise DataError(_PICKLE_HELP, path=path)
+    check_values(shape, path, itemsize=dtype.itemsize)
+    need = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    size = os.path.getsize(path)
+    if offset + need > size:
+        raise DataError(f"its header says shape {tuple(shape)} ({human_bytes(need)}) but the "
+                        f"file holds {human_bytes(max(size - offset, 0))} of data; it is "
+                        "truncated or damaged: save it again with np.save", path=path)
     try:
         try:
             arr = np.load(path, mmap_mode="r", allow_pickle=False)
@@ -74,51 +101,45 @@ def read_npy(path, *, progress=None, cancel=None):
     return _from_array(arr, path, progress=progress, cancel=cancel)
 
 
-def list_npz(path) -> list[str]:
-    """Names of the arrays in an ``.npz`` file."""
-    with _open_npz(path) as npz:
-        return list(npz.files)
-
-
-def _open_npz(path):
+def _npz_members(path) -> tuple[zipfile.ZipFile, dict]:
+    """The open archive and its arrays by np.load's names (``X`` -> member ``X.npy``)."""
     try:
-        return np.load(path, allow_pickle=False)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        zf = zipfile.ZipFile(path)
+        members = zf.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         raise DataError(
             f"is a zip archive but not a readable NumPy .npz file ({exc}); if it is a "
             "spreadsheet, save it as CSV; else save it again with np.savez", path=path) from None
+    arrays = {m.removesuffix(".npy"): m for m in members if m.endswith(".npy")}
+    return zf, arrays
 
 
-def _get(npz, name, path):
-    try:
-        arr = npz[name]
-        if not isinstance(arr, np.ndarray):
-            raise DataError(f"member {name!r} is not a NumPy array; save the data with "
-                            "np.savez", path=path)
-        return arr
-    except ValueError as exc:
-        if _is_pickle_refusal(exc):
-            raise DataError(f"array {name!r}: {_PICKLE_HELP}", path=path) from None
-        raise DataError(f"array {name!r} cannot be read ({exc}); save the file again "
-                        "with np.savez", path=path) from None
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise DataError(f"array {name!r} cannot be read ({exc}); the file may be damaged: "
-                        "save it again with np.savez", path=path) from None
+def list_npz(path) -> list[str]:
+    """Names of the arrays in an ``.npz`` file."""
+    zf, arrays = _npz_members(path)
+    with zf:
+        return list(arrays)
 
 
 def read_npz(path, *, array_name=None, progress=None, cancel=None):
-    """(X, feature_names or None, labels or None, label_names or None, notes, label source)."""
-    with _open_npz(path) as npz:
-        files = list(npz.files)
-        members = list(getattr(npz, "zip", None).namelist()) if getattr(npz, "zip", None) \
-            else []
-        if members and not any(m.endswith(".npy") for m in members):
+    """(X, feature_names or None, labels or None, label_names or None, notes, label source).
+
+    Members are read within the budgets (:mod:`~gmm_explorer.data.zip_members`).
+    """
+    zf, arrays = _npz_members(path)
+    with zf:
+        files = list(arrays)
+        if zf.namelist() and not files:
             raise DataError(
                 "is a zip archive but not a NumPy .npz file (it holds no .npy arrays); if it "
                 "is a spreadsheet, save it as CSV", path=path)
         if not files:
             raise DataError("is an .npz file with no arrays in it; save your data with "
                             "np.savez(path, X=X)", path=path)
+
+        def get(name):
+            return read_npy_member(zf, arrays[name], path, pickle_help=_PICKLE_HELP)
+
         label_array = None
         if array_name is not None:
             if array_name not in files:
@@ -135,10 +156,10 @@ def read_npz(path, *, array_name=None, progress=None, cancel=None):
                     f"holds several arrays ({', '.join(map(repr, files))}); choose one "
                     "(array_name= in Python, --array NAME on the command line)", path=path)
             label_array = next((n for n in _LABEL_NAMES if n in files), None)
-        arr = _get(npz, name, path)
+        arr = get(name)
         names = None
         if "feature_names" in files and name != "feature_names":
-            fn = _get(npz, "feature_names", path)
+            fn = get("feature_names")
             if fn.ndim == 1 and fn.dtype.kind in "US":
                 names = [str(v) for v in fn.tolist()]
         X, fnames, labels, label_names, notes, label_source = _from_array(
@@ -146,7 +167,7 @@ def read_npz(path, *, array_name=None, progress=None, cancel=None):
         if names is not None and len(names) == X.shape[1]:
             fnames = names
         if label_array is not None and labels is None:
-            y = _get(npz, label_array, path)
+            y = get(label_array)
             if y.ndim != 1 or len(y) != X.shape[0]:
                 notes.append(f"array {label_array!r} was not used as known classes: it has "
                              f"shape {y.shape}, not ({X.shape[0]},)")

@@ -10,12 +10,12 @@ naming the file.
 
 from __future__ import annotations
 
-import io
 import math
 
 import numpy as np
 
 from gmm_explorer.data.errors import DataError
+from gmm_explorer.data.zip_members import read_npy_member
 from gmm_explorer.engine.state import CollapseRecord, EMState
 
 _STATUS_CODES = {"ok": 0, "degenerate": 1, "singular": 2}
@@ -46,18 +46,16 @@ def damaged(path, why: str) -> SessionFileError:
 
 
 def read_array(zf, name, path):
+    """A member array, read within the budgets (:mod:`~gmm_explorer.data.zip_members`)."""
+    if name not in zf.namelist():
+        raise damaged(path, f"{name} is missing")
     try:
-        raw = zf.read(name)
-    except KeyError:
-        raise damaged(path, f"{name} is missing") from None
-    try:
-        array = np.load(io.BytesIO(raw), allow_pickle=False)
-    except ValueError as exc:
-        raise damaged(path, f"{name} is not a plain numeric array: {exc}") from None
-    if not isinstance(array, np.ndarray):  # an .npz archive where an array belongs
-        array.close()
-        raise damaged(path, f"{name} is not a .npy array")
-    return array
+        return read_npy_member(zf, name, path, pickle_help=(
+            "it holds Python objects, and session files hold plain numeric arrays only"))
+    except SessionFileError:
+        raise
+    except DataError as exc:
+        raise SessionFileError(exc.reason, path=path) from None
 
 
 def state_rows(history) -> tuple[list, dict]:

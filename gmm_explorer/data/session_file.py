@@ -29,7 +29,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gmm_explorer.data.budgets import check_features
 from gmm_explorer.data.errors import DataError
+from gmm_explorer.data.zip_members import read_member_bytes
 from gmm_explorer.data.session_codec import (
     SessionFileError,
     damaged,
@@ -303,7 +305,11 @@ def _read_manifest(zf: zipfile.ZipFile, path) -> dict:
         raise SessionFileError("is not a GMM Explorer session file (manifest too large)",
                                path=path)
     try:
-        manifest = json.loads(zf.read("manifest.json").decode("utf-8"))
+        raw = read_member_bytes(zf, "manifest.json", path, _MAX_MANIFEST)
+    except DataError as exc:
+        raise SessionFileError(exc.reason, path=path) from None
+    try:
+        manifest = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise damaged(path, f"manifest.json is not valid JSON: {exc}") from None
     if not isinstance(manifest, dict) or manifest.get("format") != SESSION_FORMAT:
@@ -328,6 +334,11 @@ def _read_data(zf: zipfile.ZipFile, data: dict, path) -> tuple:
         labels = read_array(zf, "data/labels.npy", path) if data.get("has_labels") else None
     else:
         X, labels = _load_referenced(data, path)
+    if X.ndim == 2:
+        try:
+            check_features(X.shape[1], path)
+        except DataError as exc:
+            raise SessionFileError(exc.reason, path=path) from None
     if X.ndim != 2 or list(X.shape) != list(data["shape"]) or not np.all(np.isfinite(X)):
         raise damaged(path, f"the data have shape {X.shape}, expected {data['shape']}")
     if labels is not None and (labels.shape != (X.shape[0],) or labels.dtype.kind not in "iu"

@@ -1,0 +1,131 @@
+"""Budgets: how much a file may ask for, checked before anything is allocated.
+
+A hostile or damaged file can claim (in an ``.npy`` header, a zip directory,
+or one very long line) far more memory than the machine has. Each budget is
+checked from what the file *says* before the memory is taken, and a refusal
+names the budget and how to raise it. Every budget is an environment
+variable (documented in the README's "What it refuses, and why"), so that the
+command line and the window obey the same limits.
+
+===============================  ============  ===========================================
+variable                          default       what it bounds
+===============================  ============  ===========================================
+``GMM_EXPLORER_MAX_VALUES``       100,000,000   rows x columns of one array (800 MB as float64)
+``GMM_EXPLORER_MAX_FEATURES``     1,000         columns EM fits (each component keeps a D x D
+                                                covariance)
+``GMM_EXPLORER_MAX_FIELDS``       100,000       fields on one line of a text file
+``GMM_EXPLORER_MAX_ZIP_RATIO``    200           how much a zip member may expand (uncompressed
+                                                over compressed size), for members over 16 MB
+===============================  ============  ===========================================
+"""
+
+from __future__ import annotations
+
+import os
+
+from gmm_explorer.data.errors import DataError
+
+#: name -> (default, what it bounds, for the messages)
+BUDGETS = {
+    "GMM_EXPLORER_MAX_VALUES": 100_000_000,
+    "GMM_EXPLORER_MAX_FEATURES": 1_000,
+    "GMM_EXPLORER_MAX_FIELDS": 100_000,
+    "GMM_EXPLORER_MAX_ZIP_RATIO": 200,
+}
+#: Below this uncompressed size a zip member's ratio is not checked: reading it costs little.
+RATIO_FLOOR_BYTES = 16 * 1024 * 1024
+
+
+def budget(name: str) -> int:
+    """The budget's value: the environment variable ``name`` if set to a positive integer.
+
+    Raises
+    ------
+    DataError
+        The variable is set to something else (the message says what it must be).
+    """
+    default = BUDGETS[name]
+    text = os.environ.get(name, "").strip().replace("_", "")
+    if not text:
+        return default
+    try:
+        value = int(float(text)) if "e" in text.lower() else int(text)
+    except (ValueError, OverflowError):
+        value = 0
+    if value < 1:
+        raise DataError(f"the environment variable {name}={os.environ[name]!r} is not a whole "
+                        f"number of at least 1; set it to one (default {default:,}) or unset it")
+    return value
+
+
+def human_bytes(n: float) -> str:
+    """``8e12`` -> ``"8.0 TB"`` (decimal units, as disks are sold)."""
+    for unit in ("bytes", "kB", "MB", "GB", "TB", "PB"):
+        if abs(n) < 1000 or unit == "PB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} PB"  # pragma: no cover (the loop returns)
+
+
+def check_values(shape, path, what: str = "the array", itemsize: int = 8) -> None:
+    """Refuse an array whose rows x columns exceed ``GMM_EXPLORER_MAX_VALUES``.
+
+    ``itemsize`` (bytes per element) counts wide records (a structured array's
+    row) as the float64 values they could hold, so the budget bounds bytes too.
+    """
+    limit = budget("GMM_EXPLORER_MAX_VALUES")
+    count = 1
+    for n in shape:
+        count *= int(n)
+    count *= max(1, -(-int(itemsize) // 8))
+    if count > limit:
+        raise DataError(
+            f"{what} has shape {tuple(int(n) for n in shape)}: {count:,} values "
+            f"({human_bytes(8 * count)} as float64), more than the budget of {limit:,} values; "
+            f"use a smaller file, or raise the budget with the environment variable "
+            f"GMM_EXPLORER_MAX_VALUES", path=path)
+
+
+def check_features(n_features: int, path) -> None:
+    """Refuse more feature columns than ``GMM_EXPLORER_MAX_FEATURES``: the covariances explode.
+
+    EM keeps a D x D covariance for every component (and the E-step its
+    Cholesky factor), so K components take K x D x D x 8 bytes, several times over.
+    """
+    limit = budget("GMM_EXPLORER_MAX_FEATURES")
+    if n_features > limit:
+        one = human_bytes(8.0 * n_features * n_features)
+        raise DataError(
+            f"has {n_features:,} feature columns, more than the budget of {limit:,}: each "
+            f"component's {n_features:,} x {n_features:,} covariance takes {one}, and K "
+            f"components K times that; choose fewer columns (--columns, or columns= in "
+            f"Python), or raise the budget with the environment variable "
+            f"GMM_EXPLORER_MAX_FEATURES", path=path)
+
+
+def check_covariances(n_components: int, n_features: int, path) -> None:
+    """Refuse K components whose K x D x D covariances exceed ``GMM_EXPLORER_MAX_VALUES``.
+
+    The engine keeps every covariance as a full matrix, whatever the type, in
+    every state of the history; one set of them must at least fit the budget.
+    """
+    limit = budget("GMM_EXPLORER_MAX_VALUES")
+    count = n_components * n_features * n_features
+    if count > limit:
+        raise DataError(
+            f"{n_components:,} components of {n_features:,} features need {n_components:,} x "
+            f"{n_features:,} x {n_features:,} covariances: {count:,} values "
+            f"({human_bytes(8 * count)}), more than the budget of {limit:,} values; use fewer "
+            f"components or columns, or raise the budget with the environment variable "
+            f"GMM_EXPLORER_MAX_VALUES", path=path)
+
+
+def check_fields(n_fields: int, path, line: int | None) -> None:
+    """Refuse a text line with more fields than ``GMM_EXPLORER_MAX_FIELDS``."""
+    limit = budget("GMM_EXPLORER_MAX_FIELDS")
+    if n_fields > limit:
+        raise DataError(
+            f"has {n_fields:,} fields, more than the budget of {limit:,} fields per line; "
+            f"check that this is a table of numbers (one row per line), or "
+            f"raise the budget with the environment variable GMM_EXPLORER_MAX_FIELDS",
+            path=path, line=line)
