@@ -3,11 +3,8 @@
 A bug (an exception nobody expected) is one line on stderr naming a log file
 that holds the traceback, so that the user can attach it to a report; numpy's
 RuntimeWarnings, which say nothing the user can act on, go to the same kind
-of file instead of stderr. Both are appended to ``gmm-explorer.log``, where the
-window logs too (:mod:`gmm_explorer.app.shell.error_handling`, whose folder
-rules are repeated here because importing it would load Qt): the folder
-``$GMM_EXPLORER_LOG_DIR``, else platformdirs' user log folder
-(``~/.local/state/gmm-explorer/log`` on Linux), else the temporary folder.
+of file instead of stderr. Both are appended to ``gmm-explorer.log`` in the folder
+the window logs to too (:mod:`gmm_explorer.logs`), else the temporary folder.
 """
 
 from __future__ import annotations
@@ -17,17 +14,12 @@ import tempfile
 import time
 import traceback
 
-from platformdirs import user_log_dir
-
-
-LOG_NAME = "gmm-explorer.log"
-ENV_LOG_DIR = "GMM_EXPLORER_LOG_DIR"
+from gmm_explorer.logs import LOG_NAME, log_folder
 
 
 def _log_path(kind: str) -> tuple[str, object]:
     """The log (path, open text stream, a ``kind`` heading written), or ("", None)."""
-    folders = [os.environ.get(ENV_LOG_DIR) or user_log_dir("gmm-explorer", appauthor=False),
-               tempfile.gettempdir()]
+    folders = [str(log_folder()), tempfile.gettempdir()]
     for folder in folders:
         try:
             os.makedirs(folder, exist_ok=True)

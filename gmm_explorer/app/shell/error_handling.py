@@ -20,20 +20,10 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-LOG_NAME = "gmm-explorer.log"
+from gmm_explorer.logs import ENV_LOG_DIR, LOG_NAME, log_folder  # noqa: F401 - re-exported
+
 #: The log is rotated (to ``gmm-explorer.log.1``) above this size.
 MAX_LOG_BYTES = 1_000_000
-ENV_LOG_DIR = "GMM_EXPLORER_LOG_DIR"
-
-
-def log_folder() -> Path:
-    """Where the log goes: ``$GMM_EXPLORER_LOG_DIR`` or the platform's user log folder."""
-    override = os.environ.get(ENV_LOG_DIR)
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_log_dir("gmm-explorer", appauthor=False))
 
 
 def write_log(exc_type, exc, tb, folder=None) -> Path | None:
