@@ -1,8 +1,9 @@
 """Delimited text tables: CSV, TSV, semicolon- and whitespace-separated files.
 
-The file is decoded (UTF-8, else Latin-1; a UTF-16 byte-order mark is
-honoured), ``#`` comment lines and blank lines are skipped, the delimiter is
-sniffed from the first lines, a header row is detected, and each column is
+The file is decoded (UTF-8, else an announced Windows-1252/Latin-1 when it
+holds no UTF-8 character; a UTF-16 byte-order mark is honoured), ``#``
+comment lines and blank lines are skipped, the delimiter is sniffed from the
+first lines, a header row is detected, and each column is
 classed as numeric (features) or text (known classes, e.g. iris's species).
 How the file is written is decided in ``text_format.py``; reading it, here.
 
@@ -18,6 +19,7 @@ line and column for the message, and maps missing cells to NaN.
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -162,6 +164,59 @@ def _data_lines(text: str, all_lines: list[str], path):
     return data_lines, keep
 
 
+def _ends_in_quote(record: str, delimiter: str) -> bool:
+    """Whether ``record`` ends inside a quoted field, as the ``csv`` module reads quotes."""
+    try:
+        for _ in csv.reader([record], delimiter=delimiter, quotechar='"', strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
+def _join_quoted(all_lines: list[str], delimiter, path):
+    """Lines joined where a quoted field runs over a line end (RFC 4180 allows it).
+
+    Returns the records and the 0-based file line each starts on, or the lines unchanged and
+    None when no quoted field spans lines (every line then has an even number of quotes, which
+    one pass of ``str.count`` shows; only the odd lines are parsed as the ``csv`` module would).
+    """
+    odd = [i for i, line in enumerate(all_lines) if line.count('"') & 1]
+    if delimiter is None or not odd:
+        return all_lines, None
+    records, starts, done = [], [], 0
+    for i in odd:
+        if i < done or not _ends_in_quote(all_lines[i], delimiter):
+            continue
+        records += all_lines[done:i]
+        starts += range(done, i)
+        record, j = all_lines[i], i
+        while _ends_in_quote(record, delimiter):
+            j += 1
+            if j == len(all_lines):
+                raise DataError(
+                    "has a quoted field whose opening quote (\") is never closed; close the "
+                    "quote or remove it", path=path, line=i + 1)
+            record += "\n" + all_lines[j]
+        records.append(record)
+        starts.append(i)
+        done = j + 1
+    if not starts:
+        return all_lines, None
+    records += all_lines[done:]
+    starts += range(done, len(all_lines))
+    return records, starts
+
+
+def _record_delimiter(all_lines: list[str], delimiter):
+    """The delimiter that decides where quoted fields start, before the lines are joined."""
+    if delimiter is not None:
+        return normalize_delimiter(delimiter)
+    sample = [line for line in all_lines[:4 * _SAMPLE_LINES]
+              if line.strip() and not line.lstrip().startswith("#")][:_SAMPLE_LINES]
+    return sniff_delimiter(sample)
+
+
 def _column_kinds(body_rows, n_cols: int, decimal_comma: bool, force_text) -> list:
     """Whether each column holds text: where words outnumber numbers in the sample."""
     force_text = set(force_text)
@@ -271,10 +326,15 @@ def read_delimited(data: bytes, path, *, delimiter=None, progress=None, cancel=N
     DataError
         Empty file, header only, a word in a numeric column, ragged rows.
     """
-    text, encoding = decode(data, path)
+    text, encoding, note = decode(data, path)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    data_lines, keep = _data_lines(text, _split_lines(text), path)
+    records, starts = _split_lines(text), None
+    if '"' in text:
+        records, starts = _join_quoted(records, _record_delimiter(records, delimiter), path)
+    data_lines, keep = _data_lines(text, records, path)
+    if starts is not None:  # lines of the file, not of the joined records
+        keep = starts if keep is None else [starts[k] for k in keep]
     layout = _layout(data_lines, keep, text, delimiter, force_text, path)
     first_data = layout.first_data
     n_rows = len(data_lines) - first_data
@@ -288,6 +348,7 @@ def read_delimited(data: bytes, path, *, delimiter=None, progress=None, cancel=N
         names=layout.names, has_header=layout.has_header, numeric=layout.numeric,
         values=values, text=texts, lines=lines, missing=missing, delimiter=layout.delimiter,
         encoding=encoding, decimal_comma=layout.decimal_comma,
+        notes=[note] if note is not None else [],
     )
 
 
@@ -298,13 +359,12 @@ def _slow_chunk(chunk, start, layout: _Layout, values, missing, texts, path):
     """
     rows = layout.split(chunk)
     first_data, n_cols, names = layout.first_data, layout.n_cols, layout.names
-    if len(rows) != len(chunk):  # a quoted field ran over a line end
-        for k, line in enumerate(chunk):
-            if line.count('"') % 2:
-                raise DataError(
-                    "has an opening quote (\") that is not closed on the same line; "
-                    "close the quote or remove it", path=path,
-                    line=layout.line_of(first_data + start + k))
+    if len(rows) != len(chunk):  # quotes that do not pair up into fields
+        bad = next((k for k, line in enumerate(chunk)
+                    if line.count('"') % 2 or len(layout.split([line])) != 1), 0)
+        raise DataError(
+            "has a quote (\") that does not pair up into a quoted field; close the quote "
+            "or remove it", path=path, line=layout.line_of(first_data + start + bad))
     header_desc = "the header" if layout.has_header else "the first row"
     pos = {j: i for i, j in enumerate(layout.numeric)}
     for k, cells in enumerate(rows):
