@@ -183,7 +183,7 @@ def load_data(path, *, columns=None, delimiter=None, array_name=None, drop_missi
         progress(0.0)
     # opened and read once: a pipe read twice would lose what the first read took
     opened = read_input(path, progress=progress, cancel=cancel, share=_TEXT_SHARE)
-    kind = opened.kind
+    kind, stream_sha256 = opened.kind, opened.sha256
     check_kind_and_suffix(kind, Path(source), source)
     if kind == "text":
         parsed = _parse_text(opened, source, delimiter=delimiter, label_column=label_column,
@@ -207,5 +207,5 @@ def load_data(path, *, columns=None, delimiter=None, array_name=None, drop_missi
         n_dropped=n_dropped, lines=_frozen(lines), columns=file_columns, format=kind,
         delimiter=parsed.delimiter, encoding=parsed.encoding, notes=tuple(notes),
         dropped_lines=dropped_lines, numeric_columns=numeric_columns,
-        all_columns=tuple(parsed.all_names),
+        all_columns=tuple(parsed.all_names), stream_sha256=stream_sha256,
     )

@@ -17,6 +17,7 @@ The kind (``npy``, ``npz`` or text) is sniffed from the bytes already read.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import select
@@ -57,12 +58,15 @@ class Input:
         The name as the user gave it (``"-"`` for stdin).
     path : Path or None
         The regular file, which may be opened again (a stream has none).
+    sha256 : str or None
+        A stream's SHA-256 (a file is hashed by path when needed).
     """
 
     data: bytes
     kind: str
     source: str
     path: Path | None
+    sha256: str | None = None
 
     def take(self) -> bytes:
         """The content, which this record then no longer holds (so it can be freed early)."""
@@ -217,7 +221,7 @@ def _from_fd(fd, mode, source, path, progress, cancel, share, numpy_by_path) -> 
     if kind != "text":
         raise DataError(f"holds a NumPy .{kind} file, which cannot be read from a pipe; "
                         "save it to a file and give its name", path=source)
-    return Input(data, kind, source, None)
+    return Input(data, kind, source, None, hashlib.sha256(data).hexdigest())
 
 
 def _kind(head: bytes) -> str:
