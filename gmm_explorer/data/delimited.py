@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Callable
 
 import numpy as np
@@ -181,8 +182,13 @@ def _join_quoted(all_lines: list[str], delimiter, path):
     None when no quoted field spans lines (every line then has an even number of quotes, which
     one pass of ``str.count`` shows; only the odd lines are parsed as the ``csv`` module would).
     """
-    odd = [i for i, line in enumerate(all_lines) if line.count('"') & 1]
-    if delimiter is None or not odd:
+    if delimiter is None:
+        return all_lines, None
+    # the quotes of every line counted in C (a comprehension took half again as long)
+    counts = np.fromiter(map(str.count, all_lines, repeat('"')), dtype=np.int64,
+                         count=len(all_lines))
+    odd = np.flatnonzero(counts & 1).tolist()
+    if not odd:
         return all_lines, None
     records, starts, done = [], [], 0
     for i in odd:

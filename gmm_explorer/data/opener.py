@@ -49,7 +49,7 @@ class Input:
 
     Attributes
     ----------
-    data : bytes
+    data : bytes or bytearray
         The whole content; for a regular NumPy file only its first bytes (NumPy maps the
         file itself, see ``path``).
     kind : str
@@ -62,13 +62,13 @@ class Input:
         A stream's SHA-256 (a file is hashed by path when needed).
     """
 
-    data: bytes
+    data: bytes | bytearray
     kind: str
     source: str
     path: Path | None
     sha256: str | None = None
 
-    def take(self) -> bytes:
+    def take(self) -> bytes | bytearray:
         """The content, which this record then no longer holds (so it can be freed early)."""
         data, self.data = self.data, b""
         return data
@@ -242,20 +242,38 @@ def _read_exactly(fd, n: int) -> bytes:
     return out
 
 
-def _read_regular(fd, head, source, progress, cancel, share) -> bytes:
-    """The rest of a regular file after ``head``, in blocks (the file may grow meanwhile)."""
+def _read_regular(fd, head, source, progress, cancel, share) -> bytearray:
+    """The whole of a regular file (``head`` already read), into one buffer of its size.
+
+    One allocation and no copy at the end, so the peak is the file's size; a file that grew
+    while it was read is read to its new end.
+    """
     size = max(os.fstat(fd).st_size, len(head))
-    buf = bytearray(head)
-    while True:
-        if cancel is not None and cancel():
-            raise LoadCancelled(source)
-        block = os.read(fd, _READ_BLOCK)
-        if not block:
-            break
-        buf += block
-        if progress is not None:
-            progress(share * min(1.0, len(buf) / size))
-    return bytes(buf)
+    buf = bytearray(size)
+    buf[:len(head)] = head
+    done = len(head)
+    with open(fd, "rb", buffering=0, closefd=False) as fh, memoryview(buf) as view:
+        while done < size:
+            if cancel is not None and cancel():
+                raise LoadCancelled(source)
+            n = fh.readinto(view[done:done + _READ_BLOCK])
+            if not n:
+                break
+            done += n
+            if progress is not None:
+                progress(share * done / size)
+    if done < size:
+        del buf[done:]
+    else:
+        buf += _read_rest(fd)
+    return buf
+
+
+def _read_rest(fd) -> bytes:
+    blocks = []
+    while block := os.read(fd, _READ_BLOCK):
+        blocks.append(block)
+    return b"".join(blocks)
 
 
 def _read_stream(fd, source, cancel) -> bytes:
