@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from gmm_explorer.data import DataError, load_data
+from gmm_explorer.data.errors import printable
 from gmm_explorer.datasets import Dataset
 from gmm_explorer.files import atomic_write_text
 
@@ -51,7 +52,7 @@ class Log:
         """Overwrite the live line (on a terminal only)."""
         if self.quiet or not self.tty:
             return
-        self.stream.write("\r" + text[:120].ljust(_LIVE_WIDTH))
+        self.stream.write("\r" + printable(text)[:120].ljust(_LIVE_WIDTH))
         self.stream.flush()
         self._live = True
 
@@ -60,7 +61,7 @@ class Log:
         if self.quiet:
             return
         self.clear()
-        self.stream.write(text + "\n")
+        self.stream.write(printable(text) + "\n")  # names and cells come from files
         self.stream.flush()
 
     def clear(self):
@@ -72,7 +73,7 @@ class Log:
     def note(self, text):
         """Always shown (even with -q): something the user should know."""
         self.clear()
-        self.stream.write(f"note: {text}\n")
+        self.stream.write(f"note: {printable(text)}\n")
         self.stream.flush()
 
     def progress(self, what):
@@ -89,7 +90,7 @@ def load(args, log: Log) -> Dataset:
     )
     log.line(f"loaded {data.describe()}")
     for note in data.notes:
-        if "dropped" in note or "not used" in note:
+        if "dropped" in note or "not used" in note or note.startswith("read as"):
             log.note(note)
     return data
 

@@ -40,7 +40,8 @@ def cmd_fit(args, out, log) -> int:
     UsageError, DataError
         No start could be fitted, or bad data or output path.
     """
-    output = args.output or (Path(args.data).stem + ".model.json")
+    stem = "stdin" if args.data == "-" else Path(args.data).stem  # not "-.model.json"
+    output = args.output or (stem + ".model.json")
     check_writable(output)
     for script in (args.script, args.r_script):
         if script:
@@ -161,7 +162,8 @@ def _provenance(args, data, settings, extra=None) -> dict:
     prov = {
         "data_file": args.data,
         "data_file_absolute": os.path.abspath(args.data),
-        "data_sha256": file_sha256(args.data),
+        # a stream cannot be read again: the loader hashed the bytes it read
+        "data_sha256": data.stream_sha256 or file_sha256(args.data),
         "columns": list(data.feature_names),
         "column_positions": list(data.columns),
         "label_column": data.label_column,

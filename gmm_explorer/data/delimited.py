@@ -1,8 +1,9 @@
 """Delimited text tables: CSV, TSV, semicolon- and whitespace-separated files.
 
-The file is decoded (UTF-8, else Latin-1; a UTF-16 byte-order mark is
-honoured), ``#`` comment lines and blank lines are skipped, the delimiter is
-sniffed from the first lines, a header row is detected, and each column is
+The file is decoded (UTF-8, else an announced Windows-1252/Latin-1 when it
+holds no UTF-8 character; a UTF-16 byte-order mark is honoured), ``#``
+comment lines and blank lines are skipped, the delimiter is sniffed from the
+first lines, a header row is detected, and each column is
 classed as numeric (features) or text (known classes, e.g. iris's species).
 How the file is written is decided in ``text_format.py``; reading it, here.
 
@@ -26,6 +27,7 @@ import numpy as np
 
 from gmm_explorer.data.budgets import budget, check_fields
 from gmm_explorer.data.errors import DataError, LoadCancelled, describe_column
+from gmm_explorer.data.quoted_records import SAMPLE_LINES, join_quoted, record_delimiter
 from gmm_explorer.data.text_format import (
     decode,
     delimiter_name,
@@ -40,7 +42,6 @@ from gmm_explorer.data.text_format import (
 
 CHUNK_LINES = 65536
 _FIELD_SEPARATORS = (",", "\t", ";", " ", "|")
-_SAMPLE_LINES = 200
 _OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _BLANK_LINE = re.compile(r"\n[ \t]+(?:\n|$)")
 _BLANK_START = re.compile(r"[ \t]+(?:\n|$)")
@@ -198,7 +199,7 @@ def _layout(data_lines, keep, text: str, delimiter, force_text, path) -> _Layout
 
     Raises :class:`DataError` when no row is left below the header.
     """
-    sample = data_lines[:_SAMPLE_LINES]
+    sample = data_lines[:SAMPLE_LINES]
     delim = sniff_delimiter(sample) if delimiter is None else normalize_delimiter(delimiter)
     quoted = delim is not None and '"' in text
     split = splitter(delim, quoted)
@@ -290,10 +291,15 @@ def read_delimited(data: bytes, path, *, delimiter=None, progress=None, cancel=N
     DataError
         Empty file, header only, a word in a numeric column, ragged rows.
     """
-    text, encoding = decode(data, path)
+    text, encoding, note = decode(data, path)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    data_lines, keep = _data_lines(text, _split_lines(text), path)
+    records, starts = _split_lines(text), None
+    if '"' in text:
+        records, starts = join_quoted(records, record_delimiter(records, delimiter), path)
+    data_lines, keep = _data_lines(text, records, path)
+    if starts is not None:  # lines of the file, not of the joined records
+        keep = starts if keep is None else [starts[k] for k in keep]
     _check_fields(data_lines, keep, path)
     layout = _layout(data_lines, keep, text, delimiter, force_text, path)
     first_data = layout.first_data
@@ -308,6 +314,7 @@ def read_delimited(data: bytes, path, *, delimiter=None, progress=None, cancel=N
         names=layout.names, has_header=layout.has_header, numeric=layout.numeric,
         values=values, text=texts, lines=lines, missing=missing, delimiter=layout.delimiter,
         encoding=encoding, decimal_comma=layout.decimal_comma,
+        notes=[note] if note is not None else [],
     )
 
 
@@ -318,13 +325,12 @@ def _slow_chunk(chunk, start, layout: _Layout, values, missing, texts, path):
     """
     rows = layout.split(chunk)
     first_data, n_cols, names = layout.first_data, layout.n_cols, layout.names
-    if len(rows) != len(chunk):  # a quoted field ran over a line end
-        for k, line in enumerate(chunk):
-            if line.count('"') % 2:
-                raise DataError(
-                    "has an opening quote (\") that is not closed on the same line; "
-                    "close the quote or remove it", path=path,
-                    line=layout.line_of(first_data + start + k))
+    if len(rows) != len(chunk):  # quotes that do not pair up into fields
+        bad = next((k for k, line in enumerate(chunk)
+                    if line.count('"') % 2 or len(layout.split([line])) != 1), 0)
+        raise DataError(
+            "has a quote (\") that does not pair up into a quoted field; close the quote "
+            "or remove it", path=path, line=layout.line_of(first_data + start + bad))
     header_desc = "the header" if layout.has_header else "the first row"
     pos = {j: i for i, j in enumerate(layout.numeric)}
     for k, cells in enumerate(rows):

@@ -8,6 +8,35 @@ line prints ``error: <str(exc)>``; the window shows the same text.
 from __future__ import annotations
 
 import os
+import re
+
+# Characters that must not reach a terminal or a one-line message raw: C0 and C1 controls
+# (escape sequences can retitle or garble a terminal), line and paragraph separators, and
+# the bidirectional overrides and isolates, which make text read differently than it is,
+# and lone surrogates (undecodable bytes of a file name), which a terminal cannot encode.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text) -> str:
+    """``text`` with control characters escaped (``\\x1b``, ``\\n``, ``\\u202e``).
+
+    Used for everything from a file that is printed: names, cells, messages. The result is
+    one line and carries no terminal escape; ordinary non-ASCII letters are kept.
+    """
+    text = str(text)
+    if text.isprintable():
+        return text
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match) -> str:
+    c = match.group()
+    if c in _NAMED:
+        return _NAMED[c]
+    code = ord(c)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def ordinal(n: int) -> str:
@@ -59,7 +88,8 @@ class DataError(ValueError):
         if self.line is not None and not self._line_in_reason:
             parts.append(f"line {self.line}")
         parts.append(self.reason)
-        return ": ".join(parts)
+        # a file's name or bytes may hold control characters: one line, no terminal escapes
+        return printable(": ".join(parts))
 
     def with_path(self, path) -> "DataError":
         """The same error about ``path`` (used when a helper did not know the file)."""
@@ -72,4 +102,5 @@ class LoadCancelled(Exception):
 
     def __init__(self, path=None):
         self.path = None if path is None else os.fspath(path)
-        super().__init__(f"{self.path}: loading cancelled" if self.path else "loading cancelled")
+        super().__init__(f"{printable(self.path)}: loading cancelled" if self.path
+                         else "loading cancelled")

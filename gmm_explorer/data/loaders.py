@@ -9,8 +9,8 @@ still loads), then by the extension. Anything that cannot be used raises a
 :class:`~gmm_explorer.data.errors.DataError` that names the file, the line and
 the column where they apply, and says what to do.
 
-Loading goes in small steps, each in its own function: check the path, sniff the
-kind and read the bytes (``reading.py``), parse (``delimited.py``, ``numpy_files.py``),
+Loading goes in small steps, each in its own function: open and read the input once and
+sniff its kind (``opener.py``), refuse what is not text (``reading.py``), parse (``delimited.py``, ``numpy_files.py``),
 known classes (``classes.py``), choose the columns (``columns.py``), missing values
 (``missing.py``), and the last checks here.
 """
@@ -29,7 +29,8 @@ from gmm_explorer.data.classes import numeric_classes, text_classes
 from gmm_explorer.data.columns import choose_features, resolve
 from gmm_explorer.data.errors import DataError
 from gmm_explorer.data.missing import drop_or_refuse_missing
-from gmm_explorer.data.reading import check_kind_and_suffix, check_text, read_bytes, sniff_kind
+from gmm_explorer.data.opener import Input, read_input
+from gmm_explorer.data.reading import check_kind_and_suffix, check_text
 from gmm_explorer.datasets.record import Dataset
 
 __all__ = ["DATA_SUFFIXES", "ParsedFile", "load_data"]
@@ -77,20 +78,15 @@ class ParsedFile:
 
 
 # --------------------------------------------------------------------------- the steps
-def _check_path(path) -> Path:
+def _check_folder(path) -> None:
+    """Refuse a folder, naming a few data files inside it (the opener refuses other kinds)."""
     p = Path(path)
-    if not p.exists():
-        hint = ""
-        if not p.is_absolute():
-            hint = f" (relative to {os.getcwd()})"
-        raise DataError(f"no such file{hint}; check the name and the folder", path=path)
-    if p.is_dir():
+    if os.fspath(path) != "-" and p.is_dir():
         found = sorted(q.name for q in p.iterdir()
                        if q.is_file() and q.suffix.lower() in DATA_SUFFIXES)[:3]
         hint = f" such as {', '.join(found)}" if found else ""
         raise DataError(f"is a folder, not a file; give a data file inside it{hint}",
                         path=path)
-    return p
 
 
 def _parse_numpy(kind, source, *, array_name, label_column, progress, cancel) -> ParsedFile:
@@ -110,9 +106,10 @@ def _parse_numpy(kind, source, *, array_name, label_column, progress, cancel) ->
     return parsed
 
 
-def _parse_text(p, source, *, delimiter, label_column, progress, cancel) -> ParsedFile:
+def _parse_text(opened: Input, source, *, delimiter, label_column, progress,
+                cancel) -> ParsedFile:
     """A delimited text file's columns, and its classes (the first text column by default)."""
-    data = read_bytes(p, source, progress, cancel, _TEXT_SHARE)
+    data = opened.take()
     check_text(data, delimiter, source)
     table = delimited.read_delimited(
         data, source, delimiter=delimiter, progress=progress, cancel=cancel,
@@ -121,7 +118,8 @@ def _parse_text(p, source, *, delimiter, label_column, progress, cancel) -> Pars
     del data  # the table holds what is needed; the bytes can go before the next steps
     parsed = ParsedFile(values=table.values, missing=table.missing, all_names=table.names,
                         numeric=list(table.numeric), lines=table.lines,
-                        delimiter=table.delimiter, encoding=table.encoding)
+                        delimiter=table.delimiter, encoding=table.encoding,
+                        notes=list(table.notes))
     text_classes(parsed, table.text, label_column, source)
     return parsed
 
@@ -181,13 +179,15 @@ def load_data(path, *, columns=None, delimiter=None, array_name=None, drop_missi
     LoadCancelled
     """
     source = os.fspath(path)
-    p = _check_path(path)
+    _check_folder(path)
     if progress is not None:
         progress(0.0)
-    kind = sniff_kind(p)
-    check_kind_and_suffix(kind, p, source)
+    # opened and read once: a pipe read twice would lose what the first read took
+    opened = read_input(path, progress=progress, cancel=cancel, share=_TEXT_SHARE)
+    kind, stream_sha256 = opened.kind, opened.sha256
+    check_kind_and_suffix(kind, Path(source), source)
     if kind == "text":
-        parsed = _parse_text(p, source, delimiter=delimiter, label_column=label_column,
+        parsed = _parse_text(opened, source, delimiter=delimiter, label_column=label_column,
                              progress=progress, cancel=cancel)
     else:
         parsed = _parse_numpy(kind, source, array_name=array_name, label_column=label_column,
@@ -209,5 +209,5 @@ def load_data(path, *, columns=None, delimiter=None, array_name=None, drop_missi
         n_dropped=n_dropped, lines=_frozen(lines), columns=file_columns, format=kind,
         delimiter=parsed.delimiter, encoding=parsed.encoding, notes=tuple(notes),
         dropped_lines=dropped_lines, numeric_columns=numeric_columns,
-        all_columns=tuple(parsed.all_names),
+        all_columns=tuple(parsed.all_names), stream_sha256=stream_sha256,
     )

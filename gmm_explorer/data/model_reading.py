@@ -13,6 +13,7 @@ import numpy as np
 
 from gmm_explorer.data.errors import DataError
 from gmm_explorer.data.model_file import FORMAT_VERSION, MODEL_FORMAT, program_version
+from gmm_explorer.data.opener import read_input
 from gmm_explorer.engine.covariance import from_full
 from gmm_explorer.engine.em import GaussianMixtureEM
 from gmm_explorer.engine.options import COVARIANCE_TYPES
@@ -114,13 +115,11 @@ def _read_json(source: str):
     if os.path.isdir(source):
         raise DataError("is a folder, not a model file; give the .json file that "
                         "`gmm-explorer fit --output` wrote", path=source)
+    # through the opener: a pipe is read once, a device or a silent pipe refused, not waited on
+    raw = read_input(source, numpy_by_path=False).take()
     try:
-        with open(source, "rb") as fh:
-            raw = fh.read()
         text = raw.decode("utf-8-sig")
         content = json.loads(text)
-    except PermissionError:
-        raise DataError("cannot be read: permission denied", path=source) from None
     except UnicodeDecodeError:
         raise DataError("is not a model file (it is not UTF-8 text); give the .json file "
                         "that `gmm-explorer fit --output` wrote", path=source) from None

@@ -31,6 +31,7 @@ import numpy as np
 
 from gmm_explorer.data.budgets import check_features
 from gmm_explorer.data.errors import DataError
+from gmm_explorer.data.opener import check_regular
 from gmm_explorer.data.zip_members import read_member_bytes
 from gmm_explorer.data.session_codec import (
     SessionFileError,
@@ -244,6 +245,10 @@ def read_session(path) -> SessionSnapshot:
         raise SessionFileError("does not exist; check the name and folder", path=path)
     if os.path.isdir(path):
         raise SessionFileError("is a folder, not a session file", path=path)
+    try:
+        check_regular(path)  # a zip is read by seeking: a pipe would block, a device never end
+    except DataError as exc:
+        raise SessionFileError(exc.reason, path=path) from None
     try:
         with zipfile.ZipFile(path) as zf:
             return _read(zf, path)

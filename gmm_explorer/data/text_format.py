@@ -1,8 +1,9 @@
 """How a delimited text file is written: encoding, delimiter, header, decimal commas, cells.
 
 The decisions :func:`~gmm_explorer.data.delimited.read_delimited` makes from a sample of the
-file's lines before it parses them all: decode the bytes (UTF-8, else Latin-1; a UTF-16
-byte-order mark is honoured), sniff the delimiter, detect a header row and decimal commas,
+file's lines before it parses them all: decode the bytes (UTF-8 for the whole file, else
+an announced Windows-1252/Latin-1 when no UTF-8 character is in it; a UTF-16 byte-order
+mark is honoured), sniff the delimiter, detect a header row and decimal commas,
 and read one cell as a number, a missing value or a word.
 """
 
@@ -67,11 +68,27 @@ def looks_binary(data: bytes) -> int | None:
     return None
 
 
-def decode(data: bytes, path) -> tuple[str, str]:
-    """Text and encoding name: UTF-16 by its BOM, else UTF-8 (BOM dropped), else Latin-1."""
+# A well-formed multi-byte UTF-8 sequence (RFC 3629: no overlongs, no surrogates). Text in a
+# one-byte code page almost never holds one by chance, so finding one beside an invalid byte
+# means a file mixing two encodings, which no single decoding reads right.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+
+
+def decode(data: bytes, path) -> tuple[str, str, str | None]:
+    """Text, encoding name and a note, deciding the encoding for the whole file.
+
+    UTF-16 by its byte-order mark; else UTF-8 (a BOM dropped) when the whole file is valid
+    UTF-8; else, when the file holds no multi-byte UTF-8 sequence at all, Windows-1252 (or
+    Latin-1, which reads any byte), with a note saying so. A file with both valid UTF-8
+    sequences and invalid bytes is refused: decoding it either way would change some of its
+    words silently.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), "utf-16"
+            return data.decode("utf-16"), "utf-16", None
         except UnicodeDecodeError as exc:
             raise DataError(
                 f"starts like UTF-16 text but cannot be decoded as such ({exc.reason} at byte "
@@ -79,9 +96,26 @@ def decode(data: bytes, path) -> tuple[str, str]:
                 path=path,
             ) from None
     try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+        return data.decode("utf-8-sig"), "utf-8", None
+    except UnicodeDecodeError as exc:
+        bad = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+    line = data.count(b"\n", 0, bad) + 1
+    if data.startswith(b"\xef\xbb\xbf") or _UTF8_MULTIBYTE.search(data) is not None:
+        raise DataError(
+            f"byte 0x{data[bad]:02x} is not UTF-8, but the file also holds UTF-8 characters "
+            "(tried UTF-8, then Windows-1252/Latin-1, which would misread those); it mixes "
+            "two encodings: correct that line, or save the whole file again as UTF-8",
+            path=path, line=line)
+    try:
+        # Windows' code page first: its 0x80-0x9f are letters and signs (euro, quotes),
+        # which Latin-1 would read as invisible control characters
+        text, encoding, name = data.decode("cp1252"), "cp1252", "Windows-1252"
+    except UnicodeDecodeError:  # one of the five bytes cp1252 leaves undefined
+        text, encoding, name = data.decode("latin-1"), "latin-1", "Latin-1"
+    return text, encoding, (
+        f"read as {name}: the file is not UTF-8 (the first byte that is not, 0x"
+        f"{data[bad]:02x}, is on line {line}) and holds no UTF-8 characters; "
+        "save it as UTF-8 if that is wrong")
 
 
 # --------------------------------------------------------------------------- splitting
@@ -91,7 +125,19 @@ def splitter(delimiter, quoted: bool):
         return lambda lines: [line.split() for line in lines]
     if not quoted:
         return lambda lines: [line.split(delimiter) for line in lines]
-    return lambda lines: list(csv.reader(lines, delimiter=delimiter, quotechar='"', strict=False))
+    return lambda lines: _csv_rows(lines, delimiter)
+
+
+def _csv_rows(lines: list[str], delimiter: str) -> list[list[str]]:
+    """Rows of the ``csv`` module; a record may span lines (a quoted field with a line end)."""
+    try:
+        return list(csv.reader(lines, delimiter=delimiter, quotechar='"', strict=False))
+    except csv.Error:
+        # a record joined over a line end that this delimiter does not read as one quoted
+        # field: its lines are read as the csv module reads a file's, and the caller sees
+        # that the rows no longer match the records
+        return list(csv.reader((part for line in lines for part in line.split("\n")),
+                               delimiter=delimiter, quotechar='"', strict=False))
 
 
 def number_or_none(cell: str, decimal_comma: bool):

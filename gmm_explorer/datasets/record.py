@@ -85,6 +85,9 @@ class Dataset:
         are those chosen); empty for built-ins.
     all_columns : tuple of str
         For files, every column of the file by position (any may hold the classes).
+    stream_sha256 : str or None
+        SHA-256 of the bytes read from a stream (stdin, a pipe), which cannot be read again
+        to hash it; None for a file on disk.
     """
 
     X: np.ndarray
@@ -105,6 +108,7 @@ class Dataset:
     dropped_lines: tuple[int, ...] = ()
     numeric_columns: tuple[str, ...] = ()
     all_columns: tuple[str, ...] = ()
+    stream_sha256: str | None = None
 
     def __post_init__(self):
         X = _read_only(self.X, np.float64)
