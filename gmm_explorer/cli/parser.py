@@ -205,7 +205,8 @@ def _add_data_options(p):
                    help="text files: ',', ';', tab or whitespace (default: sniffed)")
     p.add_argument("--array", metavar="NAME", help=".npz files: the array holding the data")
     p.add_argument("--drop-missing", action="store_true",
-                   help="drop rows with missing, NaN or infinite values (default: refuse them)")
+                   help="drop rows with missing, non-numeric, NaN or infinite values "
+                        "(default: refuse them)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
 

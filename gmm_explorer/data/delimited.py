@@ -26,7 +26,7 @@ from typing import Callable
 import numpy as np
 
 from gmm_explorer.data.budgets import budget, check_fields
-from gmm_explorer.data.errors import DataError, LoadCancelled, describe_column
+from gmm_explorer.data.errors import DataError, LoadCancelled
 from gmm_explorer.data.quoted_records import SAMPLE_LINES, join_quoted, record_delimiter
 from gmm_explorer.data.text_format import (
     decode,
@@ -66,7 +66,11 @@ class TextTable:
         The 1-based line of each row in the file.
     missing : ndarray of bool, shape (N, len(numeric))
         Cells that were empty or a missing-value token (NA, ?, ...), as
-        opposed to NaN or inf written as numbers.
+        opposed to NaN or inf written as numbers; words in a numeric column too.
+    strays : dict of int -> (int, int, str)
+        For each numeric column (by position in the file) holding words that are no
+        number: how many, the first one's row and the word. Those cells are NaN and
+        ``missing``; the loader refuses them, or drops their rows when asked to.
     delimiter : str or None
     encoding : str
     decimal_comma : bool
@@ -83,6 +87,7 @@ class TextTable:
     encoding: str
     decimal_comma: bool = False
     notes: list = field(default_factory=list)
+    strays: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -237,8 +242,9 @@ def _fast_chunk(chunk, dtype, layout: _Layout):
 def _parse_rows(body, layout: _Layout, path, progress, cancel, progress_span):
     """Every row, chunk by chunk, with progress and a cancel check between chunks.
 
-    Returns ``values`` (N, len(numeric)), ``missing`` (same shape, bool) and ``texts``
-    (text column position -> object array of shape (N,)), as :class:`TextTable` holds them.
+    Returns ``values`` (N, len(numeric)), ``missing`` (same shape, bool), ``texts``
+    (text column position -> object array of shape (N,)) and ``strays``, as
+    :class:`TextTable` holds them.
     """
     numeric, text_cols = layout.numeric, layout.text_cols
     dtype = np.dtype([(f"c{j}", "O" if layout.is_text[j] else "f8")
@@ -248,6 +254,7 @@ def _parse_rows(body, layout: _Layout, path, progress, cancel, progress_span):
     values = np.empty((n_rows, len(numeric)))
     missing = np.zeros((n_rows, len(numeric)), dtype=bool)
     texts = {j: np.empty(n_rows, dtype=object) for j in text_cols}
+    strays: dict = {}
     for start in range(0, n_rows, CHUNK_LINES):
         if cancel is not None and cancel():
             raise LoadCancelled(path)
@@ -260,10 +267,10 @@ def _parse_rows(body, layout: _Layout, path, progress, cancel, progress_span):
             for j in text_cols:
                 texts[j][start:stop] = parsed[f"c{j}"]
         else:
-            _slow_chunk(chunk, start, layout, values, missing, texts, path)
+            _slow_chunk(chunk, start, layout, values, missing, texts, strays, path)
         if progress is not None:
             progress(lo + (hi - lo) * stop / n_rows)
-    return values, missing, texts
+    return values, missing, texts, strays
 
 
 # --------------------------------------------------------------------------- reading
@@ -304,7 +311,7 @@ def read_delimited(data: bytes, path, *, delimiter=None, progress=None, cancel=N
     layout = _layout(data_lines, keep, text, delimiter, force_text, path)
     first_data = layout.first_data
     n_rows = len(data_lines) - first_data
-    values, missing, texts = _parse_rows(data_lines[first_data:], layout, path, progress,
+    values, missing, texts, strays = _parse_rows(data_lines[first_data:], layout, path, progress,
                                          cancel, progress_span)
     if keep is None:
         lines = np.arange(first_data + 1, first_data + 1 + n_rows)
@@ -312,19 +319,22 @@ def read_delimited(data: bytes, path, *, delimiter=None, progress=None, cancel=N
         lines = np.asarray(keep[first_data:], dtype=np.int64) + 1
     return TextTable(
         names=layout.names, has_header=layout.has_header, numeric=layout.numeric,
-        values=values, text=texts, lines=lines, missing=missing, delimiter=layout.delimiter,
+        values=values, text=texts, lines=lines, missing=missing, strays=strays,
+        delimiter=layout.delimiter,
         encoding=encoding, decimal_comma=layout.decimal_comma,
         notes=[note] if note is not None else [],
     )
 
 
-def _slow_chunk(chunk, start, layout: _Layout, values, missing, texts, path):
+def _slow_chunk(chunk, start, layout: _Layout, values, missing, texts, strays, path):
     """Read one chunk cell by cell: exact line and column for any problem.
 
-    Writes rows ``start:start + len(chunk)`` of ``values``, ``missing`` and ``texts``.
+    Writes rows ``start:start + len(chunk)`` of ``values``, ``missing`` and ``texts``; a
+    word in a numeric column is a missing cell counted in ``strays`` (column position ->
+    [count, first line, first word]), which the loader refuses or drops by its rows.
     """
     rows = layout.split(chunk)
-    first_data, n_cols, names = layout.first_data, layout.n_cols, layout.names
+    first_data, n_cols = layout.first_data, layout.n_cols
     if len(rows) != len(chunk):  # quotes that do not pair up into fields
         bad = next((k for k, line in enumerate(chunk)
                     if line.count('"') % 2 or len(layout.split([line])) != 1), 0)
@@ -344,12 +354,10 @@ def _slow_chunk(chunk, start, layout: _Layout, values, missing, texts, path):
         for j, i in pos.items():
             v = number_or_none(cells[j], layout.decimal_comma)
             if v is None:
-                col = describe_column(names[j], j)
-                raise DataError(
-                    f"{col} holds {cells[j].strip()!r}, which is not a number; correct the "
-                    "cell (empty, NA and NaN are read as missing values), or leave the column "
-                    "out (columns= in Python, --columns on the command line)",
-                    path=path, line=layout.line_of(first_data + r), column=col)
+                seen = strays.setdefault(j, [0, layout.line_of(first_data + r),
+                                             cells[j].strip()])
+                seen[0] += 1
+                v = "missing"
             if v == "missing":
                 values[r, i] = np.nan
                 missing[r, i] = True

@@ -60,6 +60,8 @@ class ParsedFile:
     notes : list of str
     lines : ndarray of shape (N,), int, or None
         The 1-based line of each row (text files only).
+    strays : dict
+        Words in numeric columns (text files only; see ``TextTable.strays``).
     delimiter, encoding : str or None
         What was sniffed (text files only).
     """
@@ -73,6 +75,7 @@ class ParsedFile:
     label_name: str | None = None
     notes: list[str] = field(default_factory=list)
     lines: np.ndarray | None = None
+    strays: dict = field(default_factory=dict)
     delimiter: str | None = None
     encoding: str | None = None
 
@@ -116,7 +119,8 @@ def _parse_text(opened: Input, source, *, delimiter, label_column, progress,
         progress_span=(_TEXT_SHARE, 1.0), force_text=(),
     )
     del data  # the table holds what is needed; the bytes can go before the next steps
-    parsed = ParsedFile(values=table.values, missing=table.missing, all_names=table.names,
+    parsed = ParsedFile(values=table.values, missing=table.missing, strays=table.strays,
+                        all_names=table.names,
                         numeric=list(table.numeric), lines=table.lines,
                         delimiter=table.delimiter, encoding=table.encoding,
                         notes=list(table.notes))
@@ -195,9 +199,10 @@ def load_data(path, *, columns=None, delimiter=None, array_name=None, drop_missi
     numeric_columns = tuple(parsed.all_names[j] for j in parsed.numeric)
     X, feature_names, file_columns, written = choose_features(columns, parsed, source)
     check_features(X.shape[1], source)
+    strays = {j: parsed.strays[j] for j in file_columns if j in parsed.strays}
     X, labels, lines, n_dropped, dropped_lines, note = drop_or_refuse_missing(
         X, parsed.labels, parsed.lines, written=written, feature_names=feature_names,
-        drop_missing=drop_missing, source=source)
+        drop_missing=drop_missing, source=source, strays=strays, columns=file_columns)
     notes = parsed.notes + ([note] if note is not None else [])
     _check_enough_rows(X.shape[0], n_dropped, source)
     if progress is not None:

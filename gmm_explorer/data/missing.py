@@ -44,7 +44,28 @@ def _refuse(X, finite, written, feature_names, lines, source):
     return error
 
 
-def drop_or_refuse_missing(X, labels, lines, *, written, feature_names, drop_missing, source):
+def _refuse_words(X, strays, feature_names, columns, source):
+    """The DataError for words in numeric columns: the first one by line, and how many rows
+    hold a missing or non-numeric value (which ``drop_missing`` would drop)."""
+    j = min(strays, key=lambda c: strays[c][1])
+    count, line, word = strays[j]
+    total = sum(s[0] for s in strays.values())
+    name = feature_names[list(columns).index(j)] if j in columns else None
+    col = describe_column(name, j)
+    n_rows = int((~np.isfinite(X).all(axis=1)).sum())
+    others = f" (and {total - 1} more such cell{'s' if total > 2 else ''})" if total > 1 else ""
+    error = DataError(
+        f"{col} holds {word!r}, which is not a number{others}; correct the cell (empty, NA "
+        "and NaN are read as missing values), leave the column out (columns= in Python, "
+        f"--columns on the command line), or drop the {n_rows} row{'s' if n_rows != 1 else ''}"
+        " with missing or non-numeric values (drop_missing=True, --drop-missing)",
+        path=source, line=line, column=col)
+    error.missing_rows = n_rows  # the window offers to drop them
+    return error
+
+
+def drop_or_refuse_missing(X, labels, lines, *, written, feature_names, drop_missing, source,
+                           strays=None, columns=()):
     """Rows with a missing, NaN or infinite feature: refused, or dropped when ``drop_missing``.
 
     Parameters
@@ -58,6 +79,11 @@ def drop_or_refuse_missing(X, labels, lines, *, written, feature_names, drop_mis
     feature_names : tuple of str, length D
     drop_missing : bool
     source : str
+    strays : dict, optional
+        Words found in the features' columns (file position -> [count, first line, word]);
+        their cells are NaN in ``X`` and ``written``.
+    columns : tuple of int
+        The features' positions in the file (to name a stray word's column).
 
     Returns
     -------
@@ -78,6 +104,8 @@ def drop_or_refuse_missing(X, labels, lines, *, written, feature_names, drop_mis
     if finite.all():
         return X, labels, lines, 0, (), None
     if not drop_missing:
+        if strays:
+            raise _refuse_words(X, strays, feature_names, columns, source)
         raise _refuse(X, finite, written, feature_names, lines, source)
     bad_rows = ~finite.all(axis=1)
     keep_rows = ~bad_rows
@@ -89,7 +117,8 @@ def drop_or_refuse_missing(X, labels, lines, *, written, feature_names, drop_mis
         labels = labels[keep_rows]
     if lines is not None:
         lines = lines[keep_rows]
-    note = (f"{n_dropped} row{'s' if n_dropped != 1 else ''} with missing or "
-            f"non-finite values dropped (first on "
+    kinds = "missing, non-numeric or non-finite" if strays else "missing or non-finite"
+    note = (f"{n_dropped} row{'s' if n_dropped != 1 else ''} with {kinds} values dropped "
+            f"(first on "
             f"{'line' if lines is not None else 'row'} {dropped_lines[0]})")
     return X, labels, lines, n_dropped, dropped_lines, note

@@ -241,3 +241,23 @@ def test_a_session_pointing_at_its_file_reads_it_with_the_same_options(qtbot, wi
     ws.loading.open_session(session)
     np.testing.assert_array_equal(ws.X, shown)
     assert ws.feature_names == ["plain", "huge"] and ws.standardize
+
+
+def test_a_stray_word_in_a_fitted_column_is_offered_to_be_dropped(qtbot, window, tmp_path):
+    path = tmp_path / "words.csv"
+    rows = [f"{i},{(i * 7) % 11}.5" for i in range(30)]
+    rows[3] = "3,n/a please"
+    rows[20] = "20,unknown"
+    path.write_text("a,b\n" + "\n".join(rows) + "\n")
+    ws = window.workspace
+    assert not window.open_file(str(path))
+    offer = window.missing_rows
+    assert offer.drop_button.text() == "Drop 2 rows"
+    assert "'n/a please'" in offer.box.text() and "line 5" in offer.box.text()
+    qtbot.mouseClick(offer.drop_button, Qt.LeftButton)
+    _wait_loaded(qtbot, window)
+    assert ws.X.shape == (28, 2)
+    assert "non-numeric" in " ".join(ws.loading.dataset.notes)
+    # a word in a column that is not fitted does not matter
+    assert window.open_file(str(path), options=FileOptions(columns=("a",)))
+    assert ws.X.shape == (30, 1)

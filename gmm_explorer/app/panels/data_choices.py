@@ -124,8 +124,9 @@ class DataChoices(QWidget):
         self.standardize.toggled.connect(self._standardize_toggled)
         self.drop_missing = with_tip(
             QCheckBox("Drop rows with missing values"),
-            "Leave out rows with an empty, NA, NaN or infinite feature instead of refusing "
-            "the file (the command line's --drop-missing); the rows dropped are counted below")
+            "Leave out rows with an empty, NA, NaN, infinite or non-numeric feature instead of "
+            "refusing the file (the command line's --drop-missing); the rows dropped are "
+            "counted below")
         self.drop_missing.toggled.connect(self._drop_toggled)
         self.notes = QLabel()
         self.notes.setWordWrap(True)

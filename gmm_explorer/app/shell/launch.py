@@ -51,8 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="fit a data file in its own units (default: in standardised units, "
                         "shown in the data's)")
     p.add_argument("--drop-missing", action="store_true",
-                   help="drop rows with missing or non-finite values instead of refusing "
-                        "the file")
+                   help="drop rows with missing, non-numeric or non-finite values instead of "
+                        "refusing the file")
     p.add_argument("--components", "-k", type=int, metavar="K",
                    help="number of components (default: the preset's)")
     p.add_argument("--covariance-type", choices=COVARIANCE_TYPES, metavar="T",
