@@ -40,6 +40,13 @@ class AnimationSpec:
     fps: float = 4.0
 
 
+def frame_title(state) -> str:
+    """The frame's title: its iteration, and a collapse where one happened."""
+    if state.collapse is not None:
+        return f"iteration {state.iteration}: a component collapsed ({state.collapse.action})"
+    return f"iteration {state.iteration}"
+
+
 class AnimationExport:
     """Starts, follows and cancels the animation job of one workspace.
 
@@ -107,7 +114,7 @@ class AnimationExport:
                     picture = state_picture(state, points, resp, axes, color_mode=mode,
                                             sigma_visible=sigma_visible, x_range=x_range,
                                             y_range=y_range, names=names,
-                                            title=f"iteration {state.iteration}")
+                                            title=frame_title(state))
                     yield render(picture, curves.at(state.iteration), width, height)
                     progress((n + 1) / total)
 

@@ -172,6 +172,9 @@ def workspace_picture(workspace, view=None, index: int | None = None) -> PlotPic
         options = dict(color_mode=mode, sigma_visible=dict(view.sigma_visible),
                        x_range=(x0, x1), y_range=(y0, y1))
     names = s.feature_names
-    return state_picture(state, s.drawn_points(), s.display_responsibilities(index), s.axes,
-                         names=(names[s.axes[0]], names[s.axes[1]]) if names else ("", ""),
-                         title=f"iteration {state.iteration}", **options)
+    picture = state_picture(state, s.drawn_points(), s.display_responsibilities(index), s.axes,
+                            names=(names[s.axes[0]], names[s.axes[1]]) if names else ("", ""),
+                            title=f"iteration {state.iteration}", **options)
+    if view is not None and not view.means_visible:  # as the window: means hidden
+        picture = replace(picture, means=np.zeros((0, 2)), mean_rgb=())
+    return picture

@@ -124,6 +124,8 @@ class SvgWriter:
                      f'stroke-width="{_num(width)}" stroke-linejoin="round"{dash_attr}/>')
 
     def begin_clip(self, frame: _Frame) -> None:
+        """Start the frame's content: its grid, then everything clipped to the frame."""
+        self.grid(frame)
         self._clips += 1
         cid = f"frame{self._clips}"
         # inside <defs>: renderers without clipping (Qt) would otherwise paint the rect
@@ -141,11 +143,11 @@ class SvgWriter:
                 self.add(f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(w)}" '
                          f'height="{_num(h)}" fill="#ffffff"/>')
 
-    def axes(self, frame: _Frame, x_label: str, y_label: str, title: str = "",
-             log_y: bool = False) -> None:
-        """Frame, grid lines, ticks with labels, axis names and a title."""
+    @staticmethod
+    def ticks(frame: _Frame) -> tuple:
+        """(x values, x labels, y values, y labels) of a frame's ticks, y in data units."""
         x_ticks, x_labels = nice_ticks(*frame.x_range)
-        if log_y:
+        if frame.log_y:
             lo, hi = frame.y_range
             values = list(range(math.ceil(lo), math.floor(hi) + 1))
             step = max(1, math.ceil(len(values) / 6))
@@ -155,21 +157,34 @@ class SvgWriter:
         else:
             y_ticks, y_labels = nice_ticks(*frame.y_range)
             y_points = list(y_ticks)
+        return x_ticks, x_labels, y_points, y_labels
+
+    def grid(self, frame: _Frame) -> None:
+        """Faint lines at the ticks, drawn under the data."""
+        x_ticks, _, y_points, _ = self.ticks(frame)
         top, bottom = frame.y0, frame.y0 + frame.h
         left, right = frame.x0, frame.x0 + frame.w
-        grid, marks = [], []
+        lines = [f"M{_num(frame.map([[v, y_points[0] if y_points else 1.0]])[0, 0])} "
+                 f"{_num(top)}V{_num(bottom)}" for v in x_ticks]
+        lines += [f"M{_num(left)} {_num(frame.map([[frame.x_range[0], v]])[0, 1])}"
+                  f"H{_num(right)}" for v in y_points]
+        if lines:
+            self.add(f'<path d="{"".join(lines)}" stroke="{GRID}" stroke-width="1" fill="none"/>')
+
+    def axes(self, frame: _Frame, x_label: str, y_label: str, title: str = "") -> None:
+        """Frame, ticks with labels, axis names and a title (over the data's margins)."""
+        x_ticks, x_labels, y_points, y_labels = self.ticks(frame)
+        top, bottom = frame.y0, frame.y0 + frame.h
+        left, right = frame.x0, frame.x0 + frame.w
+        marks = []
         for v, label in zip(x_ticks, x_labels):
             px = frame.map([[v, y_points[0] if y_points else 1.0]])[0, 0]
-            grid.append(f"M{_num(px)} {_num(top)}V{_num(bottom)}")
             marks.append(f'<text x="{_num(px)}" y="{_num(bottom + 15)}" text-anchor="middle">'
                          f'{escape(label)}</text>')
         for v, label in zip(y_points, y_labels):
             py = frame.map([[frame.x_range[0], v]])[0, 1]
-            grid.append(f"M{_num(left)} {_num(py)}H{_num(right)}")
             marks.append(f'<text x="{_num(left - 5)}" y="{_num(py + 4)}" text-anchor="end">'
                          f'{escape(label)}</text>')
-        if grid:
-            self.add(f'<path d="{"".join(grid)}" stroke="{GRID}" stroke-width="1" fill="none"/>')
         self.add(f'<rect x="{_num(left)}" y="{_num(top)}" width="{_num(frame.w)}" '
                  f'height="{_num(frame.h)}" fill="none" stroke="{AXIS}" stroke-width="1"/>')
         self.add(f'<g {FONT} font-size="11" fill="{AXIS}">' + "".join(marks))
@@ -233,13 +248,18 @@ def draw_curves(svg: SvgWriter, curves: CurvesPicture, box_ll, box_cond) -> None
     t = min(t, max(len(it) - 1, 0))
 
     ll = np.where(np.isfinite(curves.log_likelihood), curves.log_likelihood, np.nan)
-    frame = _Frame(box_ll, x_range, _padded(ll))
+    ll_range = _padded(ll)
+    # +inf (a singular component on points) is drawn at the top edge: the curve shoots up
+    ll = np.where(curves.log_likelihood == np.inf, ll_range[1], ll)
+    frame = _Frame(box_ll, x_range, ll_range)
     svg.begin_clip(frame)
     svg.polyline(frame, np.column_stack([it, ll]), (31, 119, 180), 2.0)
     if len(it):
         _marker(svg, frame, it[t], [ll[t]], [(31, 119, 180)])
     svg.end_clip(frame)
     svg.axes(frame, "iteration", "log-likelihood", "log-likelihood")
+    if len(it) and curves.log_likelihood[t] == np.inf:
+        _note(svg, frame, it[t], ll_range[1], "+inf (singular)")
 
     logs = [np.log10(v[np.isfinite(v) & (v > 0)]) for v in curves.conditions.values()]
     logs.append(np.array([math.log10(curves.max_condition), 0.0]))
@@ -250,9 +270,11 @@ def draw_curves(svg: SvgWriter, curves: CurvesPicture, box_ll, box_cond) -> None
     svg.polyline(frame, [[x_range[0], curves.max_condition], [x_range[1], curves.max_condition]],
                  LIMIT_RGB, 1.0, "6 4")
     ys, rgbs = [], []
+    top = 10.0 ** (hi - 0.05)  # where an infinite condition number is drawn
     for identity, values in curves.conditions.items():
         rgb = colors.component_color(identity)
         v = np.where(np.isfinite(values) & (values > 0), values, np.nan)
+        v = np.where(values == np.inf, top, v)
         svg.polyline(frame, np.column_stack([it, v]), rgb, 1.5)
         if len(it):
             ys.append(v[t])
@@ -260,11 +282,20 @@ def draw_curves(svg: SvgWriter, curves: CurvesPicture, box_ll, box_cond) -> None
     if len(it):
         _marker(svg, frame, it[t], ys, rgbs)
     svg.end_clip(frame)
-    svg.axes(frame, "iteration", "condition number", "condition numbers", log_y=True)
+    svg.axes(frame, "iteration", "condition number", "condition numbers")
     limit_y = frame.map([[x_range[0], curves.max_condition]])[0, 1]
     svg.add(f'<text x="{_num(frame.x0 + frame.w - 4)}" y="{_num(limit_y + 13)}" '
             f'text-anchor="end" {FONT} font-size="10" fill="{_hex(LIMIT_RGB)}">'
             f'max_condition</text>')
+    if len(it) and any(v[t] == np.inf for v in curves.conditions.values()):
+        _note(svg, frame, it[t], top, "inf")
+
+
+def _note(svg: SvgWriter, frame: _Frame, x: float, y: float, words: str) -> None:
+    """A short red note left of the point (x, y), for values off the scale."""
+    px, py = frame.map([[x, y]])[0]
+    svg.add(f'<text x="{_num(px - 7)}" y="{_num(py + 16)}" text-anchor="end" {FONT} '
+            f'font-size="11" fill="{_hex(LIMIT_RGB)}">{escape(words)}</text>')
 
 
 def _padded(values) -> tuple:
@@ -275,6 +306,11 @@ def _padded(values) -> tuple:
     lo, hi = float(v.min()), float(v.max())
     span = hi - lo if hi > lo else max(abs(lo) * 1e-3, 1.0)
     return lo - 0.08 * span, hi + 0.08 * span
+
+
+def plot_pixels(picture: PlotPicture, xy, width: int, height: int) -> np.ndarray:
+    """Where :func:`plot_svg` puts the data points ``xy`` (N, 2), in document pixels."""
+    return _Frame((0, 0, width, height), picture.x_range, picture.y_range).map(xy)
 
 
 def plot_svg(picture: PlotPicture, width: int = 640, height: int = 560) -> str:
