@@ -175,7 +175,7 @@ class SvgWriter:
         """Frame, ticks with labels, axis names and a title (over the data's margins)."""
         x_ticks, x_labels, y_points, y_labels = self.ticks(frame)
         top, bottom = frame.y0, frame.y0 + frame.h
-        left, right = frame.x0, frame.x0 + frame.w
+        left = frame.x0
         marks = []
         for v, label in zip(x_ticks, x_labels):
             px = frame.map([[v, y_points[0] if y_points else 1.0]])[0, 0]
