@@ -48,8 +48,10 @@ def _write_gif(tmp, frames: Iterable[np.ndarray], fps: float) -> int:
     if not images:
         raise DataError("has no frames to write", path=tmp)
     duration = int(round(1000.0 / fps))
+    # the last frame stays three times as long: a looping film pauses on its outcome
+    durations = [duration] * (len(images) - 1) + [3 * duration]
     images[0].save(tmp, format="GIF", save_all=True, append_images=images[1:],
-                   duration=duration, loop=0, optimize=False, disposal=1)
+                   duration=durations, loop=0, optimize=False, disposal=1)
     return len(images)
 
 
