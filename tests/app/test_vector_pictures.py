@@ -115,3 +115,18 @@ def test_png_at_scale_two_has_twice_the_pixels(seed_window, tmp_path):
     a, b = QImage(str(one)), QImage(str(two))
     assert a.width() > 100 and a.height() > 100
     assert abs(b.width() - 2 * a.width()) <= 1 and abs(b.height() - 2 * a.height()) <= 1
+
+
+def test_svg_keeps_the_class_colours_when_the_window_shows_them(qtbot, tmp_path):
+    ws = Workspace()
+    window = ExplorerWindow(ws)
+    qtbot.addWidget(window)
+    window.load_builtin("iris")  # three known species
+    window.step()
+    window.classes_ui.color_by_class()
+    path = tmp_path / "classes.svg"
+    assert window.desktop.export("plot_svg", path)
+    fills = set(re.findall(r'<g fill="(#[0-9a-f]{6})"', path.read_text()))
+    expected = {"#%02x%02x%02x" % tuple(colors.class_color(c)) for c in range(3)}
+    assert fills == expected
+    ws.shutdown()

@@ -159,8 +159,8 @@ def workspace_picture(workspace, view=None, index: int | None = None) -> PlotPic
     """The centre plot of the workspace's state at ``index`` (default the shown one).
 
     ``view`` (the :class:`~gmm_explorer.app.views.scatter_view.CentreView`), when
-    given, supplies what the window shows: the colour mode, the visible ellipses
-    and the plot's range. Called on the GUI thread.
+    given, supplies what the window shows: the colour mode (known classes too),
+    the visible ellipses, the means and the plot's range. Called on the GUI thread.
     """
     s = workspace
     index = s.current if index is None else index
@@ -175,6 +175,8 @@ def workspace_picture(workspace, view=None, index: int | None = None) -> PlotPic
     picture = state_picture(state, s.drawn_points(), s.display_responsibilities(index), s.axes,
                             names=(names[s.axes[0]], names[s.axes[1]]) if names else ("", ""),
                             title=f"iteration {state.iteration}", **options)
+    if view is not None and view.color_mode == "class" and s.labels is not None:
+        picture = replace(picture, rgba=colors.class_point_colors(s.labels[s.display_indices]))
     if view is not None and not view.means_visible:  # as the window: means hidden
         picture = replace(picture, means=np.zeros((0, 2)), mean_rgb=())
     return picture

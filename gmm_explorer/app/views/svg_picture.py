@@ -220,10 +220,9 @@ def draw_plot(svg: SvgWriter, picture: PlotPicture, box) -> _Frame:
     for (x, y), rgb in zip(frame.map(picture.means), picture.mean_rgb):
         if not (math.isfinite(x) and math.isfinite(y)):
             continue
-        svg.add(f'<g stroke="{_hex(rgb)}" stroke-width="2" fill="none">'
-                f'<circle cx="{_num(x)}" cy="{_num(y)}" r="6" fill="#ffffff" '
-                f'fill-opacity="0.6"/><path d="M{_num(x - 6)} {_num(y)}h12M{_num(x)} '
-                f'{_num(y - 6)}v12"/></g>')
+        # as the window's handles: a disc in the component's colour, outlined dark
+        svg.add(f'<circle cx="{_num(x)}" cy="{_num(y)}" r="5.5" fill="{_hex(rgb)}" '
+                f'stroke="#202020" stroke-width="1.5"/>')
     svg.end_clip(frame)
     svg.axes(frame, picture.x_label, picture.y_label, picture.title)
     return frame
@@ -259,7 +258,7 @@ def draw_curves(svg: SvgWriter, curves: CurvesPicture, box_ll, box_cond) -> None
     svg.end_clip(frame)
     svg.axes(frame, "iteration", "log-likelihood", "log-likelihood")
     if len(it) and curves.log_likelihood[t] == np.inf:
-        _note(svg, frame, it[t], ll_range[1], "+inf (singular)")
+        _note(svg, frame, "+inf: singular")
 
     logs = [np.log10(v[np.isfinite(v) & (v > 0)]) for v in curves.conditions.values()]
     logs.append(np.array([math.log10(curves.max_condition), 0.0]))
@@ -288,14 +287,13 @@ def draw_curves(svg: SvgWriter, curves: CurvesPicture, box_ll, box_cond) -> None
             f'text-anchor="end" {FONT} font-size="10" fill="{_hex(LIMIT_RGB)}">'
             f'max_condition</text>')
     if len(it) and any(v[t] == np.inf for v in curves.conditions.values()):
-        _note(svg, frame, it[t], top, "inf")
+        _note(svg, frame, "inf: singular")
 
 
-def _note(svg: SvgWriter, frame: _Frame, x: float, y: float, words: str) -> None:
-    """A short red note left of the point (x, y), for values off the scale."""
-    px, py = frame.map([[x, y]])[0]
-    svg.add(f'<text x="{_num(px - 7)}" y="{_num(py + 16)}" text-anchor="end" {FONT} '
-            f'font-size="11" fill="{_hex(LIMIT_RGB)}">{escape(words)}</text>')
+def _note(svg: SvgWriter, frame: _Frame, words: str) -> None:
+    """A short red note on the panel's title line, right-aligned: a value off the scale."""
+    svg.add(f'<text x="{_num(frame.x0 + frame.w)}" y="{_num(frame.y0 - 5)}" text-anchor="end" '
+            f'{FONT} font-size="11" fill="{_hex(LIMIT_RGB)}">{escape(words)}</text>')
 
 
 def _padded(values) -> tuple:
