@@ -6,11 +6,9 @@ import numpy as np
 
 from gmm_explorer.cli.classes import class_report
 from gmm_explorer.cli.common import EXIT_OK, check_writable, load, write_text
-from gmm_explorer.data import DataError, Standardizer, read_model
+from gmm_explorer.data import Standardizer, read_model
+from gmm_explorer.data.labelled_rows import labels_csv_text, model_columns
 from gmm_explorer.data.model_reading import engine_from_parameters
-
-#: Rows formatted at a time, so that a large file never holds all its lines twice.
-_ROWS_PER_BLOCK = 100000
 
 
 def cmd_predict(args, out, log) -> int:
@@ -28,8 +26,10 @@ def cmd_predict(args, out, log) -> int:
     if args.output:
         check_writable(args.output)
     data = load(args, log)
-    X = _model_columns(args, data, info)
     D = info["means"].shape[1]
+    # without --columns, named columns are matched to the model's names
+    X = model_columns(data, info.get("feature_names"), D,
+                      columns_chosen=args.columns is not None, path=args.data)
     sd = info.get("standardization")
     std = Standardizer.from_dict(sd) if sd else Standardizer.identity(D)
     w, m, c = std.to_standard(info["weights"], info["means"], info["covariances"])
@@ -37,7 +37,7 @@ def cmd_predict(args, out, log) -> int:
     proba = em.predict_proba(std.transform(X))
     labels = np.argmax(proba, axis=1)
     K = proba.shape[1]
-    text = _csv_text(data, labels, proba)
+    text = labels_csv_text(proba, lines=data.lines)
     counts = np.bincount(labels, minlength=K)
     summary = (f"{len(X)} rows labelled with {K} components "
                f"({', '.join(f'{k}: {n}' for k, n in enumerate(counts))})")
@@ -53,58 +53,3 @@ def cmd_predict(args, out, log) -> int:
         for line in report:
             log.line(line)
     return EXIT_OK
-
-
-def _model_columns(args, data, info):
-    """The data's columns the model was fitted on, in its order, shape (N, D).
-
-    Without ``--columns``, named columns are matched to the model's names.
-
-    Raises
-    ------
-    DataError
-        The data lack one of the model's columns, or have a different number.
-    """
-    names = list(info.get("feature_names") or [])
-    D = info["means"].shape[1]
-    X = data.X
-    used = list(data.feature_names)
-    auto_names = used == [f"x{j}" for j in range(len(used))]
-    if args.columns is None and used != names and names and not auto_names:
-        if set(names) <= set(used):
-            X = X[:, [used.index(n) for n in names]]
-            used = names
-        else:
-            lacking = [n for n in names if n not in used]
-            raise DataError(
-                f"lacks the model's column(s) {', '.join(map(repr, lacking))} (it has "
-                f"{', '.join(map(repr, used))}); if this is the right model, choose the "
-                f"{D} columns to use, in the model's order, with --columns", path=args.data)
-    if X.shape[1] != D:
-        raise DataError(
-            f"has {X.shape[1]} feature columns ({', '.join(used)}) but the model was fitted "
-            f"on {D} ({', '.join(names)}); choose them with --columns", path=args.data)
-    return X
-
-
-def _csv_text(data, labels, proba) -> str:
-    """The CSV: the row's line (or 0-based row), its label, then ``p_0 ... p_{K-1}``.
-
-    Parameters
-    ----------
-    data : gmm_explorer.datasets.Dataset
-    labels : ndarray of shape (N,)
-    proba : ndarray of shape (N, K)
-    """
-    N, K = proba.shape
-    first = "line" if data.lines is not None else "row"
-    index = data.lines if data.lines is not None else np.arange(N)
-    chunks = [",".join([first, "label"] + [f"p_{k}" for k in range(K)]) + "\n"]
-    for start in range(0, N, _ROWS_PER_BLOCK):
-        stop = min(N, start + _ROWS_PER_BLOCK)
-        block = [
-            f"{index[i]},{labels[i]}," + ",".join(map(repr, row))
-            for i, row in zip(range(start, stop), proba[start:stop].tolist())
-        ]
-        chunks.append("\n".join(block) + "\n")
-    return "".join(chunks)

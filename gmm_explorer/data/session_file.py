@@ -202,6 +202,24 @@ def write_session(path, snapshot: SessionSnapshot) -> None:
 
 
 # --------------------------------------------------------------------------- reading
+def is_session_file(path) -> bool:
+    """Whether ``path`` names a session file: its suffix is ``.gmmx``, or it is a zip
+    holding a ``manifest.json`` (a renamed session; an ``.npz``, also a zip, holds none).
+
+    Only the zip's directory is read, not the data.
+    """
+    path = os.fspath(path)
+    if path.lower().endswith(SUFFIX):
+        return True
+    if not os.path.isfile(path) or not zipfile.is_zipfile(path):
+        return False
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return "manifest.json" in zf.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
 def read_session(path) -> SessionSnapshot:
     """Read and check a session file.
 

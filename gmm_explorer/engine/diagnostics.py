@@ -73,7 +73,9 @@ def spectrum(full, floor=None):
     if floor is not None:
         positive &= eigenvalues[:, 0] > floor
     lower = [factor if ok else None for factor, ok in zip(lower, positive)]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # a ratio beyond float64 (2.25 over 5e-302, say) is an infinite condition number,
+    # which is what overflow gives: nothing to warn about
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         condition = eigenvalues[:, -1] / eigenvalues[:, 0]
     condition = np.where(positive & (eigenvalues[:, 0] > 0), condition, np.inf)
     return Spectrum(eigenvalues, condition, positive, lower, floor)

@@ -127,6 +127,7 @@ def test_features_of_built_in_data_are_chosen_in_memory(qtbot, window):
     assert ws.feature_names == ["Sepal.Width", "Petal.Width"]
     full = ws.loading.dataset.X
     np.testing.assert_array_equal(ws.X, full[:, [1, 3]])
+    assert ws.label_names == ("setosa", "versicolor", "virginica")  # the classes stay
     with pytest.raises(ValueError, match="at least one"):
         ws.loading.choose_features([])
     with pytest.raises(ValueError, match="no feature named 'nope'"):
@@ -215,3 +216,12 @@ def test_a_standardised_session_replays_bit_for_bit(qtbot, window, tmp_path):
     window.step()
     assert ws.state.log_likelihood == on.log_likelihood
     np.testing.assert_array_equal(ws.state.means, on.means)
+
+
+def test_a_lab_preset_after_a_file_is_fitted_in_its_own_units(qtbot, window, tmp_path):
+    ws = window.workspace
+    assert window.open_file(str(_scaled_file(tmp_path)))
+    assert ws.standardize
+    ws.lab.load_preset("seed")
+    assert not ws.standardize and ws.fit.standardizer is None
+    assert not window.data_panel.choices.standardize.isChecked()

@@ -1,7 +1,7 @@
 """Fuzzing the engine: arbitrary parameters give a valid state or a ValueError, never NaN."""
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from gmm_explorer.engine import GaussianMixtureEM
@@ -65,6 +65,9 @@ _coord = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
        reg_covar=st.sampled_from([0.0, 1e-6, 1.0]),
        on_collapse=st.sampled_from(["stop", "reinitialize", "remove", "continue"]),
        seed=st.integers(0, 1000))
+# a spread of 1e-150 across one axis: the condition number overflows float64
+@example(points=[(0.0, 0.0), (3.0, 1e-150)], K=1, covariance_type="full", reg_covar=0.0,
+         on_collapse="stop", seed=0)
 def test_arbitrary_data(points, K, covariance_type, reg_covar, on_collapse, seed):
     """Duplicates, lines, huge and tiny spreads: a valid state or a ValueError."""
     X = np.array(points, dtype=float).reshape(-1, 2)

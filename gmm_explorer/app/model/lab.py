@@ -114,7 +114,9 @@ class Lab(QObject):
         start = preset_start(preset, ws.engine_factory)
         old_preset, self.preset, self._own_change = self.preset, preset, True
         try:  # the preset is set first: its settings are not the person's own choice
-            ws.set_data(preset.X, None, names, f"preset {name}", start=start, model=model)
+            # a scene's provocations are in its own units (a start's 5 I, the ridge's size)
+            ws.set_data(preset.X, None, names, f"preset {name}", start=start, model=model,
+                        standardize=False)
         except ValueError:
             self.preset = old_preset
             raise

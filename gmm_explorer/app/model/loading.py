@@ -131,7 +131,7 @@ class DataLoading(QObject):
         loaded = load_data(path, **options.load_kwargs())
         self.workspace.set_data(loaded.X, feature_names=loaded.feature_names, name=str(path),
                                 model=self.own_model, standardize=options.standardize,
-                                **_classes(loaded, options))
+                                lines=loaded.lines, **_classes(loaded, options))
         self._shown(loaded, str(path), options)
         return True
 
@@ -181,7 +181,8 @@ class DataLoading(QObject):
             return self.reload(columns=None if names == every else tuple(names))
         ws = self.workspace
         X = ds.X[:, [list(ds.feature_names).index(n) for n in names]]
-        ws.set_data(X, ds.labels, names, ws.data_name, model=ws.model)
+        ws.set_data(X, ds.labels, names, ws.data_name, model=ws.model,
+                    label_names=ds.label_names, class_column=ds.label_column, lines=ds.lines)
         self._dataset_X = ws.X
         self.sourceChanged.emit()
         return True
@@ -273,7 +274,7 @@ class DataLoading(QObject):
                 ws.set_data(data.X, feature_names=data.feature_names, name=str(loader.path),
                             fit=Fit(recipe, result.engine) if same else None,
                             model=self.own_model, standardize=options.standardize,
-                            **_classes(data, options))
+                            lines=data.lines, **_classes(data, options))
             except ValueError as exc:
                 reason, message = "failed", str(exc)
                 result = exc
@@ -381,7 +382,8 @@ def _classes(data: Dataset, options: FileOptions) -> dict:
 
 def _loaded_words(data: Dataset) -> str:
     """``"150 points, 4 features"`` and the rows dropped, for the status bar."""
-    words = f"{data.X.shape[0]:,} points, {data.X.shape[1]} features"
+    d = data.X.shape[1]
+    words = f"{data.X.shape[0]:,} points, {d} feature{'s' if d != 1 else ''}"
     if data.n_dropped:
         words += f" ({data.n_dropped:,} rows with missing values dropped)"
     return words

@@ -89,6 +89,9 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         self.run_settings = RunSettings()
         self.X: np.ndarray | None = None
         self.labels: np.ndarray | None = None
+        #: (N,) each row's 1-based line in its text file (exported labels map back to
+        #: it), or None (other data, or rows added or deleted by hand).
+        self.lines: np.ndarray | None = None
         #: The known classes' names (``label_names[labels[i]]`` is point i's), or ().
         self.label_names: tuple[str, ...] = ()
         #: The data file's column the classes came from, or "".
@@ -126,7 +129,7 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
                  start: dict | None = None, fit: Fit | None = None, edited: bool = False,
                  hand_made=None, model: ModelSettings | None = None,
                  standardize: bool | None = None, label_names=(),
-                 class_column: str | None = "") -> None:
+                 class_column: str | None = "", lines: np.ndarray | None = None) -> None:
         """Use new data and start EM on them.
 
         ``labels`` (N,) are the known classes coded 0..C-1, ``label_names``
@@ -137,7 +140,8 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         other data, another K, start method or seed, or New start; ``fit``,
         already begun on ``X`` (a background load, a session file), is used as
         it is; ``model`` replaces the model settings with the data (a preset);
-        ``standardize`` (when given) says whether EM fits them in standardised units.
+        ``standardize`` (when given) says whether EM fits them in standardised units;
+        ``lines`` (N,) are the rows' lines in their file (``Dataset.lines``).
 
         Raises ``ValueError`` (and keeps everything as it was) when ``X`` is not
         a 2-D array of finite numbers with at least 2 rows, or EM cannot start.
@@ -152,6 +156,9 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         if labels is not None and np.shape(labels) != (len(X),):
             raise ValueError(f"labels must have one class per point ({len(X)}), got shape "
                              f"{np.shape(labels)}")
+        if lines is not None and np.shape(lines) != (len(X),):
+            raise ValueError(f"lines must have one entry per row ({len(X)}), "
+                             f"got shape {np.shape(lines)}")
         model = model or self.model
         standardize = self.standardize if standardize is None else bool(standardize)
         if fit is None:
@@ -170,6 +177,7 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         self.labels = None if labels is None else np.asarray(labels)
         self.label_names = tuple(str(n) for n in label_names) if labels is not None else ()
         self.class_column = str(class_column or "") if labels is not None else ""
+        self.lines = None if lines is None else np.asarray(lines, dtype=np.int64)
         d = X.shape[1]
         names = list(feature_names) if feature_names is not None else []
         self.feature_names = names if len(names) == d else [f"x{j}" for j in range(d)]
@@ -179,7 +187,8 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         self.set_edited(edited)
         self.dataChanged.emit()
         self.show_fit(fit)
-        self.message.emit(f"Data: {name or 'unnamed'}, {X.shape[0]} points in {d} dimensions.")
+        self.message.emit(f"Data: {name or 'unnamed'}, {X.shape[0]} points in {d} "
+                          f"dimension{'s' if d != 1 else ''}.")
 
     @staticmethod
     def _checked_hand_made(hand_made, n: int) -> np.ndarray | None:

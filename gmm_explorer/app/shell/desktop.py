@@ -232,10 +232,15 @@ class DesktopFeatures(QObject):
     def open_session(self, path) -> bool:
         """Open a session file; on failure keep everything and show why."""
         try:
-            view = self.workspace.loading.open_session(path)
+            return self.load_session(path)
         except (ValueError, OSError) as exc:
             self.window.show_error(f"Could not open the session: {exc}")
             return False
+
+    def load_session(self, path) -> bool:
+        """:meth:`open_session` that raises (``ValueError`` naming the file) instead of
+        showing the error: for the command line, which prints it and exits."""
+        view = self.workspace.loading.open_session(path)
         if view is None:
             return False  # the user kept their edited points
         self.apply_view_state(view)
@@ -247,7 +252,7 @@ class DesktopFeatures(QObject):
     def open_path(self, path) -> bool:
         """Open a session file (``.gmmx``) or a data file, by its name (drops, recent)."""
         path = os.fspath(path)
-        if path.lower().endswith(session_file.SUFFIX):
+        if session_file.is_session_file(path):
             return self.open_session(path)
         ok = self.window.open_file(path)
         if ok:

@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Open the GMM Explorer window: watch EM fit a Gaussian mixture, "
                     "one iteration at a time. (Headless: gmm-explorer fit|select|predict.)")
     p.add_argument("data", nargs="?", metavar="DATA",
-                   help="data file to open (default: the preset's built-in data)")
+                   help="data file, or .gmmx session file, to open (default: the preset's "
+                        "built-in data)")
     p.add_argument("--columns", nargs="+", metavar="COLUMN",
                    help="the features to fit, by name or 0-based position (default: every "
                         "numeric column)")
@@ -129,13 +130,21 @@ def bound_choice(text: str) -> tuple:
                          f"got {identity!r}") from None
 
 
+def is_session(path) -> bool:
+    """Whether DATA is a session file (File → Open session opens it), not data."""
+    from gmm_explorer.data.session_file import is_session_file  # numpy: not for --help
+
+    return is_session_file(path)
+
+
 def build_window(args, app=None, defer_data: bool = False):
     """Make the workspace and the window from parsed arguments.
 
     Raises ``ValueError`` (a clear message) for an unknown preset, bad
     settings or data that cannot be loaded. With ``defer_data`` a DATA file
     is not read here: the caller opens it once the window shows
-    (:meth:`ExplorerWindow.open_file`, in the background).
+    (:meth:`ExplorerWindow.open_file`, in the background). A session file
+    as DATA is opened here, as File → Open session opens it.
     """
     # Qt and the engine load here, not at import: --help and bad flags answer at once
     from gmm_explorer.app.model.workspace import Workspace
@@ -154,6 +163,12 @@ def build_window(args, app=None, defer_data: bool = False):
         changes["n_components"] = args.components
     if args.covariance_type is not None:
         changes["covariance_type"] = args.covariance_type
+    session = bool(args.data) and is_session(args.data)
+    if session and (changes or args.columns or args.classes or args.drop_missing
+                    or not args.standardize):
+        raise ValueError(f"{args.data} is a session file: it brings its own data and settings; "
+                         f"leave out --components, --covariance-type and the data flags, and "
+                         f"change them in the window once it is open")
     workspace = Workspace()
     workspace.set_model(**{**model.engine_kwargs(), **changes})
     if not args.data and (args.columns or args.classes or args.drop_missing
@@ -161,7 +176,7 @@ def build_window(args, app=None, defer_data: bool = False):
         raise ValueError("--columns, --classes, --no-standardize and --drop-missing are for "
                          "a data file: give one")
     if args.data:
-        if not defer_data:
+        if not defer_data and not session:  # a session opens once its window exists
             workspace.loading.open_file(args.data, file_options(args))
     elif preset.engine_preset:  # a singularity-lab scene: data, settings and start
 
@@ -175,6 +190,13 @@ def build_window(args, app=None, defer_data: bool = False):
         workspace.loading.load_builtin(preset.dataset,
                                        start=None if changes else preset.pinned_start)
     window = ExplorerWindow(workspace)
+    if session:  # the session's view state (colours, ellipses, range) is the window's
+        try:
+            window.desktop.load_session(args.data)
+        except (ValueError, OSError):
+            window.close()
+            workspace.shutdown()
+            raise
     if args.background:
         window.background.choose(args.background)
     window.resize(*WINDOW_SIZE)
@@ -248,7 +270,7 @@ def launch(argv: list[str]) -> int:
         install_excepthook()
     window.show()  # offscreen for pictures: the plots need their laid-out size
     app.processEvents()
-    if args.data:
+    if args.data and not is_session(args.data):
         scripted = bool(offscreen or args.steps or args.starts or args.select)
         if not window.open_file(args.data, wait=scripted,
                                 options=file_options(args)) and scripted:

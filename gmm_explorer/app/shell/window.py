@@ -35,6 +35,7 @@ from gmm_explorer.app.shell.classes_window import ClassesUi
 from gmm_explorer.app.shell.animation_window import AnimationUi
 from gmm_explorer.app.shell.desktop import DesktopFeatures
 from gmm_explorer.app.shell.lab_window import LabUi
+from gmm_explorer.app.shell.labels_window import LabelsUi
 from gmm_explorer.app.shell.missing_rows import MissingRowsOffer
 from gmm_explorer.app.views.curves_view import ConditionView, LikelihoodView
 from gmm_explorer.app.views.one_d_view import OneDView
@@ -109,6 +110,7 @@ class ExplorerWindow(QMainWindow):
         self.atlas_ui = AtlasUi(self)  # the atlas of starts: dock and menu entry
         self.bound_ui = BoundUi(self)  # EM's lower bound along a slice: dock and menu entry
         self.classes_ui = ClassesUi(self)  # known classes: dock, class colours, menu entries
+        self.labels_ui = LabelsUi(self)  # File → Export labels, Predict file
         self.animation_ui = AnimationUi(self)  # File > Export > Animation: GIF or MP4 of the run
         self._built = True
 
