@@ -103,3 +103,19 @@ def test_launch_writes_an_animation_and_pictures_without_a_window(qapp, tmp_path
         assert abs(a.size[0] - 2 * b.size[0]) <= 1 and abs(a.size[1] - 2 * b.size[1]) <= 1
     assert not [w for w in QApplication.topLevelWidgets()
                 if isinstance(w, ExplorerWindow) and w.isVisible()]
+
+
+def test_the_readme_animation_is_the_seed_run_the_readme_command_makes(qapp):
+    """docs/seed.gif: small, the size the README's command asks, one frame per state of the run."""
+    from pathlib import Path
+
+    gif = Path(__file__).resolve().parents[2] / "docs" / "seed.gif"
+    assert gif.stat().st_size < 2_000_000
+    ws = Workspace()
+    ws.lab.load_preset("seed")
+    for _ in range(15):  # the README's --steps 15; the seed's start collapses before
+        ws.step()
+    with Image.open(gif) as im:
+        assert im.size == (800, 450)
+        assert im.n_frames == len(ws.history) < 16
+    ws.shutdown()
