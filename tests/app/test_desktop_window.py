@@ -32,8 +32,9 @@ def test_file_menu_has_sessions_and_exports(window):
     d = window.desktop
     assert d.actions["save_session"].shortcut() == QKeySequence("Ctrl+S")
     assert [a.text() for a in d.export_menu.actions()] == [
-        "Model as JSON…", "History as CSV…", "Plot as PNG…", "Plot as SVG…",
-        "Whole window as PNG…", "Reproduce script…"]
+        "Model as JSON…", "History as CSV…", "Plot as PNG…", "Plot as PNG at 2x…",
+        "Plot as PNG at 4x…", "Plot as SVG…", "Whole window as PNG…", "Reproduce script…",
+        "Animation (GIF, MP4)…"]
     assert all(a.toolTip() for a in d.actions.values())
 
 

@@ -118,30 +118,45 @@ def export_script(path, workspace) -> None:
     write_script(path, r_script(rep, workspace.X) if is_r else python_script(rep, workspace.X))
 
 
-def export_plot(path, plot_widget) -> None:
-    """Export a pyqtgraph plot as PNG or SVG (chosen by the file's suffix)."""
+def export_plot(path, plot_widget, scale: float = 1.0) -> None:
+    """Export the shown plot as PNG (``scale`` times its pixels) or SVG (by the suffix).
+
+    The centre plot's SVG comes from our own writer
+    (:mod:`~gmm_explorer.app.views.svg_picture`): one circle per point in its
+    colour, strokes that render alike everywhere. Other plots (the 1-D view)
+    go through Qt's SVG generator.
+    """
+    # Qt and pyqtgraph load here: the module's JSON and CSV exports need neither
     import pyqtgraph.exporters as pgx
+
+    from gmm_explorer.app.model.picture import workspace_picture
+    from gmm_explorer.app.views.scatter_view import CentreView
+    from gmm_explorer.app.views.svg_picture import plot_svg
 
     suffix = os.path.splitext(os.fspath(path))[1].lower()
     item = plot_widget.getPlotItem()
     if suffix == ".svg":
-        exporter = pgx.SVGExporter(item)
+        if isinstance(plot_widget, CentreView) and plot_widget.workspace.state is not None:
+            width, height = max(plot_widget.width(), 480), max(plot_widget.height(), 400)
+            text = plot_svg(workspace_picture(plot_widget.workspace, plot_widget),
+                            width, height)
 
-        def write_svg(tmp):
-            try:
-                exporter.export(fileName=tmp)
-            except (ValueError, IndexError):  # pyqtgraph's parser vs newer Qt's SVG paths
-                render_svg(tmp, plot_widget)
+            def write_svg(tmp):
+                with open(tmp, "w", encoding="utf-8") as fh:
+                    fh.write(text)
 
-        _write_atomic(path, write_svg, suffix, "plot")
+            _write_atomic(path, write_svg, suffix, "plot")
+            return
+        _write_atomic(path, lambda tmp: render_svg(tmp, plot_widget), suffix, "plot")
         return
-    if suffix == ".png":
-        exporter = pgx.ImageExporter(item)
-        ratio = plot_widget.devicePixelRatioF()
-        width = max(int(item.sceneBoundingRect().width() * ratio), 16)
-        exporter.parameters()["width"] = width  # sharp on high-DPI screens
-    else:
+    if suffix != ".png":
         raise DataError("has an unknown image type; use .png or .svg", path=path)
+    if not scale or scale <= 0:
+        raise DataError(f"needs a positive scale, got {scale!r}", path=path)
+    exporter = pgx.ImageExporter(item)
+    ratio = plot_widget.devicePixelRatioF()
+    width = max(int(round(item.sceneBoundingRect().width() * ratio * scale)), 16)
+    exporter.parameters()["width"] = width  # sharp on high-DPI screens, or larger for print
     _write_atomic(path, lambda tmp: exporter.export(fileName=tmp), suffix, "plot")
 
 

@@ -5,7 +5,8 @@ headless command. Flags for scripts, docs and checks: ``--steps N`` steps
 through exactly the Step button's code path, letting the window repaint
 after each step; ``--select LO-HI`` runs the model-selection grid;
 ``--screenshot PNG`` renders the window offscreen (after the grid, if any),
-saves it and exits.
+saves it and exits; ``--animation GIF|MP4`` and ``--export-plot SVG|PNG``
+likewise write the run's animation or the centre plot, without showing a window.
 """
 
 from __future__ import annotations
@@ -76,6 +77,19 @@ def build_parser() -> argparse.ArgumentParser:
                         "(every pair of features) or pca (the first two principal axes)")
     p.add_argument("--screenshot", metavar="PNG",
                    help="render the window offscreen, save it to PNG and exit")
+    p.add_argument("--animation", metavar="FILE",
+                   help="write the run so far (after --steps) as an animated .gif or .mp4 "
+                        "and exit, without a window")
+    p.add_argument("--fps", type=float, default=4.0, metavar="F",
+                   help="frames (iterations) per second of --animation (default 4)")
+    p.add_argument("--frame-size", type=frame_size, default=(960, 540), metavar="WxH",
+                   help="pixels of each --animation frame (default 960x540)")
+    p.add_argument("--export-plot", metavar="FILE",
+                   help="write the centre plot as .svg (vector) or .png and exit, without "
+                        "a window")
+    p.add_argument("--scale", type=float, default=1.0, metavar="S",
+                   help="with --export-plot FILE.png: S times the plot's pixels each way "
+                        "(2 for slides, 4 for print)")
     p.add_argument("--select", type=k_range, metavar="LO-HI",
                    help="open the Model selection dock and run the grid over K from LO to HI "
                         "(with --screenshot: once it has finished)")
@@ -86,6 +100,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="open the Classes dock (confusion table of the known classes against "
                         "the components, ARI, NMI) and colour the points by class")
     return p
+
+
+def frame_size(text: str) -> tuple[int, int]:
+    """``"960x540"`` -> ``(960, 540)``."""
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 960x540, got "
+                                         f"{text!r}") from None
+    if width < 16 or height < 16:
+        raise argparse.ArgumentTypeError("the frame must be at least 16x16 pixels")
+    return width, height
 
 
 def file_options(args):
@@ -218,7 +244,11 @@ def launch(argv: list[str]) -> int:
     if args.steps < 0 or args.starts < 0:
         print("gmm-explorer: --steps and --starts must be >= 0", file=sys.stderr)
         return 2
-    problem = display_problem(os.environ, sys.platform, bool(args.screenshot))
+    # a picture or animation to write needs no display, as a screenshot
+    offscreen = bool(args.screenshot or args.animation or args.export_plot)
+    if (args.animation or args.export_plot) and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # files only: no window flashes up
+    problem = display_problem(os.environ, sys.platform, offscreen)
     if problem:
         print(f"gmm-explorer: {problem}", file=sys.stderr)
         return 2
@@ -235,16 +265,16 @@ def launch(argv: list[str]) -> int:
     except (ValueError, OSError) as exc:
         print(f"gmm-explorer: {exc}", file=sys.stderr)
         return 2
-    if not args.screenshot:  # an interactive run: remembered layout, errors to a dialog + log
+    if not offscreen:  # an interactive run: remembered layout, errors to a dialog + log
         from gmm_explorer.app.shell.error_handling import install_excepthook
         from gmm_explorer.app.shell.preferences import restore_window_state
 
         restore_window_state(window)
         install_excepthook()
-    window.show()
+    window.show()  # offscreen for pictures: the plots need their laid-out size
     app.processEvents()
     if args.data and not is_session(args.data):
-        scripted = bool(args.screenshot or args.steps or args.starts or args.select)
+        scripted = bool(offscreen or args.steps or args.starts or args.select)
         if not window.open_file(args.data, wait=scripted,
                                 options=file_options(args)) and scripted:
             print(f"gmm-explorer: {window.last_error}", file=sys.stderr)
@@ -282,6 +312,13 @@ def launch(argv: list[str]) -> int:
         window.run_selection(*args.select)
         if args.screenshot:  # the picture shows the finished grid
             window.selection.wait()
+    if args.animation or args.export_plot:
+        status = write_pictures(args, window)
+        if status or not args.screenshot:
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+            return status
     if args.screenshot:
         app.processEvents()
         ok = window.grab().save(args.screenshot)
@@ -293,3 +330,25 @@ def launch(argv: list[str]) -> int:
             return 1
         return 0
     return app.exec()
+
+
+def write_pictures(args, window) -> int:
+    """``--export-plot`` and ``--animation``: write them; the exit status (1 on failure)."""
+    from gmm_explorer.app.model.animation import AnimationSpec
+    from gmm_explorer.app.shell import exports
+
+    if args.export_plot:
+        try:
+            exports.export_plot(args.export_plot, window.shown_plot(), scale=args.scale)
+        except (ValueError, OSError) as exc:
+            print(f"gmm-explorer: {exc}", file=sys.stderr)
+            return 1
+    if args.animation:
+        width, height = args.frame_size
+        spec = AnimationSpec(args.animation, width=width, height=height, fps=args.fps)
+        if not window.animation_ui.export(spec, wait=True):
+            error = window.animation_ui.animation.last_error
+            print(f"gmm-explorer: could not write {args.animation}: {error}" if error
+                  else f"gmm-explorer: {window.last_error}", file=sys.stderr)
+            return 1
+    return 0

@@ -33,6 +33,7 @@ from gmm_explorer.app.shell.atlas_window import AtlasUi
 from gmm_explorer.app.shell.background_choice import BackgroundChoice
 from gmm_explorer.app.shell.bound_window import BoundUi
 from gmm_explorer.app.shell.classes_window import ClassesUi
+from gmm_explorer.app.shell.animation_window import AnimationUi
 from gmm_explorer.app.shell.desktop import DesktopFeatures
 from gmm_explorer.app.shell.lab_window import LabUi
 from gmm_explorer.app.shell.labels_window import LabelsUi
@@ -113,6 +114,7 @@ class ExplorerWindow(QMainWindow):
         self.bound_ui = BoundUi(self)  # EM's lower bound along a slice: dock and menu entry
         self.classes_ui = ClassesUi(self)  # known classes: dock, class colours, menu entries
         self.labels_ui = LabelsUi(self)  # File → Export labels, Predict file
+        self.animation_ui = AnimationUi(self)  # File > Export > Animation: GIF or MP4 of the run
         self._built = True
 
     # ------------------------------------------------------------ layout

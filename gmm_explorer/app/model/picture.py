@@ -1,0 +1,182 @@
+"""What a picture of one iteration shows, as plain numbers (no Qt).
+
+A :class:`PlotPicture` is the centre plot of one state: the drawn points and
+their colours, the ellipses' closed curves, the means, the axes' range and
+names. :class:`CurvesPicture` is the log-likelihood and the condition numbers
+over a run, with a marker at one iteration. The SVG writer
+(:mod:`gmm_explorer.app.views.svg_picture`) draws them; the animation export
+draws one per frame. Building them from numbers rather than from pyqtgraph's
+items keeps every picture exact (one vector mark per point) and lets frames be
+made off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from gmm_explorer.app import colors, geometry
+
+#: Stroke width (picture pixels) and dash pattern of the ellipses at 1, 2 and 3 sigma,
+#: as the centre plot draws them.
+SIGMA_STYLES = {1: (2.0, ""), 2: (1.0, "6 4"), 3: (1.0, "1.5 3")}
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One closed or open polyline in data units: ``xy`` (P, 2), RGB, width, dash."""
+
+    xy: np.ndarray
+    rgb: tuple
+    width: float = 1.0
+    dash: str = ""
+
+
+@dataclass(frozen=True)
+class PlotPicture:
+    """The centre plot of one state.
+
+    Attributes
+    ----------
+    points : ndarray of shape (M, 2)
+        The drawn points on the shown axes.
+    rgba : ndarray of shape (M, 4), uint8
+        Each point's colour (blended or hard, as the window draws it).
+    ellipses : tuple of Curve
+        Drawn back to front (3 sigma first, so 1 sigma is on top).
+    means : ndarray of shape (K, 2)
+    mean_rgb : tuple of RGB tuples, one per component
+    x_range, y_range : (float, float)
+    x_label, y_label : str
+    title : str
+    """
+
+    points: np.ndarray
+    rgba: np.ndarray
+    ellipses: tuple
+    means: np.ndarray
+    mean_rgb: tuple
+    x_range: tuple
+    y_range: tuple
+    x_label: str = ""
+    y_label: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class CurvesPicture:
+    """The log-likelihood and condition numbers of a run, marked at one iteration.
+
+    Attributes
+    ----------
+    iterations : ndarray of shape (T,)
+    log_likelihood : ndarray of shape (T,)
+        Non-finite values (a singular component sitting on points) are left out.
+    conditions : dict of int to ndarray of shape (T,)
+        Each component's condition number by its identity (nan where it did not exist).
+    max_condition : float
+        The line above which a covariance counts as singular.
+    marker : int
+        The iteration marked (the frame's).
+    """
+
+    iterations: np.ndarray
+    log_likelihood: np.ndarray
+    conditions: dict = field(default_factory=dict)
+    max_condition: float = 1e12
+    marker: int = 0
+
+    def at(self, iteration: int) -> "CurvesPicture":
+        """The same curves marked at ``iteration``."""
+        return replace(self, marker=int(iteration))
+
+
+def padded_range(values: np.ndarray, padding: float = 0.05) -> tuple:
+    """(lo, hi) of the finite ``values`` widened by ``padding`` of the span each side."""
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    if not len(values):
+        return 0.0, 1.0
+    lo, hi = float(values.min()), float(values.max())
+    span = hi - lo if hi > lo else max(abs(lo), 1.0)
+    return lo - padding * span, hi + padding * span
+
+
+def state_picture(state, points: np.ndarray, resp: np.ndarray, axes: tuple, *,
+                  color_mode: str = "blended", sigma_visible=None, x_range=None,
+                  y_range=None, names=("", ""), title: str = "") -> PlotPicture:
+    """The centre plot of ``state`` from its responsibilities (pure, thread-safe).
+
+    Parameters
+    ----------
+    state : EMState
+    points : ndarray of shape (M, 2)
+        The drawn points on ``axes``.
+    resp : ndarray of shape (M, K)
+        Their responsibilities under ``state``.
+    axes : tuple of two int
+        The data columns on x and y.
+    color_mode : {"blended", "hard"}
+    sigma_visible : dict of int to bool, optional
+        Which of the 1, 2, 3 sigma ellipses to draw (default 1 and 2).
+    x_range, y_range : (float, float), optional
+        Default: the points' extent, padded by 5 %.
+    """
+    sigma_visible = {1: True, 2: True, 3: False} if sigma_visible is None else sigma_visible
+    ids = state.component_ids
+    rgba = colors.point_colors(resp, color_mode, ids=ids)
+    means2, covs2 = geometry.marginal(state.means, state.covariances, axes)
+    ellipses = []
+    for level in sorted(SIGMA_STYLES, reverse=True):
+        if not sigma_visible.get(level, False):
+            continue
+        width, dash = SIGMA_STYLES[level]
+        curves = geometry.ellipse_curves(means2, covs2, level)
+        for k, identity in enumerate(ids):
+            ellipses.append(Curve(curves[k], colors.component_color(int(identity)), width, dash))
+    return PlotPicture(
+        points=np.asarray(points, dtype=float), rgba=rgba, ellipses=tuple(ellipses),
+        means=means2, mean_rgb=tuple(colors.component_color(int(i)) for i in ids),
+        x_range=tuple(x_range) if x_range is not None else padded_range(points[:, 0]),
+        y_range=tuple(y_range) if y_range is not None else padded_range(points[:, 1]),
+        x_label=names[0], y_label=names[1], title=title)
+
+
+def history_curves(history, max_condition: float, marker: int = 0) -> CurvesPicture:
+    """The log-likelihood and every component's condition number over ``history``."""
+    iterations = np.array([s.iteration for s in history], dtype=float)
+    loglik = np.array([s.log_likelihood for s in history], dtype=float)
+    conditions: dict = {}
+    for t, s in enumerate(history):
+        for k, identity in enumerate(s.component_ids):
+            row = conditions.setdefault(int(identity), np.full(len(history), np.nan))
+            row[t] = s.condition_numbers[k]
+    return CurvesPicture(iterations, loglik, conditions, float(max_condition), int(marker))
+
+
+def workspace_picture(workspace, view=None, index: int | None = None) -> PlotPicture:
+    """The centre plot of the workspace's state at ``index`` (default the shown one).
+
+    ``view`` (the :class:`~gmm_explorer.app.views.scatter_view.CentreView`), when
+    given, supplies what the window shows: the colour mode (known classes too),
+    the visible ellipses, the means and the plot's range. Called on the GUI thread.
+    """
+    s = workspace
+    index = s.current if index is None else index
+    state = s.history[index]
+    options: dict = {}
+    if view is not None:
+        (x0, x1), (y0, y1) = view.getPlotItem().viewRange()
+        mode = view.color_mode if view.color_mode in ("blended", "hard") else "blended"
+        options = dict(color_mode=mode, sigma_visible=dict(view.sigma_visible),
+                       x_range=(x0, x1), y_range=(y0, y1))
+    names = s.feature_names
+    picture = state_picture(state, s.drawn_points(), s.display_responsibilities(index), s.axes,
+                            names=(names[s.axes[0]], names[s.axes[1]]) if names else ("", ""),
+                            title=f"iteration {state.iteration}", **options)
+    if view is not None and view.color_mode == "class" and s.labels is not None:
+        picture = replace(picture, rgba=colors.class_point_colors(s.labels[s.display_indices]))
+    if view is not None and not view.means_visible:  # as the window: means hidden
+        picture = replace(picture, means=np.zeros((0, 2)), mean_rgb=())
+    return picture
