@@ -36,6 +36,8 @@ def make_actions(window) -> dict:
     specs = [
         ("open", "&Open data…", window.open_file_dialog, "Ctrl+O", "Load a data file"),
         ("quit", "&Quit", window.close, "Ctrl+Q", "Quit GMM Explorer"),
+        ("undo", "&Undo", ws.undo.undo, "Ctrl+Z", "Undo the last point edit or model change"),
+        ("redo", "&Redo", ws.undo.redo, "Ctrl+Shift+Z", "Make the last undone change again"),
         ("step", "Step ▶", window.step, Qt.Key_Right, "One EM iteration (E-step and M-step)"),
         ("back", "◀ Back", ws.step_back, Qt.Key_Left,
          "Show the previous iteration (the history is kept)"),
@@ -68,12 +70,26 @@ def make_menus(window) -> None:
     file_menu.addAction(a["generate"])
     file_menu.addSeparator()
     file_menu.addAction(a["quit"])
+    edit_menu = bar.addMenu("E&dit")
+    edit_menu.addAction(a["undo"])
+    edit_menu.addAction(a["redo"])
+    window.workspace.undo.changed.connect(lambda: _follow_undo(window))
+    _follow_undo(window)
     em_menu = bar.addMenu("&EM")
     for name in ("step", "back", "run", "reset", "new_start"):
         em_menu.addAction(a[name])
     em_menu.addSeparator()
     em_menu.addAction(a["selection"])
     _make_view_menu(window, bar.addMenu("&View"))
+
+
+def _follow_undo(window) -> None:
+    """Undo and Redo name what they would do, and are greyed when there is nothing."""
+    a, undo = window.actions_by_name, window.workspace.undo
+    for name, can, text in (("undo", undo.can_undo(), undo.undo_text()),
+                            ("redo", undo.can_redo(), undo.redo_text())):
+        a[name].setEnabled(can)
+        a[name].setText(f"&{name.capitalize()} {text}" if can else f"&{name.capitalize()}")
 
 
 def _checkable(window, text: str, checked: bool) -> QAction:
