@@ -48,14 +48,18 @@ def make_actions(window) -> dict:
          "Start again from a new random start (the next start seed)"),
         ("generate", "&Generate data", lambda: window.data_panel.generate(), "Ctrl+G",
          "Generate data with the generator settings of the Data dock"),
+        ("presentation", "&Presentation", lambda: window.presentation.toggle(), "F11",
+         "Presentation mode: larger text and points, fewer panels, for a projector"),
         ("selection", "Model &selection…", lambda: window.show_selection(), "Ctrl+M",
          "Open the model-selection grid: BIC, ICL or AIC for every K and covariance type"),
     ]
     specs += [(f"builtin:{name}", _BUILTIN_TITLES.get(name, name),
                lambda checked=False, n=name: window.load_builtin(n), None,
                f"Load the built-in dataset {name!r}") for name in BUILTIN_DATASETS]
-    return {name: make_action(window, text, slot, key, tip)
-            for name, text, slot, key, tip in specs}
+    actions = {name: make_action(window, text, slot, key, tip)
+               for name, text, slot, key, tip in specs}
+    actions["presentation"].setCheckable(True)
+    return actions
 
 
 def make_menus(window) -> None:
@@ -117,6 +121,7 @@ def _make_view_menu(window, view_menu) -> None:
         view_menu.addAction(act)
     view_menu.addSeparator()
     view_menu.addMenu(window.background.menu)
+    view_menu.addAction(window.actions_by_name["presentation"])
     docks_menu = window.panels_menu = view_menu.addMenu("Panels")  # docks made later join it
     for dock in window.docks.values():
         docks_menu.addAction(dock.toggleViewAction())

@@ -133,7 +133,11 @@ class LabUi:
         """Show and raise the collapse panel."""
         self.dock.show()
         self.dock.raise_()
-        self.window.resizeDocks([self.dock], [430], Qt.Vertical)
+        # as tall as the Run dock can spare (its notes shrink first): the remedies in
+        # the text show without scrolling, even on a 768 px screen
+        run = self.window.docks["run"]
+        self.window.resizeDocks([self.dock, run], [max(self.window.height(), 430),
+                                                   run.minimumSizeHint().height()], Qt.Vertical)
 
     def show_help(self) -> None:
         """Help → Why covariances become singular."""

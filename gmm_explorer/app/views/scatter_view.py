@@ -89,6 +89,7 @@ class CentreView(pg.PlotWidget):
         self.addItem(self.density)
         self.background_layer = BackgroundLayer(self.backgrounds, self)
         self.backgrounds.changed.connect(self._show_histogram)
+        self.point_size = POINT_SIZE  # pixels; presentation mode makes them larger
         self.scatter = pg.ScatterPlotItem(pxMode=True, pen=None, size=POINT_SIZE)
         self.scatter.setZValue(0)
         self.addItem(self.scatter)
@@ -130,6 +131,11 @@ class CentreView(pg.PlotWidget):
         self.sigma_visible[level] = bool(visible)
         self.update_ellipses()
 
+    def set_point_size(self, pixels: float) -> None:
+        """Draw the points ``pixels`` across (presentation mode: larger, for a projector)."""
+        self.point_size = float(pixels)
+        self.scatter.setSize(self.point_size)
+
     def set_means_visible(self, visible: bool) -> None:
         """Show or hide the mean handles."""
         self.means_visible = bool(visible)
@@ -153,7 +159,7 @@ class CentreView(pg.PlotWidget):
         s = self.workspace
         self._points = s.drawn_points()
         self._codes = None
-        self.scatter.setData(pos=self._points, pen=None, size=POINT_SIZE)
+        self.scatter.setData(pos=self._points, pen=None, size=self.point_size)
         if s.X is not None and len(s.X) > len(self._points):
             x, y = s.X[:, s.axes[0]], s.X[:, s.axes[1]]
             counts, (x0, y0, w, h) = geometry.density_image(x, y, bins=256)
