@@ -29,11 +29,13 @@ from gmm_explorer.app.panels.selection_panel import SelectionPanel
 from gmm_explorer.app.shell import preferences
 from gmm_explorer.app.shell.actions import make_actions, make_menus
 from gmm_explorer.app.shell.atlas_window import AtlasUi
+from gmm_explorer.app.shell.atlas_window import _menu as menu_named
 from gmm_explorer.app.shell.background_choice import BackgroundChoice
 from gmm_explorer.app.shell.bound_window import BoundUi
 from gmm_explorer.app.shell.classes_window import ClassesUi
 from gmm_explorer.app.shell.desktop import DesktopFeatures
 from gmm_explorer.app.shell.field_keys import FieldKeys
+from gmm_explorer.app.shell.help_menu import HelpUi
 from gmm_explorer.app.shell.lab_window import LabUi
 from gmm_explorer.app.shell.missing_rows import MissingRowsOffer
 from gmm_explorer.app.shell.presentation import Presentation
@@ -115,6 +117,7 @@ class ExplorerWindow(QMainWindow):
         self.atlas_ui = AtlasUi(self)  # the atlas of starts: dock and menu entry
         self.bound_ui = BoundUi(self)  # EM's lower bound along a slice: dock and menu entry
         self.classes_ui = ClassesUi(self)  # known classes: dock, class colours, menu entries
+        self.help_ui = HelpUi(self, menu_named(self, "&Help"))  # after the lab's help page
         self.presentation = Presentation(self)  # F11: for projectors and small screens
         for plot in (self.centre, self.one_d):  # the plot takes the keys back from fields
             plot.setFocusPolicy(Qt.StrongFocus)
