@@ -50,6 +50,8 @@ def make_actions(window) -> dict:
          "Generate data with the generator settings of the Data dock"),
         ("presentation", "&Presentation", lambda: window.presentation.toggle(), "F11",
          "Presentation mode: larger text and points, fewer panels, for a projector"),
+        ("fit_view", "&Fit view", lambda: window.centre.fit_view(), "Ctrl+0",
+         "Show all the points and every ellipse drawn"),
         ("selection", "Model &selection…", lambda: window.show_selection(), "Ctrl+M",
          "Open the model-selection grid: BIC, ICL or AIC for every K and covariance type"),
     ]
@@ -121,6 +123,7 @@ def _make_view_menu(window, view_menu) -> None:
         view_menu.addAction(act)
     view_menu.addSeparator()
     view_menu.addMenu(window.background.menu)
+    view_menu.addAction(window.actions_by_name["fit_view"])
     view_menu.addAction(window.actions_by_name["presentation"])
     docks_menu = window.panels_menu = view_menu.addMenu("Panels")  # docks made later join it
     for dock in window.docks.values():
