@@ -131,3 +131,14 @@ def test_a_long_note_above_the_plot_does_not_widen_the_window(small_window, qapp
     qapp.processEvents()
     assert w.minimumSizeHint().width() == least
     assert w.drawing_note.full_text().startswith("5,000 of 200,000,000")
+
+
+def test_the_compare_window_opens_whole_on_the_screen_with_its_table_whole(window, qtbot):
+    window.lab_ui.load_preset("seed")
+    cw = window.lab_ui.show_compare(wait=True)
+    qtbot.addWidget(cw)
+    area = cw.screen().availableGeometry()
+    assert area.contains(cw.frameGeometry()), (area, cw.frameGeometry())
+    table = cw.table
+    assert table.viewport().height() >= table.verticalHeader().length()
+    assert not table.verticalScrollBar().isVisible()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDockWidget
 
 from gmm_explorer.app.panels.collapse_panel import CollapsePanel
 from gmm_explorer.app.panels.help_page import TITLE as HELP_TITLE
+from gmm_explorer.app.shell.screen_fit import fit_on_screen
 from gmm_explorer.app.views import collapse_marks as marks
 from gmm_explorer.app.views.point_editing import BRUSH_SPREADS, HandMadeMarks, PointEditor
 from gmm_explorer.datasets import PRESET_NAMES, load_preset
@@ -155,6 +156,7 @@ class LabUi:
 
         if self.compare_window is None:
             self.compare_window = CompareWindow(self.workspace, self.window)
+            fit_on_screen(self.compare_window, 1100, 700)  # whole, even at 1024x768
         self.compare_window.show()
         self.compare_window.run(wait=wait)
         return self.compare_window
