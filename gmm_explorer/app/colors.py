@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import numpy as np
 
-#: RGB of the components, in order; repeats cyclically beyond its length.
+#: RGB of the components, in order; repeats cyclically beyond its length. The first ten are
+#: matplotlib's tab10 with teal for its red (red marks collapses); the next ten were chosen
+#: one by one as the farthest in CIELAB from all before them (no red, none near white), so
+#: that up to K = 20 every two differ by at least 27 in Delta E.
 PALETTE = np.array([
     (31, 119, 180), (255, 127, 14), (44, 160, 44), (0, 110, 110),
     (148, 103, 189), (140, 86, 75), (227, 119, 194), (127, 127, 127),
     (188, 189, 34), (23, 190, 207),
-    (57, 59, 121), (140, 109, 49), (99, 121, 57), (40, 40, 40),
-    (123, 65, 115), (82, 84, 163), (189, 158, 57), (230, 171, 2),
+    (0, 0, 255), (255, 30, 255), (60, 15, 165), (60, 75, 0),
+    (165, 210, 150), (240, 180, 120), (255, 105, 120), (0, 225, 0),
+    (255, 0, 150), (60, 45, 75),
 ], dtype=np.uint8)
 
 #: Background colour of a status cell in the components table.

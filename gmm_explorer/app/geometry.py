@@ -134,3 +134,38 @@ def nearest_point(points: np.ndarray, x: float, y: float, scale=(1.0, 1.0)) -> t
     d2 = ((points[:, 0] - x) / scale[0]) ** 2 + ((points[:, 1] - y) / scale[1]) ** 2
     i = int(np.argmin(d2))
     return i, float(np.sqrt(d2[i]))
+
+
+def view_bounds(points: np.ndarray, means2: np.ndarray, covs2: np.ndarray, radius: float,
+                most: float = 3.0) -> tuple:
+    """The box that holds the points and every ellipse at Mahalanobis ``radius``.
+
+    Parameters
+    ----------
+    points : ndarray, shape (N, 2)
+    means2, covs2 : ndarray, shapes (K, 2) and (K, 2, 2)
+        The shown marginals (:func:`marginal`).
+    radius : float
+        The largest sigma level drawn (0: the points alone).
+    most : float
+        An ellipse may widen the points' box by at most this many times its size on
+        each side: a component that blew up (allow_singular's, say) must not shrink
+        the data to a dot.
+
+    Returns
+    -------
+    (x0, x1), (y0, y1) : tuples of float
+        An ellipse's extent along an axis is ``radius * sqrt(variance)`` about its mean.
+    """
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    if radius > 0 and len(means2):
+        variances = np.clip(np.diagonal(covs2, axis1=1, axis2=2), 0.0, None)
+        reach = radius * np.sqrt(variances)
+        ok = np.all(np.isfinite(means2) & np.isfinite(reach), axis=1)
+        if ok.any():
+            size = np.maximum(hi - lo, 1e-12)
+            e_lo = (means2[ok] - reach[ok]).min(axis=0)
+            e_hi = (means2[ok] + reach[ok]).max(axis=0)
+            lo = np.minimum(lo, np.maximum(e_lo, lo - most * size))
+            hi = np.maximum(hi, np.minimum(e_hi, hi + most * size))
+    return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))

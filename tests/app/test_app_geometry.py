@@ -90,3 +90,22 @@ def test_no_component_colour_looks_like_the_warning_red():
     for k in range(len(colors.PALETTE)):
         distance = np.linalg.norm(np.subtract(colors.component_color(k), RED))
         assert distance > 100, (k, colors.component_color(k))
+
+
+def _cielab(rgb):
+    c = np.asarray(rgb, dtype=float) / 255
+    c = np.where(c > 0.04045, ((c + 0.055) / 1.055) ** 2.4, c / 12.92)
+    m = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                  [0.0193, 0.1192, 0.9505]])
+    xyz = c @ m.T / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]),
+                     200 * (f[..., 1] - f[..., 2])], axis=-1)
+
+
+def test_twenty_components_get_twenty_clearly_different_colours():
+    lab = _cielab([colors.component_color(k) for k in range(20)])
+    delta_e = np.linalg.norm(lab[:, None] - lab[None], axis=-1)
+    np.fill_diagonal(delta_e, np.inf)
+    assert delta_e.min() > 25  # a Delta E of 25 is plainly another colour side by side
+    assert lab[:, 0].max() < 85  # none so light that it vanishes on the white plot

@@ -143,3 +143,40 @@ def test_the_model_dock_says_when_the_start_is_pinned(qapp, qtbot):
     assert label.text() == "Start (pinned)" and "Reset goes back to it" in label.toolTip()
     session.new_start()
     assert label.text() == "Start" and session.start is None
+
+
+def test_a_screenshot_renders_offscreen_even_where_a_display_is_named(monkeypatch):
+    env = {"DISPLAY": ":99"}  # perhaps a server that is gone: Qt's xcb would abort
+    assert launch_module.display_problem(env, "linux", screenshot=True) == ""
+    assert env["QT_QPA_PLATFORM"] == "offscreen"
+    env = {"DISPLAY": ":99", "QT_QPA_PLATFORM": "xcb"}  # a platform chosen by hand stays
+    assert launch_module.display_problem(env, "linux", screenshot=True) == ""
+    assert env["QT_QPA_PLATFORM"] == "xcb"
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--preset", "nope"], "unknown preset 'nope'"),
+    (["--components", "0"], "--components must be at least 1"),
+    (["--remedy", "ridge", "--preset", "first-scene"], "needs a lab preset"),
+    (["--columns", "a"], "are for a data file"),
+    (["--lower-bound", "sideways"], "unknown slice 'sideways'"),
+    (["--steps", "-2"], "--steps"),
+])
+def test_every_bad_window_argument_is_one_line_even_without_a_display(
+        qapp, monkeypatch, capsys, argv, words):
+    monkeypatch.delenv("DISPLAY", raising=False)  # an interactive start here could not show
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    assert launch(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert words in err and "\n" not in err and err.startswith("gmm-explorer: ")
+
+
+def test_size_and_presentation_flags(qapp, tmp_path):
+    out = tmp_path / "small.png"
+    assert launch(["--preset", "seed", "--size", "1024x768", "--presentation",
+                   "--screenshot", str(out)]) == 0
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == (1024, 768)
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--size", "big"])

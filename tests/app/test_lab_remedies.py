@@ -228,3 +228,33 @@ def test_a_compare_side_continues_in_the_window_without_changing_the_comparison(
     s.loading.load_builtin("iris")  # other data: that side cannot continue here
     cw.continue_side(0)
     assert cw.error.isVisible() and "other data" in cw.error.text()
+
+
+def test_ctrl_click_deletes_a_point_under_a_mean(lab_ui, click_at):
+    """A mean's handle must not swallow the click that deletes the point it covers."""
+    s = lab_ui.workspace
+    mean = s.state.means[0, list(s.axes)]
+    s.lab.add_points(mean)  # a point exactly under the mean's handle
+    mean = s.state.means[0, list(s.axes)]  # EM restarted from the same start
+    n = len(s.X)
+    click_at(*mean, Qt.ControlModifier)
+    assert len(s.X) == n - 1
+
+
+def test_alt_click_sprays_points_that_ctrl_z_takes_back(lab_ui, click_at):
+    from gmm_explorer.app.views.point_editing import BRUSH_POINTS
+
+    s = lab_ui.workspace
+    (x0, x1), (y0, y1) = lab_ui.editor.centre.getPlotItem().getViewBox().viewRange()
+    corner = (x0 + 0.2 * (x1 - x0), y0 + 0.2 * (y1 - y0))
+    X0 = s.X.copy()
+    lab_ui.editor.set_brush("wide")
+    lab_ui.editor.seed = 3
+    click_at(*corner, Qt.AltModifier)
+    assert len(s.X) == len(X0) + BRUSH_POINTS
+    sprayed = s.X[len(X0):, list(s.axes)]
+    assert 0.03 * (x1 - x0) < sprayed[:, 0].std() < 0.15 * (x1 - x0)
+    lab_ui.window.actions_by_name["undo"].trigger()
+    assert s.X.tobytes() == X0.tobytes()
+    lab_ui.window.actions_by_name["redo"].trigger()
+    assert len(s.X) == len(X0) + BRUSH_POINTS

@@ -19,6 +19,7 @@ from gmm_explorer.app.model.compare import Comparison, begin_sides, run_sides
 from gmm_explorer.app.model.fit import start_of
 from gmm_explorer.app.model.remedies import REMEDIES
 from gmm_explorer.app.model.settings import ModelSettings
+from gmm_explorer.app.model.undo import PointsState
 from gmm_explorer.datasets import load_preset
 
 if TYPE_CHECKING:  # the workspace holds the lab: a run-time import would be circular
@@ -136,7 +137,7 @@ class Lab(QObject):
         self.presetChanged.emit()
 
     def _on_data_changed(self) -> None:
-        if self._own_change:
+        if self._own_change or self.workspace.undo.busy:  # an edit, or an edit undone
             return
         if self.preset is not None:
             self.preset, self.base_model = None, None
@@ -256,16 +257,19 @@ class Lab(QObject):
         start = self._current_start()
         if start is not None and len(start["weights"]) != s.model.n_components:
             start = None
+        before = PointsState.of(s)
         self._own_change = True
         try:
             # a new name: edited data are no longer the file they came from, so
             # session files embed them instead of pointing at that file
             name = s.data_name if s.data_name.endswith(EDITED_SUFFIX) else \
                 s.data_name + EDITED_SUFFIX
-            s.set_data(X, None, s.feature_names, name, start=start, edited=True,
-                       hand_made=hand_made)
+            with s.undo.applying():
+                s.set_data(X, None, s.feature_names, name, start=start, edited=True,
+                           hand_made=hand_made)
         finally:
             self._own_change = False
+        s.undo.record("points", before, PointsState.of(s), what)
         s.message.emit(f"{what}; {len(X)} points now. EM restarts from the same start.")
 
     def add_points(self, xy, copies: int = 1) -> None:
@@ -282,6 +286,27 @@ class Lab(QObject):
         hand_made = np.concatenate([self._hand_made(), np.ones(int(copies), dtype=bool)])
         self._replace_data(X, f"Added {copies} point{'s' if copies > 1 else ''} at "
                               f"({point[s.axes[0]]:.3g}, {point[s.axes[1]]:.3g})", hand_made)
+
+    def spray_points(self, xy, count: int, spread: float, seed: int | None = None) -> None:
+        """Add ``count`` points scattered round ``xy`` (the brush), as one edit.
+
+        The points are normal about ``xy`` on the shown axes with standard
+        deviation ``spread`` (data units) on each; other columns take the
+        data's mean. ``seed`` makes the spray repeatable (tests, scripts).
+        """
+        s = self.workspace
+        if s.X is None or count < 1:
+            return
+        if not spread > 0:
+            raise ValueError(f"the brush's spread must be positive, got {spread}")
+        rng = np.random.default_rng(seed)
+        points = np.repeat(s.X.mean(axis=0)[None, :], int(count), axis=0)
+        centre = np.asarray(xy, dtype=float)[:2]
+        points[:, list(s.axes)] = centre + rng.normal(0.0, float(spread), (int(count), 2))
+        X = np.vstack([s.X, points])
+        hand_made = np.concatenate([self._hand_made(), np.ones(int(count), dtype=bool)])
+        self._replace_data(X, f"Sprayed {count} points round ({centre[0]:.3g}, "
+                              f"{centre[1]:.3g}), spread {spread:.3g}", hand_made)
 
     def delete_points(self, rows) -> None:
         """Delete data rows ``rows`` (ValueError if too few points would remain)."""

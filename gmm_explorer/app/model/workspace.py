@@ -29,6 +29,7 @@ from gmm_explorer.app.model.reading import WorkspaceReading
 from gmm_explorer.app.model.runner import Runner
 from gmm_explorer.app.model.settings import ModelSettings, RunSettings
 from gmm_explorer.app.model.stepping import WorkspaceStepping
+from gmm_explorer.app.model.undo import UndoStack
 from gmm_explorer.app.model.units import FitUnits, standardized_factory
 from gmm_explorer.engine import GaussianMixtureEM
 
@@ -121,6 +122,7 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         self.runner.statesReady.connect(self._on_states)
         self.runner.runEnded.connect(self._on_run_ended)
         self.loading = DataLoading(self)
+        self.undo = UndoStack(self)  # before the lab, which asks it whether an undo is on
         self.lab = Lab(self)
 
     # ------------------------------------------------------------------ data
@@ -299,11 +301,13 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
             fit = Fit.begin(self.X, make_recipe(new, self.run_settings, start),
                             self.fit_factory)
         old, self.model, self.pinned_start = self.model, new, start
+        what = ", ".join(f"{_SETTING_NAMES.get(name, name)} {getattr(new, name)}"
+                         for name in changes if getattr(new, name) != getattr(old, name))
+        if not self.undo.busy:  # an undo replays this very call: not a new change
+            self.undo.record("model", old, new, f"model: {what}")
         self.settingsChanged.emit()
         if fit is not None:
             self.show_fit(fit)
-            what = ", ".join(f"{_SETTING_NAMES.get(name, name)} {getattr(new, name)}"
-                             for name in changes if getattr(new, name) != getattr(old, name))
             self.message.emit(f"Model: {what}. EM starts again from iteration 0.")
 
     def set_run_settings(self, **changes) -> None:

@@ -63,7 +63,7 @@ class CollapsePanel(QWidget):
             b.setToolTip(_TIPS.get(name, label))
             b.setCheckable(True)
             b.clicked.connect(lambda _=False, n=name: self.apply(n))
-            grid.addWidget(b, i // 3, i % 3)
+            grid.addWidget(b, i // 2, i % 2)  # two columns: the dock fits a 1024 px screen
             self.buttons[name] = b
         self.ridge = QComboBox()
         self.ridge.setEditable(True)

@@ -103,6 +103,11 @@ def panel_html(state, record, remedy: str = "none", preset=None, dark: bool = Fa
     if record is None and not flagged:
         parts.append("<p>No component has collapsed so far. Step on and watch the condition "
                      "numbers: a collapse shows as a red ellipse and opens this panel.</p>")
+    # the remedies next, beside their buttons: on a small screen they show without scrolling,
+    # and the story and the why follow for whoever reads on
+    remedies = "".join(f"<li><b>{name}</b> {text}</li>" for name, text in REMEDY_TEXT.items())
+    parts.append(f"<p><b>Remedies</b> (buttons below re-run from the same start):</p>"
+                 f"<ul>{remedies}</ul>")
     if preset is not None:
         parts.append(f"<p>{preset.description}</p>")
     if state.pseudo_log_likelihood is not None:
@@ -112,9 +117,6 @@ def panel_html(state, record, remedy: str = "none", preset=None, dark: bool = Fa
     if record is not None or flagged:
         parts.append(f"<p><b>Why.</b> {WHY} <a href='{HELP_LINK}'>More: why covariances "
                      f"become singular</a></p>")
-    remedies = "".join(f"<li><b>{name}</b> {text}</li>" for name, text in REMEDY_TEXT.items())
-    parts.append(f"<p><b>Remedies</b> (buttons below re-run from the same start):</p>"
-                 f"<ul>{remedies}</ul>")
     if remedy != "none":
         parts.append(f"<p>Now running with: <b>{remedy}</b>.</p>")
     return "".join(parts)

@@ -42,6 +42,8 @@ def make_actions(window) -> dict:
     specs = [
         ("open", "&Open data…", window.open_file_dialog, "Ctrl+O", "Load a data file"),
         ("quit", "&Quit", window.close, "Ctrl+Q", "Quit GMM Explorer"),
+        ("undo", "&Undo", ws.undo.undo, "Ctrl+Z", "Undo the last point edit or model change"),
+        ("redo", "&Redo", ws.undo.redo, "Ctrl+Shift+Z", "Make the last undone change again"),
         ("step", "Step ▶", window.step, Qt.Key_Right, "One EM iteration (E-step and M-step)"),
         ("back", "◀ Back", ws.step_back, Qt.Key_Left,
          "Show the previous iteration (the history is kept)"),
@@ -52,6 +54,10 @@ def make_actions(window) -> dict:
          "Start again from a new random start (the next start seed)"),
         ("generate", "&Generate data", lambda: window.data_panel.generate(), "Ctrl+G",
          "Generate data with the generator settings of the Data dock"),
+        ("presentation", "&Presentation", lambda: window.presentation.toggle(), "F11",
+         "Presentation mode: larger text and points, fewer panels, for a projector"),
+        ("fit_view", "&Fit view", lambda: window.centre.fit_view(), "Ctrl+0",
+         "Show all the points and every ellipse drawn"),
         ("selection", "Model &selection…", lambda: window.show_selection(), "Ctrl+M",
          "Open the model-selection grid: BIC, ICL or AIC for every K and covariance type"),
     ]
@@ -61,8 +67,10 @@ def make_actions(window) -> dict:
     specs += [(f"builtin:{name}", _BUILTIN_TITLES.get(name, name),
                lambda checked=False, n=name: window.load_builtin(n), None,
                f"Load the built-in dataset {name!r}") for name in BUILTIN_DATASETS]
-    return {name: make_action(window, text, slot, key, tip)
-            for name, text, slot, key, tip in specs}
+    actions = {name: make_action(window, text, slot, key, tip)
+               for name, text, slot, key, tip in specs}
+    actions["presentation"].setCheckable(True)
+    return actions
 
 
 def make_menus(window) -> None:
@@ -77,12 +85,26 @@ def make_menus(window) -> None:
     file_menu.addAction(a["generate"])
     file_menu.addSeparator()
     file_menu.addAction(a["quit"])
+    edit_menu = bar.addMenu("E&dit")
+    edit_menu.addAction(a["undo"])
+    edit_menu.addAction(a["redo"])
+    window.workspace.undo.changed.connect(lambda: _follow_undo(window))
+    _follow_undo(window)
     em_menu = bar.addMenu("&EM")
     for name in ("step", "back", "run", "reset", "new_start"):
         em_menu.addAction(a[name])
     em_menu.addSeparator()
     em_menu.addAction(a["selection"])
     _make_view_menu(window, bar.addMenu("&View"))
+
+
+def _follow_undo(window) -> None:
+    """Undo and Redo name what they would do, and are greyed when there is nothing."""
+    a, undo = window.actions_by_name, window.workspace.undo
+    for name, can, text in (("undo", undo.can_undo(), undo.undo_text()),
+                            ("redo", undo.can_redo(), undo.redo_text())):
+        a[name].setEnabled(can)
+        a[name].setText(f"&{name.capitalize()} {text}" if can else f"&{name.capitalize()}")
 
 
 def _checkable(window, text: str, checked: bool) -> QAction:
@@ -112,6 +134,8 @@ def _make_view_menu(window, view_menu) -> None:
     _centre_view_entries(window, view_menu)
     view_menu.addSeparator()
     view_menu.addMenu(window.background.menu)
+    view_menu.addAction(window.actions_by_name["fit_view"])
+    view_menu.addAction(window.actions_by_name["presentation"])
     docks_menu = window.panels_menu = view_menu.addMenu("Panels")  # docks made later join it
     for dock in window.docks.values():
         docks_menu.addAction(dock.toggleViewAction())

@@ -10,14 +10,18 @@ centre plot, the curves and the table.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget
 
 from gmm_explorer.app.panels.collapse_panel import CollapsePanel
 from gmm_explorer.app.panels.help_page import TITLE as HELP_TITLE
+from gmm_explorer.app.shell.screen_fit import fit_on_screen
 from gmm_explorer.app.views import collapse_marks as marks
-from gmm_explorer.app.views.point_editing import HandMadeMarks, PointEditor
+from gmm_explorer.app.views.point_editing import BRUSH_SPREADS, HandMadeMarks, PointEditor
 from gmm_explorer.datasets import PRESET_NAMES, load_preset
+
+_EDIT_TIP = ("Click adds a point, Shift+click ten copies, Alt+click sprays points (Lab > Brush "
+             "spread), Ctrl+click deletes the nearest point, under a mean too")
 
 
 def _menu(window, title: str):
@@ -73,11 +77,23 @@ class LabUi:
         lab_menu.addAction(compare)
         self.edit_action = QAction("Edit points", window, checkable=True)
         self.edit_action.setShortcut(QKeySequence("Ctrl+E"))
-        self.edit_action.setStatusTip("Click adds a point, Shift+click ten copies, "
-                                      "Ctrl+click deletes the nearest point")
+        self.edit_action.setStatusTip(_EDIT_TIP)
         self.edit_action.toggled.connect(self.editor.set_enabled)
         window.addAction(self.edit_action)
         lab_menu.addAction(self.edit_action)
+        brush_menu = lab_menu.addMenu("Brush spread")
+        brush_menu.setToolTipsVisible(True)
+        self.brush_actions = {}
+        group = QActionGroup(window)
+        for name, share in BRUSH_SPREADS.items():
+            a = QAction(f"{name.capitalize()} ({share:.0%} of the view)", window, checkable=True)
+            a.setChecked(name == self.editor.brush)
+            a.setToolTip(f"Alt+click in edit mode sprays points with a standard deviation of "
+                         f"{share:.0%} of the shown x range")
+            a.triggered.connect(lambda _=False, n=name: self.editor.set_brush(n))
+            group.addAction(a)
+            brush_menu.addAction(a)
+            self.brush_actions[name] = a
         help_action = QAction(HELP_TITLE, window)
         help_action.setStatusTip("A short illustrated page on singular covariances")
         help_action.triggered.connect(self.show_help)
@@ -97,7 +113,7 @@ class LabUi:
         self.edit_action.setEnabled(not one_d)
         self.edit_action.setStatusTip(
             "Editing points needs two columns: one-column data show a histogram" if one_d else
-            "Click adds a point, Shift+click ten copies, Ctrl+click deletes the nearest point")
+            _EDIT_TIP)
 
     def load_preset(self, name: str) -> None:
         """Load a lab preset and show its description in the collapse panel."""
@@ -118,7 +134,11 @@ class LabUi:
         """Show and raise the collapse panel."""
         self.dock.show()
         self.dock.raise_()
-        self.window.resizeDocks([self.dock], [430], Qt.Vertical)
+        # as tall as the Run dock can spare (its notes shrink first): the remedies in
+        # the text show without scrolling, even on a 768 px screen
+        run = self.window.docks["run"]
+        self.window.resizeDocks([self.dock, run], [max(self.window.height(), 430),
+                                                   run.minimumSizeHint().height()], Qt.Vertical)
 
     def show_help(self) -> None:
         """Help → Why covariances become singular."""
@@ -136,6 +156,7 @@ class LabUi:
 
         if self.compare_window is None:
             self.compare_window = CompareWindow(self.workspace, self.window)
+            fit_on_screen(self.compare_window, 1100, 700)  # whole, even at 1024x768
         self.compare_window.show()
         self.compare_window.run(wait=wait)
         return self.compare_window

@@ -96,6 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lower-bound", metavar="SLICE[:ID]",
                    help="open the Lower bound dock on a slice (" + ", ".join(BOUND_SLICES)
                         + "), optionally of the component with identity ID: scale:3")
+    p.add_argument("--presentation", action="store_true",
+                   help="open in presentation mode (F11): larger text and points, fewer panels")
+    p.add_argument("--size", type=window_size, default=WINDOW_SIZE, metavar="WxH",
+                   help="the window's size in pixels, e.g. 1024x768 (default 1280x800)")
     p.add_argument("--classes-panel", action="store_true",
                    help="open the Classes dock (confusion table of the known classes against "
                         "the components, ARI, NMI) and colour the points by class")
@@ -112,6 +116,40 @@ def frame_size(text: str) -> tuple[int, int]:
     if width < 16 or height < 16:
         raise argparse.ArgumentTypeError("the frame must be at least 16x16 pixels")
     return width, height
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """``"1024x768"`` -> ``(1024, 768)`` (argparse turns the ValueError into one line)."""
+    width, sep, height = text.lower().partition("x")
+    if not sep or not width.isdigit() or not height.isdigit() or int(width) < 200 \
+            or int(height) < 200:
+        raise ValueError(f"a size is WIDTHxHEIGHT in pixels, each at least 200: {text!r}")
+    return int(width), int(height)
+
+
+def check_arguments(args) -> None:
+    """Refuse, with one line that says what to do, every window argument known to be bad
+    before Qt starts (so that even without a display the real mistake is named).
+
+    Raises ``ValueError``.
+    """
+    if args.steps < 0 or args.starts < 0:
+        raise ValueError("--steps and --starts must be >= 0")
+    if args.components is not None and args.components < 1:
+        raise ValueError(f"--components must be at least 1, got {args.components}")
+    preset = get_preset(args.preset)  # an unknown name: ValueError listing the known ones
+    if args.remedy and not preset.engine_preset:
+        raise ValueError(f"--remedy needs a lab preset (--preset seed, say); {args.preset!r} "
+                         f"is not one")
+    if args.data and preset.engine_preset:
+        raise ValueError(f"the lab preset {args.preset!r} brings its own data; give either "
+                         f"--preset {args.preset} or a data file, not both")
+    if not args.data and (args.columns or args.classes or args.drop_missing
+                          or not args.standardize):
+        raise ValueError("--columns, --classes, --no-standardize and --drop-missing are for "
+                         "a data file: give one")
+    if args.lower_bound:
+        bound_choice(args.lower_bound)
 
 
 def file_options(args):
@@ -153,13 +191,8 @@ def build_window(args, app=None, defer_data: bool = False):
     from gmm_explorer.app.model.workspace import Workspace
     from gmm_explorer.app.shell.window import ExplorerWindow
 
+    check_arguments(args)
     preset = get_preset(args.preset)
-    if args.remedy and not preset.engine_preset:
-        raise ValueError(f"--remedy needs a lab preset (--preset seed, say); {args.preset!r} "
-                         f"is not one")
-    if args.data and preset.engine_preset:
-        raise ValueError(f"the lab preset {args.preset!r} brings its own data; give either "
-                         f"--preset {args.preset} or a data file, not both")
     model = preset.model
     changes = {}
     if args.components is not None:
@@ -174,10 +207,6 @@ def build_window(args, app=None, defer_data: bool = False):
                          f"change them in the window once it is open")
     workspace = Workspace()
     workspace.set_model(**{**model.engine_kwargs(), **changes})
-    if not args.data and (args.columns or args.classes or args.drop_missing
-                          or not args.standardize):
-        raise ValueError("--columns, --classes, --no-standardize and --drop-missing are for "
-                         "a data file: give one")
     if args.data:
         if not defer_data and not session:  # a session opens once its window exists
             workspace.loading.open_file(args.data, file_options(args))
@@ -202,7 +231,9 @@ def build_window(args, app=None, defer_data: bool = False):
             raise
     if args.background:
         window.background.choose(args.background)
-    window.resize(*WINDOW_SIZE)
+    window.resize(*args.size)
+    if args.presentation:
+        window.presentation.set_on(True)
     return workspace, window
 
 
@@ -214,17 +245,19 @@ _XCB_LIBRARIES = {"xcb-cursor": "libxcb-cursor0", "xcb-icccm": "libxcb-icccm4",
 def display_problem(environ, platform: str, screenshot: bool) -> str:
     """Why the window cannot open here, in one line with what to do, or "".
 
-    On Linux without a display a screenshot needs none (Qt's offscreen
-    platform is chosen, changing ``environ``); an interactive start would make
-    Qt abort the process with a core dump, so it is refused with a message.
-    Missing X11 libraries (a bare server with Xvfb) likewise.
+    On Linux a screenshot needs no display: Qt's offscreen platform is chosen
+    (changing ``environ``), also where DISPLAY names a server that is gone or
+    X11 libraries are missing, either of which would make Qt abort. Without a
+    display an interactive start would abort with a core dump, so it is
+    refused with a message; missing X11 libraries (a bare server with Xvfb)
+    likewise.
     """
     if not platform.startswith("linux") or environ.get("QT_QPA_PLATFORM"):
         return ""
+    if screenshot:  # grab() renders the window without showing it anywhere
+        environ["QT_QPA_PLATFORM"] = "offscreen"
+        return ""
     if not environ.get("DISPLAY") and not environ.get("WAYLAND_DISPLAY"):
-        if screenshot:
-            environ["QT_QPA_PLATFORM"] = "offscreen"
-            return ""
         return ("no display to open the window on (DISPLAY is not set); run it on a desktop, "
                 "under xvfb-run, or with --screenshot PNG to save a picture instead")
     if environ.get("WAYLAND_DISPLAY"):
@@ -241,8 +274,10 @@ def display_problem(environ, platform: str, screenshot: bool) -> str:
 def launch(argv: list[str]) -> int:
     """Open the window; return the process exit status."""
     args = build_parser().parse_args(argv)
-    if args.steps < 0 or args.starts < 0:
-        print("gmm-explorer: --steps and --starts must be >= 0", file=sys.stderr)
+    try:
+        check_arguments(args)  # before the display: the mistake itself is the news
+    except ValueError as exc:
+        print(f"gmm-explorer: {exc}", file=sys.stderr)
         return 2
     # a picture or animation to write needs no display, as a screenshot
     offscreen = bool(args.screenshot or args.animation or args.export_plot)

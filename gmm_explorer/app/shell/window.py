@@ -30,19 +30,23 @@ from gmm_explorer.app.panels.widgets import WidthKeepingScrollArea
 from gmm_explorer.app.shell import preferences
 from gmm_explorer.app.shell.actions import make_actions, make_menus
 from gmm_explorer.app.shell.atlas_window import AtlasUi
+from gmm_explorer.app.shell.atlas_window import _menu as menu_named
 from gmm_explorer.app.shell.background_choice import BackgroundChoice
 from gmm_explorer.app.shell.bound_window import BoundUi
 from gmm_explorer.app.shell.classes_window import ClassesUi
 from gmm_explorer.app.shell.animation_window import AnimationUi
 from gmm_explorer.app.shell.desktop import DesktopFeatures
+from gmm_explorer.app.shell.field_keys import FieldKeys
+from gmm_explorer.app.shell.help_menu import HelpUi
 from gmm_explorer.app.shell.lab_window import LabUi
 from gmm_explorer.app.shell.labels_window import LabelsUi
 from gmm_explorer.app.shell.missing_rows import MissingRowsOffer
+from gmm_explorer.app.shell.presentation import Presentation
 from gmm_explorer.app.views.curves_view import ConditionView, LikelihoodView
 from gmm_explorer.app.views.centre_switcher import CentreSwitcher
 from gmm_explorer.app.views.one_d_view import OneDView
 from gmm_explorer.app.views.scatter_view import CentreView
-from gmm_explorer.app.views.steady_text import SteadyLabel
+from gmm_explorer.app.views.steady_text import FittingLabel, SteadyLabel, cut_at_word
 from gmm_explorer.app.views.table_view import ComponentTable
 from gmm_explorer.data.loaders import DATA_SUFFIXES
 
@@ -56,6 +60,10 @@ _CONVERGED_TIP = ("Whether EM has converged, by scikit-learn's rule: the objecti
 _PSEUDO_TIP = ("This state has singular components evaluated as scipy's allow_singular does: EM "
                "follows a pseudo log-likelihood, which is not comparable with a true one and can "
                "grow without bound, so no change of it means convergence.")
+#: The right-hand docks' least width: the curves and the table stay readable, 1024 px fit.
+RIGHT_DOCK_WIDTH = 270
+#: Pixels between a status message and the first field (the size grip's and frames' room).
+STATUS_MARGIN = 24
 
 
 class ExplorerWindow(QMainWindow):
@@ -67,6 +75,7 @@ class ExplorerWindow(QMainWindow):
         self.setWindowTitle("GMM Explorer[*]")  # [*]: a star while edits are unsaved
         self.last_error = ""
         self.last_message = ""
+        self._status_source = ""  # the last status message, whole
         self._built = False
         self._error_box = None
         self.actions_by_name = make_actions(self)
@@ -115,6 +124,11 @@ class ExplorerWindow(QMainWindow):
         self.classes_ui = ClassesUi(self)  # known classes: dock, class colours, menu entries
         self.labels_ui = LabelsUi(self)  # File → Export labels, Predict file
         self.animation_ui = AnimationUi(self)  # File > Export > Animation: GIF or MP4 of the run
+        self.help_ui = HelpUi(self, menu_named(self, "&Help"))  # after the lab's help page
+        self.presentation = Presentation(self)  # F11: for projectors and small screens
+        for plot in (self.centre, self.one_d):  # the plot takes the keys back from fields
+            plot.setFocusPolicy(Qt.StrongFocus)
+        self.field_keys = FieldKeys(self, self.shown_plot)  # after every dock is built
         self._built = True
 
     # ------------------------------------------------------------ layout
@@ -148,13 +162,14 @@ class ExplorerWindow(QMainWindow):
         self.background = BackgroundChoice(self.centre, self)  # the Map button
         bar.addWidget(self.background.button)
         self.centre_views.viewChanged.connect(self._on_centre_view_changed)
-        bar.addStretch(1)
-        self.drawing_note = QLabel()
+        # asks for no width: 200,000 points must not widen the row for good
+        self.drawing_note = FittingLabel()
+        self.drawing_note.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
         self.drawing_note.setStyleSheet(f"color: {self._text_color('muted')};")
         self.drawing_note.setToolTip("Above a few thousand points the plot draws a fixed random "
                                      "subsample coloured by responsibilities, over a grey "
                                      "histogram of all points, so that each step stays fast.")
-        bar.addWidget(self.drawing_note)
+        bar.addWidget(self.drawing_note, 1)
 
         timeline = QHBoxLayout()
         timeline.setContentsMargins(8, 2, 8, 4)
@@ -234,8 +249,8 @@ class ExplorerWindow(QMainWindow):
             "condition": self._dock("Condition numbers", self.conditions, R),
             "table": self._dock("Components", self.table.with_legend(), R),
         }
-        for name in ("likelihood", "condition", "table"):
-            self.docks[name].setMinimumWidth(360)
+        for name in ("likelihood", "condition", "table"):  # 1024 px screens have room for this
+            self.docks[name].setMinimumWidth(RIGHT_DOCK_WIDTH)
         self.resizeDocks([self.docks["data"]], [330], Qt.Horizontal)
         self.resizeDocks([self.docks["likelihood"]], [455], Qt.Horizontal)
         self.resizeDocks([self.docks["likelihood"], self.docks["condition"],
@@ -368,22 +383,33 @@ class ExplorerWindow(QMainWindow):
         """
         bar = self.statusBar()
         self.last_message = full or message
+        self._status_source = message  # cut again when the window's width changes
         bar.setToolTip(full or message)
         bar.showMessage(self.short_message(message), 10000)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        """A message shown in a wider window is cut again for this width (at a word)."""
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._recut_message()
+
+    def _recut_message(self) -> None:
+        """Cut the shown message again: the window or a field's width changed."""
+        bar = self.statusBar()
+        if self._status_source and bar.currentMessage():
+            bar.showMessage(self.short_message(self._status_source), 10000)
 
     def short_message(self, message: str) -> str:
         """``message`` as the status bar shows it (see :meth:`show_message`)."""
         bar = self.statusBar()
-        fields = sum(w.sizeHint().width() for w in (*self.status_labels.values(),
-                                                    self.load_progress) if not w.isHidden())
-        room = max(self.width() - fields - 60, 200)
-        metrics = bar.fontMetrics()
-        if metrics.horizontalAdvance(message) <= room:
-            return message
-        words = message.split(" ")
-        while len(words) > 1 and metrics.horizontalAdvance(" ".join(words) + " …") > room:
-            words.pop()
-        return " ".join(words).rstrip(",;:(") + " …"
+        fields = [w for w in (*self.status_labels.values(), self.load_progress)
+                  if not w.isHidden()]
+        # the fields' widths (fixed: steady_text.py), each with the bar's spacing; when the bar
+        # is laid out, also the leftmost field's place, whichever leaves less room
+        room = self.width() - sum(w.sizeHint().width() + 6 for w in fields) - STATUS_MARGIN
+        if bar.isVisible() and fields:
+            room = min(room, min(w.geometry().left() for w in fields) - STATUS_MARGIN)
+        return cut_at_word(message, bar.fontMetrics(), max(room, 120))
 
     # --------------------------------------------------------- following
     def _on_history_changed(self) -> None:
@@ -406,6 +432,7 @@ class ExplorerWindow(QMainWindow):
             for label in labels.values():
                 label.setText("")
             return
+        widths = [label.width() for label in labels.values()]
         labels["iteration"].setText(f"iteration {state.iteration}")
         labels["loglik"].setText(f"log-likelihood {state.log_likelihood:,.3f}")
         change = s.change()
@@ -436,6 +463,8 @@ class ExplorerWindow(QMainWindow):
         label.setText(text)
         if label.styleSheet() != style:  # a new style sheet re-polishes the label
             label.setStyleSheet(style)
+        if widths != [label.width() for label in labels.values()]:  # a field widened (rare)
+            self._recut_message()
 
     def _text_color(self, meaning: str) -> str:
         return colors.text_color(meaning, preferences.is_dark(self.palette()))

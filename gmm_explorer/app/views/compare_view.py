@@ -143,8 +143,8 @@ class CompareWindow(QWidget):
         self.lab.compareFailed.connect(self._show_error)
         workspace.runner.jobProgress.connect(self._show_progress)
 
-    def _choices_row(self) -> QHBoxLayout:
-        """The two remedies, the iterations and Run both."""
+    def _choices_row(self) -> QVBoxLayout:
+        """The two remedies, the iterations and Run both; under them, the Continue buttons."""
         self.choices = []
         top = QHBoxLayout()
         for side, default in (("left", "none"), ("right", "ridge")):
@@ -167,6 +167,12 @@ class CompareWindow(QWidget):
         self.run_button.clicked.connect(lambda: self.run())
         top.addWidget(self.run_button)
         top.addStretch(1)
+        # the Continue buttons on a row of their own: one row was wider than a 1024 px screen
+        rows = QVBoxLayout()
+        rows.addLayout(top)
+        top = QHBoxLayout()
+        rows.addLayout(top)
+        top.addStretch(1)
         self.continue_buttons = []
         for side in (0, 1):
             button = QPushButton(f"Continue {('left', 'right')[side]} in the window")
@@ -176,7 +182,7 @@ class CompareWindow(QWidget):
             button.clicked.connect(lambda _=False, k=side: self.continue_side(k))
             top.addWidget(button)
             self.continue_buttons.append(button)
-        return top
+        return rows
 
     def continue_side(self, side: int) -> None:
         """Continue side ``side`` of the shown comparison in the main window."""

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 
 from gmm_explorer.app import colors
 from gmm_explorer.app.views.incremental import GrowingArray, HistoryCursor
-from gmm_explorer.app.views.plotting import cache_axes, light_grid
+from gmm_explorer.app.views.plotting import cache_axes, light_grid, plain_axes
 from gmm_explorer.app.views.polylines import Polylines
 
 LL_PEN = pg.mkPen((31, 119, 180), width=2)
@@ -76,6 +76,7 @@ class _HistoryPlot(pg.PlotWidget):
         # on it and was cut by the dock's edge when the range ends on a tick
         plot.layout.setContentsMargins(1, 8, 1, 1)
         cache_axes(self)
+        plain_axes(self)  # "0.002" on the axis, never "x0 (x0.001)"
         self.setLabel("bottom", "iteration")
         self.marker = pg.InfiniteLine(pos=0, angle=90,
                                       pen=pg.mkPen((60, 60, 60), width=1.5, style=Qt.DashLine))

@@ -25,7 +25,7 @@ import pyqtgraph as pg
 from gmm_explorer.app import colors
 from gmm_explorer.app.views.mean_handles import MeanHandles
 from gmm_explorer.app.views.one_d_density import component_densities, curve_grid, histogram
-from gmm_explorer.app.views.plotting import cache_axes, light_grid
+from gmm_explorer.app.views.plotting import cache_axes, light_grid, plain_axes
 
 POINT_SIZE = 5
 #: The rug lies between these fractions of the histogram's height below zero.
@@ -75,6 +75,7 @@ class OneDView(pg.PlotWidget):
         light_grid(self, alpha=0.15)
         plot.setMenuEnabled(False)
         cache_axes(self)
+        plain_axes(self)  # "0.002" on the axis, never "x0 (x0.001)"
         self.setLabel("left", "density")
         self.getAxis("left").enableAutoSIPrefix(False)  # "0.04", not "40" under "(x0.001)"
         self.setToolTip("One-column data: the histogram of every point, each component's "

@@ -20,6 +20,16 @@ def cache_axes(plot_widget) -> None:
         axis.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
 
+def plain_axes(plot_widget, sides=("left", "bottom")) -> None:
+    """Tick numbers as they are, in the data's own units.
+
+    pyqtgraph otherwise rescales small or large ranges and writes the factor
+    into the axis label, "x0 (x0.001)", which reads as a formula.
+    """
+    for name in sides:
+        plot_widget.getPlotItem().getAxis(name).enableAutoSIPrefix(False)
+
+
 def pixel_size(item) -> tuple:
     """Data units per screen pixel along x and y for ``item`` ((0, 0) before it is shown)."""
     vectors = item.pixelVectors()

@@ -32,7 +32,7 @@ from gmm_explorer.app.model.known_classes import class_names
 from gmm_explorer.app.views.background_layer import BackgroundLayer
 from gmm_explorer.app.views.class_legend import ClassLegend
 from gmm_explorer.app.views.mean_handles import MeanHandles
-from gmm_explorer.app.views.plotting import cache_axes, light_grid
+from gmm_explorer.app.views.plotting import cache_axes, light_grid, plain_axes
 from gmm_explorer.app.views.polylines import Polylines
 
 SIGMA_LEVELS = (1, 2, 3)
@@ -78,6 +78,7 @@ class CentreView(pg.PlotWidget):
         self.grid = light_grid(self, alpha=0.15)
         plot.setMenuEnabled(False)
         cache_axes(self)
+        plain_axes(self)  # "0.002" on the axis, never "x0 (x0.001)"
         self.setToolTip("The data coloured by responsibilities, the covariance ellipses at "
                         "1, 2 and 3 sigma and the means.\nDrag a mean (a circled cross) "
                         "to restart EM from there; hover a point to read its "
@@ -89,6 +90,8 @@ class CentreView(pg.PlotWidget):
         self.addItem(self.density)
         self.background_layer = BackgroundLayer(self.backgrounds, self)
         self.backgrounds.changed.connect(self._show_histogram)
+        self.point_size = POINT_SIZE  # pixels; presentation mode makes them larger
+        self._fit_pending = False  # new data: fit the range to the first state's ellipses
         self.scatter = pg.ScatterPlotItem(pxMode=True, pen=None, size=POINT_SIZE)
         self.scatter.setZValue(0)
         self.addItem(self.scatter)
@@ -130,6 +133,11 @@ class CentreView(pg.PlotWidget):
         self.sigma_visible[level] = bool(visible)
         self.update_ellipses()
 
+    def set_point_size(self, pixels: float) -> None:
+        """Draw the points ``pixels`` across (presentation mode: larger, for a projector)."""
+        self.point_size = float(pixels)
+        self.scatter.setSize(self.point_size)
+
     def set_means_visible(self, visible: bool) -> None:
         """Show or hide the mean handles."""
         self.means_visible = bool(visible)
@@ -153,7 +161,7 @@ class CentreView(pg.PlotWidget):
         s = self.workspace
         self._points = self.plane_points()
         self._codes = None
-        self.scatter.setData(pos=self._points, pen=None, size=POINT_SIZE)
+        self.scatter.setData(pos=self._points, pen=None, size=self.point_size)
         if s.X is not None and len(s.X) > len(self._points):
             x, y = self.plane_columns(s.X)
             counts, (x0, y0, w, h) = geometry.density_image(x, y, bins=256)
@@ -174,8 +182,22 @@ class CentreView(pg.PlotWidget):
         if len(self._points):
             # fit once, then a fixed range: automatic ranging would recompute
             # the bounds of every item on every repaint
-            self.getPlotItem().autoRange(padding=0.05)
             self.getPlotItem().disableAutoRange()
+            self.fit_view(ellipses=False)  # the state shown is still the old data's
+            self._fit_pending = True
+
+    def fit_view(self, ellipses: bool = True) -> None:
+        """Show all points and (``ellipses``) every ellipse drawn now (View > Fit view)."""
+        s = self.workspace
+        if s.X is None or not len(s.X):
+            return
+        shown = [level for level, on in self.sigma_visible.items() if on]
+        points = s.X[:, list(s.axes)]
+        means2 = covs2 = np.zeros((0, 2))
+        if ellipses and s.state is not None:
+            means2, covs2 = geometry.marginal(s.state.means, s.state.covariances, s.axes)
+        xs, ys = geometry.view_bounds(points, means2, covs2, max(shown, default=0))
+        self.getPlotItem().getViewBox().setRange(xRange=xs, yRange=ys, padding=0.05)
 
     # ------------------------------------------------- the plotted plane
     # What the plot shows of the D-dimensional data: here two of its columns
@@ -213,6 +235,9 @@ class CentreView(pg.PlotWidget):
         self.update_ellipses()
         self.update_handles()
         self.hover_label.hide()
+        if self._fit_pending:  # the first state on new data: the range holds its ellipses
+            self._fit_pending = False
+            self.fit_view()
 
     def update_points(self) -> None:
         """Recolour the drawn points for the shown state's responsibilities.

@@ -65,3 +65,59 @@ class NotesBox(QPlainTextEdit):
         if text != self._text:
             self._text = text
             self.setPlainText(text)
+
+
+class FittingLabel(QLabel):
+    """A one-line label that asks for no width: it shows what fits, cut at a word with '…'.
+
+    For notes beside controls (the plot's "5,000 of 200,000 points coloured"): a
+    longer text must never widen the row it sits in, or the window's minimum
+    width grows for good. The whole text is the tooltip's first line.
+    """
+
+    def __init__(self, text: str = "", parent=None):
+        super().__init__(parent)
+        self._full = ""
+        self._tip = ""
+        self.setMinimumWidth(0)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        self._full = text
+        self._fit()
+
+    def full_text(self) -> str:
+        """The whole text, whatever is shown."""
+        return self._full
+
+    def setToolTip(self, tip: str) -> None:  # noqa: N802 (Qt's name)
+        self._tip = tip
+        super().setToolTip(f"{self._full}\n\n{tip}" if self._full and tip else
+                           self._full or tip)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(0, super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(0, super().sizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        shown = cut_at_word(self._full, self.fontMetrics(), max(self.width() - 4, 0))
+        if shown != super().text():
+            super().setText(shown)
+        self.setToolTip(self._tip)
+
+
+def cut_at_word(text: str, metrics, room: int) -> str:
+    """``text`` if it fits in ``room`` pixels, else its first words and '…' (never mid-word)."""
+    if metrics.horizontalAdvance(text) <= room:
+        return text
+    words = text.split(" ")
+    while len(words) > 1 and metrics.horizontalAdvance(" ".join(words) + " …") > room:
+        words.pop()
+    short = " ".join(words).rstrip(",;:(") + " …"
+    return short if metrics.horizontalAdvance(short) <= room else ""

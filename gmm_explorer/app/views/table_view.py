@@ -98,11 +98,12 @@ class ComponentTable(QTableWidget):
                         "its meaning.")
         # what each status means with the shown numbers (the status column's word alone
         # left "degenerate" a riddle); placed under the table by with_legend()
-        # one line per status, clipped rather than widening the dock; the tooltip has it all
+        # one line per status, wrapped rather than widening the dock; the tooltip has it all
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.PlainText)
         self.legend.setContentsMargins(4, 2, 4, 2)
-        self.legend.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.legend.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.legend.setWordWrap(True)  # a narrow dock (1024 px screens) wraps, never cuts
         # opaque, like the table above it: the hidden atlas dock's tab bar lies under the
         # bottom of this dock and showed through a transparent label
         self.legend.setAutoFillBackground(True)
