@@ -57,6 +57,8 @@ def read_array(zf, name, path):
     if not isinstance(array, np.ndarray):  # an .npz archive where an array belongs
         array.close()
         raise damaged(path, f"{name} is not a .npy array")
+    if array.dtype.kind not in "biuf":  # complex would lose its imaginary part silently
+        raise damaged(path, f"{name} holds {array.dtype}, not real numbers")
     return array
 
 
