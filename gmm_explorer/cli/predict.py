@@ -26,7 +26,7 @@ def cmd_predict(args, out, log) -> int:
     """
     info = read_model(args.model)
     if args.output:
-        check_writable(args.output)
+        check_writable(args.output, inputs=(args.data, args.model))
     data = load(args, log)
     X = _model_columns(args, data, info)
     D = info["means"].shape[1]
