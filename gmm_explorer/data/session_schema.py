@@ -47,7 +47,8 @@ def checked_model_settings(stored, field, path) -> dict:
     """Model settings as the engine's :class:`ModelSettings` accepts them, as keyword arguments."""
     if not isinstance(stored, dict):
         raise bad_field(path, field, "is not an object")
-    values = {k: number(v, f"{field}.{k}", path) if k in ("reg_covar", "max_condition")
+    values = {k: number(v, f"{field}.{k}", path)
+              if k in ("reg_covar", "max_condition") and isinstance(v, str)
               else v for k, v in stored.items()}
     try:
         return asdict(ModelSettings(**values))
@@ -66,8 +67,9 @@ def checked_run(stored, path) -> dict:
     unknown = set(stored) - set(_RUN_FIELDS)
     if unknown:
         raise bad_field(path, "run", f"has unknown setting(s) {', '.join(sorted(unknown))}")
-    values = {k: number(v, f"run.{k}", path) if k in ("tol", "delay") else v
-              for k, v in stored.items()}
+    # non-finite numbers are stored as text; other values go to the engine's checks as given
+    values = {k: number(v, f"run.{k}", path) if k in ("tol", "delay") and isinstance(v, str)
+              else v for k, v in stored.items()}
     defaults = {"max_iter": 200, "tol": 1e-3, "delay": 0.25}
     merged = {**defaults, **values}
     try:
