@@ -22,6 +22,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -80,16 +81,22 @@ def _temp_prefix(path) -> str:
     return f".{os.path.basename(path)}.tmp-"
 
 
-def remove_stale_temporaries(path, older_than=STALE_AFTER) -> list:
+def remove_stale_temporaries(path, older_than=STALE_AFTER, suffix="") -> list:
     """Remove our abandoned temporary files beside ``path``; return the ones removed.
 
     Only files named as :func:`atomic_write` names its temporaries for this
-    target, and last changed more than ``older_than`` seconds ago.
+    target (or, with ``suffix``, as earlier versions named them for any target:
+    ``.tmp-`` and mkstemp's eight characters, then the suffix), and last
+    changed more than ``older_than`` seconds ago.
     """
     folder = os.path.dirname(os.path.abspath(path))
-    pattern = os.path.join(glob.escape(folder), glob.escape(_temp_prefix(path)) + "*")
+    candidates = glob.glob(os.path.join(glob.escape(folder),
+                                        glob.escape(_temp_prefix(path)) + "*"))
+    earlier = re.compile(r"\.tmp-[a-z0-9_]{8}" + re.escape(suffix) + r"\Z")
+    candidates += [os.path.join(folder, name) for name in os.listdir(folder)
+                   if earlier.match(name)] if suffix else []
     now, removed = time.time(), []
-    for candidate in glob.glob(pattern):
+    for candidate in candidates:
         try:
             st = os.lstat(candidate)
             if stat.S_ISREG(st.st_mode) and now - st.st_mtime > older_than:
@@ -143,7 +150,7 @@ def atomic_write(path, write, suffix="", replace_read_only=False):
         existing = None
     if not (replace_read_only or _may_replace(path)) and is_read_only(path):
         raise ReadOnlyTargetError(path)
-    remove_stale_temporaries(path)
+    remove_stale_temporaries(path, suffix=suffix)
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=suffix, dir=folder)
     os.close(fd)
     try:

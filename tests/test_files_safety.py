@@ -48,6 +48,19 @@ def test_stale_temporaries_of_ours_are_cleaned_on_the_next_write(tmp_path):
     assert young.exists() and other.exists() and mine.exists()
 
 
+def test_stale_temporaries_named_the_earlier_way_are_cleaned_too(tmp_path):
+    earlier = tmp_path / ".tmp-k3j_9x0a.json"  # mkstemp's name before temporaries named
+    young = tmp_path / ".tmp-a1b2c3d4.json"   # their target
+    unlike = tmp_path / ".tmp-notes.json"
+    for path in (earlier, young, unlike):
+        path.write_text("half")
+    old = time.time() - STALE_AFTER - 60
+    for path in (earlier, unlike):
+        os.utime(path, (old, old))
+    atomic_write_text(tmp_path / "m.json", "whole", suffix=".json")
+    assert not earlier.exists() and young.exists() and unlike.exists()
+
+
 def test_a_read_only_target_is_refused_unless_agreed(tmp_path):
     target = tmp_path / "kept.csv"
     target.write_text("precious")
