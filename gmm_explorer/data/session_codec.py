@@ -50,12 +50,15 @@ def read_array(zf, name, path):
     if name not in zf.namelist():
         raise damaged(path, f"{name} is missing")
     try:
-        return read_npy_member(zf, name, path, pickle_help=(
+        array = read_npy_member(zf, name, path, pickle_help=(
             "it holds Python objects, and session files hold plain numeric arrays only"))
     except SessionFileError:
         raise
     except DataError as exc:
         raise SessionFileError(exc.reason, path=path) from None
+    if array.dtype.kind not in "biuf":  # complex would lose its imaginary part silently
+        raise damaged(path, f"{name} holds {array.dtype}, not real numbers")
+    return array
 
 
 def state_rows(history) -> tuple[list, dict]:

@@ -28,8 +28,8 @@ from gmm_explorer.engine.start_drawing import StartDrawing
 from gmm_explorer.engine.prior import ConjugatePrior, log_prior, map_covariances, map_means
 from gmm_explorer.engine.state import EMState, shared_ids
 from gmm_explorer.engine.validation import (
-    check_covariances, check_data, check_means, check_n_components, check_spread,
-    check_weights,
+    check_covariances, check_data, check_integer, check_means, check_n_components,
+    check_positive, check_spread, check_weights,
 )
 
 _SETTINGS = ("n_components", "covariance_type", "reg_covar", "prior", "on_collapse", "init",
@@ -407,9 +407,10 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods):
         EMState
             The last state.
         """
+        max_iter = check_integer("max_iter", max_iter, minimum=0)
         if tol is not None:
-            self.tol = float(tol)
-        for _ in range(int(max_iter)):
+            self.tol = check_positive("tol", tol, allow_zero=True)
+        for _ in range(max_iter):
             state = self.step()
             if callback is not None and callback(state):
                 break
@@ -432,6 +433,7 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods):
         """
         if not self.history:
             raise ValueError("call initialize(X) before rewind().")
+        iteration = check_integer("iteration", iteration)
         if not 0 <= iteration < len(self.history):
             raise ValueError(f"iteration={iteration} is not in the history "
                              f"(0 to {len(self.history) - 1}).")

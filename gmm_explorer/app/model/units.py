@@ -23,6 +23,7 @@ import numpy as np
 
 from gmm_explorer.data.scaling import Standardizer
 from gmm_explorer.engine.state import EMState
+from gmm_explorer.engine.validation import read_only_data
 
 __all__ = ["FitUnits", "StandardizedEngine", "result_in_user_units", "scale_kind",
            "standardized_factory", "to_fit_units", "to_user_units"]
@@ -236,7 +237,7 @@ class StandardizedEngine:
     # ------------------------------------------------------------ EM
     def prepare(self, X) -> None:
         """Take data ``X`` (N, D) and their standardiser, without starting EM."""
-        X = np.asarray(X, dtype=float)
+        X = read_only_data(X)  # kept: nobody may change it under the fit
         if X.ndim != 2:
             raise ValueError(f"X must be a 2-D array (N, D), got shape {X.shape}")
         if self._units is not None:
