@@ -177,8 +177,14 @@ class ThinnedHistory:
 
     @property
     def has_thinned_states(self) -> bool:
-        """Whether any state of the history is thinned (its parameters replayed on demand)."""
-        return self.full_states < len(self.history)
+        """Whether any state of the history is thinned (its parameters replayed on demand).
+
+        O(1) while the count kept by thinning is current (the window asks after every
+        batch of a run), else a count over the history.
+        """
+        n = len(self.history)
+        full = self._full if self._counted == n else self.full_states
+        return full < n
 
     def history_cap(self) -> int:
         """Most full states the budget allows, at the latest state's size (at least 4)."""
@@ -261,6 +267,9 @@ class ThinnedHistory:
         if not is_thinned(record):
             return record
         cache = self._replay_cache()
+        if self._cached(index):  # every view asks for the shown state: one replay
+            cache.move_to_end(index)
+            return cache[index][1]
         start = index - 1
         while is_thinned(history[start]) and not self._cached(start):
             start -= 1
