@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gmm_explorer.engine.parallel import blas_limited
 from gmm_explorer.engine.state import EMState
 
 __all__ = ["ThinnedHistory", "ThinnedState", "ThinnedStateError", "default_history_budget",
@@ -238,6 +239,7 @@ class ThinnedHistory:
         self._full -= 1
 
     # ------------------------------------------------------------ replay
+    @blas_limited  # as every EM method: the replay's first E-step too
     def state_at(self, iteration: int) -> EMState:
         """The full state of ``iteration``: the kept one, or replayed when it was thinned.
 
