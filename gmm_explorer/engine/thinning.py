@@ -16,7 +16,10 @@ iteration is replayed from the nearest kept state before it
 (:meth:`ThinnedHistory.state_at`), bit for bit; each replayed step is checked
 against the recorded scalars. A re-seed draws random numbers and so cannot be
 replayed through: those states are never thinned, and a replay never crosses
-one because it starts from the nearest kept state.
+one because it starts from the nearest kept state. When states where something
+happened alone exceed the budget, the oldest of them are thinned too; re-seeds
+and removals never are, so only a run that re-seeds at nearly every iteration
+can hold more full states than the budget allows.
 """
 
 from __future__ import annotations

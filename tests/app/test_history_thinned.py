@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from gmm_explorer.app.model.compare import Comparison, Side
 from gmm_explorer.app.model.fit import Fit
 from gmm_explorer.app.model.reproducing import workspace_reproduction
 from gmm_explorer.app.model.units import StandardizedEngine
@@ -126,3 +127,15 @@ def test_standardised_fits_map_thinned_states_and_stay_bounded():
 def test_the_start_and_the_last_state_are_never_thinned(session, index):
     thinned_run(session)
     assert not session.history[index].thinned
+
+
+def test_compare_mode_shows_full_states_of_a_thinned_side(session):
+    reference = thinned_run(session)
+    thinned_side = Side("thinned", session.fit, 0.0)
+    short = Fit.begin(session.fit.engine.X, session.fit.recipe)  # a shorter history
+    comparison = Comparison([thinned_side, Side("short", short, 0.0)], (0, 1),
+                            np.zeros((0, 2)))
+    assert comparison.length == STEPS + 1
+    i = next(i for i, s in enumerate(session.history) if s.thinned)
+    same_state(comparison.state_at(0, i), reference.history[i])
+    same_state(comparison.state_at(1, i), short.history[0])  # its last, being shorter

@@ -4,7 +4,7 @@ states replay bit for bit from the nearest kept one."""
 import numpy as np
 import pytest
 
-from gmm_explorer.engine import GaussianMixtureEM
+from gmm_explorer.engine import GaussianMixtureEM, thinning
 from gmm_explorer.engine.thinning import ThinnedStateError, default_history_budget, \
     full_state_bytes
 
@@ -137,3 +137,12 @@ def test_the_budget_setting(blobs):
     with pytest.raises(IndexError):
         em.state_at(301)
     assert em.state_at(-1) is em.history[-1]
+
+
+def test_the_budget_holds_when_something_happens_everywhere(blobs, monkeypatch):
+    """Notable states are kept while the budget allows, then thinned oldest first."""
+    monkeypatch.setattr(thinning, "_notable", lambda state, before: True)
+    kept, thin = run_pair(blobs, 16, 300, n_components=3, random_state=0)
+    assert thin.full_states <= 16 and thin.has_thinned_states
+    for i in (1, 100, 250, 280):
+        assert_same_state(thin.state_at(i), kept.history[i])
