@@ -139,3 +139,28 @@ def test_compare_mode_shows_full_states_of_a_thinned_side(session):
     i = next(i for i, s in enumerate(session.history) if s.thinned)
     same_state(comparison.state_at(0, i), reference.history[i])
     same_state(comparison.state_at(1, i), short.history[0])  # its last, being shorter
+
+
+def test_scrubbing_while_a_run_thins_the_history(window, session, qtbot):
+    """The worker thins while the window replays: every shown state is the run's."""
+    session.set_run_settings(delay=0.02, max_iter=1000, tol=1e-12)
+    engine = session.fit.engine
+    engine.history_budget = 6 * full_state_bytes(engine.history[0])
+    with qtbot.waitSignal(session.runningChanged, timeout=5000):
+        session.run()
+    shown = []
+    while session.running:
+        qtbot.wait(15)
+        thinned = [i for i, s in enumerate(session.history) if s.thinned]
+        if thinned:
+            window.timeline.setValue(thinned[len(thinned) // 2])
+            shown.append((session.current, session.state))
+    qtbot.waitUntil(lambda: not session.running, timeout=60000)
+    n = len(session.history)  # the seed's scene converges in a few dozen iterations
+    assert n > 20 and engine.full_states <= 6 and session.history[-1].converged
+    assert len(shown) > 3, "the run thinned nothing while it went"
+    reference = Fit.begin(engine.X, session.fit.recipe)
+    for _ in range(n - 1):
+        reference.engine.step()
+    for i, state in shown:
+        same_state(state, reference.history[i])
