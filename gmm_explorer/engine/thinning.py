@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import os
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -156,6 +157,10 @@ class ThinnedHistory:
     _counted = -1        # the history's length when ``_full`` was right
     _replayed: OrderedDict | None = None
     _thinning = True     # off in the twin engine that replays
+    # the window replays on its thread while a job (an animation's frames) may replay on
+    # another: one replay at a time keeps the cache whole (replays are short, at most a
+    # checkpoint's spacing of steps)
+    _replay_lock = threading.Lock()
 
     @property
     def history_budget(self) -> int:
@@ -271,6 +276,12 @@ class ThinnedHistory:
         record = history[index]
         if not is_thinned(record):
             return record
+        with self._replay_lock:
+            return self._replayed_state(index)
+
+    def _replayed_state(self, index: int) -> EMState:
+        """:meth:`state_at` of a thinned ``index``, under the replay lock."""
+        history = self.history
         cache = self._replay_cache()
         if self._cached(index):  # every view asks for the shown state: one replay
             cache.move_to_end(index)

@@ -1,6 +1,8 @@
 """The history under a memory budget: thinned states keep their scalars, and their full
 states replay bit for bit from the nearest kept one."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
@@ -146,3 +148,13 @@ def test_the_budget_holds_when_something_happens_everywhere(blobs, monkeypatch):
     assert thin.full_states <= 16 and thin.has_thinned_states
     for i in (1, 100, 250, 280):
         assert_same_state(thin.state_at(i), kept.history[i])
+
+
+def test_replays_from_two_threads_agree(blobs):
+    """The window and a job (an animation's frames) may replay at the same time."""
+    kept, thin = run_pair(blobs, 10, 300, n_components=3, random_state=0)
+    indices = [i for i, s in enumerate(thin.history) if s.thinned] * 2
+    with ThreadPoolExecutor(2) as pool:
+        states = list(pool.map(thin.state_at, indices))
+    for i, state in zip(indices, states):
+        assert_same_state(state, kept.history[i])
