@@ -164,3 +164,21 @@ def test_scrubbing_while_a_run_thins_the_history(window, session, qtbot):
         reference.engine.step()
     for i, state in shown:
         same_state(state, reference.history[i])
+
+
+def test_an_animation_over_thinned_iterations_draws_their_replayed_states(window, session,
+                                                                          tmp_path):
+    from gmm_explorer.app.model.animation import AnimationSpec
+    from gmm_explorer.app.model.picture import workspace_picture
+    from gmm_explorer.data.animation_files import read_frames
+
+    thinned_run(session)
+    thinned = [i for i, s in enumerate(session.history) if s.thinned]
+    first, last = thinned[0], thinned[0] + 3
+    path = tmp_path / "thinned.gif"
+    assert window.animation_ui.export(AnimationSpec(str(path), first=first, last=last,
+                                                    width=240, height=160, fps=5), wait=True)
+    assert len(read_frames(path)) == 4
+    # a picture of a thinned iteration is drawn from its replayed state
+    picture = workspace_picture(session, index=first)
+    assert picture is not None and session.history[first].thinned
