@@ -214,3 +214,17 @@ def test_classes_panel_flag_makes_the_picture(qapp, tmp_path, monkeypatch):
     ui = seen["ui"]
     assert ui.window.color_mode.currentText() == "class"
     assert ui.classes.result is not None and ui.classes.result.confusion.sum() == 150
+
+
+def test_classes_dock_on_a_standardised_file_equals_sklearn(window, qtbot):
+    # a file is fitted in standardised units: the dock must score the fit's own labels
+    ws = window.workspace
+    ws.set_model(n_components=3, random_state=0)
+    assert window.open_file(IRIS)
+    assert ws.standardize
+    window.classes_ui.show()
+    qtbot.waitUntil(lambda: window.classes_ui.dock.isVisible())
+    for _ in range(20):
+        window.step()
+    result = _check_dock_against_sklearn(window)
+    assert result.ari > 0.5  # the three species, not every flower in one component

@@ -88,3 +88,22 @@ def test_results_of_many_fits_score_in_the_data_units():
         assert user.criteria["bic"] == result.criteria["bic"] + shift
         assert user.state.log_likelihood == result.state.log_likelihood - shift / 2
     assert result_in_user_units(results[0], None, len(X)) is results[0]
+
+
+def test_hard_labels_and_anything_else_with_points_in_the_data_units():
+    X = _data()
+    X.setflags(write=False)
+    wrapped = StandardizedEngine(GaussianMixtureEM(n_components=2, random_state=0))
+    wrapped.initialize(X)
+    for _ in range(3):
+        state = wrapped.step()
+    expected = wrapped.responsibilities(state).argmax(axis=1)
+    np.testing.assert_array_equal(wrapped.hard_labels(state), expected)
+    np.testing.assert_array_equal(wrapped.hard_labels(state, X[:7]), expected[:7])
+    assert wrapped.covariance_type == "full" and wrapped.n_parameters() == 11
+    try:  # a method that would take points in the wrong units is not passed through
+        wrapped.predict(X)
+    except AttributeError as exc:
+        assert "predict" in str(exc)
+    else:
+        raise AssertionError("predict passed through unmapped")

@@ -173,8 +173,13 @@ class StandardizedEngine:
         self._lock = threading.Lock()
 
     def __getattr__(self, name):
-        # settings and anything else read-only (covariance_type, reg_covar, n_jobs, ...)
-        return getattr(self._engine, name)
+        # Only what holds in any units passes through: the settings and facts about the
+        # history. A method taking states or points (predict, score, hard_labels, ...) must
+        # map them, so one missing here fails loudly instead of mixing units.
+        if name in _SAME_IN_ANY_UNITS:
+            return getattr(self._engine, name)
+        raise AttributeError(f"a standardised fit has no {name!r}: it would mix the data's "
+                             "units with the standardised ones (add it to StandardizedEngine)")
 
     # ------------------------------------------------------------ units
     @property
@@ -310,6 +315,13 @@ class StandardizedEngine:
         Z = None if X is None else self.standardizer.transform(X)
         return self._engine.responsibilities(fit, Z, rows)
 
+    def hard_labels(self, state=None, X=None) -> np.ndarray:
+        """The most responsible component of each point, (n,): of ``X`` (data units) or of
+        every data point, under ``state`` (data units)."""
+        fit = None if state is None else self.fit_state(state)
+        Z = None if X is None else self.standardizer.transform(X)
+        return self._engine.hard_labels(fit, Z)
+
     @property
     def tol(self) -> float:
         return self._engine.tol
@@ -323,6 +335,15 @@ class StandardizedEngine:
 #: Mapped full states kept beyond the engine's cap before the cache is pruned (replayed
 #: states a timeline shows, the views' latest): pruning then runs once per this many.
 _SPARE_MAPPED = 64
+
+
+#: The wrapped engine's attributes that mean the same in the data's units and standardised ones.
+_SAME_IN_ANY_UNITS = frozenset({
+    "n_components", "covariance_type", "reg_covar", "prior", "on_collapse", "init",
+    "max_condition", "random_state", "n_jobs", "init_covariance_scale", "halted",
+    "n_parameters", "get_params", "model_info", "history_budget", "has_thinned_states",
+    "full_states", "history_cap",
+})
 
 
 def standardized_factory(factory, units: FitUnits | None = None):
