@@ -151,7 +151,9 @@ def _source_lines(source: DataSource) -> list[str]:
     """The constants saying where the data are."""
     if source.kind == "embedded":
         return [f"DATA = {array_literal(source.X, 0)}"]
-    lines = [f"DATA_FILE = {source.path!r}", f"COLUMNS = {tuple(source.columns)!r}",
+    lines = ["# the data file; run `python THIS_SCRIPT.py PATH` to read it from elsewhere",
+             f"DATA_FILE = sys.argv[1] if len(sys.argv) > 1 else {source.path!r}",
+             f"COLUMNS = {tuple(source.columns)!r}",
              f"DROP_MISSING = {source.drop_missing!r}"]
     if source.kind == "text":
         delimiter = None if source.delimiter in (None, "", " ", "whitespace") \
@@ -176,6 +178,9 @@ def load_data():
 
 def load_data():
     """The data the fit used, checked against their size and sums."""
+    if not os.path.isfile(DATA_FILE):
+        sys.exit(f"{{DATA_FILE}}: no such file; give the data file's path: "
+                 f"python {{sys.argv[0]}} PATH")
     X = read_data(){_MISSING}
     if X.shape != ({n}, {d}):
         sys.exit(f"{{DATA_FILE}}: {{X.shape[0]}} rows of {{X.shape[1]}} features; the fit used "
@@ -238,7 +243,7 @@ def python_script(rep: Reproduction, X=None) -> str:
     out = ["#!/usr/bin/env python3", '"""' + "\n".join(header).replace("\\", "\\\\") + '\n"""',
            ""]
     out += ["import csv"] if src.kind == "text" else []
-    out += ["import sys", "import warnings", "", "import numpy as np",
+    out += ["import os", "import sys", "import warnings", "", "import numpy as np",
             "from sklearn.exceptions import ConvergenceWarning",
             "from sklearn.mixture import GaussianMixture", ""]
     out += _source_lines(src)

@@ -604,3 +604,16 @@ def test_a_ridge_between_slider_positions_survives_the_ridge_box(window):
     assert s.model.reg_covar == 0.0
     panel.ridge.setChecked(True)
     assert s.model.reg_covar == 3e-5
+
+
+def test_no_two_actions_share_a_key(window):
+    from PySide6.QtGui import QAction
+
+    owners = {}
+    for action in window.findChildren(QAction):
+        for key in action.shortcuts():
+            text = key.toString()
+            if text:
+                owners.setdefault(text, set()).add(action.text().replace("&", ""))
+    shared = {key: names for key, names in owners.items() if len(names) > 1}
+    assert not shared, f"keys bound to more than one action: {shared}"

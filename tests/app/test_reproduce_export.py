@@ -36,7 +36,7 @@ def test_an_opened_file_is_read_again_and_r_is_written(window, tmp_path):
         window.step()
     path = tmp_path / "again.py"
     assert window.desktop.export("script", path), window.last_error
-    assert f"DATA_FILE = {str(FAITHFUL)!r}" in path.read_text()
+    assert f"else {str(FAITHFUL)!r}" in path.read_text()  # the file it read, unless told
     assert ws.standardize  # a file is fitted standardised: the script standardises too
     code, out, err = run_script(path)
     assert (code, out) == (0, "reproduced\n"), err
@@ -66,3 +66,22 @@ def test_a_file_read_with_the_windows_options_is_read_again_so(window, tmp_path)
     assert "embedded" not in path.read_text()  # the file, read with the same column
     code, out, err = run_script(path)
     assert (code, out) == (0, "reproduced\n"), err
+
+
+def test_the_script_reads_its_data_from_elsewhere_when_told(window, tmp_path):
+    import shutil
+
+    assert window.open_file(str(FAITHFUL))
+    for _ in range(2):
+        window.step()
+    path = tmp_path / "again.py"
+    assert window.desktop.export("script", path), window.last_error
+    moved = tmp_path / "elsewhere.csv"
+    shutil.copy(FAITHFUL, moved)
+    done = subprocess.run([sys.executable, str(path), str(moved)], capture_output=True,
+                          text=True, timeout=120)
+    assert (done.returncode, done.stdout) == (0, "reproduced\n"), done.stderr
+    done = subprocess.run([sys.executable, str(path), str(tmp_path / "gone.csv")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "no such file" in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -137,13 +137,15 @@ class DataChoices(QWidget):
 
     def add_rows(self, form) -> None:
         """Put the controls into the Data dock's form."""
-        form.addRow("Features", self.features)
+        # the choices first, the long checklist last: at 800 pixels the dock scrolls, and
+        # then it is the list that runs on below
         form.addRow("Classes", self.classes)
         boxes = QHBoxLayout()
         boxes.addWidget(self.standardize)
         boxes.addWidget(self.drop_missing, 1)
         form.addRow(boxes)
         form.addRow(self.notes)
+        form.addRow("Features", self.features)
         self.refresh()
 
     # ------------------------------------------------------------ actions

@@ -3,7 +3,7 @@
 :class:`AnimationUi` is built once by the main window (``window.animation_ui``).
 It owns the :class:`~gmm_explorer.app.model.animation.AnimationExport` (frames
 made in a runner job, drawn by :func:`~gmm_explorer.app.views.raster.render_frame`),
-the menu entry (Ctrl+Shift+A), the :class:`AnimationDialog` that asks for the
+the menu entry (Ctrl+Shift+G), the :class:`AnimationDialog` that asks for the
 file, the iterations, the size and the frame rate, and a progress bar with a
 Cancel button in the status bar. :meth:`AnimationUi.export` does it all
 without a dialog (tests, ``--animation``).
@@ -117,7 +117,7 @@ class AnimationUi:
         window.statusBar().addPermanentWidget(self.progress)
         self.workspace.runner.jobProgressed.connect(self._on_progress)
         self.action = make_action(
-            window, "Animation (GIF, MP4)…", lambda: self.open_dialog(), "Ctrl+Shift+A",
+            window, "Animation (GIF, MP4)…", lambda: self.open_dialog(), "Ctrl+Shift+G",
             "Save the run as an animated GIF or an MP4 video: each frame the centre plot "
             "with the log-likelihood and condition-number curves at that iteration")
         window.desktop.export_menu.addAction(self.action)

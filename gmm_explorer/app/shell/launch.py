@@ -271,6 +271,16 @@ def display_problem(environ, platform: str, screenshot: bool) -> str:
     return ""
 
 
+#: Qt's notes that say nothing a user can act on (the offscreen platform's, for pictures).
+_QUIET_QT_MESSAGES = ("does not support propagateSizeHints",)
+
+
+def _qt_message(_mode, _context, message: str) -> None:
+    """Qt's messages on stderr, but the ones in :data:`_QUIET_QT_MESSAGES`."""
+    if not any(quiet in message for quiet in _QUIET_QT_MESSAGES):
+        print(message, file=sys.stderr)
+
+
 def launch(argv: list[str]) -> int:
     """Open the window; return the process exit status."""
     args = build_parser().parse_args(argv)
@@ -290,8 +300,10 @@ def launch(argv: list[str]) -> int:
     from gmm_explorer.blas import limit_blas_threads
 
     limit_blas_threads()
+    from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
+    qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(["gmm-explorer"])
     app.setApplicationName("GMM Explorer")
     try:
@@ -378,6 +390,7 @@ def write_pictures(args, window) -> int:
         except (ValueError, OSError) as exc:
             print(f"gmm-explorer: {exc}", file=sys.stderr)
             return 1
+        print(f"plot written to {args.export_plot}")
     if args.animation:
         width, height = args.frame_size
         spec = AnimationSpec(args.animation, width=width, height=height, fps=args.fps)
@@ -386,4 +399,5 @@ def write_pictures(args, window) -> int:
             print(f"gmm-explorer: could not write {args.animation}: {error}" if error
                   else f"gmm-explorer: {window.last_error}", file=sys.stderr)
             return 1
+        print(f"animation written to {args.animation}")
     return 0
