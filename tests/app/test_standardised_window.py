@@ -1,0 +1,45 @@
+"""A loaded file fitted standardised (the default), as a person uses the window: every
+part that reads the fit must answer in the data's units, as for a fit of the raw data."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+
+
+def _scaled_file(tmp_path) -> Path:
+    """Three groups on columns whose scales differ by 1e6, and a text class column."""
+    rng = np.random.default_rng(3)
+    group = np.repeat([0, 1, 2], 50)
+    X = (rng.standard_normal((150, 3)) + group[:, None] * 3.0) * np.array([1e-3, 1.0, 1e3])
+    path = tmp_path / "scaled.csv"
+    rows = [f"{a:.17g},{b:.17g},{c:.17g},{'abc'[g]}" for (a, b, c), g in zip(X, group)]
+    path.write_text("tiny,plain,huge,kind\n" + "\n".join(rows) + "\n")
+    return path
+
+
+@pytest.fixture
+def scaled_window(window, tmp_path):
+    """The window on the scaled file (standardised, classes from 'kind'), K = 3, seed 0."""
+    window.workspace.set_model(n_components=3, covariance_type="full", random_state=0)
+    assert window.open_file(str(_scaled_file(tmp_path)))
+    assert window.workspace.standardize
+    return window
+
+
+def test_the_classes_dock_counts_the_points_each_component_holds(scaled_window, qtbot):
+    window, ws = scaled_window, scaled_window.workspace
+    window.classes_ui.show()
+    for _ in range(5):
+        window.step()
+    classes = window.classes_ui.classes
+    for index in (5, 2):  # the latest state, then one on the timeline
+        ws.go_to(index)
+        classes.wait()
+        held = np.argmax(ws.data_responsibilities(ws.state), axis=1)
+        assert np.array_equal(ws.data_hard_labels(ws.state), held)
+        expected = np.array([[np.sum((ws.labels == c) & (held == k)) for k in range(3)]
+                             for c in range(3)])
+        assert np.array_equal(classes.result.confusion, expected)
