@@ -43,3 +43,16 @@ def test_the_classes_dock_counts_the_points_each_component_holds(scaled_window, 
         expected = np.array([[np.sum((ws.labels == c) & (held == k)) for k in range(3)]
                              for c in range(3)])
         assert np.array_equal(classes.result.confusion, expected)
+
+
+def test_undoing_a_deleted_point_gives_back_the_classes_and_file_lines(scaled_window):
+    ws = scaled_window.workspace
+    labels, names, lines = ws.labels, ws.label_names, ws.lines
+    ws.lab.delete_points([0])
+    assert ws.labels is None and ws.lines is None  # the rows are no longer the file's
+    assert ws.undo.undo()
+    assert len(ws.X) == 150 and ws.standardize and not ws.edited
+    assert ws.labels is labels and ws.label_names == names and ws.class_column == "kind"
+    assert ws.lines is not None and np.array_equal(ws.lines, lines)
+    assert ws.undo.redo()
+    assert len(ws.X) == 149 and ws.labels is None
