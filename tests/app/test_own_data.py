@@ -261,3 +261,21 @@ def test_a_stray_word_in_a_fitted_column_is_offered_to_be_dropped(qtbot, window,
     # a word in a column that is not fitted does not matter
     assert window.open_file(str(path), options=FileOptions(columns=("a",)))
     assert ws.X.shape == (30, 1)
+
+
+def test_choosing_the_classes_keeps_the_features_chosen(qtbot, window, tmp_path):
+    ws = window.workspace
+    assert window.open_file(str(_scaled_file(tmp_path)))
+    ws.loading.choose_features(["tiny", "plain", "code"])
+    _wait_loaded(qtbot, window)
+    ws.loading.choose_classes("code")  # a chosen feature becomes the classes: no feature
+    _wait_loaded(qtbot, window)
+    assert ws.feature_names == ["tiny", "plain"] and ws.class_column == "code"
+    ws.loading.choose_classes(NO_CLASSES)
+    _wait_loaded(qtbot, window)
+    assert ws.feature_names == ["tiny", "plain"] and ws.labels is None
+    ws.loading.choose_features(["plain"])
+    _wait_loaded(qtbot, window)
+    ws.loading.choose_classes("plain")  # no feature left: every other numeric column
+    _wait_loaded(qtbot, window)
+    assert ws.feature_names == ["tiny", "huge", "code"] and ws.class_column == "plain"

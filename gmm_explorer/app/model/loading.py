@@ -192,7 +192,9 @@ class DataLoading(QObject):
         the file is read again, as ``--classes``. ``ValueError`` for other data."""
         if self.file_path is None:
             raise ValueError("only a data file's columns can be chosen as classes")
-        return self.reload(label_column=column, columns=None)
+        # the features ticked stay chosen; the class column is no feature
+        kept = tuple(c for c in self.file_options.columns or () if c != column)
+        return self.reload(label_column=column, columns=kept or None)
 
     def set_drop_missing(self, on: bool) -> bool:
         """Read the file again, dropping (or keeping) rows with missing values."""
