@@ -56,3 +56,35 @@ def test_undoing_a_deleted_point_gives_back_the_classes_and_file_lines(scaled_wi
     assert ws.lines is not None and np.array_equal(ws.lines, lines)
     assert ws.undo.redo()
     assert len(ws.X) == 149 and ws.labels is None
+
+
+def test_an_interactive_launch_applies_view_flags_to_the_file_it_opens(qapp, tmp_path,
+                                                                       monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    from gmm_explorer.app.shell import launch as launching
+    from gmm_explorer.app.shell.window import ExplorerWindow
+
+    monkeypatch.setattr("sys.excepthook", __import__("sys").excepthook)  # launch sets one
+    seen = {}
+
+    def exec_and_look(_app=None):  # the event loop a person would enter: look, then close
+        window = next(w for w in QApplication.topLevelWidgets()
+                      if isinstance(w, ExplorerWindow))
+        ws = window.workspace
+        while ws.loading.busy:
+            qapp.processEvents()
+        seen.update(features=list(ws.feature_names), view=window.centre_views.current,
+                    colours=window.color_mode.currentText(),
+                    classes=window.classes_ui.dock.isVisible())
+        window.workspace.discard_guard = None
+        window.close()
+        ws.shutdown()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", exec_and_look)
+    path = _scaled_file(tmp_path)
+    assert launching.launch([str(path), "--view", "pca", "--classes-panel"]) == 0
+    assert seen["features"] == ["tiny", "plain", "huge"]
+    assert seen["view"] == "pca" and seen["colours"] == "class"
+    assert seen["classes"]
