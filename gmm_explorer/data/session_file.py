@@ -291,7 +291,11 @@ def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
     return SessionSnapshot(
         model=_model_settings(manifest["model"]), run=run, X=X, labels=labels,
         feature_names=[str(n) for n in data.get("feature_names", [])],
-        label_names=label_names, class_column=class_column, data_name=str(data.get("name", "")), data_path=data.get("path"),
+        label_names=label_names, class_column=class_column,
+        data_name=str(data.get("name", "")), data_path=data.get("path"),
+        # how the file was read: a session saved from this one reads it so again
+        load_options=_load_options(data.get("load_options") or {}, path)
+        if data.get("path") else None,
         data_sha256=data.get("sha256"), history=history, current=current, axes=axes,
         view=manifest.get("view") or {}, start=start, hand_made=hand_made,
         own_model=None if own_model is None else _model_settings(own_model), preset=preset,

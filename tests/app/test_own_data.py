@@ -279,3 +279,29 @@ def test_choosing_the_classes_keeps_the_features_chosen(qtbot, window, tmp_path)
     ws.loading.choose_classes("plain")  # no feature left: every other numeric column
     _wait_loaded(qtbot, window)
     assert ws.feature_names == ["tiny", "huge", "code"] and ws.class_column == "plain"
+
+
+def test_a_session_from_a_session_still_points_at_its_file_rightly(qtbot, window, tmp_path):
+    path = _scaled_file(tmp_path)
+    ws = window.workspace
+    ws.set_model(n_components=2, covariance_type="full", random_state=2)
+    assert window.open_file(str(path), options=FileOptions(columns=("plain", "huge")))
+    window.step()
+    first, again = tmp_path / "first.gmmx", tmp_path / "again.gmmx"
+    ws.loading.save_session(first, embed_data=False)
+    ws.loading.open_session(first)
+    window.step()
+    shown = ws.state
+    ws.loading.save_session(again, embed_data=False)  # read with the same columns again
+    ws.loading.load_builtin("iris")
+    ws.loading.open_session(again)
+    assert ws.feature_names == ["plain", "huge"] and ws.X.shape == (120, 2)
+    assert ws.state.log_likelihood == shown.log_likelihood
+    # a session that embedded a file's chosen columns cannot say how to read the file
+    embedded = tmp_path / "embedded.gmmx"
+    ws.loading.save_session(embedded)
+    ws.loading.open_session(embedded)
+    ws.loading.save_session(again, embed_data=False)
+    ws.loading.load_builtin("iris")
+    ws.loading.open_session(again)
+    assert ws.feature_names == ["plain", "huge"] and ws.X.shape == (120, 2)

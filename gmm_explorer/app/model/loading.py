@@ -61,6 +61,9 @@ class DataLoading(QObject):
         #: The data set on show as loaded (its columns and classes), and the array shown of it.
         self._dataset: Dataset | None = None
         self._dataset_X = None
+        #: The array that :attr:`file_path` read with :attr:`file_options` gives (a file's
+        #: or a session's that points at its file), or None.
+        self._read_X = None
         #: The last failed load's error, path and options (a retry may drop rows), or None.
         self.last_failure = None
         self._edits_when_load_began = 0
@@ -139,6 +142,7 @@ class DataLoading(QObject):
     def _shown(self, dataset: Dataset, path: str | None, options: FileOptions | None) -> None:
         self._dataset, self._dataset_X = dataset, self.workspace.X
         self.file_path = path
+        self._read_X = None if path is None else self.workspace.X
         if options is not None:
             self.file_options = options
         self.sourceChanged.emit()
@@ -306,12 +310,14 @@ class DataLoading(QObject):
         data_path = data_hash = None
         name = ws.data_name or ""
         load_options = None
-        if not embed_data and name and os.path.isfile(name):
+        # only data known to be the file read with known options are kept by reference:
+        # other options (or data from an embedded session) would read other rows or columns
+        if not embed_data and name and os.path.isfile(name) and ws.X is self._read_X \
+                and self.file_path == name:
             data_path = os.path.abspath(name)
             data_hash = file_sha256(data_path)
             # read again as it was read: the same columns, classes and dropped rows
-            load_options = self.file_options.load_kwargs() if self.dataset is not None \
-                and self.file_path == name else {}
+            load_options = self.file_options.load_kwargs()
         start = ws.start
         history = list(ws.fit.fit_history[:len(ws.history)])  # as fitted: replayed bit for bit
         return session_file.SessionSnapshot(
@@ -365,6 +371,13 @@ class DataLoading(QObject):
                     start=snap.start, hand_made=snap.hand_made, model=model,
                     standardize=snap.standardize, label_names=snap.label_names,
                     class_column=snap.class_column)
+        # the data on show are the session's: its file read with its options, or its own
+        self.file_path, self._read_X = (snap.data_name, ws.X) if snap.data_path else (None, None)
+        read = snap.load_options or {}
+        self.file_options = FileOptions(
+            columns=None if read.get("columns") is None else tuple(read["columns"]),
+            label_column=read.get("label_column"), drop_missing=bool(read.get("drop_missing")),
+            standardize=snap.standardize)
         ws.axes = tuple(snap.axes)
         ws.current = snap.current
         ws.dataChanged.emit()
