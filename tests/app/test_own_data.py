@@ -305,3 +305,20 @@ def test_a_session_from_a_session_still_points_at_its_file_rightly(qtbot, window
     ws.loading.load_builtin("iris")
     ws.loading.open_session(again)
     assert ws.feature_names == ["plain", "huge"] and ws.X.shape == (120, 2)
+
+
+def test_sessions_keep_each_rows_line_in_its_file(qtbot, window, tmp_path):
+    path = tmp_path / "holes.csv"
+    rows = [f"{i},{(i * 7) % 11}.5" for i in range(30)]
+    rows[3] = "3,NA"
+    path.write_text("a,b\n" + "\n".join(rows) + "\n")
+    ws = window.workspace
+    assert window.open_file(str(path), options=FileOptions(drop_missing=True))
+    lines = ws.lines.copy()
+    assert lines[3] == 6  # the row after the dropped one: exported labels name its line
+    for embed in (True, False):
+        session = tmp_path / f"s{embed}.gmmx"
+        ws.loading.save_session(session, embed_data=embed)
+        ws.loading.load_builtin("iris")
+        ws.loading.open_session(session)
+        assert ws.lines is not None and np.array_equal(ws.lines, lines)

@@ -332,7 +332,7 @@ class DataLoading(QObject):
                                           for k, v in start.items()},
             hand_made=ws.hand_made, own_model=asdict(self.own_model),
             preset="" if ws.lab.preset is None else ws.lab.preset.name,
-            standardize=ws.standardize,
+            standardize=ws.standardize, lines=ws.lines,
         )
 
     def save_session(self, path, *, embed_data: bool = True, view: dict | None = None) -> None:
@@ -370,7 +370,7 @@ class DataLoading(QObject):
         ws.set_data(snap.X, snap.labels, snap.feature_names, snap.data_name, fit=fit,
                     start=snap.start, hand_made=snap.hand_made, model=model,
                     standardize=snap.standardize, label_names=snap.label_names,
-                    class_column=snap.class_column)
+                    class_column=snap.class_column, lines=snap.lines)
         # the data on show are the session's: its file read with its options, or its own
         self.file_path, self._read_X = (snap.data_name, ws.X) if snap.data_path else (None, None)
         read = snap.load_options or {}
