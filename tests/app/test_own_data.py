@@ -322,3 +322,16 @@ def test_sessions_keep_each_rows_line_in_its_file(qtbot, window, tmp_path):
         ws.loading.load_builtin("iris")
         ws.loading.open_session(session)
         assert ws.lines is not None and np.array_equal(ws.lines, lines)
+
+
+def test_standardise_chosen_while_the_file_is_read_again_holds(qtbot, window, tmp_path):
+    ws = window.workspace
+    assert window.open_file(str(_scaled_file(tmp_path)))
+    box = window.data_panel.choices.standardize
+    ws.loading.choose_features(["tiny", "plain"])  # read again in the background
+    assert ws.loading.busy
+    box.click()  # off, while it reads
+    _wait_loaded(qtbot, window)
+    assert ws.feature_names == ["tiny", "plain"]
+    assert not ws.standardize and ws.fit.standardizer is None and not box.isChecked()
+    assert not ws.loading.file_options.standardize

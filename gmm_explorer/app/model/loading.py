@@ -67,6 +67,7 @@ class DataLoading(QObject):
         #: The last failed load's error, path and options (a retry may drop rows), or None.
         self.last_failure = None
         self._edits_when_load_began = 0
+        self._standardize_chosen = None  # Standardise ticked or unticked while a file loads
         workspace.settingsChanged.connect(self._remember_own_model)
         workspace.runner.loadProgress.connect(self.loadProgress)
         workspace.runner.loadEnded.connect(self._on_load_ended)
@@ -211,6 +212,8 @@ class DataLoading(QObject):
         self.workspace.set_standardize(on)
         if self.file_path is not None:
             self.file_options = replace(self.file_options, standardize=bool(on))
+            if self.busy:  # a reload of this file, begun before, must not undo the choice
+                self._standardize_chosen = bool(on)
 
     def reload(self, **changes) -> bool:
         """Read the shown file again, in the background, with changed :class:`FileOptions`."""
@@ -245,6 +248,7 @@ class DataLoading(QObject):
         if not self._may_replace(f"opening {os.path.basename(str(path))}"):
             return False
         self._edits_when_load_began = ws.edits
+        self._standardize_chosen = None
         self.cancel_load()
         options = options or FileOptions()
         recipe, factory = make_recipe(self.own_model, ws.run_settings), ws.engine_factory
@@ -274,8 +278,12 @@ class DataLoading(QObject):
             reason, message = "cancelled", f"Kept the edited points; {loader.path} was not opened."
         if reason == "loaded":
             data, (recipe, options) = result.data, result.engine_key
+            chosen = self._standardize_chosen
+            if str(loader.path) == self.file_path and chosen not in (None, options.standardize):
+                options = replace(options, standardize=chosen)
             # begun with the settings that hold now? (they may change while a file loads)
-            same = (recipe.settings, recipe.tol) == (self.own_model, ws.run_settings.tol)
+            same = (recipe.settings, recipe.tol, result.engine_key[1]) == \
+                (self.own_model, ws.run_settings.tol, options)
             try:
                 ws.set_data(data.X, feature_names=data.feature_names, name=str(loader.path),
                             fit=Fit(recipe, result.engine) if same else None,
