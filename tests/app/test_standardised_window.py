@@ -88,3 +88,32 @@ def test_an_interactive_launch_applies_view_flags_to_the_file_it_opens(qapp, tmp
     assert seen["features"] == ["tiny", "plain", "huge"]
     assert seen["view"] == "pca" and seen["colours"] == "class"
     assert seen["classes"]
+
+
+def test_a_grid_cell_opened_after_unticking_standardise_is_the_cells_fit(scaled_window,
+                                                                         qtbot):
+    window, ws = scaled_window, scaled_window.workspace
+    window.run_selection(1, 3)
+    window.selection.wait()
+    cell = window.selection.cells[(3, "full")]
+    window.data_panel.choices.standardize.click()  # off: the grid is stale
+    assert not ws.standardize and window.selection.stale
+    window.selection.apply(3, "full")
+    qtbot.waitUntil(lambda: len(ws.history) > 1, timeout=30000)
+    assert ws.state.log_likelihood == pytest.approx(cell.log_likelihood, rel=1e-12)
+    assert ws.standardize and window.data_panel.choices.standardize.isChecked()
+
+
+def test_an_atlas_start_opened_after_unticking_standardise_replays_it(scaled_window):
+    window, ws = scaled_window, scaled_window.workspace
+    atlas = window.atlas_ui.atlas
+    window.atlas_ui.run(4)
+    atlas.wait()
+    final = atlas.state_of(1)
+    window.data_panel.choices.standardize.click()
+    assert not ws.standardize and atlas.stale
+    atlas.open_start(1)
+    assert ws.standardize
+    while ws.state.iteration < final.iteration and ws.step():
+        pass
+    assert ws.state.log_likelihood == pytest.approx(final.log_likelihood, rel=1e-12)
