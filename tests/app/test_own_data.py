@@ -335,3 +335,13 @@ def test_standardise_chosen_while_the_file_is_read_again_holds(qtbot, window, tm
     assert ws.feature_names == ["tiny", "plain"]
     assert not ws.standardize and ws.fit.standardizer is None and not box.isChecked()
     assert not ws.loading.file_options.standardize
+
+
+def test_choosing_the_class_column_shown_again_keeps_the_run(qtbot, window, tmp_path):
+    ws = window.workspace
+    assert window.open_file(str(_scaled_file(tmp_path)))
+    for _ in range(3):
+        window.step()
+    combo = window.data_panel.choices.classes
+    combo.activated.emit(combo.findText("kind"))  # the shown column, chosen again
+    assert not ws.loading.busy and len(ws.history) == 4 and ws.class_column == "kind"

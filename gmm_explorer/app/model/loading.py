@@ -197,6 +197,9 @@ class DataLoading(QObject):
         the file is read again, as ``--classes``. ``ValueError`` for other data."""
         if self.file_path is None:
             raise ValueError("only a data file's columns can be chosen as classes")
+        ws = self.workspace
+        if column == (ws.class_column if ws.labels is not None else NO_CLASSES):
+            return False  # the box's list chooses what holds again: the run stays
         # the features ticked stay chosen; the class column is no feature
         kept = tuple(c for c in self.file_options.columns or () if c != column)
         return self.reload(label_column=column, columns=kept or None)
