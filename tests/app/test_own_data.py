@@ -345,3 +345,16 @@ def test_choosing_the_class_column_shown_again_keeps_the_run(qtbot, window, tmp_
     combo = window.data_panel.choices.classes
     combo.activated.emit(combo.findText("kind"))  # the shown column, chosen again
     assert not ws.loading.busy and len(ws.history) == 4 and ws.class_column == "kind"
+
+
+def test_features_given_in_another_order_show_no_pending_choice(qtbot, window, tmp_path):
+    ws = window.workspace
+    assert window.open_file(str(_scaled_file(tmp_path)),
+                            options=FileOptions(columns=("huge", "tiny")))  # as --columns
+    features = window.data_panel.choices.features
+    assert features.ticked() == ["tiny", "huge"]  # the list's own order
+    assert not features.apply_button.isEnabled() and features.count.text() == "2 of 4 fitted"
+    for _ in range(2):
+        window.step()
+    assert not ws.loading.choose_features(["tiny", "huge"])  # the same features: run kept
+    assert len(ws.history) == 3 and ws.feature_names == ["huge", "tiny"]

@@ -175,7 +175,7 @@ class DataLoading(QObject):
         if unknown:
             raise ValueError(f"no feature named {unknown[0]!r}; the features are "
                              f"{', '.join(every)}")
-        if names == now:
+        if set(names) == set(now):  # the same features, maybe in another order: no change
             return False
         ds = self.dataset
         if ds is None:
