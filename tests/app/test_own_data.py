@@ -358,3 +358,23 @@ def test_features_given_in_another_order_show_no_pending_choice(qtbot, window, t
         window.step()
     assert not ws.loading.choose_features(["tiny", "huge"])  # the same features: run kept
     assert len(ws.history) == 3 and ws.feature_names == ["huge", "tiny"]
+
+
+def test_a_file_changed_on_disk_is_embedded_in_a_session_not_pointed_at(qtbot, window,
+                                                                       tmp_path):
+    import os
+
+    path = _scaled_file(tmp_path)
+    ws = window.workspace
+    assert window.open_file(str(path))
+    window.step()
+    shown = ws.X.copy()
+    lines = path.read_text().splitlines()
+    lines[1], lines[2] = lines[2], lines[1]  # other data of the same shape
+    path.write_text("\n".join(lines) + "\n")
+    os.utime(path, ns=(0, 10**9))
+    session = tmp_path / "s.gmmx"
+    ws.loading.save_session(session, embed_data=False)
+    ws.loading.load_builtin("iris")
+    ws.loading.open_session(session)
+    np.testing.assert_array_equal(ws.X, shown)  # the data the history was fitted on

@@ -64,6 +64,7 @@ class DataLoading(QObject):
         #: The array that :attr:`file_path` read with :attr:`file_options` gives (a file's
         #: or a session's that points at its file), or None.
         self._read_X = None
+        self._read_stamp = None  # that file's size and time then: a change on disk shows
         #: The last failed load's error, path and options (a retry may drop rows), or None.
         self.last_failure = None
         self._edits_when_load_began = 0
@@ -144,6 +145,7 @@ class DataLoading(QObject):
         self._dataset, self._dataset_X = dataset, self.workspace.X
         self.file_path = path
         self._read_X = None if path is None else self.workspace.X
+        self._read_stamp = _stamp(path)
         if options is not None:
             self.file_options = options
         self.sourceChanged.emit()
@@ -324,7 +326,7 @@ class DataLoading(QObject):
         # only data known to be the file read with known options are kept by reference:
         # other options (or data from an embedded session) would read other rows or columns
         if not embed_data and name and os.path.isfile(name) and ws.X is self._read_X \
-                and self.file_path == name:
+                and self.file_path == name and _stamp(name) == self._read_stamp:
             data_path = os.path.abspath(name)
             data_hash = file_sha256(data_path)
             # read again as it was read: the same columns, classes and dropped rows
@@ -384,6 +386,7 @@ class DataLoading(QObject):
                     class_column=snap.class_column, lines=snap.lines)
         # the data on show are the session's: its file read with its options, or its own
         self.file_path, self._read_X = (snap.data_name, ws.X) if snap.data_path else (None, None)
+        self._read_stamp = _stamp(self.file_path)
         read = snap.load_options or {}
         self.file_options = FileOptions(
             columns=None if read.get("columns") is None else tuple(read["columns"]),
@@ -400,6 +403,15 @@ class DataLoading(QObject):
         ws.message.emit(f"Session opened from {path} (iteration "
                         f"{ws.history[ws.current].iteration}).")
         return snap.view
+
+
+def _stamp(path) -> tuple | None:
+    """A file's size and modification time (None for no file): whether it changed."""
+    try:
+        info = os.stat(path)
+    except (OSError, TypeError, ValueError):
+        return None
+    return info.st_size, info.st_mtime_ns
 
 
 def _classes(data: Dataset, options: FileOptions) -> dict:
