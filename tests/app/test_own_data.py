@@ -378,3 +378,13 @@ def test_a_file_changed_on_disk_is_embedded_in_a_session_not_pointed_at(qtbot, w
     ws.loading.load_builtin("iris")
     ws.loading.open_session(session)
     np.testing.assert_array_equal(ws.X, shown)  # the data the history was fitted on
+
+
+def test_features_given_by_position_can_give_up_the_class_column(qtbot, window, tmp_path):
+    ws = window.workspace
+    assert window.open_file(str(_scaled_file(tmp_path)),
+                            options=FileOptions(columns=("0", "1", "4")))  # --columns 0 1 4
+    assert ws.feature_names == ["tiny", "plain", "code"]
+    ws.loading.choose_classes("code")
+    _wait_loaded(qtbot, window)
+    assert ws.feature_names == ["tiny", "plain"] and ws.class_column == "code"

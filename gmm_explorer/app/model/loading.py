@@ -202,8 +202,11 @@ class DataLoading(QObject):
         ws = self.workspace
         if column == (ws.class_column if ws.labels is not None else NO_CLASSES):
             return False  # the box's list chooses what holds again: the run stays
-        # the features ticked stay chosen; the class column is no feature
-        kept = tuple(c for c in self.file_options.columns or () if c != column)
+        # the features ticked stay chosen; the class column is no feature (matched by the
+        # name read, as --columns may give positions)
+        columns = self.file_options.columns or ()
+        names = ws.feature_names if len(ws.feature_names) == len(columns) else columns
+        kept = tuple(c for c, name in zip(columns, names) if column not in (c, name))
         return self.reload(label_column=column, columns=kept or None)
 
     def set_drop_missing(self, on: bool) -> bool:
