@@ -135,7 +135,11 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     feature_names_in_ : ndarray of shape (n_features_in_,)
         When ``X`` has string column names.
     history_ : list of EMState
-        Every state of the best start; ``history_[0]`` is its start.
+        Every state of the best start; ``history_[0]`` is its start. Past the
+        engine's history budget (an eighth of the memory by default) older states
+        are thinned records: every scalar and (K,) array, no means, covariances or
+        eigenvalues (see :mod:`gmm_explorer.engine.thinning`); the first and the
+        last few hundred are always whole.
     collapse_ : CollapseRecord or None
         The last collapse of the best start (policies other than ``"stop"``).
     condition_numbers_ : ndarray of shape (n_components,)

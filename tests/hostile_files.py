@@ -5,6 +5,7 @@ and so on, each returning the path of a new file under ``tmp_path``.
 """
 
 import io
+import json
 import struct
 import zipfile
 import zlib
@@ -48,15 +49,27 @@ class HostileFiles:
         return path
 
     def bomb_gmmx(self, n_mb=4000):
-        """A session file whose embedded data member is a bomb."""
-        manifest = (b'{"format": "gmm-explorer session", "format_version": 1, "data": '
-                    b'{"embedded": true, "shape": [1, 2]}, "model": {}, "run": {}, '
-                    b'"states": [{}], "current": 0}')
+        """A session file whose embedded data member is a bomb.
+
+        Every other member is a real session's (its manifest passes the schema, with the
+        data's shape set to the bomb's claim), so that reading reaches the bomb.
+        """
+        real = self._path("real.gmmx")
+        _write_small_session(real)
+        members = []
+        with zipfile.ZipFile(real) as zf:
+            for info in zf.infolist():
+                data = zf.read(info.filename)
+                if info.filename == "data/X.npy":
+                    continue
+                if info.filename == "manifest.json":
+                    manifest = json.loads(data)
+                    manifest["data"]["shape"] = [(n_mb << 20) // 16, 2]
+                    data = json.dumps(manifest).encode()
+                members.append((info.filename.encode(), data, zlib.crc32(data), len(data), 0))
+        members.append((b"data/X.npy", *self._bomb_member(n_mb, False)))
         path = self._path("bomb.gmmx")
-        path.write_bytes(_zip([
-            (b"manifest.json", manifest, zlib.crc32(manifest), len(manifest), 0),
-            (b"data/X.npy", *self._bomb_member(n_mb, False)),
-        ]))
+        path.write_bytes(_zip(members))
         return path
 
     def lying_npy(self):
@@ -148,3 +161,21 @@ def _zip(members) -> bytes:
     end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(members), len(members),
                       len(central), len(body), 0)
     return body + central + end
+
+
+def _write_small_session(path) -> None:
+    """A real two-dimensional session file, of a few states, at ``path``."""
+    from dataclasses import asdict
+
+    from gmm_explorer.data import session_file
+    from gmm_explorer.engine import GaussianMixtureEM
+    from gmm_explorer.engine.options import ModelSettings
+
+    X = np.random.default_rng(0).standard_normal((40, 2))
+    em = GaussianMixtureEM(n_components=2, random_state=0)
+    em.initialize(X)
+    em.step()
+    model = ModelSettings(n_components=2)
+    session_file.write_session(path, session_file.SessionSnapshot(
+        model=asdict(model), run={"max_iter": 200, "tol": 1e-3, "delay": 0.25}, X=X,
+        feature_names=["a", "b"], history=list(em.history), current=1))

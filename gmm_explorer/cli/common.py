@@ -7,7 +7,7 @@ import os
 from gmm_explorer.data import DataError, load_data
 from gmm_explorer.data.errors import printable
 from gmm_explorer.datasets import Dataset
-from gmm_explorer.files import atomic_write_text
+from gmm_explorer.files import ReadOnlyTargetError, atomic_write_text, is_read_only
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -95,10 +95,21 @@ def load(args, log: Log) -> Dataset:
     return data
 
 
-def check_writable(path):
-    """Refuse an output path that cannot be written, before any work is done."""
+def check_writable(path, inputs=()):
+    """Refuse an output path that cannot be written, before any work is done.
+
+    ``inputs`` are the files the command reads: writing one of them would
+    destroy what is being read. A read-only file is not replaced.
+    """
     if os.path.isdir(path):
         raise DataError("is a folder; give a file name for the output", path=path)
+    for source in inputs:
+        if source and _same_file(path, source):
+            raise DataError("is also this command's input; writing it would destroy what is "
+                            "being read: choose another output name", path=path)
+    if is_read_only(path):
+        raise DataError("is read-only; make it writable or choose another output name",
+                        path=path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise DataError("cannot be written: its folder does not exist; create it or choose "
@@ -106,6 +117,13 @@ def check_writable(path):
     if not os.access(folder, os.W_OK):
         raise DataError("cannot be written: its folder is not writable; choose another path",
                         path=path)
+
+
+def _same_file(a, b) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # either does not exist (yet): not the same file
+        return False
 
 
 def write_text(path, text):
@@ -116,6 +134,9 @@ def write_text(path, text):
         raise DataError("is a folder; give a file name", path=path) from None
     except FileNotFoundError:
         raise DataError("cannot be written: its folder does not exist", path=path) from None
+    except ReadOnlyTargetError:
+        raise DataError("is read-only; make it writable or choose another output name",
+                        path=path) from None
     except OSError as exc:
         raise DataError(f"cannot be written ({exc.strerror or exc}); choose another path",
                         path=path) from None

@@ -42,10 +42,10 @@ def cmd_fit(args, out, log) -> int:
     """
     stem = "stdin" if args.data == "-" else Path(args.data).stem  # not "-.model.json"
     output = args.output or (stem + ".model.json")
-    check_writable(output)
+    check_writable(output, inputs=(args.data,))
     for script in (args.script, args.r_script):
         if script:
-            check_writable(script)
+            check_writable(script, inputs=(args.data,))
     data = load(args, log)
     K, ctype = args.components, args.covariance_type
     std, notes = prepare(data, args, ctype, K)

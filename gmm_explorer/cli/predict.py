@@ -24,7 +24,7 @@ def cmd_predict(args, out, log) -> int:
     """
     info = read_model(args.model)
     if args.output:
-        check_writable(args.output)
+        check_writable(args.output, inputs=(args.data, args.model))
     data = load(args, log)
     D = info["means"].shape[1]
     # without --columns, named columns are matched to the model's names

@@ -34,12 +34,14 @@ def write_scripts(args, data, std, result: BestFit, seeds, log) -> None:
     """
     recipe = start_recipes(args, args.covariance_type, args.components,
                                seeds)[result.best_start]
-    history = recipe.run(std.transform(data.X), n_jobs=args.jobs).history
+    engine = recipe.run(std.transform(data.X), n_jobs=args.jobs)
+    history = engine.history
     source = DataSource.from_dataset(data, args.data, drop_missing=args.drop_missing,
                                      array_name=args.array)
     rep = reproduction(history, len(history) - 1, source, args.covariance_type,
                        args.reg_covar, recipe.settings.prior, standardizer=std,
-                       origin="gmm-explorer " + " ".join(shlex.quote(a) for a in args.argv))
+                       origin="gmm-explorer " + " ".join(shlex.quote(a) for a in args.argv),
+                       state_at=engine.state_at)  # the target may be a thinned state
     if rep.n_steps == result.n_iter and not rep.notes:
         # the model file's numbers (the batched run's), which the scripts must match
         rep = replace(rep, target=(result.weights, result.means, result.covariances))

@@ -58,7 +58,7 @@ def cmd_select(args, out, log) -> int:
         No fit at all, or bad data or output path.
     """
     if args.csv:
-        check_writable(args.csv)
+        check_writable(args.csv, inputs=(args.data,))
     data = load(args, log)
     N = data.n_samples
     if max(args.components) > N:

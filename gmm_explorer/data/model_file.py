@@ -44,7 +44,7 @@ from gmm_explorer.data.errors import DataError
 from gmm_explorer.engine.covariance import n_covariance_parameters
 from gmm_explorer.engine.em import GaussianMixtureEM
 from gmm_explorer.engine.options import COVARIANCE_TYPES
-from gmm_explorer.files import atomic_write_text
+from gmm_explorer.files import ReadOnlyTargetError, atomic_write_text
 
 MODEL_FORMAT = "gmm-explorer model"
 FORMAT_VERSION = 1
@@ -226,6 +226,9 @@ def write_json_atomic(path, content: dict) -> None:
     except FileNotFoundError:
         raise DataError("cannot be written: its folder does not exist; create it or choose "
                         "another path", path=path) from None
+    except ReadOnlyTargetError:
+        raise DataError("is read-only; make it writable or choose another name",
+                        path=path) from None
     except OSError as exc:
         raise DataError(f"cannot be written ({exc.strerror or exc}); choose another path",
                         path=path) from None

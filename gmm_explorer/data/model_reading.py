@@ -9,16 +9,13 @@ from __future__ import annotations
 import json
 import os
 
-import numpy as np
-
 from gmm_explorer.data.errors import DataError
 from gmm_explorer.data.model_file import FORMAT_VERSION, MODEL_FORMAT, program_version
+from gmm_explorer.data.model_schema import checked_model
 from gmm_explorer.data.opener import read_input
 from gmm_explorer.engine.covariance import from_full
 from gmm_explorer.engine.em import GaussianMixtureEM
-from gmm_explorer.engine.options import COVARIANCE_TYPES
 
-_SCALARS = ("log_likelihood", "mean_log_likelihood", "bic", "aic", "objective")
 _REQUIRED = ("covariance_type", "weights", "means", "covariances")
 
 
@@ -39,7 +36,10 @@ def read_model(path) -> dict:
                             f"{', '.join(missing)}); give the file that `gmm-explorer fit "
                             "--output` wrote", path=source)
     version = content.get("format_version", FORMAT_VERSION)
-    if isinstance(version, int) and version > FORMAT_VERSION:
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise DataError(f"is a damaged model file: format_version {version!r} must be a "
+                        "whole number >= 1", path=source)
+    if version > FORMAT_VERSION:
         raise DataError(f"was written by a newer GMM Explorer (model format {version}; this "
                         f"is {program_version()}, format {FORMAT_VERSION}); upgrade "
                         "gmm-explorer", path=source)
@@ -47,39 +47,7 @@ def read_model(path) -> dict:
     if missing:
         raise DataError(f"is a damaged model file: it lacks {', '.join(missing)}",
                         path=source)
-    return _checked_content(content, source)
-
-
-def _checked_content(content: dict, source: str) -> dict:
-    """A model file's content with its arrays as float64 ndarrays, shapes checked."""
-    ctype = content["covariance_type"]
-    if ctype not in COVARIANCE_TYPES:
-        raise DataError(f"has covariance_type {ctype!r}; expected one of "
-                        f"{', '.join(COVARIANCE_TYPES)}", path=source)
-    try:
-        w = np.asarray(content["weights"], dtype=float)
-        m = np.asarray(content["means"], dtype=float)
-        c = np.asarray(content["covariances"], dtype=float)
-    except (TypeError, ValueError):
-        raise DataError("is a damaged model file: weights, means and covariances must be "
-                        "arrays of numbers", path=source) from None
-    if m.ndim != 2 or w.shape != (m.shape[0],) or c.shape != (m.shape[0], m.shape[1],
-                                                              m.shape[1]):
-        raise DataError(f"is a damaged model file: shapes of weights {w.shape}, means "
-                        f"{m.shape} and covariances {c.shape} do not agree (expected (K,), "
-                        "(K, D) and (K, D, D))", path=source)
-    out = dict(content)
-    out["weights"], out["means"], out["covariances"] = w, m, c
-    for key in _SCALARS:
-        if isinstance(out.get(key), str):
-            out[key] = float(out[key])
-    out.setdefault("feature_names", [f"x{j}" for j in range(m.shape[1])])
-    out.setdefault("provenance", {})
-    sd = out.get("standardization")
-    if sd is not None:
-        out["standardization"] = {**sd, "center": np.asarray(sd["center"], float),
-                                  "scale": np.asarray(sd["scale"], float)}
-    return out
+    return checked_model(content, source)
 
 
 def engine_from_parameters(weights, means, covariances, covariance_type, path=None):
@@ -123,6 +91,10 @@ def _read_json(source: str):
     except UnicodeDecodeError:
         raise DataError("is not a model file (it is not UTF-8 text); give the .json file "
                         "that `gmm-explorer fit --output` wrote", path=source) from None
+    except RecursionError:  # json recurses once per bracket: a hostile nesting
+        raise DataError("is not a model file (its JSON is nested too deeply); give the "
+                        ".json file that `gmm-explorer fit --output` wrote",
+                        path=source) from None
     except json.JSONDecodeError as exc:
         raise DataError(f"is not valid JSON ({exc.msg} at column {exc.colno}); give the "
                         ".json file that `gmm-explorer fit --output` wrote", path=source,

@@ -172,7 +172,7 @@ def last_reproducible(history, index: int) -> tuple[int, list[str]]:
 
 def reproduction(history, index: int, source: DataSource, covariance_type: str,
                  reg_covar: float, prior: str | None, standardizer=None,
-                 origin: str = "GMM Explorer") -> Reproduction:
+                 origin: str = "GMM Explorer", state_at=None) -> Reproduction:
     """The reproduction of ``history[index]``.
 
     Parameters
@@ -187,6 +187,10 @@ def reproduction(history, index: int, source: DataSource, covariance_type: str,
     standardizer : Standardizer, optional
         The map from the data's units to the fit's (None: the data's own units).
     origin : str
+    state_at : callable, optional
+        ``state_at(i)``: the full state of iteration ``i`` when the history may hold
+        thinned records (the engine's :meth:`state_at`, which replays them); the
+        start is never thinned.
 
     Raises
     ------
@@ -202,7 +206,7 @@ def reproduction(history, index: int, source: DataSource, covariance_type: str,
         refusal = ("the fit used the conjugate prior (MAP estimation, mclust's default "
                    "prior); scikit-learn's GaussianMixture has no prior, so every M-step "
                    "differs. Use the R script (mclust's em() with priorControl()) instead")
-    target = _parameters(history[steps])
+    target = _parameters(history[steps] if state_at is None else state_at(steps))
     center = scale = None
     if standardizer is not None and not standardizer.is_identity:
         target = standardizer.to_user(*target)

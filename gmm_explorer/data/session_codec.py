@@ -6,6 +6,12 @@ text), their arrays are concatenated along the component axis (``k`` in each
 row says how many components a state has, which ``on_collapse="remove"`` may
 shrink). Reading checks shapes and values and raises :class:`SessionFileError`
 naming the file.
+
+A history the engine thinned to stay within its memory budget is saved as it
+is: a thinned state's row says ``"thinned": true`` and it has no rows in the
+means, covariances and eigenvalues arrays (:data:`FULL_ONLY`), only its small
+(K,) arrays. It reopens thinned, and the engine replays its full states on
+demand as it did before saving.
 """
 
 from __future__ import annotations
@@ -17,11 +23,14 @@ import numpy as np
 from gmm_explorer.data.errors import DataError
 from gmm_explorer.data.zip_members import read_npy_member
 from gmm_explorer.engine.state import CollapseRecord, EMState
+from gmm_explorer.engine.thinning import ThinnedState
 
 _STATUS_CODES = {"ok": 0, "degenerate": 1, "singular": 2}
 _STATUS_NAMES = {v: k for k, v in _STATUS_CODES.items()}
 STATE_ARRAYS = ("weights", "means", "covariances", "condition_numbers", "effective_counts",
                  "eigenvalues")
+#: The arrays a thinned state dropped: only full states have rows in them.
+FULL_ONLY = ("means", "covariances", "eigenvalues")
 
 
 class SessionFileError(DataError):
@@ -50,12 +59,15 @@ def read_array(zf, name, path):
     if name not in zf.namelist():
         raise damaged(path, f"{name} is missing")
     try:
-        return read_npy_member(zf, name, path, pickle_help=(
+        array = read_npy_member(zf, name, path, pickle_help=(
             "it holds Python objects, and session files hold plain numeric arrays only"))
     except SessionFileError:
         raise
     except DataError as exc:
         raise SessionFileError(exc.reason, path=path) from None
+    if array.dtype.kind not in "biuf":  # complex would lose its imaginary part silently
+        raise damaged(path, f"{name} holds {array.dtype}, not real numbers")
+    return array
 
 
 def state_rows(history) -> tuple[list, dict]:
@@ -66,6 +78,8 @@ def state_rows(history) -> tuple[list, dict]:
                "log_likelihood": num(s.log_likelihood), "objective": num(s.objective),
                "converged": bool(s.converged), "covariance_type": s.covariance_type,
                "pseudo_log_likelihood": num(s.pseudo_log_likelihood)}
+        if s.thinned:
+            row["thinned"] = True
         if s.events:
             row["events"] = list(s.events)
         if s.collapse is not None:
@@ -79,7 +93,9 @@ def state_rows(history) -> tuple[list, dict]:
                 "component_ids": [int(k) for k in c.component_ids],
             }
         rows.append(row)
-    arrays = {f"history/{name}.npy": np.concatenate([getattr(s, name) for s in history])
+    full = [s for s in history if not s.thinned]  # the first and last always are
+    arrays = {f"history/{name}.npy": np.concatenate([getattr(s, name) for s in
+                                                     (full if name in FULL_ONLY else history)])
               for name in STATE_ARRAYS}
     arrays["history/status.npy"] = np.array(
         [_STATUS_CODES.get(st, 2) for s in history for st in s.component_status], dtype=np.uint8)
@@ -133,13 +149,16 @@ def read_history(zf, rows, D: int, path) -> list:
     ks = np.array([int(r["k"]) for r in rows])
     if np.any(ks < 1):
         raise damaged(path, "a state has no components")
-    total = int(ks.sum())
+    thinned = np.array([r.get("thinned") is True for r in rows])
+    if thinned[0] or thinned[-1]:
+        raise damaged(path, "its first or last state has no parameters")
+    total, total_full = int(ks.sum()), int(ks[~thinned].sum())
     arrays = {name: np.asarray(read_array(zf, f"history/{name}.npy", path), dtype=float)
               for name in STATE_ARRAYS}
     status = read_array(zf, "history/status.npy", path)
-    expected = {"weights": (total,), "means": (total, D), "covariances": (total, D, D),
-                "condition_numbers": (total,), "effective_counts": (total,),
-                "eigenvalues": (total, D)}
+    expected = {"weights": (total,), "means": (total_full, D),
+                "covariances": (total_full, D, D), "condition_numbers": (total,),
+                "effective_counts": (total,), "eigenvalues": (total_full, D)}
     for name, shape in expected.items():
         if arrays[name].shape != shape:
             raise damaged(path, f"history/{name}.npy has shape {arrays[name].shape}, "
@@ -151,9 +170,11 @@ def read_history(zf, rows, D: int, path) -> list:
         if not np.all(np.isfinite(arrays[name])):
             raise damaged(path, f"history/{name}.npy holds NaN or infinite values")
     offsets = np.concatenate([[0], np.cumsum(ks)])
+    full_offsets = np.concatenate([[0], np.cumsum(np.where(thinned, 0, ks))])
     history = []
     for i, row in enumerate(rows):
         a, b = offsets[i], offsets[i + 1]
+        fa, fb = full_offsets[i], full_offsets[i + 1]
         c = row.get("collapse")
         collapse = None if c is None else CollapseRecord(
             components=tuple(int(k) for k in c["components"]), iteration=int(c["iteration"]),
@@ -163,20 +184,26 @@ def read_history(zf, rows, D: int, path) -> list:
             condition_numbers=tuple(unnum(v) for v in c["condition_numbers"]),
             action=str(c["action"]),
             component_ids=tuple(int(k) for k in c.get("component_ids", ())))
-        history.append(EMState(
+        state = EMState(
             iteration=int(row["iteration"]), weights=arrays["weights"][a:b],
-            means=arrays["means"][a:b], covariances=arrays["covariances"][a:b],
+            means=arrays["means"][fa:fb] if not thinned[i] else np.zeros((b - a, D)),
+            covariances=arrays["covariances"][fa:fb] if not thinned[i]
+            else np.zeros((b - a, D, D)),
             log_likelihood=unnum(row["log_likelihood"]), objective=unnum(row["objective"]),
             condition_numbers=arrays["condition_numbers"][a:b],
             effective_counts=arrays["effective_counts"][a:b],
             component_status=tuple(_STATUS_NAMES[int(v)] for v in status[a:b]),
             collapse=collapse, converged=bool(row["converged"]),
-            eigenvalues=arrays["eigenvalues"][a:b],
+            eigenvalues=arrays["eigenvalues"][fa:fb] if not thinned[i]
+            else np.zeros((b - a, D)),
             covariance_type=str(row.get("covariance_type", "full")),
             pseudo_log_likelihood=unnum(row.get("pseudo_log_likelihood")),
             events=tuple(str(e) for e in row.get("events", ())),
             component_ids=ids[i],
-        ))
+        )
+        # a thinned state is built through EMState (one place that checks a state's
+        # fields) and then dropped to its record
+        history.append(ThinnedState.of(state) if thinned[i] else state)
         if any(math.isnan(v) for v in (history[-1].log_likelihood, history[-1].objective)):
             raise damaged(path, f"state {i} has a NaN log-likelihood")
     return history

@@ -40,8 +40,9 @@ from gmm_explorer.data.session_codec import (
     read_array,
     read_history,
     state_rows,
-    unnum,
 )
+from gmm_explorer.data.session_schema import checked_manifest
+from gmm_explorer.engine.validation import read_only_data
 from gmm_explorer.files import atomic_write, file_sha256
 
 SESSION_FORMAT = "gmm-explorer session"
@@ -261,6 +262,8 @@ def read_session(path) -> SessionSnapshot:
     except SessionFileError:
         raise
     except zipfile.BadZipFile:
+        if _starts_like_a_zip(path):  # cut short: its directory, at the end, is missing
+            raise damaged(path, "the file is truncated: it ends before its zip directory")
         raise SessionFileError("is not a GMM Explorer session file (not a zip archive); "
                                "to load data, use File → Open data", path=path) from None
     except OSError as exc:
@@ -270,8 +273,17 @@ def read_session(path) -> SessionSnapshot:
         raise damaged(path, f"{type(exc).__name__}: {exc}") from None
 
 
+def _starts_like_a_zip(path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
 def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
     manifest = _read_manifest(zf, path)
+    settings = checked_manifest(manifest, path)  # before anything uses the manifest
     data = manifest["data"]
     X, labels, hand_made, lines = _read_data(zf, data, path)
     label_names, class_column = _class_names(data, labels, path)
@@ -286,16 +298,14 @@ def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
     if manifest.get("has_start"):
         start = {k: np.asarray(read_array(zf, f"start/{k}.npy", path), dtype=float)
                  for k in ("weights", "means", "covariances")}
-    own_model = manifest.get("own_model")
     preset = manifest.get("preset") or ""
     if not isinstance(preset, str):
         raise damaged(path, "the preset's name is not text")
     standardize = manifest.get("standardize", False)
     if not isinstance(standardize, bool):
         raise damaged(path, "'standardize' is not true or false")
-    run = {k: unnum(v) if k in ("tol", "delay") else v for k, v in manifest["run"].items()}
     return SessionSnapshot(
-        model=_model_settings(manifest["model"]), run=run, X=X, labels=labels,
+        model=settings["model"], run=settings["run"], X=X, labels=labels,
         feature_names=[str(n) for n in data.get("feature_names", [])],
         label_names=label_names, class_column=class_column,
         data_name=str(data.get("name", "")), data_path=data.get("path"),
@@ -304,7 +314,7 @@ def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
         if data.get("path") else None,
         data_sha256=data.get("sha256"), history=history, current=current, axes=axes,
         view=manifest.get("view") or {}, start=start, hand_made=hand_made,
-        own_model=None if own_model is None else _model_settings(own_model), preset=preset,
+        own_model=settings["own_model"], preset=preset,
         standardize=standardize, lines=lines,
     )
 
@@ -346,7 +356,9 @@ def _read_data(zf: zipfile.ZipFile, data: dict, path) -> tuple:
     """(X (N, D), labels (N,) or None, hand_made (N,) bool or None, lines (N,) or None):
     embedded or referenced."""
     if data.get("embedded", True):
-        X = np.asarray(read_array(zf, "data/X.npy", path), dtype=float)
+        X = read_array(zf, "data/X.npy", path)
+        if X.dtype.kind not in "biuf":
+            raise damaged(path, f"data/X.npy holds {X.dtype}, not real numbers")
         labels = read_array(zf, "data/labels.npy", path) if data.get("has_labels") else None
         lines = read_array(zf, "data/lines.npy", path) if data.get("has_lines") else None
     else:
@@ -356,8 +368,11 @@ def _read_data(zf: zipfile.ZipFile, data: dict, path) -> tuple:
             check_features(X.shape[1], path)
         except DataError as exc:
             raise SessionFileError(exc.reason, path=path) from None
-    if X.ndim != 2 or list(X.shape) != list(data["shape"]) or not np.all(np.isfinite(X)):
+    if X.ndim != 2 or list(X.shape) != list(data["shape"]):
         raise damaged(path, f"the data have shape {X.shape}, expected {data['shape']}")
+    if not np.all(np.isfinite(X)):
+        raise damaged(path, "the data hold NaN or infinite values")
+    X = read_only_data(X)  # the array the engine and the window will share
     if labels is not None and (labels.shape != (X.shape[0],) or labels.dtype.kind not in "iu"
                                or (labels.size and labels.min() < 0)):
         raise damaged(path, f"the classes have shape {labels.shape} and type {labels.dtype}, "
@@ -388,11 +403,6 @@ def _class_names(data: dict, labels, path) -> tuple[list, str]:
         raise damaged(path, f"the data have {int(labels.max()) + 1} classes but "
                             f"{len(names)} class names")
     return names, column
-
-
-def _model_settings(stored: dict) -> dict:
-    """Model settings from the manifest (non-finite floats were stored as text)."""
-    return {k: unnum(v) if k in ("reg_covar", "max_condition") else v for k, v in stored.items()}
 
 
 def _load_referenced(data: dict, path):

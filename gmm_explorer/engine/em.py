@@ -27,16 +27,17 @@ from gmm_explorer.engine.scoring import FittedMixtureMethods
 from gmm_explorer.engine.start_drawing import StartDrawing
 from gmm_explorer.engine.prior import ConjugatePrior, log_prior, map_covariances, map_means
 from gmm_explorer.engine.state import EMState, shared_ids
+from gmm_explorer.engine.thinning import ThinnedHistory
 from gmm_explorer.engine.validation import (
-    check_covariances, check_data, check_means, check_n_components, check_spread,
-    check_weights,
+    check_covariances, check_data, check_integer, check_means, check_n_components,
+    check_positive, check_spread, check_weights,
 )
 
 _SETTINGS = ("n_components", "covariance_type", "reg_covar", "prior", "on_collapse", "init",
              "max_condition", "random_state", "tol", "init_covariance_scale", "n_jobs")
 
 
-class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods):
+class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods, ThinnedHistory):
     """Expectation-maximisation for a Gaussian mixture, one iteration at a time.
 
     Parameters
@@ -115,7 +116,12 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods):
     Attributes
     ----------
     history : list of EMState
-        ``history[0]`` is the initial state.
+        ``history[0]`` is the initial state. Past ``history_budget`` bytes, older
+        states become :class:`~gmm_explorer.engine.thinning.ThinnedState` records
+        (scalars kept, parameters dropped); :meth:`state_at` replays them.
+    history_budget : int
+        Bytes of full states the history may hold (default an eighth of the
+        physical memory; see :mod:`~gmm_explorer.engine.thinning`).
     halted : bool
         True after a collapse under ``on_collapse="stop"``.
     model_info : dict or None
@@ -236,6 +242,7 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods):
         self._params = (w, m, c)
         state = self._evaluate(0, w, m, c)
         self.history.append(state)
+        self._after_append()
         return state
 
     # ------------------------------------------------------------ EM proper
@@ -368,6 +375,7 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods):
         state = self._evaluate(iteration, weights, means, cov, collapse, events, settled,
                                full, spec)
         self.history.append(state)
+        self._after_append()
         if collapse is not None and collapse.action == "stopped":
             self.halted = True
         return state
@@ -407,9 +415,10 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods):
         EMState
             The last state.
         """
+        max_iter = check_integer("max_iter", max_iter, minimum=0)
         if tol is not None:
-            self.tol = float(tol)
-        for _ in range(int(max_iter)):
+            self.tol = check_positive("tol", tol, allow_zero=True)
+        for _ in range(max_iter):
             state = self.step()
             if callback is not None and callback(state):
                 break
@@ -432,11 +441,13 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods):
         """
         if not self.history:
             raise ValueError("call initialize(X) before rewind().")
+        iteration = check_integer("iteration", iteration)
         if not 0 <= iteration < len(self.history):
             raise ValueError(f"iteration={iteration} is not in the history "
                              f"(0 to {len(self.history) - 1}).")
-        state = self.history[iteration]
+        state = self.state_at(iteration)  # a thinned state is replayed
         del self.history[iteration + 1:]
+        self.history[iteration] = state
         self.n_components = state.n_components
         self._ids = state.component_ids  # read-only already
         params = self._params_of(state)

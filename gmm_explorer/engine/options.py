@@ -14,7 +14,9 @@ from __future__ import annotations
 import numbers
 from dataclasses import asdict, dataclass
 
-from gmm_explorer.engine.validation import check_choice, check_n_components, check_positive
+from gmm_explorer.engine.validation import (
+    check_choice, check_integer, check_n_components, check_positive,
+)
 
 #: scikit-learn's covariance types: one full matrix per component, one full
 #: matrix shared by all, one diagonal per component, one variance per component.
@@ -89,6 +91,35 @@ def check_settings(n_components, covariance_type, reg_covar, prior, on_collapse,
     scale = None if init_covariance_scale is None else check_positive(
         "init_covariance_scale", init_covariance_scale)
     return reg, cond, tolerance, scale
+
+
+def check_run_settings(max_iter, tol, delay) -> tuple[int, float, float]:
+    """Validate how a run proceeds (the window's ``RunSettings``, a session file's run).
+
+    Parameters
+    ----------
+    max_iter : int
+        Most iterations, >= 1 (not a bool, a float or text).
+    tol : float
+        The engine's stopping rule, finite and >= 0.
+    delay : float
+        Seconds between iterations, finite and >= 0.
+
+    Returns
+    -------
+    max_iter : int
+    tol, delay : float
+
+    Raises
+    ------
+    TypeError
+        ``max_iter`` is not a whole number.
+    ValueError
+        Any of them out of range, naming it.
+    """
+    return (check_integer("max_iter", max_iter, minimum=1),
+            check_positive("tol", tol, allow_zero=True),
+            check_positive("delay", delay, allow_zero=True))
 
 
 def check_seed(random_state) -> int | None:

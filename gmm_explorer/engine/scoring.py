@@ -17,7 +17,9 @@ from gmm_explorer.engine.agreement import argmax_columns
 from gmm_explorer.engine.parallel import blas_limited
 from gmm_explorer.engine.covariance import n_covariance_parameters, to_full
 from gmm_explorer.engine.random_state import check_random_state
-from gmm_explorer.engine.validation import check_covariances, check_data, check_means, check_weights
+from gmm_explorer.engine.validation import (
+    check_covariances, check_data, check_integer, check_means, check_weights,
+)
 
 
 class FittedMixtureMethods:
@@ -94,10 +96,8 @@ class FittedMixtureMethods:
             raise ValueError("the model has no parameters yet: call initialize(X) first.")
         weights, means, cov = self._params if params is None else params
         K, D = means.shape
-        X = check_data(X) if np.asarray(X).shape[0] >= 2 else np.atleast_2d(
-            np.asarray(X, dtype=float))
-        if X.ndim != 2 or X.shape[1] != D:
-            raise ValueError(f"X must have shape (n, {D}); got {np.shape(X)}.")
+        # one row is as much a question as many, and gets the same checks
+        X = check_data(X, min_rows=1, n_features=D)
         full = to_full(cov, self.covariance_type, K, D)
         dens = self._densities(means, full, diagnostics.spectrum(full, self._floor(means)),
                                "resp")
@@ -156,8 +156,7 @@ class FittedMixtureMethods:
         """
         if self._params is None:
             raise ValueError("the model has no parameters yet: call initialize(X) first.")
-        if n_samples < 1:
-            raise ValueError(f"n_samples={n_samples} must be >= 1.")
+        n_samples = check_integer("n_samples", n_samples, minimum=1)
         rng = check_random_state(random_state)
         weights, means, cov = self._params
         K, D = means.shape

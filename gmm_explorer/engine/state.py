@@ -159,6 +159,9 @@ class EMState:
     events: tuple = ()
     component_ids: np.ndarray = field(default=None)
 
+    #: Full states hold their parameters; see :class:`~gmm_explorer.engine.thinning.ThinnedState`.
+    thinned = False
+
     def __post_init__(self):
         for name in ("weights", "means", "covariances", "condition_numbers",
                      "effective_counts"):

@@ -3,9 +3,16 @@ says what was given and what is allowed."""
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from gmm_explorer.engine.covariance import cholesky_or_none, from_full, to_full
+
+
+#: Beyond this magnitude a squared distance overflows float64 (the square root of its
+#: largest value is 1.3e154).
+LARGEST = 1e150
 
 
 def check_choice(name, value, allowed):
@@ -16,44 +23,118 @@ def check_choice(name, value, allowed):
 
 
 def check_positive(name, value, allow_zero=False):
-    """Raise unless ``value`` is a finite number > 0 (or >= 0)."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}={value!r} must be a number.") from None
+    """Raise unless ``value`` is a finite real number > 0 (or >= 0); return it as a float.
+
+    A bool is refused (``reg_covar=True`` is a slip, not 1.0), and so is text
+    (``"1e-3"``): a number must be given as a number.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name}={value!r} must be a number, not {type(value).__name__}.")
+    number = float(value)
     if not np.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
         raise ValueError(f"{name}={value!r} must be a finite number {bound}.")
     return number
 
 
-def check_data(X):
-    """The data as a C-contiguous float64 (N, D) array.
+def check_integer(name, value, minimum=None) -> int:
+    """Raise unless ``value`` is a whole number (not a bool, a float or text) >= ``minimum``.
+
+    ``2.5`` would silently become 2 and ``True`` 1: both are refused.
+
+    Raises
+    ------
+    TypeError
+        ``value`` is not an integer type (the message names ``name``).
+    ValueError
+        It is below ``minimum``.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name}={value!r} must be a whole number (int), not "
+                        f"{type(value).__name__}.")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name}={value!r} must be >= {minimum}.")
+    return int(value)
+
+
+def _owns_frozen(array) -> bool:
+    """Whether ``array`` and every array it views are read-only: then nobody can change it."""
+    while isinstance(array, np.ndarray):
+        if array.flags.writeable:
+            return False
+        array = array.base
+    return True
+
+
+def read_only_data(array, name="X"):
+    """``array`` as a read-only, C-contiguous float64 array that no one else can change.
+
+    Kept as it is when it is one already (so that a caller comparing
+    identities, the window, sees the very array it gave); otherwise copied.
+    The dtype must be real numbers: complex (the imaginary part would be
+    dropped), datetime, text and object arrays are refused.
+    """
+    raw = np.asarray(array)
+    if raw.dtype.kind not in "biuf":
+        what = {"c": "complex numbers (the imaginary part would be lost)",
+                "m": "time differences", "M": "dates", "O": "Python objects",
+                "U": "text", "S": "bytes"}.get(raw.dtype.kind, f"dtype {raw.dtype}")
+        raise ValueError(f"{name} must hold real numbers; it holds {what}. Convert it to "
+                         f"float first.")
+    if raw.dtype == np.float64 and raw.flags.c_contiguous and _owns_frozen(raw):
+        return raw
+    own = np.array(raw, dtype=np.float64, order="C", copy=True)
+    own.setflags(write=False)
+    return own
+
+
+def check_data(X, name="X", min_rows=2, n_features=None):
+    """The data as the engine's own read-only, C-contiguous float64 (N, D) array.
+
+    A copy, unless ``X`` is such an array already (see :func:`read_only_data`):
+    the engine never keeps an array its caller could change between steps.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D)
+    name : str
+        The parameter's name, for messages.
+    min_rows : int
+        Fewest rows allowed (2 to fit; 1 to predict or score).
+    n_features : int, optional
+        Required number of columns D.
 
     Raises
     ------
     ValueError
-        X is not 2-D, has fewer than 2 rows or no column, or holds NaN/inf.
+        X is not 2-D real numbers, has too few rows, no column, the wrong
+        number of columns, or holds NaN/inf.
     """
     try:
-        array = np.asarray(X, dtype=float)
+        array = read_only_data(X, name)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"X must be a numeric array of shape (N, D); got {type(X).__name__} "
-                         f"that cannot be read as numbers ({exc}).") from None
+        if str(exc).startswith(f"{name} must hold"):
+            raise
+        raise ValueError(f"{name} must be a numeric array of shape (N, D); got "
+                         f"{type(X).__name__} that cannot be read as numbers ({exc}).") from None
     if array.ndim != 2:
-        raise ValueError(f"X must be 2-D, shape (N, D) with one row per point; got shape "
+        raise ValueError(f"{name} must be 2-D, shape (N, D) with one row per point; got shape "
                          f"{array.shape}. Reshape a single feature with X.reshape(-1, 1).")
-    if array.shape[0] < 2:
-        raise ValueError(f"X must have at least 2 rows (points); got {array.shape[0]}.")
+    if array.shape[0] < min_rows:
+        raise ValueError(f"{name} must have at least {min_rows} rows (points); got "
+                         f"{array.shape[0]}.")
     if array.shape[1] < 1:
-        raise ValueError("X must have at least one column (feature); got 0.")
+        raise ValueError(f"{name} must have at least one column (feature); got 0.")
+    if n_features is not None and array.shape[1] != n_features:
+        raise ValueError(f"{name} must have shape (n, {n_features}), the model's {n_features} "
+                         f"feature(s); got {array.shape}.")
     finite = np.isfinite(array)
     if not finite.all():
         bad = np.argwhere(~finite)
         row, col = bad[0]
-        raise ValueError(f"X holds {len(bad)} NaN or infinite value(s), the first at row {row}, "
-                         f"column {col}; remove or impute them before fitting.")
-    return np.ascontiguousarray(array)
+        raise ValueError(f"{name} holds {len(bad)} NaN or infinite value(s), the first at row "
+                         f"{row}, column {col}; remove or impute them first.")
+    return array
 
 
 def check_spread(X, center, data_cov):
@@ -103,6 +184,8 @@ def check_weights(weights, n_components):
         raise ValueError(f"weights must have shape ({n_components},); got {w.shape}.")
     if not np.all(np.isfinite(w)) or np.any(w <= 0):
         raise ValueError(f"weights must all be positive and finite; got {w}.")
+    if np.any(w > 1 + 1e-6):  # before summing: huge weights would overflow the sum
+        raise ValueError(f"weights must each be at most 1 (they sum to 1); got {w}.")
     if not np.isclose(w.sum(), 1.0, rtol=0, atol=1e-6):
         raise ValueError(f"weights must sum to 1; they sum to {w.sum():.6g}.")
     return w / w.sum()
@@ -115,6 +198,10 @@ def check_means(means, n_components, n_features):
         raise ValueError(f"means must have shape ({n_components}, {n_features}); got {m.shape}.")
     if not np.all(np.isfinite(m)):
         raise ValueError("means must be finite; got NaN or infinite values.")
+    if m.size and np.max(np.abs(m)) > LARGEST:
+        raise ValueError(f"means must be at most {LARGEST:.0e} in size; larger ones overflow "
+                         f"float64 when squared (every point would get NaN). Rescale the "
+                         f"data and the model.")
     return m
 
 

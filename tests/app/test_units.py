@@ -39,11 +39,14 @@ def test_states_map_to_the_data_units_and_back():
 
 def test_the_wrapper_steps_as_the_engine_on_standardised_data():
     X = _data()
+    X.setflags(write=False)  # read-only: kept as the very array (a writable one is copied)
     units = FitUnits()
     wrapped = StandardizedEngine(GaussianMixtureEM(n_components=2, random_state=0), units)
     first = wrapped.initialize(X)
     std, Z = units.get(X, "full")
     assert wrapped.X is X and wrapped.Z is Z and not Z.flags.writeable
+    assert StandardizedEngine(GaussianMixtureEM(n_components=2), units).initialize(
+        X.copy()) is not None  # a writable array: copied, so nobody changes it under the fit
     plain = GaussianMixtureEM(n_components=2, random_state=0)
     plain.initialize(Z)
     for _ in range(4):

@@ -109,11 +109,11 @@ def test_write_is_atomic(tmp_path, iris):
     ('{"format": "gmm-explorer model", "format_version": 99, "covariance_type": "full", '
      '"weights": [1], "means": [[0]], "covariances": [[[1]]]}', "newer"),
     ('{"format": "gmm-explorer model", "covariance_type": "full", "weights": [1], '
-     '"means": [[0, 1]], "covariances": [[[1]]]}', "do not agree"),
+     '"means": [[0, 1]], "covariances": [[[1]]]}', r"covariances must have shape \(1, 2, 2\)"),
     ('{"format": "gmm-explorer model", "covariance_type": "round", "weights": [1], '
      '"means": [[0]], "covariances": [[[1]]]}', "covariance_type"),
     ('{"format": "gmm-explorer model", "covariance_type": "full", "weights": [1], '
-     '"means": [[0]], "covariances": [[[-1]]]}', "refuses"),
+     '"means": [[0]], "covariances": [[[-1]]]}', r"covariances\[0\] is not positive definite"),
 ])
 def test_bad_model_files(tmp_path, text, words):
     path = tmp_path / "m.json"

@@ -13,7 +13,7 @@ X = np.random.RandomState(0).randn(20, 2)
     (np.zeros((1, 2)), "at least 2 rows"),
     (np.array([[0.0, 1.0], [np.nan, 2.0], [1.0, 1.0]]), "NaN or infinite.*row 1, column 0"),
     (np.array([[0.0, np.inf], [1.0, 2.0]]), "NaN or infinite"),
-    ([["a", "b"], ["c", "d"]], "cannot be read as numbers"),
+    ([["a", "b"], ["c", "d"]], "X must hold real numbers; it holds text"),
 ])
 def test_bad_data(data, match):
     with pytest.raises(ValueError, match=match):

@@ -89,7 +89,7 @@ class AnimationExport:
             raise ValueError(f"the iterations must run from 0 to {len(history) - 1}, first "
                              f"before last; got {first} to {last}")
         width, height = even_size(spec.width, spec.height)
-        engine = s.fit.engine
+        fit, engine = s.fit, s.fit.engine
         rows = s.X[s.display_indices]
         points = s.drawn_points()
         axes = tuple(s.axes)
@@ -109,7 +109,7 @@ class AnimationExport:
                 for n, index in enumerate(range(first, last + 1)):
                     if cancelled():
                         raise Cancelled()
-                    state = history[index]
+                    state = fit.state_at(index)  # replayed where the history is thinned
                     resp = engine.responsibilities(state, rows)
                     picture = state_picture(state, points, resp, axes, color_mode=mode,
                                             sigma_visible=sigma_visible, x_range=x_range,

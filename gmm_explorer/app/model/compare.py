@@ -99,9 +99,10 @@ class Comparison:
         return max(len(side.history) for side in self.sides)
 
     def state_at(self, side: int, index: int) -> EMState:
-        """The state side ``side`` shows at timeline position ``index`` (its last if shorter)."""
-        hist = self.sides[side].history
-        return hist[min(index, len(hist) - 1)]
+        """The state side ``side`` shows at timeline position ``index`` (its last if shorter),
+        full: replayed by the side's engine when its history thinned it."""
+        fit = self.sides[side].fit
+        return fit.state_at(min(index, len(fit.history) - 1))
 
 
 def begin_sides(workspace, sides: list, start: dict | None) -> list:

@@ -127,6 +127,15 @@ class Fit:
         ones for a standardised fit (what session files keep, to replay bit for bit)."""
         return getattr(self.engine, "fit_history", self.engine.history)
 
+    def state_at(self, index: int):
+        """The full state of ``history[index]``: replayed by the engine when the history
+        thinned it (see :mod:`gmm_explorer.engine.thinning`)."""
+        return self.engine.state_at(index)
+
+    def fit_state_at(self, index: int):
+        """:meth:`state_at` in the units the engine fits in (see :attr:`fit_history`)."""
+        return getattr(self.engine, "fit_state_at", self.engine.state_at)(index)
+
     @property
     def standardizer(self):
         """The standardiser of a standardised fit, else None."""

@@ -98,7 +98,7 @@ class Labelling(QObject):
         if state is None:
             raise ValueError("there is nothing to label yet: load or generate data first")
         path = os.fspath(path)
-        check_writable(path)
+        check_writable(path, inputs=(ws.loading.file_path,))  # never over the data's file
         proba = np.array(ws.data_responsibilities(state))  # a copy: the engine steps on
         rows = dict(lines=ws.lines, ids=np.array(state.component_ids), classes=ws.labels,
                     class_names=ws.label_names)
@@ -139,10 +139,7 @@ class Labelling(QObject):
         ws = self.workspace
         em = self.state_model()
         data_path, output_path = os.fspath(data_path), os.fspath(output_path)
-        check_writable(output_path)
-        if os.path.abspath(data_path) == os.path.abspath(output_path):
-            raise DataError("is the file to label; choose another name for the labels",
-                            path=output_path)
+        check_writable(output_path, inputs=(data_path, ws.loading.file_path))
         names = list(ws.feature_names)
         if names == [f"x{j}" for j in range(len(names))]:
             names = []  # made-up names: columns are matched by position

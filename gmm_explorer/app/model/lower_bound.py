@@ -224,7 +224,7 @@ class LowerBoundSlice(QObject):
         """Everything a slice reads, taken from the workspace on the GUI thread."""
         s = self.workspace
         # the next state, for the M-step's move: the shown one's successor in the history
-        after = s.history[s.current + 1] if s.current + 1 < len(s.history) else None
+        after = s.state_at(s.current + 1) if s.current + 1 < len(s.history) else None
         return {"X": s.X, "state": state, "axis": s.axes[0],
                 "feature_names": list(s.feature_names), "slice_name": self.slice_name,
                 "identity": self.identity, "next": after, "prior": s.model.prior}

@@ -164,7 +164,7 @@ def workspace_picture(workspace, view=None, index: int | None = None) -> PlotPic
     """
     s = workspace
     index = s.current if index is None else index
-    state = s.history[index]
+    state = s.state_at(index)  # replayed where the history is thinned
     options: dict = {}
     if view is not None:
         (x0, x1), (y0, y1) = view.getPlotItem().viewRange()

@@ -24,8 +24,26 @@ class WorkspaceReading:
 
     @property
     def state(self) -> EMState | None:
-        """The shown state (None before any data)."""
-        return self.fit.history[self.current] if self._shown else None
+        """The shown state, full (None before any data): replayed by the engine when a
+        long run's history thinned it."""
+        return self.fit.state_at(self.current) if self._shown else None
+
+    def state_at(self, index: int) -> EMState:
+        """The full state at ``index`` of the shown history (replayed when thinned).
+
+        ``history[index]`` may be a thinned record (its scalars only, see
+        :mod:`gmm_explorer.engine.thinning`); anything that draws or exports
+        parameters asks here instead.
+        """
+        if not 0 <= index < self._shown:
+            raise IndexError(f"iteration {index} is not in the history (0 to "
+                             f"{self._shown - 1})")
+        return self.fit.state_at(index)
+
+    @property
+    def history_thinned(self) -> bool:
+        """Whether older states of the shown history were thinned (replayed on demand)."""
+        return bool(self._shown) and self.fit.engine.has_thinned_states
 
     def change(self, index: int | None = None) -> float:
         """Change of the objective at ``index`` from the iteration before (nan at 0)."""
@@ -117,7 +135,7 @@ class WorkspaceReading:
         the engine's own, gathered from its (K, N) array; for any other state
         the engine computes them for the drawn points only.
         """
-        state = self.state if index is None else self.history[index]
+        state = self.state if index is None else self.state_at(index)
         engine = self.fit.engine
         # While a run goes the worker owns the engine's buffers, and just after
         # new data the engine still holds the old: compute afresh then.
@@ -127,5 +145,5 @@ class WorkspaceReading:
 
     def point_responsibilities(self, row: int, index: int | None = None) -> np.ndarray:
         """Responsibilities of data row ``row`` for the state at ``index``, (K,)."""
-        state = self.state if index is None else self.history[index]
+        state = self.state if index is None else self.state_at(index)
         return self.fit.engine.responsibilities(state, self.X[row:row + 1])[0]

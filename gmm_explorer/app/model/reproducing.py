@@ -57,4 +57,4 @@ def workspace_reproduction(workspace, index: int | None = None) -> Reproduction:
     return reproduction(history, workspace.current if index is None else index,
                         workspace_source(workspace), settings.covariance_type,
                         settings.reg_covar, settings.prior, standardizer=fit.standardizer,
-                        origin="GMM Explorer's window")
+                        origin="GMM Explorer's window", state_at=fit.fit_state_at)

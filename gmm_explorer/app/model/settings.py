@@ -17,6 +17,7 @@ from gmm_explorer.engine.options import (
     INIT_METHODS,
     PRIORS,
     ModelSettings,
+    check_run_settings,
 )
 
 __all__ = ["COLLAPSE_POLICIES", "COVARIANCE_TYPES", "INIT_METHODS", "PRIORS", "ModelSettings",
@@ -32,3 +33,10 @@ class RunSettings:
     # seconds between iterations while running: four a second, slow enough for the eye to
     # follow the means and ellipses, fast enough that thirty iterations take a few seconds
     delay: float = 0.25
+
+    def __post_init__(self):
+        # the engine's checks: a session file's "abc" or an infinite delay never reaches Run
+        max_iter, tol, delay = check_run_settings(self.max_iter, self.tol, self.delay)
+        object.__setattr__(self, "max_iter", max_iter)
+        object.__setattr__(self, "tol", tol)
+        object.__setattr__(self, "delay", delay)

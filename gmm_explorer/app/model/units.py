@@ -23,6 +23,7 @@ import numpy as np
 
 from gmm_explorer.data.scaling import Standardizer
 from gmm_explorer.engine.state import EMState
+from gmm_explorer.engine.validation import read_only_data
 
 __all__ = ["FitUnits", "StandardizedEngine", "result_in_user_units", "scale_kind",
            "standardized_factory", "to_fit_units", "to_user_units"]
@@ -44,6 +45,8 @@ def to_user_units(state: EMState, std: Standardizer, n_samples: int) -> EMState:
     """
     if std.is_identity:
         return state
+    if state.thinned:  # no parameters to map: the likelihoods only
+        return _shifted(state, -n_samples * std.log_jacobian())
     return _moved(state, *std.to_user(state.weights, state.means, state.covariances)[1:],
                   -n_samples * std.log_jacobian())
 
@@ -52,15 +55,22 @@ def to_fit_units(state: EMState, std: Standardizer, n_samples: int) -> EMState:
     """The inverse of :func:`to_user_units`, for states that arrive in the data's units."""
     if std.is_identity:
         return state
+    if state.thinned:
+        return _shifted(state, n_samples * std.log_jacobian())
     return _moved(state, *std.to_standard(state.weights, state.means, state.covariances)[1:],
                   n_samples * std.log_jacobian())
 
 
 def _moved(state: EMState, means, covariances, shift: float) -> EMState:
     """``state`` with other means and covariances, its likelihoods shifted by ``shift``."""
+    return _shifted(replace(state, means=means, covariances=covariances, eigenvalues=None),
+                    shift)
+
+
+def _shifted(state, shift: float):
+    """``state`` (full or thinned) with its likelihoods shifted by ``shift``."""
     pseudo = state.pseudo_log_likelihood
-    return replace(state, means=means, covariances=covariances, eigenvalues=None,
-                   log_likelihood=float(state.log_likelihood) + shift,
+    return replace(state, log_likelihood=float(state.log_likelihood) + shift,
                    objective=float(state.objective) + shift,
                    pseudo_log_likelihood=None if pseudo is None else float(pseudo) + shift)
 
@@ -159,6 +169,7 @@ class StandardizedEngine:
         self.Z: np.ndarray | None = None
         self._mapped: dict[int, tuple] = {}  # id(fit state) -> (fit state, user state)
         self._fit_of: dict[int, EMState] = {}  # id(user state) -> fit state
+        self._full_mapped = 0  # full states in ``_mapped``: pruned past the history's cap
         # a worker thread steps (and maps) while the window reads (and maps)
         self._lock = threading.Lock()
 
@@ -209,7 +220,32 @@ class StandardizedEngine:
             user = to_user_units(state, self.standardizer, len(self._X))
             self._mapped[id(state)] = (state, user)
             self._fit_of[id(user)] = state
+            if not state.thinned:
+                self._full_mapped += 1
+                if self._full_mapped > self._engine.history_cap() + _SPARE_MAPPED:
+                    self._prune()
             return user
+
+    def _prune(self) -> None:
+        """Forget mapped full states the engine's history no longer holds (thinned, cut or
+        replayed): the engine thins to stay within its budget, and this cache would
+        otherwise keep every full state alive, twice. Called under the lock."""
+        history = self._engine.history
+        for key, (fit, user) in list(self._mapped.items()):
+            i = fit.iteration
+            if not fit.thinned and not (i < len(history) and history[i] is fit):
+                del self._mapped[key]
+                self._fit_of.pop(id(user), None)
+        self._full_mapped = sum(not fit.thinned for fit, _ in self._mapped.values())
+
+    def state_at(self, iteration: int) -> EMState:
+        """The full state of ``history[iteration]`` in the data's units (replayed by the
+        engine when it was thinned)."""
+        return self.user_state(self._engine.state_at(iteration))
+
+    def fit_state_at(self, iteration: int) -> EMState:
+        """The full state of ``history[iteration]`` as fitted (standardised units)."""
+        return self._engine.state_at(iteration)
 
     def fit_state(self, state: EMState) -> EMState:
         """The standardised state behind ``state`` (which is in the data's units)."""
@@ -237,7 +273,7 @@ class StandardizedEngine:
     # ------------------------------------------------------------ EM
     def prepare(self, X) -> None:
         """Take data ``X`` (N, D) and their standardiser, without starting EM."""
-        X = np.asarray(X, dtype=float)
+        X = read_only_data(X)  # kept: nobody may change it under the fit
         if X.ndim != 2:
             raise ValueError(f"X must be a 2-D array (N, D), got shape {X.shape}")
         if self._units is not None:
@@ -250,6 +286,7 @@ class StandardizedEngine:
             self._X, self.standardizer, self.Z = X, std, Z
             self._mapped.clear()
             self._fit_of.clear()
+            self._full_mapped = 0
 
     def initialize(self, X, weights=None, means=None, covariances=None) -> EMState:
         """Standardise ``X`` (N, D) and start EM on it; the start is in the data's units."""
@@ -290,6 +327,11 @@ class StandardizedEngine:
     def tol(self, value: float) -> None:
         self._engine.tol = value
 
+
+
+#: Mapped full states kept beyond the engine's cap before the cache is pruned (replayed
+#: states a timeline shows, the views' latest): pruning then runs once per this many.
+_SPARE_MAPPED = 64
 
 
 def standardized_factory(factory, units: FitUnits | None = None):

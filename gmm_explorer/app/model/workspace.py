@@ -32,6 +32,7 @@ from gmm_explorer.app.model.stepping import WorkspaceStepping
 from gmm_explorer.app.model.undo import UndoStack
 from gmm_explorer.app.model.units import FitUnits, standardized_factory
 from gmm_explorer.engine import GaussianMixtureEM
+from gmm_explorer.engine.validation import read_only_data
 
 #: At most this many points are drawn (a fixed random subsample above it).
 MAX_DRAWN_POINTS = 4000
@@ -148,8 +149,9 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
         Raises ``ValueError`` (and keeps everything as it was) when ``X`` is not
         a 2-D array of finite numbers with at least 2 rows, or EM cannot start.
         """
-        # contiguous, so that the engine keeps this very array (see display_responsibilities)
-        X = np.ascontiguousarray(X, dtype=float)
+        # read-only, so that the engine keeps this very array rather than a copy of its own
+        # (views compare identities): a fit begun elsewhere holds the array it began on
+        X = read_only_data(X, "data") if fit is None else fit.engine.X
         if X.ndim != 2 or X.shape[1] < 1 or X.shape[0] < 2:
             raise ValueError(f"data must be a 2-D array with at least 2 rows, got shape {X.shape}")
         if not np.all(np.isfinite(X)):

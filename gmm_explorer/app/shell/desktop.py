@@ -20,6 +20,7 @@ from gmm_explorer.app.model.density_grid import BACKGROUNDS
 from gmm_explorer.app.shell import exports, preferences
 from gmm_explorer.app.shell.actions import make_action
 from gmm_explorer.data import session_file
+from gmm_explorer.files import is_read_only, replacing_read_only
 
 EXPORTS = (  # name, menu text, file filter, suffix, tooltip
     ("model", "Model as JSON…", "Model files (*.json)", ".json",
@@ -177,9 +178,12 @@ class DesktopFeatures(QObject):
         path = path or self.session_path
         if not path:
             return self.save_session_as()
+        if not self.may_replace_read_only(path):
+            return False
         try:
-            self.workspace.loading.save_session(path, embed_data=preferences.embed_data(),
-                                      view=self.view_state())
+            with replacing_read_only(path):
+                self.workspace.loading.save_session(path, embed_data=preferences.embed_data(),
+                                                    view=self.view_state())
         except (ValueError, OSError) as exc:
             self.window.show_error(f"Could not save the session: {exc}")
             return False
@@ -275,28 +279,54 @@ class DesktopFeatures(QObject):
 
     # ---------------------------------------------------------- exports
     def export(self, kind: str, path) -> bool:
-        """Export ``kind`` (model, history, plot_png, plot_png_2x, plot_png_4x, plot_svg,
-        window_png, script); False on failure."""
+        """Export ``kind`` (model, history, plot_png, plot_png_2x, plot_png_4x,
+        plot_svg, window_png, script); False on
+        failure (or when the person keeps a read-only file)."""
+        if not self.may_replace_read_only(path):
+            return False
         try:
-            if kind == "model":
-                exports.export_model(path, self.workspace)
-            elif kind == "history":
-                exports.write_history_csv(path, self.workspace.history)
-            elif kind in ("plot_png", "plot_svg"):
-                exports.export_plot(path, self.window.shown_plot())
-            elif kind in ("plot_png_2x", "plot_png_4x"):
-                exports.export_plot(path, self.window.shown_plot(), scale=int(kind[-2]))
-            elif kind == "window_png":
-                exports.export_window(path, self.window)
-            elif kind == "script":
-                exports.export_script(path, self.workspace)
-            else:
-                raise ValueError(f"unknown export {kind!r}")
+            with replacing_read_only(path):
+                self._export(kind, path)
         except (ValueError, OSError) as exc:
             self.window.show_error(f"Could not export: {exc}")
             return False
         self.window.show_message(f"Exported to {path}.")
         return True
+
+    def _export(self, kind: str, path) -> None:
+        if kind == "model":
+            exports.export_model(path, self.workspace)
+        elif kind == "history":
+            exports.write_history_csv(path, self.workspace.history)
+        elif kind in ("plot_png", "plot_svg"):
+            exports.export_plot(path, self.window.shown_plot())
+        elif kind in ("plot_png_2x", "plot_png_4x"):
+            exports.export_plot(path, self.window.shown_plot(), scale=int(kind[-2]))
+        elif kind == "window_png":
+            exports.export_window(path, self.window)
+        elif kind == "script":
+            exports.export_script(path, self.workspace)
+        else:
+            raise ValueError(f"unknown export {kind!r}")
+
+    def may_replace_read_only(self, path) -> bool:
+        """True unless ``path`` is a read-only file the person chooses to keep.
+
+        The file was made read-only on purpose, perhaps: Replace goes on;
+        Cancel, Escape or closing the question keeps it.
+        """
+        if not is_read_only(path):
+            return True
+        box = QMessageBox(QMessageBox.Question, "GMM Explorer",
+                          f"{os.path.basename(os.fspath(path))} is read-only.", parent=self.window)
+        box.setInformativeText("Replace it anyway?")
+        box.setStandardButtons(QMessageBox.Yes | QMessageBox.Cancel)
+        box.setDefaultButton(QMessageBox.Cancel)
+        box.setEscapeButton(QMessageBox.Cancel)
+        if box.exec() == QMessageBox.Yes:
+            return True
+        self.workspace.message.emit(f"Kept the read-only file {path}.")
+        return False
 
     def _export_dialog(self, kind, file_filter, suffix) -> None:
         # "plot_png_2x" -> gmm-plot.png

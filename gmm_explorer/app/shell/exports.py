@@ -102,7 +102,7 @@ def export_model(path, workspace, index: int | None = None) -> dict:
     Uses :func:`gmm_explorer.data.save_model`; a collapsed state is refused
     with the remedies (``ValueError``).
     """
-    state = workspace.state if index is None else workspace.history[index]
+    state = workspace.state if index is None else workspace.state_at(index)
     if state is None:
         raise ValueError("there is no model yet: load or generate data first")
     settings = {k: v for k, v in asdict(workspace.model).items()}

@@ -53,6 +53,11 @@ from gmm_explorer.data.loaders import DATA_SUFFIXES
 DATA_FILTER = (f"Data files ({' '.join('*' + suffix for suffix in DATA_SUFFIXES)});;"
                "All files (*)")
 
+TIMELINE_TIP = ("Timeline: drag to show any past iteration in every view. "
+                "Stepping from a past iteration discards the later ones.")
+TIMELINE_LABEL_TIP = "Shown iteration / last iteration in the history"
+#: What the timeline adds once the engine thinned older states to stay within its budget.
+THINNED_NOTE = "Older states thinned: replayed on demand (the history's memory budget)."
 _LOGLIK_TIP = "Total log-likelihood of the data at the shown iteration"
 _CONVERGED_TIP = ("Whether EM has converged, by scikit-learn's rule: the objective per data point "
                   "changed by less than tol from the iteration before last to the last one, "
@@ -85,13 +90,12 @@ class ExplorerWindow(QMainWindow):
         self.centre_views = CentreSwitcher(workspace, self.centre, self)  # axes, pairs, PCA
         self.one_d = OneDView(workspace)  # shown instead of the scatter for one-column data
         self.timeline = QSlider(Qt.Horizontal)
-        self.timeline.setToolTip("Timeline: drag to show any past iteration in every view. "
-                                 "Stepping from a past iteration discards the later ones.")
+        self.timeline.setToolTip(TIMELINE_TIP)
         self.timeline.setPageStep(1)
         self.timeline.valueChanged.connect(workspace.go_to)
         self.timeline_label = SteadyLabel()  # changes every Step (steady_text.py)
         self.timeline_label.setMinimumWidth(110)
-        self.timeline_label.setToolTip("Shown iteration / last iteration in the history")
+        self.timeline_label.setToolTip(TIMELINE_LABEL_TIP)
         self.setCentralWidget(self._centre_widget())
 
         self.data_panel = DataPanel(workspace, self.open_file_dialog, self.show_error)
@@ -480,8 +484,13 @@ class ExplorerWindow(QMainWindow):
     def _update_timeline_label(self) -> None:
         s = self.workspace
         last = s.history[-1].iteration if s.history else 0
-        shown = s.state.iteration if s.state is not None else 0
+        # the record's iteration: the shown state itself may be a thinned one to replay
+        shown = s.history[s.current].iteration if s.history else 0
         self.timeline_label.setText(f"{shown} / {last}")
+        # a long run's older states are kept as scalars and replayed when shown: say so
+        note = f"\n{THINNED_NOTE}" if s.history_thinned else ""
+        self.timeline.setToolTip(TIMELINE_TIP + note)
+        self.timeline_label.setToolTip(TIMELINE_LABEL_TIP + note)
 
     def _on_running_changed(self, running: bool) -> None:
         a = self.actions_by_name["run"]

@@ -53,7 +53,7 @@ class HistoryCursor:
         ``new``, the whole history.
         """
         n = self.count
-        if n and len(history) >= n and history[n - 1] is self._last:
+        if n and len(history) >= n and _still_there(history[n - 1], self._last):
             restart, new = False, history[n:]
         else:
             restart, new = True, list(history)
@@ -62,6 +62,21 @@ class HistoryCursor:
         self._last = history[-1] if len(history) else None
         self.states_read += len(new)
         return restart, new
+
+
+def _still_there(state, last) -> bool:
+    """Whether ``state``, at the place of the last state read, is that state.
+
+    The engine may have thinned it meanwhile (kept its scalars, dropped its
+    parameters to stay within its memory budget): a thinned record with the
+    same iteration, objective and effective counts stands for it, so a long
+    run is not reread from the start after every batch.
+    """
+    return state is last or (state.thinned and not last.thinned
+                              and state.iteration == last.iteration
+                              and state.objective == last.objective
+                              and np.array_equal(state.effective_counts,
+                                                 last.effective_counts))
 
 
 class GrowingArray:
