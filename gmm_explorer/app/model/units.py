@@ -147,8 +147,7 @@ class StandardizedEngine:
 
     It offers what the window uses of :class:`~gmm_explorer.engine.GaussianMixtureEM`
     (``initialize``, ``step``, ``run``, ``rewind``, ``responsibilities``, ``hard_labels``,
-    ``history``,
-    ``tol``, ``X``; ``halted``, ``n_parameters`` and the settings as the engine's own)
+    ``history``, ``tol``, ``X``; ``halted``, ``n_parameters`` and the settings as the engine's own)
     with every array in the data's units; starts given to :meth:`initialize` are in the
     data's units too.
 
