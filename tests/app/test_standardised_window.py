@@ -63,25 +63,28 @@ def test_an_interactive_launch_applies_view_flags_to_the_file_it_opens(qapp, tmp
     from PySide6.QtWidgets import QApplication
 
     from gmm_explorer.app.shell import launch as launching
-    from gmm_explorer.app.shell.window import ExplorerWindow
 
     monkeypatch.setattr("sys.excepthook", __import__("sys").excepthook)  # launch sets one
-    seen = {}
+    made, seen = [], {}
+    build = launching.build_window
+
+    def build_and_keep(*args, **kwargs):  # the window this launch makes (others may linger)
+        made.append(build(*args, **kwargs))
+        return made[-1]
 
     def exec_and_look(_app=None):  # the event loop a person would enter: look, then close
-        window = next(w for w in QApplication.topLevelWidgets()
-                      if isinstance(w, ExplorerWindow))
-        ws = window.workspace
+        ws, window = made[0]
         while ws.loading.busy:
             qapp.processEvents()
         seen.update(features=list(ws.feature_names), view=window.centre_views.current,
                     colours=window.color_mode.currentText(),
                     classes=window.classes_ui.dock.isVisible())
-        window.workspace.discard_guard = None
+        ws.discard_guard = None
         window.close()
         ws.shutdown()
         return 0
 
+    monkeypatch.setattr(launching, "build_window", build_and_keep)
     monkeypatch.setattr(QApplication, "exec", exec_and_look)
     path = _scaled_file(tmp_path)
     assert launching.launch([str(path), "--view", "pca", "--classes-panel"]) == 0
