@@ -99,6 +99,8 @@ class SessionSnapshot:
         Which points were added by hand (always embedded data).
     standardize : bool
         Whether EM fitted ``X`` in standardised units (False in older files).
+    lines : ndarray of shape (N,) of int, or None
+        Each row's 1-based line in its text file (exported labels name it), or None.
     """
 
     model: dict
@@ -121,6 +123,7 @@ class SessionSnapshot:
     own_model: dict | None = None
     preset: str = ""
     standardize: bool = False
+    lines: np.ndarray | None = None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -171,7 +174,8 @@ def write_session(path, snapshot: SessionSnapshot) -> None:
                  "has_labels": snapshot.labels is not None,
                  "label_names": [str(n) for n in snapshot.label_names],
                  "class_column": str(snapshot.class_column or ""),
-                 "has_hand_made": snapshot.hand_made is not None},
+                 "has_hand_made": snapshot.hand_made is not None,
+                 "has_lines": snapshot.lines is not None},
         "current": int(snapshot.current), "axes": [int(a) for a in snapshot.axes],
         "view": _jsonable(snapshot.view), "states": rows,
     }
@@ -189,6 +193,8 @@ def write_session(path, snapshot: SessionSnapshot) -> None:
             arrays["data/labels.npy"] = np.asarray(snapshot.labels)
         if snapshot.hand_made is not None:
             arrays["data/hand_made.npy"] = np.asarray(snapshot.hand_made, dtype=bool)
+        if snapshot.lines is not None:
+            arrays["data/lines.npy"] = np.asarray(snapshot.lines, dtype=np.int64)
     from gmm_explorer.data.model_file import program_version
 
     manifest["program_version"] = program_version()
@@ -279,7 +285,7 @@ def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
     manifest = _read_manifest(zf, path)
     settings = checked_manifest(manifest, path)  # before anything uses the manifest
     data = manifest["data"]
-    X, labels, hand_made = _read_data(zf, data, path)
+    X, labels, hand_made, lines = _read_data(zf, data, path)
     label_names, class_column = _class_names(data, labels, path)
     history = read_history(zf, manifest["states"], X.shape[1], path)
     current = int(manifest["current"])
@@ -301,11 +307,15 @@ def _read(zf: zipfile.ZipFile, path) -> SessionSnapshot:
     return SessionSnapshot(
         model=settings["model"], run=settings["run"], X=X, labels=labels,
         feature_names=[str(n) for n in data.get("feature_names", [])],
-        label_names=label_names, class_column=class_column, data_name=str(data.get("name", "")), data_path=data.get("path"),
+        label_names=label_names, class_column=class_column,
+        data_name=str(data.get("name", "")), data_path=data.get("path"),
+        # how the file was read: a session saved from this one reads it so again
+        load_options=_load_options(data.get("load_options") or {}, path)
+        if data.get("path") else None,
         data_sha256=data.get("sha256"), history=history, current=current, axes=axes,
         view=manifest.get("view") or {}, start=start, hand_made=hand_made,
         own_model=settings["own_model"], preset=preset,
-        standardize=standardize,
+        standardize=standardize, lines=lines,
     )
 
 
@@ -343,14 +353,16 @@ def _read_manifest(zf: zipfile.ZipFile, path) -> dict:
 
 
 def _read_data(zf: zipfile.ZipFile, data: dict, path) -> tuple:
-    """(X (N, D), labels (N,) or None, hand_made (N,) bool or None): embedded or referenced."""
+    """(X (N, D), labels (N,) or None, hand_made (N,) bool or None, lines (N,) or None):
+    embedded or referenced."""
     if data.get("embedded", True):
         X = read_array(zf, "data/X.npy", path)
         if X.dtype.kind not in "biuf":
             raise damaged(path, f"data/X.npy holds {X.dtype}, not real numbers")
         labels = read_array(zf, "data/labels.npy", path) if data.get("has_labels") else None
+        lines = read_array(zf, "data/lines.npy", path) if data.get("has_lines") else None
     else:
-        X, labels = _load_referenced(data, path)
+        X, labels, lines = _load_referenced(data, path)
     if X.ndim == 2:
         try:
             check_features(X.shape[1], path)
@@ -372,7 +384,10 @@ def _read_data(zf: zipfile.ZipFile, data: dict, path) -> tuple:
             raise damaged(path, f"data/hand_made.npy has shape {hand_made.shape} and type "
                                  f"{hand_made.dtype}, expected ({X.shape[0]},) bool")
         hand_made = hand_made if hand_made.any() else None
-    return X, labels, hand_made
+    if lines is not None and (lines.shape != (X.shape[0],) or lines.dtype.kind not in "iu"):
+        raise damaged(path, f"the rows' lines have shape {lines.shape} and type "
+                            f"{lines.dtype}, expected ({X.shape[0]},) whole numbers")
+    return X, labels, hand_made, lines
 
 
 def _class_names(data: dict, labels, path) -> tuple[list, str]:
@@ -407,7 +422,7 @@ def _load_referenced(data: dict, path):
     except DataError as exc:
         raise SessionFileError(f"refers to data that cannot be loaded: {exc}",
                                path=path) from None
-    return np.asarray(loaded.X, dtype=float), loaded.labels
+    return np.asarray(loaded.X, dtype=float), loaded.labels, loaded.lines
 
 
 def _load_options(options, path) -> dict:

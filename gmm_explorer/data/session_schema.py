@@ -154,7 +154,7 @@ def checked_data_section(data, path) -> tuple[int, int]:
     for key in ("name", "path", "sha256"):
         if data.get(key) is not None and not isinstance(data[key], str):
             raise bad_field(path, f"data.{key}", "is not text")
-    for key in ("embedded", "has_labels", "has_hand_made"):
+    for key in ("embedded", "has_labels", "has_hand_made", "has_lines"):
         if data.get(key) is not None and not isinstance(data[key], bool):
             raise bad_field(path, f"data.{key}", "is not true or false")
     return shape[0], shape[1]

@@ -261,3 +261,130 @@ def test_a_stray_word_in_a_fitted_column_is_offered_to_be_dropped(qtbot, window,
     # a word in a column that is not fitted does not matter
     assert window.open_file(str(path), options=FileOptions(columns=("a",)))
     assert ws.X.shape == (30, 1)
+
+
+def test_choosing_the_classes_keeps_the_features_chosen(qtbot, window, tmp_path):
+    ws = window.workspace
+    assert window.open_file(str(_scaled_file(tmp_path)))
+    ws.loading.choose_features(["tiny", "plain", "code"])
+    _wait_loaded(qtbot, window)
+    ws.loading.choose_classes("code")  # a chosen feature becomes the classes: no feature
+    _wait_loaded(qtbot, window)
+    assert ws.feature_names == ["tiny", "plain"] and ws.class_column == "code"
+    ws.loading.choose_classes(NO_CLASSES)
+    _wait_loaded(qtbot, window)
+    assert ws.feature_names == ["tiny", "plain"] and ws.labels is None
+    ws.loading.choose_features(["plain"])
+    _wait_loaded(qtbot, window)
+    ws.loading.choose_classes("plain")  # no feature left: every other numeric column
+    _wait_loaded(qtbot, window)
+    assert ws.feature_names == ["tiny", "huge", "code"] and ws.class_column == "plain"
+
+
+def test_a_session_from_a_session_still_points_at_its_file_rightly(qtbot, window, tmp_path):
+    path = _scaled_file(tmp_path)
+    ws = window.workspace
+    ws.set_model(n_components=2, covariance_type="full", random_state=2)
+    assert window.open_file(str(path), options=FileOptions(columns=("plain", "huge")))
+    window.step()
+    first, again = tmp_path / "first.gmmx", tmp_path / "again.gmmx"
+    ws.loading.save_session(first, embed_data=False)
+    ws.loading.open_session(first)
+    window.step()
+    shown = ws.state
+    ws.loading.save_session(again, embed_data=False)  # read with the same columns again
+    ws.loading.load_builtin("iris")
+    ws.loading.open_session(again)
+    assert ws.feature_names == ["plain", "huge"] and ws.X.shape == (120, 2)
+    assert ws.state.log_likelihood == shown.log_likelihood
+    # a session that embedded a file's chosen columns cannot say how to read the file
+    embedded = tmp_path / "embedded.gmmx"
+    ws.loading.save_session(embedded)
+    ws.loading.open_session(embedded)
+    ws.loading.save_session(again, embed_data=False)
+    ws.loading.load_builtin("iris")
+    ws.loading.open_session(again)
+    assert ws.feature_names == ["plain", "huge"] and ws.X.shape == (120, 2)
+
+
+def test_sessions_keep_each_rows_line_in_its_file(qtbot, window, tmp_path):
+    path = tmp_path / "holes.csv"
+    rows = [f"{i},{(i * 7) % 11}.5" for i in range(30)]
+    rows[3] = "3,NA"
+    path.write_text("a,b\n" + "\n".join(rows) + "\n")
+    ws = window.workspace
+    assert window.open_file(str(path), options=FileOptions(drop_missing=True))
+    lines = ws.lines.copy()
+    assert lines[3] == 6  # the row after the dropped one: exported labels name its line
+    for embed in (True, False):
+        session = tmp_path / f"s{embed}.gmmx"
+        ws.loading.save_session(session, embed_data=embed)
+        ws.loading.load_builtin("iris")
+        ws.loading.open_session(session)
+        assert ws.lines is not None and np.array_equal(ws.lines, lines)
+
+
+def test_standardise_chosen_while_the_file_is_read_again_holds(qtbot, window, tmp_path):
+    ws = window.workspace
+    assert window.open_file(str(_scaled_file(tmp_path)))
+    box = window.data_panel.choices.standardize
+    ws.loading.choose_features(["tiny", "plain"])  # read again in the background
+    assert ws.loading.busy
+    box.click()  # off, while it reads
+    _wait_loaded(qtbot, window)
+    assert ws.feature_names == ["tiny", "plain"]
+    assert not ws.standardize and ws.fit.standardizer is None and not box.isChecked()
+    assert not ws.loading.file_options.standardize
+
+
+def test_choosing_the_class_column_shown_again_keeps_the_run(qtbot, window, tmp_path):
+    ws = window.workspace
+    assert window.open_file(str(_scaled_file(tmp_path)))
+    for _ in range(3):
+        window.step()
+    combo = window.data_panel.choices.classes
+    combo.activated.emit(combo.findText("kind"))  # the shown column, chosen again
+    assert not ws.loading.busy and len(ws.history) == 4 and ws.class_column == "kind"
+
+
+def test_features_given_in_another_order_show_no_pending_choice(qtbot, window, tmp_path):
+    ws = window.workspace
+    assert window.open_file(str(_scaled_file(tmp_path)),
+                            options=FileOptions(columns=("huge", "tiny")))  # as --columns
+    features = window.data_panel.choices.features
+    assert features.ticked() == ["tiny", "huge"]  # the list's own order
+    assert not features.apply_button.isEnabled() and features.count.text() == "2 of 4 fitted"
+    for _ in range(2):
+        window.step()
+    assert not ws.loading.choose_features(["tiny", "huge"])  # the same features: run kept
+    assert len(ws.history) == 3 and ws.feature_names == ["huge", "tiny"]
+
+
+def test_a_file_changed_on_disk_is_embedded_in_a_session_not_pointed_at(qtbot, window,
+                                                                       tmp_path):
+    import os
+
+    path = _scaled_file(tmp_path)
+    ws = window.workspace
+    assert window.open_file(str(path))
+    window.step()
+    shown = ws.X.copy()
+    lines = path.read_text().splitlines()
+    lines[1], lines[2] = lines[2], lines[1]  # other data of the same shape
+    path.write_text("\n".join(lines) + "\n")
+    os.utime(path, ns=(0, 10**9))
+    session = tmp_path / "s.gmmx"
+    ws.loading.save_session(session, embed_data=False)
+    ws.loading.load_builtin("iris")
+    ws.loading.open_session(session)
+    np.testing.assert_array_equal(ws.X, shown)  # the data the history was fitted on
+
+
+def test_features_given_by_position_can_give_up_the_class_column(qtbot, window, tmp_path):
+    ws = window.workspace
+    assert window.open_file(str(_scaled_file(tmp_path)),
+                            options=FileOptions(columns=("0", "1", "4")))  # --columns 0 1 4
+    assert ws.feature_names == ["tiny", "plain", "code"]
+    ws.loading.choose_classes("code")
+    _wait_loaded(qtbot, window)
+    assert ws.feature_names == ["tiny", "plain"] and ws.class_column == "code"

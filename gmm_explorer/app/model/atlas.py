@@ -257,7 +257,9 @@ class Atlas(QObject):
             raise ValueError("the atlas was made on other data; run it again on these")
         result = self.results[position]
         self._own.chose(result.recipe)
-        self.workspace.open_recipe(result.recipe, f"start {position + 1} of the atlas")
+        # in the units the atlas ran in (its key's last entry), as its settings
+        self.workspace.open_recipe(result.recipe, f"start {position + 1} of the atlas",
+                                   standardize=self._key[2])
         self.opened = position
         self.changed.emit()
 

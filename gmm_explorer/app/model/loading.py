@@ -61,9 +61,14 @@ class DataLoading(QObject):
         #: The data set on show as loaded (its columns and classes), and the array shown of it.
         self._dataset: Dataset | None = None
         self._dataset_X = None
+        #: The array that :attr:`file_path` read with :attr:`file_options` gives (a file's
+        #: or a session's that points at its file), or None.
+        self._read_X = None
+        self._read_stamp = None  # that file's size and time then: a change on disk shows
         #: The last failed load's error, path and options (a retry may drop rows), or None.
         self.last_failure = None
         self._edits_when_load_began = 0
+        self._standardize_chosen = None  # Standardise ticked or unticked while a file loads
         workspace.settingsChanged.connect(self._remember_own_model)
         workspace.runner.loadProgress.connect(self.loadProgress)
         workspace.runner.loadEnded.connect(self._on_load_ended)
@@ -139,6 +144,8 @@ class DataLoading(QObject):
     def _shown(self, dataset: Dataset, path: str | None, options: FileOptions | None) -> None:
         self._dataset, self._dataset_X = dataset, self.workspace.X
         self.file_path = path
+        self._read_X = None if path is None else self.workspace.X
+        self._read_stamp = _stamp(path)
         if options is not None:
             self.file_options = options
         self.sourceChanged.emit()
@@ -170,7 +177,7 @@ class DataLoading(QObject):
         if unknown:
             raise ValueError(f"no feature named {unknown[0]!r}; the features are "
                              f"{', '.join(every)}")
-        if names == now:
+        if set(names) == set(now):  # the same features, maybe in another order: no change
             return False
         ds = self.dataset
         if ds is None:
@@ -192,7 +199,15 @@ class DataLoading(QObject):
         the file is read again, as ``--classes``. ``ValueError`` for other data."""
         if self.file_path is None:
             raise ValueError("only a data file's columns can be chosen as classes")
-        return self.reload(label_column=column, columns=None)
+        ws = self.workspace
+        if column == (ws.class_column if ws.labels is not None else NO_CLASSES):
+            return False  # the box's list chooses what holds again: the run stays
+        # the features ticked stay chosen; the class column is no feature (matched by the
+        # name read, as --columns may give positions)
+        columns = self.file_options.columns or ()
+        names = ws.feature_names if len(ws.feature_names) == len(columns) else columns
+        kept = tuple(c for c, name in zip(columns, names) if column not in (c, name))
+        return self.reload(label_column=column, columns=kept or None)
 
     def set_drop_missing(self, on: bool) -> bool:
         """Read the file again, dropping (or keeping) rows with missing values."""
@@ -205,6 +220,8 @@ class DataLoading(QObject):
         self.workspace.set_standardize(on)
         if self.file_path is not None:
             self.file_options = replace(self.file_options, standardize=bool(on))
+            if self.busy:  # a reload of this file, begun before, must not undo the choice
+                self._standardize_chosen = bool(on)
 
     def reload(self, **changes) -> bool:
         """Read the shown file again, in the background, with changed :class:`FileOptions`."""
@@ -239,6 +256,7 @@ class DataLoading(QObject):
         if not self._may_replace(f"opening {os.path.basename(str(path))}"):
             return False
         self._edits_when_load_began = ws.edits
+        self._standardize_chosen = None
         self.cancel_load()
         options = options or FileOptions()
         recipe, factory = make_recipe(self.own_model, ws.run_settings), ws.engine_factory
@@ -268,8 +286,12 @@ class DataLoading(QObject):
             reason, message = "cancelled", f"Kept the edited points; {loader.path} was not opened."
         if reason == "loaded":
             data, (recipe, options) = result.data, result.engine_key
+            chosen = self._standardize_chosen
+            if str(loader.path) == self.file_path and chosen not in (None, options.standardize):
+                options = replace(options, standardize=chosen)
             # begun with the settings that hold now? (they may change while a file loads)
-            same = (recipe.settings, recipe.tol) == (self.own_model, ws.run_settings.tol)
+            same = (recipe.settings, recipe.tol, result.engine_key[1]) == \
+                (self.own_model, ws.run_settings.tol, options)
             try:
                 ws.set_data(data.X, feature_names=data.feature_names, name=str(loader.path),
                             fit=Fit(recipe, result.engine) if same else None,
@@ -304,12 +326,14 @@ class DataLoading(QObject):
         data_path = data_hash = None
         name = ws.data_name or ""
         load_options = None
-        if not embed_data and name and os.path.isfile(name):
+        # only data known to be the file read with known options are kept by reference:
+        # other options (or data from an embedded session) would read other rows or columns
+        if not embed_data and name and os.path.isfile(name) and ws.X is self._read_X \
+                and self.file_path == name and _stamp(name) == self._read_stamp:
             data_path = os.path.abspath(name)
             data_hash = file_sha256(data_path)
             # read again as it was read: the same columns, classes and dropped rows
-            load_options = self.file_options.load_kwargs() if self.dataset is not None \
-                and self.file_path == name else {}
+            load_options = self.file_options.load_kwargs()
         start = ws.start
         history = list(ws.fit.fit_history[:len(ws.history)])  # as fitted: replayed bit for bit
         return session_file.SessionSnapshot(
@@ -324,7 +348,7 @@ class DataLoading(QObject):
                                           for k, v in start.items()},
             hand_made=ws.hand_made, own_model=asdict(self.own_model),
             preset="" if ws.lab.preset is None else ws.lab.preset.name,
-            standardize=ws.standardize,
+            standardize=ws.standardize, lines=ws.lines,
         )
 
     def save_session(self, path, *, embed_data: bool = True, view: dict | None = None) -> None:
@@ -362,7 +386,15 @@ class DataLoading(QObject):
         ws.set_data(snap.X, snap.labels, snap.feature_names, snap.data_name, fit=fit,
                     start=snap.start, hand_made=snap.hand_made, model=model,
                     standardize=snap.standardize, label_names=snap.label_names,
-                    class_column=snap.class_column)
+                    class_column=snap.class_column, lines=snap.lines)
+        # the data on show are the session's: its file read with its options, or its own
+        self.file_path, self._read_X = (snap.data_name, ws.X) if snap.data_path else (None, None)
+        self._read_stamp = _stamp(self.file_path)
+        read = snap.load_options or {}
+        self.file_options = FileOptions(
+            columns=None if read.get("columns") is None else tuple(read["columns"]),
+            label_column=read.get("label_column"), drop_missing=bool(read.get("drop_missing")),
+            standardize=snap.standardize)
         ws.axes = tuple(snap.axes)
         ws.current = snap.current
         ws.dataChanged.emit()
@@ -374,6 +406,15 @@ class DataLoading(QObject):
         ws.message.emit(f"Session opened from {path} (iteration "
                         f"{ws.history[ws.current].iteration}).")
         return snap.view
+
+
+def _stamp(path) -> tuple | None:
+    """A file's size and modification time (None for no file): whether it changed."""
+    try:
+        info = os.stat(path)
+    except (OSError, TypeError, ValueError):
+        return None
+    return info.st_size, info.st_mtime_ns
 
 
 def _classes(data: Dataset, options: FileOptions) -> dict:

@@ -218,7 +218,9 @@ class ModelSelection(QObject):
         ws = self.workspace
         if ws.X is not self._X:
             raise ValueError("the data changed since the grid ran: run it again")
-        X, recipe, factory = ws.X, cell.recipe, ws.fit_factory
+        # in the units the grid ran in (its key's last entry): Standardise changed since
+        # would replay another fit than the cell's
+        X, recipe, factory = ws.X, cell.recipe, ws.factory_for(self._key[3])
         self._own.chose(recipe)
         ws.runner.start_job(lambda cancelled, progress, report: replay(
             recipe, X, factory, cancelled), lambda fit, error: self._on_replayed(

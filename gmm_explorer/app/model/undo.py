@@ -37,12 +37,19 @@ class PointsState:
     name: str
     edited: bool
     start: dict | None
+    # a point edit lets the known classes and file lines go (its rows are no longer the
+    # file's): undoing it back to the file's own rows brings them back
+    labels: np.ndarray | None = None
+    label_names: tuple = ()
+    class_column: str = ""
+    lines: np.ndarray | None = None
 
     @classmethod
     def of(cls, workspace: Workspace) -> PointsState:
         """The workspace's data now (arrays shared, never copied: nothing edits them in place)."""
         return cls(workspace.X, workspace.hand_made, workspace.data_name, workspace.edited,
-                   workspace.pinned_start)
+                   workspace.pinned_start, workspace.labels, workspace.label_names,
+                   workspace.class_column, workspace.lines)
 
 
 @dataclass(frozen=True)
@@ -150,7 +157,9 @@ class UndoStack(QObject):
         ws = self.workspace
         with self.applying():
             if kind == "points":
-                ws.set_data(target.X, None, ws.feature_names, target.name, start=target.start,
-                            edited=target.edited, hand_made=target.hand_made)
+                ws.set_data(target.X, target.labels, ws.feature_names, target.name,
+                            start=target.start, edited=target.edited,
+                            hand_made=target.hand_made, label_names=target.label_names,
+                            class_column=target.class_column, lines=target.lines)
             else:
                 ws.set_model(**asdict(target))

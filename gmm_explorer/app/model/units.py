@@ -146,8 +146,8 @@ class StandardizedEngine:
     """An engine that fits standardised data and answers in the data's units.
 
     It offers what the window uses of :class:`~gmm_explorer.engine.GaussianMixtureEM`
-    (``initialize``, ``step``, ``run``, ``rewind``, ``responsibilities``, ``history``,
-    ``tol``, ``X``; ``halted``, ``n_parameters`` and the settings as the engine's own)
+    (``initialize``, ``step``, ``run``, ``rewind``, ``responsibilities``, ``hard_labels``,
+    ``history``, ``tol``, ``X``; ``halted``, ``n_parameters`` and the settings as the engine's own)
     with every array in the data's units; starts given to :meth:`initialize` are in the
     data's units too.
 
@@ -316,8 +316,9 @@ class StandardizedEngine:
         return self._engine.responsibilities(fit, Z, rows)
 
     def hard_labels(self, state=None, X=None) -> np.ndarray:
-        """The most responsible component of each point, (n,): of ``X`` (data units) or of
-        every data point, under ``state`` (data units)."""
+        """The most responsible component (n,) under ``state`` (data units) of ``X`` (data
+        units) or the data. Not left to the engine: it would read a state in the data's
+        units as standardised parameters (and miss its kept responsibilities)."""
         fit = None if state is None else self.fit_state(state)
         Z = None if X is None else self.standardizer.transform(X)
         return self._engine.hard_labels(fit, Z)
@@ -329,7 +330,6 @@ class StandardizedEngine:
     @tol.setter
     def tol(self, value: float) -> None:
         self._engine.tol = value
-
 
 
 #: Mapped full states kept beyond the engine's cap before the cache is pruned (replayed

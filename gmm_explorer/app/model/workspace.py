@@ -359,39 +359,42 @@ class Workspace(WorkspaceStepping, WorkspaceReading, QObject):
 
         The fit is replayed into a new engine from its saved history, so
         stepping on here leaves the original (still on show elsewhere) as it
-        was. ``ValueError`` when the fit was made on other data than the shown.
+        was; it goes on in the units it was fitted in, which become the window's.
+        ``ValueError`` when the fit was made on other data than the shown.
         """
         if self.X is None or fit.engine.X is not self.X:
             raise ValueError("that fit was made on other data than the data shown; run it "
                              "again on these data")
-        # in the units it was fitted in when these are the window's (bit for bit)
-        same_units = (fit.standardizer is not None) == self.standardize
-        copy = Fit.restore(self.X, fit.recipe, list(fit.fit_history if same_units
-                                                     else fit.history),
-                           self.fit_factory, fit_units=same_units)
+        # its units, as its settings: Standardise changed since would make another fit
+        standardize = fit.standardizer is not None
+        copy = Fit.restore(self.X, fit.recipe, list(fit.fit_history),
+                           self.factory_for(standardize), fit_units=True)
         self.stop()
-        if copy.recipe.settings != self.model:
-            self.model = copy.recipe.settings
+        if (copy.recipe.settings, standardize) != (self.model, self.standardize):
+            self.model, self.standardize = copy.recipe.settings, standardize
             self.settingsChanged.emit()
         self.show_fit(copy)
         self.message.emit(f"Showing {name or 'that fit'} at its last iteration, "
                           f"{self.state.iteration}: Back or the timeline replays it, Step "
                           f"goes on from there.")
 
-    def open_recipe(self, recipe, name: str = "") -> None:
+    def open_recipe(self, recipe, name: str = "", standardize: bool | None = None) -> None:
         """Replay a recipe here from its first iteration (a start of the atlas).
 
-        The recipe's settings (its seed too) and stop rules become the
-        window's and a pinned start is let go, so Reset, Step and Run give
-        exactly the recipe's fit. Raises ``ValueError``, changing nothing, when
-        EM cannot start so.
+        The recipe's settings (its seed too), stop rules and ``standardize`` (the
+        units it ran in; default the window's) become the window's and a pinned
+        start is let go, so Reset, Step and Run give exactly the recipe's fit.
+        Raises ``ValueError``, changing nothing, when EM cannot start so.
         """
-        fit = Fit.begin(self.X, recipe, self.fit_factory)
+        standardize = self.standardize if standardize is None else bool(standardize)
+        fit = Fit.begin(self.X, recipe, self.factory_for(standardize))
         self.stop()
         self.pinned_start = None
         run = replace(self.run_settings, tol=recipe.tol, max_iter=recipe.max_iter)
-        if (recipe.settings, run) != (self.model, self.run_settings):
+        if (recipe.settings, run, standardize) != (self.model, self.run_settings,
+                                                   self.standardize):
             self.model, self.run_settings = recipe.settings, run
+            self.standardize = standardize
             self.settingsChanged.emit()
         self.show_fit(fit)
         self.message.emit(f"{(name or 'That start').capitalize()}: seed {recipe.seed}, "

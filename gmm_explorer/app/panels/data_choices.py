@@ -94,10 +94,11 @@ class FeatureList(QWidget):
 
     def _update_button(self, *_) -> None:
         ticked = self.ticked()
+        # the list has its own order; features given in another (--columns) are no change
+        same = set(ticked) == set(self._fitted)
         self.count.setText(f"{len(ticked)} of {self.list.count()} fitted"
-                           if ticked == self._fitted else f"{len(ticked)} ticked")
-        self.apply_button.setEnabled(self.list.isEnabled() and bool(ticked)
-                                     and ticked != self._fitted)
+                           if same else f"{len(ticked)} ticked")
+        self.apply_button.setEnabled(self.list.isEnabled() and bool(ticked) and not same)
 
 
 class DataChoices(QWidget):

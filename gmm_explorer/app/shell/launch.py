@@ -321,7 +321,9 @@ def launch(argv: list[str]) -> int:
     window.show()  # offscreen for pictures: the plots need their laid-out size
     app.processEvents()
     if args.data and not is_session(args.data):
-        scripted = bool(offscreen or args.steps or args.starts or args.select)
+        # flags that act on the file's data wait for it (else they met the empty window)
+        scripted = bool(offscreen or args.steps or args.starts or args.select or args.view
+                        or args.lower_bound or args.classes_panel)
         if not window.open_file(args.data, wait=scripted,
                                 options=file_options(args)) and scripted:
             print(f"gmm-explorer: {window.last_error}", file=sys.stderr)
