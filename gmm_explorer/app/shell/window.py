@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -42,11 +41,12 @@ from gmm_explorer.app.shell.lab_window import LabUi
 from gmm_explorer.app.shell.labels_window import LabelsUi
 from gmm_explorer.app.shell.missing_rows import MissingRowsOffer
 from gmm_explorer.app.shell.presentation import Presentation
+from gmm_explorer.app.shell.status_line import StatusLine
 from gmm_explorer.app.views.curves_view import ConditionView, LikelihoodView
 from gmm_explorer.app.views.centre_switcher import CentreSwitcher
 from gmm_explorer.app.views.one_d_view import OneDView
 from gmm_explorer.app.views.scatter_view import CentreView
-from gmm_explorer.app.views.steady_text import FittingLabel, SteadyLabel, cut_at_word
+from gmm_explorer.app.views.steady_text import FittingLabel, SteadyLabel
 from gmm_explorer.app.views.table_view import ComponentTable
 from gmm_explorer.data.loaders import DATA_SUFFIXES
 
@@ -58,20 +58,11 @@ TIMELINE_TIP = ("Timeline: drag to show any past iteration in every view. "
 TIMELINE_LABEL_TIP = "Shown iteration / last iteration in the history"
 #: What the timeline adds once the engine thinned older states to stay within its budget.
 THINNED_NOTE = "Older states thinned: replayed on demand (the history's memory budget)."
-_LOGLIK_TIP = "Total log-likelihood of the data at the shown iteration"
-_CONVERGED_TIP = ("Whether EM has converged, by scikit-learn's rule: the objective per data point "
-                  "changed by less than tol from the iteration before last to the last one, "
-                  "and EM then took one more M-step, to this iteration")
-_PSEUDO_TIP = ("This state has singular components evaluated as scipy's allow_singular does: EM "
-               "follows a pseudo log-likelihood, which is not comparable with a true one and can "
-               "grow without bound, so no change of it means convergence.")
 #: The right-hand docks' least width: the curves and the table stay readable, 1024 px fit.
 RIGHT_DOCK_WIDTH = 270
-#: Pixels between a status message and the first field (the size grip's and frames' room).
-STATUS_MARGIN = 24
 
 
-class ExplorerWindow(QMainWindow):
+class ExplorerWindow(StatusLine, QMainWindow):
     """GMM Explorer's main window, built around a :class:`Workspace`."""
 
     def __init__(self, workspace, parent=None):
@@ -286,24 +277,6 @@ class ExplorerWindow(QMainWindow):
         self.selection_panel.set_k_range(k_min, k_max)
         self.show_selection(run=True)
 
-    def _make_status_bar(self) -> None:
-        bar = self.statusBar()
-        from gmm_explorer.app.panels.load_progress import LoadProgress
-
-        self.load_progress = LoadProgress(self.workspace)
-        bar.addPermanentWidget(self.load_progress)
-        self.status_labels = {}
-        for name, tip in (("iteration", "Shown iteration"),
-                          ("loglik", _LOGLIK_TIP),
-                          ("change", "Change of the objective from the iteration before, in "
-                                     "total and per data point"),
-                          ("converged", _CONVERGED_TIP)):
-            label = SteadyLabel()  # changes every Step (steady_text.py)
-            label.setToolTip(tip)
-            label.setContentsMargins(6, 0, 6, 0)
-            bar.addPermanentWidget(label)
-            self.status_labels[name] = label
-
     # ----------------------------------------------------------- actions
     def step(self) -> None:
         """The Step button, the Right key and ``--steps``: one EM iteration."""
@@ -378,43 +351,6 @@ class ExplorerWindow(QMainWindow):
                           f"singular ({record.action}). See the Collapse panel.",
                           full=record.describe())
 
-    def show_message(self, message: str, full: str | None = None) -> None:
-        """A transient message in the status bar, short enough to leave the fields readable.
-
-        A message too long for the room left of the permanent fields is cut at a
-        word and ends with '…'. The full text (``full``, else the message) is
-        the status bar's tooltip.
-        """
-        bar = self.statusBar()
-        self.last_message = full or message
-        self._status_source = message  # cut again when the window's width changes
-        bar.setToolTip(full or message)
-        bar.showMessage(self.short_message(message), 10000)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
-        """A message shown in a wider window is cut again for this width (at a word)."""
-        super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():
-            self._recut_message()
-
-    def _recut_message(self) -> None:
-        """Cut the shown message again: the window or a field's width changed."""
-        bar = self.statusBar()
-        if self._status_source and bar.currentMessage():
-            bar.showMessage(self.short_message(self._status_source), 10000)
-
-    def short_message(self, message: str) -> str:
-        """``message`` as the status bar shows it (see :meth:`show_message`)."""
-        bar = self.statusBar()
-        fields = [w for w in (*self.status_labels.values(), self.load_progress)
-                  if not w.isHidden()]
-        # the fields' widths (fixed: steady_text.py), each with the bar's spacing; when the bar
-        # is laid out, also the leftmost field's place, whichever leaves less room
-        room = self.width() - sum(w.sizeHint().width() + 6 for w in fields) - STATUS_MARGIN
-        if bar.isVisible() and fields:
-            room = min(room, min(w.geometry().left() for w in fields) - STATUS_MARGIN)
-        return cut_at_word(message, bar.fontMetrics(), max(room, 120))
-
     # --------------------------------------------------------- following
     def _on_history_changed(self) -> None:
         n = len(self.workspace.history)
@@ -429,46 +365,7 @@ class ExplorerWindow(QMainWindow):
         self.timeline.setValue(max(index, 0))
         self.timeline.blockSignals(False)
         self._update_timeline_label()
-        s = self.workspace
-        state = s.state
-        labels = self.status_labels
-        if state is None:
-            for label in labels.values():
-                label.setText("")
-            return
-        widths = [label.width() for label in labels.values()]
-        labels["iteration"].setText(f"iteration {state.iteration}")
-        labels["loglik"].setText(f"log-likelihood {state.log_likelihood:,.3f}")
-        change = s.change()
-        pseudo = s.is_pseudo()
-        labels["loglik"].setToolTip(_LOGLIK_TIP + (
-            f". EM followed the pseudo value {state.pseudo_log_likelihood:,.1f} (allow_singular), "
-            "which is not comparable with it" if pseudo else ""))
-        if pseudo:  # EM followed allow_singular's pseudo values: no change worth reading
-            labels["change"].setText("change not comparable")
-        elif np.isnan(change):
-            labels["change"].setText("change —")
-        else:  # tol is per point: show that too, or "converged" beside +0.5 puzzles
-            per_point = change / max(len(s.X), 1)
-            labels["change"].setText(f"change {change:+.3g} ({per_point:+.1e} per point)")
-        if state.collapse is not None:  # what the collapse policy did, in a word or two
-            text = {"stopped": "collapsed", "removed": "component removed",
-                    "reinitialized": "component re-seeded",
-                    "continued": "singular, continued"}[state.collapse.action]
-            style = f"color: {self._text_color('bad')}; font-weight: bold;"
-        elif pseudo:
-            text, style = "pseudo (allow_singular)", f"color: {self._text_color('bad')};"
-        elif s.is_converged():
-            text, style = "converged", f"color: {self._text_color('good')}; font-weight: bold;"
-        else:
-            text, style = "not converged", f"color: {self._text_color('muted')};"
-        label = labels["converged"]
-        label.setToolTip(_PSEUDO_TIP if pseudo else _CONVERGED_TIP)
-        label.setText(text)
-        if label.styleSheet() != style:  # a new style sheet re-polishes the label
-            label.setStyleSheet(style)
-        if widths != [label.width() for label in labels.values()]:  # a field widened (rare)
-            self._recut_message()
+        self._show_state_in_status_bar()
 
     def _text_color(self, meaning: str) -> str:
         return colors.text_color(meaning, preferences.is_dark(self.palette()))
