@@ -154,3 +154,14 @@ def class_point_colors(classes: np.ndarray) -> np.ndarray:
     out[:, :3] = CLASS_PALETTE[classes % len(CLASS_PALETTE)]
     out[:, 3] = 230
     return out
+
+
+def drawn_point_colors(workspace, mode: str) -> np.ndarray:
+    """RGBA (M, 4) uint8 of the workspace's drawn points in colour ``mode``, as every view
+    colours them: ``"class"`` by known class (the blend where the data have none),
+    ``"blended"`` or ``"hard"`` by the shown state's responsibilities."""
+    s = workspace
+    if mode == "class" and s.labels is not None:
+        return class_point_colors(s.labels[s.display_indices])
+    return point_colors(s.display_responsibilities(), "blended" if mode == "class" else mode,
+                        ids=s.state.component_ids)

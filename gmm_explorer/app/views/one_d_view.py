@@ -192,12 +192,7 @@ class OneDView(pg.PlotWidget):
         s = self.workspace
         if s.state is None or s.n_features != 1 or not len(self._x):
             return
-        if self.color_mode == "class" and s.labels is not None:
-            rgba = colors.class_point_colors(s.labels[s.display_indices])
-        else:  # without known classes, "class" falls back on the blend, as in the scatter
-            mode = "blended" if self.color_mode == "class" else self.color_mode
-            rgba = colors.point_colors(s.display_responsibilities(), mode,
-                                       ids=s.state.component_ids)
+        rgba = colors.drawn_point_colors(s, self.color_mode)
         codes = np.ascontiguousarray(rgba).view(np.uint32).ravel()
         if self._codes is None or len(self._codes) != len(codes):
             changed = np.arange(len(codes))

@@ -168,12 +168,7 @@ class PairsView(LazyRedraw, pg.GraphicsLayoutWidget):
         state = s.state
         if state is None or not self.features or state.means.shape[1] != s.n_features:
             return
-        if self.color_mode == "class" and s.labels is not None:
-            rgba = colors.class_point_colors(s.labels[s.display_indices])
-        else:  # without known classes, "class" falls back on the blend (as the axes view)
-            mode = "blended" if self.color_mode == "class" else self.color_mode
-            rgba = colors.point_colors(s.display_responsibilities(), mode,
-                                       ids=state.component_ids)
+        rgba = colors.drawn_point_colors(s, self.color_mode)
         self._codes = np.ascontiguousarray(rgba).view(np.uint32).ravel()
         ids = tuple(int(i) for i in state.component_ids)
         for panel in self.pairs.values():

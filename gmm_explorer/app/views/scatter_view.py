@@ -249,13 +249,10 @@ class CentreView(pg.PlotWidget):
         s = self.workspace
         if s.state is None or not len(self._points):
             return
+        rgba = colors.drawn_point_colors(s, self.color_mode)
         if self.color_mode == "class" and s.labels is not None:
-            rgba = colors.class_point_colors(s.labels[s.display_indices])
             self.class_legend.show_classes(class_names(s))
         else:  # without known classes, "class" falls back on the blend
-            mode = "blended" if self.color_mode == "class" else self.color_mode
-            rgba = colors.point_colors(s.display_responsibilities(), mode,
-                                       ids=s.state.component_ids)
             self.class_legend.hide()
         codes = np.ascontiguousarray(rgba).view(np.uint32).ravel()
         if self._codes is None or len(self._codes) != len(codes):
