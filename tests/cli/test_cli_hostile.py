@@ -208,3 +208,19 @@ def test_covariances_beyond_the_values_budget_are_refused_before_fitting(
     assert code == EXIT_USAGE
     one_line(err, "30 x 20 x 20 covariances", "12,000 values", "GMM_EXPLORER_MAX_VALUES")
     assert seconds < 5
+
+
+@pytest.mark.parametrize("command", ["fit", "select"])
+def test_names_from_the_file_reach_stdout_escaped(tmp_path, command):
+    # A column name can hold a terminal escape (retitling or clearing the terminal):
+    # the report on stdout shows it escaped, as the messages on stderr do.
+    path = tmp_path / "esc.csv"
+    rows = np.random.RandomState(0).standard_normal((30, 2))
+    path.write_text("\x1b]0;owned\x07a,b\n" + "\n".join(f"{x},{y}" for x, y in rows) + "\n")
+    out = io.StringIO()
+    k = ["-k", "2", "-o", str(tmp_path / "m.json")] if command == "fit" else ["-k", "1-2"]
+    code = cli_run.run_command([command, str(path), *k, "-q", "--seed", "0"],
+                               stdout=out, stderr=io.StringIO())
+    assert code == 0
+    assert "\x1b" not in out.getvalue() and "\x07" not in out.getvalue()
+    assert "\\x1b]0;owned\\x07a" in out.getvalue()
