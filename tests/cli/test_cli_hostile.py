@@ -224,3 +224,15 @@ def test_names_from_the_file_reach_stdout_escaped(tmp_path, command):
     assert code == 0
     assert "\x1b" not in out.getvalue() and "\x07" not in out.getvalue()
     assert "\\x1b]0;owned\\x07a" in out.getvalue()
+
+
+@pytest.mark.parametrize("value", ["0.5", "0.999"])
+def test_a_condition_bound_below_one_is_refused_as_the_argument(value, tmp_path):
+    # It used to reach the engine and be reported as "d.csv: no start could be fitted".
+    code, err, _ = run("fit", FAITHFUL, "-k", 2, "--max-condition", value,
+                       "-o", tmp_path / "m.json")
+    assert code == EXIT_USAGE
+    one_line(err, "argument --max-condition", ">= 1", value)
+    assert FAITHFUL not in err
+    assert run("fit", FAITHFUL, "-k", 2, "-q", "--max-condition", "1",
+               "-o", tmp_path / "m.json")[0] in (0, 3)
