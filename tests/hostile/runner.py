@@ -77,8 +77,10 @@ def _call(entry, case, built) -> Observed:
     try:
         if entry == "window":
             from gmm_explorer.app.model.load_worker import load_and_prepare
+            # older versions took no options: a case without any still runs there
+            options = {"load_options": case.window} if case.window else {}
             got = load_and_prepare(str(built[1]), progress=lambda f: None,
-                                   cancelled=lambda: False, load_options=case.window)
+                                   cancelled=lambda: False, **options)
             shape = got.data.X.shape
         elif entry == "load":
             from gmm_explorer.data import load_data
@@ -90,6 +92,9 @@ def _call(entry, case, built) -> Observed:
             shape = built()
     except (DataError, ValueError, TypeError) as exc:
         return Observed(2, "", f"error: {exc}\n")
+    # what an engine call accepted may be anything: only a shape is a shape
+    if not (isinstance(shape, tuple) and all(isinstance(n, int) for n in shape)):
+        return Observed(0, f"accepted, returned {type(shape).__name__}", "")
     return Observed(0, "shape %s" % json.dumps(list(shape)), "")
 
 
@@ -118,6 +123,8 @@ code = 1
 # the program's modules first: the peak the run adds is measured from here
 import numpy, scipy.linalg, scipy.special
 import gmm_explorer.cli.run, gmm_explorer.data, gmm_explorer.engine
+if mode == "window":
+    import gmm_explorer.app.model.load_worker
 if mode != "main":  # the corpus too: building its cases is not the run
     sys.path.insert(0, os.environ.pop("HOSTILE_TESTS"))
     from pathlib import Path
@@ -190,7 +197,11 @@ def classify(case, seen: Observed, folder: Path, entry: str | None = None) -> tu
     expect = case.window_expect if entry == "window" and case.window_expect else case.expect
     if seen.code is None:
         return HANG, f"no answer in {TIMEOUT} s"
-    if "Traceback" in seen.err or seen.code == 1:
+    if "Traceback" in seen.err or "internal error" in seen.err:
+        return TRACEBACK, seen.err.strip()[-300:]
+    if seen.code == 1 and re.search(r"memory", seen.err, re.I):
+        return MEMORY, seen.err.strip()[:200]
+    if seen.code == 1:  # a bug, in whatever words
         return TRACEBACK, seen.err.strip()[-300:]
     if case.memory and seen.peak > SLACK + 2 * case.memory:
         return MEMORY, f"the run added {seen.peak >> 20} MiB to the peak for " \
