@@ -21,6 +21,7 @@ from gmm_explorer.cli.starts import (
     fit_settings,
     prepare,
 )
+from gmm_explorer.data.errors import printable
 from gmm_explorer.data.model_file import build_model_dict, write_json_atomic
 from gmm_explorer.data.model_reading import engine_from_parameters
 from gmm_explorer.engine.fits import start_seeds
@@ -129,7 +130,8 @@ def _summary(args, data, result: BestFit, content, master, seeds) -> list[str]:
     for k in range(kept):
         lines.append(f"{k:9d}  {result.weights[k]:.4f}   "
                      f"{_fmt_mean(data.feature_names, result.means[k])}")
-    return lines
+    # names and the file's name come from files: escaped, so they cannot drive a terminal
+    return [printable(line) for line in lines]
 
 
 def _start_name(result: BestFit, seeds) -> str:

@@ -63,6 +63,16 @@ def _positive_float(text):
     return value
 
 
+def _condition_number(text):
+    # The engine refuses a bound below 1 only when a fit starts, which the boundary
+    # then reported against the data file; the argument is the one to name.
+    value = _positive_float(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a number >= 1 (a condition number is never below 1), got {text}")
+    return value
+
+
 #: The most components a mixture may have here: each keeps a D x D covariance, and the
 #: E-step an N x K table of responsibilities.
 MAX_COMPONENTS = 10_000
@@ -246,7 +256,7 @@ def _add_model_options(p, select=False):
     p.add_argument("--on-collapse", choices=COLLAPSE_POLICIES, default="stop",
                    help="what a start does when a covariance becomes singular "
                         "(default: stop)")
-    p.add_argument("--max-condition", type=_positive_float, default=1e12, metavar="C",
+    p.add_argument("--max-condition", type=_condition_number, default=1e12, metavar="C",
                    help="a covariance with a larger condition number counts as singular "
                         "(default: 1e12)")
     p.add_argument("--no-standardize", dest="standardize", action="store_false",

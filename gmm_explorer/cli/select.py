@@ -15,6 +15,7 @@ from gmm_explorer.cli.parser import build_parser
 from gmm_explorer.cli.starts import BestFit, fit_models, prepare
 from gmm_explorer.engine.fits import start_seeds
 from gmm_explorer.data import DataError, check_components
+from gmm_explorer.data.errors import printable
 from gmm_explorer.data.budgets import check_covariances
 from gmm_explorer.data.model_file import n_parameters
 
@@ -130,8 +131,10 @@ def _report(args, data, cells, best: dict, master) -> list[str]:
     """The lines printed on stdout: what was fitted, the three tables, the best cells."""
     n_init = args.n_init
     text = [
-        f"{os.path.basename(args.data)}: {data.n_samples} points, {data.n_features} features "
-        f"({', '.join(data.feature_names)}); best of the hierarchical start and {n_init} "
+        # names and the file's name come from files: escaped, so they cannot drive a terminal
+        printable(f"{os.path.basename(args.data)}: {data.n_samples} points, "
+                  f"{data.n_features} features ({', '.join(data.feature_names)})")
+        + f"; best of the hierarchical start and {n_init} "
         f"seeded start{'s' if n_init != 1 else ''} per cell, run seed {master}",
         "BIC = -2 log L + p ln N, AIC = -2 log L + 2 p (scikit-learn's sign: LOWER is better; "
         "mclust prints -BIC, where higher is better).",

@@ -129,3 +129,31 @@ def check_fields(n_fields: int, path, line: int | None) -> None:
             f"check that this is a table of numbers (one row per line), or "
             f"raise the budget with the environment variable GMM_EXPLORER_MAX_FIELDS",
             path=path, line=line)
+
+
+
+def check_fields_in_bytes(data, path, separators=b",\t; |") -> None:
+    """Refuse a line of more than ``GMM_EXPLORER_MAX_FIELDS`` fields in the raw bytes.
+
+    Runs before the text is decoded and split into lines, each a copy of a line that
+    may hold 100 MB. Only a line at least as long as the budget can hold that many
+    fields, and such a line covers a whole block of ``limit`` bytes without a line
+    break, so the blocks are searched (in C, without copies) and only the lines
+    around such blocks are counted. A line the blocks miss is shorter than twice the
+    budget, cheap for the check after splitting to find.
+    """
+    limit = budget("GMM_EXPLORER_MAX_FIELDS")
+    size, start = len(data), 0
+    while start + limit <= size:
+        stop = start + limit
+        if data.find(b"\n", start, stop) >= 0 or data.find(b"\r", start, stop) >= 0:
+            start = stop
+            continue
+        first = max(data.rfind(b"\n", 0, start), data.rfind(b"\r", 0, start)) + 1
+        ends = [e for e in (data.find(b"\n", stop), data.find(b"\r", stop)) if e >= 0]
+        end = min(ends, default=size)
+        fields = 1 + max(data.count(bytes([c]), first, end) for c in separators)
+        line = (data.count(b"\n", 0, first) + data.count(b"\r", 0, first)
+                - data.count(b"\r\n", 0, first) + 1)
+        check_fields(fields, path, line)
+        start = end + 1

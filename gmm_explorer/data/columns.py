@@ -105,7 +105,12 @@ def choose_features(columns, table, source):
         raise DataError(
             "has no numeric columns (every column holds text); GMM Explorer fits numbers: "
             "check the delimiter, or give a file with numeric columns", path=source)
-    X = np.ascontiguousarray(table.values[:, chosen], dtype=np.float64)
+    if chosen == list(range(table.values.shape[1])):
+        # every column in order: the parsed values themselves, since a fancy-indexed
+        # copy would hold the data twice at the load's peak
+        X = np.ascontiguousarray(table.values, dtype=np.float64)
+    else:
+        X = np.ascontiguousarray(table.values[:, chosen], dtype=np.float64)
     feature_names = tuple(table.all_names[numeric[i]] for i in chosen)
     file_columns = tuple(int(numeric[i]) for i in chosen)
     missing = table.missing[:, chosen] if table.missing is not None else None

@@ -25,7 +25,7 @@ from typing import Callable
 
 import numpy as np
 
-from gmm_explorer.data.budgets import budget, check_fields
+from gmm_explorer.data.budgets import budget, check_fields, check_fields_in_bytes
 from gmm_explorer.data.errors import DataError, LoadCancelled
 from gmm_explorer.data.quoted_records import SAMPLE_LINES, join_quoted, record_delimiter
 from gmm_explorer.data.text_format import (
@@ -298,6 +298,7 @@ def read_delimited(data: bytes, path, *, delimiter=None, progress=None, cancel=N
     DataError
         Empty file, header only, a word in a numeric column, ragged rows.
     """
+    check_fields_in_bytes(data, path)
     text, encoding, note = decode(data, path)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")

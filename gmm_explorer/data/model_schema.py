@@ -45,6 +45,8 @@ def number_array(value, field, ndim, source, largest=LARGEST) -> np.ndarray:
         raise _fail(source, field, "is not a regular array") from None
     if raw.dtype.kind not in "iuf" or raw.ndim != ndim:
         raise _fail(source, field, f"must be a {ndim}-D array of numbers")
+    if _holds_bool(raw, value):
+        raise _fail(source, field, "holds true or false where numbers belong")
     array = raw.astype(float)
     if not np.all(np.isfinite(array)):
         raise _fail(source, field, "holds NaN or infinite values")
@@ -52,6 +54,17 @@ def number_array(value, field, ndim, source, largest=LARGEST) -> np.ndarray:
         raise _fail(source, field, f"holds values beyond {largest:.0e}, too large for "
                                    "float64 arithmetic")
     return array
+
+
+def _holds_bool(raw: np.ndarray, value) -> bool:
+    """Whether ``value`` (nested lists) holds a JSON true or false among its numbers.
+
+    numpy turns ``[true, 0.5]`` into ``[1.0, 0.5]`` without a word, so the items
+    themselves are looked at (one pass in C over what the JSON reader built).
+    """
+    if not isinstance(value, (list, tuple)) or raw.size == 0:
+        return False
+    return bool in set(map(type, np.asarray(value, dtype=object).ravel()))
 
 
 def _scalar(value, field, source):

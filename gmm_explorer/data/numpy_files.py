@@ -85,6 +85,13 @@ def read_npy(path, *, progress=None, cancel=None):
         raise DataError(f"its header says shape {tuple(shape)} ({human_bytes(need)}) but the "
                         f"file holds {human_bytes(max(size - offset, 0))} of data; it is "
                         "truncated or damaged: save it again with np.save", path=path)
+    if offset + need < size:
+        # np.save writes nothing after the data: more bytes mean the header's shape
+        # undercounts them, and reading only what it says would drop rows silently
+        raise DataError(f"its header says shape {tuple(shape)} ({human_bytes(need)}) but the "
+                        f"file holds {human_bytes(size - offset)} of data; the header is "
+                        "wrong or the file was appended to: save it again with np.save",
+                        path=path)
     try:
         try:
             arr = np.load(path, mmap_mode="r", allow_pickle=False)

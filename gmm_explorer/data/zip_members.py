@@ -115,7 +115,9 @@ def read_npy_member(zf: zipfile.ZipFile, name: str, path, *, pickle_help: str) -
             count = int(np.prod(shape, dtype=object))
             need = count * dtype.itemsize
             offset = fh.tell()
-            if offset + need > info.file_size:
+            # np.save writes nothing after the data: a member longer than its header's
+            # shape says has rows the header does not count, which would be dropped silently
+            if offset + need != info.file_size:
                 raise DataError(
                     f"{label}: its header says shape {tuple(shape)} ({human_bytes(need)}) but "
                     f"the member holds {human_bytes(max(info.file_size - offset, 0))}; the "

@@ -208,3 +208,31 @@ def test_covariances_beyond_the_values_budget_are_refused_before_fitting(
     assert code == EXIT_USAGE
     one_line(err, "30 x 20 x 20 covariances", "12,000 values", "GMM_EXPLORER_MAX_VALUES")
     assert seconds < 5
+
+
+@pytest.mark.parametrize("command", ["fit", "select"])
+def test_names_from_the_file_reach_stdout_escaped(tmp_path, command):
+    # A column name can hold a terminal escape (retitling or clearing the terminal):
+    # the report on stdout shows it escaped, as the messages on stderr do.
+    path = tmp_path / "esc.csv"
+    rows = np.random.RandomState(0).standard_normal((30, 2))
+    path.write_text("\x1b]0;owned\x07a,b\n" + "\n".join(f"{x},{y}" for x, y in rows) + "\n")
+    out = io.StringIO()
+    k = ["-k", "2", "-o", str(tmp_path / "m.json")] if command == "fit" else ["-k", "1-2"]
+    code = cli_run.run_command([command, str(path), *k, "-q", "--seed", "0"],
+                               stdout=out, stderr=io.StringIO())
+    assert code == 0
+    assert "\x1b" not in out.getvalue() and "\x07" not in out.getvalue()
+    assert "\\x1b]0;owned\\x07a" in out.getvalue()
+
+
+@pytest.mark.parametrize("value", ["0.5", "0.999"])
+def test_a_condition_bound_below_one_is_refused_as_the_argument(value, tmp_path):
+    # It used to reach the engine and be reported as "d.csv: no start could be fitted".
+    code, err, _ = run("fit", FAITHFUL, "-k", 2, "--max-condition", value,
+                       "-o", tmp_path / "m.json")
+    assert code == EXIT_USAGE
+    one_line(err, "argument --max-condition", ">= 1", value)
+    assert FAITHFUL not in err
+    assert run("fit", FAITHFUL, "-k", 2, "-q", "--max-condition", "1",
+               "-o", tmp_path / "m.json")[0] in (0, 3)

@@ -255,3 +255,26 @@ def test_a_quote_never_closed_is_named_at_its_line(tmp_path):
     with pytest.raises(DataError) as info:
         load_data(path)
     assert info.value.line == 3 and "never closed" in one_line(info.value)
+
+
+def test_a_numpy_header_that_undercounts_its_data_is_refused(tmp_path):
+    # np.load reads what the header says and ignores the rest: a header claiming 10 rows
+    # of a 40-row array would silently drop 30 of them.
+    import zipfile
+
+    X = np.arange(80.0).reshape(40, 2)
+    head = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        head, {"descr": "<f8", "fortran_order": False, "shape": (10, 2)})
+    lying = head.getvalue() + X.tobytes()
+    npy = tmp_path / "short.npy"
+    npy.write_bytes(lying)
+    with pytest.raises(DataError, match=r"short\.npy.*shape \(10, 2\).*appended"):
+        load_data(npy)
+    npz = tmp_path / "short.npz"
+    with zipfile.ZipFile(npz, "w") as zf:
+        zf.writestr("X.npy", lying)
+    with pytest.raises(DataError, match=r"short\.npz.*shape \(10, 2\)"):
+        load_data(npz)
+    np.save(npy, X)
+    assert load_data(npy).X.shape == (40, 2)

@@ -54,6 +54,11 @@ CRAFTED = [
      "means holds values beyond 1e\\+150"),
     ("means_text", _with(means=[["a", "b"], ["c", "d"]]), "means must be a 2-D array"),
     ("means_bool", _with(means=[[True, False], [False, True]]), "means must be a 2-D array"),
+    # numpy turns a true beside numbers into 1.0 without a word
+    ("means_one_bool", _with(means=[[True, 0.0], [3.0, 1.0]]), "means holds true or false"),
+    ("weights_one_bool", _with(weights=[False, 1.0]), "weights holds true or false"),
+    ("covariance_one_bool", _with(covariances=[[[True, 0], [0, 1]], [[1, 0], [0, 1]]]),
+     "covariances holds true or false"),
     ("means_ragged", _with(means=[[0.0], [1.0, 2.0]]), "means is not a regular array"),
     ("weights_null", _with(weights=[None, 1.0]), "weights must be a 1-D array"),
     ("weights_sum", _with(weights=[0.5, 0.6]), "weights must sum to 1"),
