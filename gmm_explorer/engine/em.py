@@ -25,7 +25,8 @@ from gmm_explorer.engine.random_state import check_random_state
 from gmm_explorer.engine.policies import CollapsePolicies
 from gmm_explorer.engine.scoring import FittedMixtureMethods
 from gmm_explorer.engine.start_drawing import StartDrawing
-from gmm_explorer.engine.prior import ConjugatePrior, log_prior, map_covariances, map_means
+from gmm_explorer.engine.prior import (ConjugatePrior, check_prior_scale, log_prior,
+                                       map_covariances, map_means)
 from gmm_explorer.engine.state import EMState, shared_ids
 from gmm_explorer.engine.thinning import ThinnedHistory
 from gmm_explorer.engine.validation import (
@@ -214,16 +215,7 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods, Th
         # expanded quadratic form would lose (densities.expanded_quadratic)
         self._extent = np.maximum(X.max(axis=0) - self._center, self._center - X.min(axis=0))
         self._prior = ConjugatePrior.default(X, K) if self.prior == "conjugate" else None
-        if self._prior is not None and self.covariance_type in ("full", "tied") \
-                and np.linalg.matrix_rank(self._prior.scale) < D:
-            constant = np.flatnonzero(np.ptp(X, axis=0) == 0)
-            which = (f"column(s) {', '.join(map(str, constant))} are constant" if constant.size
-                     else "some columns are linear combinations of others")
-            raise ValueError(
-                f"prior='conjugate' with covariance_type={self.covariance_type!r} uses the "
-                f"data's covariance as its scale, and it is singular here ({which}); drop "
-                f"those columns, use covariance_type='diag' or 'spherical', or use reg_covar "
-                f"without the prior.")
+        check_prior_scale(self._prior, self.covariance_type, X)
         given_w = None if weights is None else check_weights(weights, K)
         given_m = None if means is None else check_means(means, K, D)
         given_c = None if covariances is None else check_covariances(

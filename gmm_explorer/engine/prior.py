@@ -189,3 +189,30 @@ def log_prior(means, covariances, prior, covariance_type):
         total += np.sum(-0.5 * (D * (LOG_2PI - np.log(kappa)) + log_det)
                         - 0.5 * kappa * np.sum(whitened**2, axis=0))
     return float(total)
+
+
+def check_prior_scale(prior, covariance_type: str, X: np.ndarray) -> None:
+    """Refuse a prior whose scale (the data's covariance) is singular for full or tied
+    covariances: every MAP covariance would then be singular too.
+
+    Parameters
+    ----------
+    prior : ConjugatePrior or None
+    covariance_type : str
+    X : ndarray of shape (N, D)
+
+    Raises
+    ------
+    ValueError
+        Naming the constant columns (or collinear ones) and the ways out.
+    """
+    if prior is None or covariance_type not in ("full", "tied") \
+            or np.linalg.matrix_rank(prior.scale) >= X.shape[1]:
+        return
+    constant = np.flatnonzero(np.ptp(X, axis=0) == 0)
+    which = (f"column(s) {', '.join(map(str, constant))} are constant" if constant.size
+             else "some columns are linear combinations of others")
+    raise ValueError(
+        f"prior='conjugate' with covariance_type={covariance_type!r} uses the data's "
+        f"covariance as its scale, and it is singular here ({which}); drop those columns, "
+        f"use covariance_type='diag' or 'spherical', or use reg_covar without the prior.")
