@@ -311,3 +311,30 @@ def test_a_long_note_never_widens_the_grid_beyond_the_view(qtbot, workspace_on):
     assert view.ci.size().width() <= view.viewport().width() + 1
     right = max(p.plot.mapRectToScene(p.plot.boundingRect()).right() for p in view.pairs.values())
     assert right <= view.viewport().width() + 1  # the last column is inside the view
+
+
+def test_pca_of_a_standardised_fit_uses_the_standardised_axes(qtbot, workspace_on):
+    X = correlated_data(5)
+    X = X * np.array([1e-3, 1.0, 1e3, 1.0, 1.0])[: X.shape[1]]  # columns on other scales
+    s = workspace_on(X)
+    s.set_standardize(True)
+    for _ in range(2):
+        s.step()
+    view = shown(qtbot, PcaView(s), (500, 400))
+    scale = X.std(axis=0)
+    Z = (X - X.mean(axis=0)) / scale
+    _, sv, vt = np.linalg.svd(Z, full_matrices=False)
+    V = vt[:2].T
+    V = V * np.sign(np.sum(V * view.pc_axes, axis=0))
+    np.testing.assert_allclose(view.pc_axes, V, atol=1e-10)
+    state = s.state
+    for k in range(state.n_components):
+        mean = V.T @ ((state.means[k] - X.mean(axis=0)) / scale)
+        cov = V.T @ (state.covariances[k] / np.outer(scale, scale)) @ V
+        curve = view.ellipse_data(k, 1)
+        np.testing.assert_allclose(mahalanobis_sq(curve, mean, cov), 1.0, rtol=1e-8)
+    bottom = view.getPlotItem().getAxis("bottom").labelText
+    assert bottom.startswith(f"PC1 ({100 * (sv[0] ** 2 / np.sum(sv ** 2)):.1f}% of the "
+                             "standardised variance")
+    s.set_standardize(False)  # the raw axes again: the 1e3 column takes PC1 alone
+    assert abs(view.pc_axes[2, 0]) > 0.999

@@ -5,6 +5,10 @@ The principal axes are those of the data (centred, every row), from
 per dataset. Projecting a Gaussian ``N(m, S)`` onto orthonormal axes
 ``V`` (D, 2) gives exactly ``N(V^T m, V^T S V)``, so the ellipses drawn here
 are the exact projected components, as the axes view draws exact marginals.
+When EM fits the data standardised (a file, by default), the axes are those of
+the standardised data, so that a column in large units does not make PC1 alone:
+points and components are divided by each column's spread ``s`` first, and a
+component projects to ``N(V^T (m - c) / s, V^T D S D V)`` with ``D = diag(1/s)``.
 
 Everything else (colours, the 1/2/3-sigma curves, hover) is the axes view's
 (:class:`~gmm_explorer.app.views.scatter_view.CentreView`); this view only
@@ -61,9 +65,12 @@ class PcaView(LazyRedraw, CentreView):
 
     def __init__(self, workspace, parent=None):
         self.data_mean = np.zeros(0)
+        self.data_scale = np.zeros(0)  # each column's divisor: its spread, or 1
+        self._axes_of = None  # (data, standardised?) the axes were computed for
         self.pc_axes = np.zeros((0, 2))
         self.explained = np.zeros(2)
         super().__init__(workspace, parent)
+        workspace.settingsChanged.connect(self._on_settings_changed)
         self.means_visible = False
         self.handles.hide()
         self.setToolTip("The data and the components projected onto the data's first two "
@@ -75,12 +82,26 @@ class PcaView(LazyRedraw, CentreView):
         """New data: the principal axes, then the axes view's own update."""
         if self.deferred("data"):
             return
+        self._find_axes()
+        super().on_data_changed()
+
+    def _find_axes(self) -> None:
         s = self.workspace
+        self._axes_of = (s.X, s.standardize)
         if s.X is not None and s.X.shape[1] >= 2:
-            self.data_mean, self.pc_axes, self.explained = principal_axes(s.X)
+            scale = np.std(s.X, axis=0) if s.standardize else np.ones(s.X.shape[1])
+            self.data_scale = np.where(scale > 0, scale, 1.0)
+            self.data_mean, self.pc_axes, self.explained = principal_axes(s.X / self.data_scale)
+            self.data_mean = self.data_mean * self.data_scale
         else:
             self.data_mean, self.pc_axes, self.explained = np.zeros(0), np.zeros((0, 2)), np.zeros(2)
-        super().on_data_changed()
+            self.data_scale = np.zeros(0)
+
+    def _on_settings_changed(self) -> None:
+        """Standardise toggled: the axes of the data in the units EM now fits in."""
+        s = self.workspace
+        if self._axes_of is not None and self._axes_of != (s.X, s.standardize):
+            self.on_data_changed()
 
     def on_current_changed(self, index: int) -> None:
         """The shown state changed: redraw now if shown, else when shown."""
@@ -96,16 +117,17 @@ class PcaView(LazyRedraw, CentreView):
         s = self.workspace
         if not self._usable():
             return np.zeros((0, 2))
-        return (s.X[s.display_indices] - self.data_mean) @ self.pc_axes
+        return (s.X[s.display_indices] - self.data_mean) / self.data_scale @ self.pc_axes
 
     def plane_columns(self, X: np.ndarray) -> tuple:
-        projected = (X - self.data_mean) @ self.pc_axes
+        projected = (X - self.data_mean) / self.data_scale @ self.pc_axes
         return projected[:, 0], projected[:, 1]
 
     def axis_labels(self) -> tuple:
         if not self._usable():
             return ()
-        return tuple(f"PC{i + 1} ({100 * e:.1f}% of the variance)"
+        which = "standardised variance" if self.workspace.standardize else "variance"
+        return tuple(f"PC{i + 1} ({100 * e:.1f}% of the {which})"
                      for i, e in enumerate(self.explained))
 
     def plane_gaussians(self, state) -> tuple:
@@ -113,7 +135,7 @@ class PcaView(LazyRedraw, CentreView):
         if not self._usable() or state.means.shape[1] != self.pc_axes.shape[0]:
             k = state.n_components
             return np.full((k, 2), np.nan), np.zeros((k, 2, 2))
-        V = self.pc_axes
+        V = self.pc_axes / self.data_scale[:, None]  # D V: the spread divided out first
         means2 = (state.means - self.data_mean) @ V
         covs2 = np.einsum("di,kde,ej->kij", V, state.covariances, V)
         return means2, covs2
