@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
+from gmm_explorer.app.views.point_brushes import brush_for, changed_points
 from gmm_explorer.app import colors
 from gmm_explorer.app.views.mean_handles import MeanHandles
 from gmm_explorer.app.views.one_d_density import component_densities, curve_grid, histogram
@@ -193,20 +194,11 @@ class OneDView(pg.PlotWidget):
         if s.state is None or s.n_features != 1 or not len(self._x):
             return
         rgba = colors.drawn_point_colors(s, self.color_mode)
-        codes = np.ascontiguousarray(rgba).view(np.uint32).ravel()
-        if self._codes is None or len(self._codes) != len(codes):
-            changed = np.arange(len(codes))
-        else:
-            changed = np.flatnonzero(codes != self._codes)
+        codes, changed = changed_points(self._codes, rgba)
         self._codes = codes
         if not len(changed):
             return
-        brushes = []
-        for code, c in zip(codes[changed].tolist(), rgba[changed]):
-            brush = self._brush_cache.get(code)
-            if brush is None:
-                brush = self._brush_cache[code] = pg.mkBrush(*(int(v) for v in c))
-            brushes.append(brush)
+        brushes = [brush_for(self._brush_cache, code) for code in codes[changed].tolist()]
         subset = self.rug.data[changed]  # a copy: styled, then written back
         self.rug.setBrush(brushes, dataSet=subset)
         self.rug.data[changed] = subset

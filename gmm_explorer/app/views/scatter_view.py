@@ -26,6 +26,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
+from gmm_explorer.app.views.point_brushes import brush_for, changed_points
 from gmm_explorer.app import colors, geometry
 from gmm_explorer.app.model.backgrounds import Backgrounds
 from gmm_explorer.app.model.known_classes import class_names
@@ -254,22 +255,14 @@ class CentreView(pg.PlotWidget):
             self.class_legend.show_classes(class_names(s))
         else:  # without known classes, "class" falls back on the blend
             self.class_legend.hide()
-        codes = np.ascontiguousarray(rgba).view(np.uint32).ravel()
-        if self._codes is None or len(self._codes) != len(codes):
-            changed = np.arange(len(codes))
-        else:
-            changed = np.flatnonzero(codes != self._codes)
+        codes, changed = changed_points(self._codes, rgba)
         self._codes = codes
         if not len(changed):
             return
         uniq, inverse = np.unique(codes[changed], return_inverse=True)
         table = np.empty(len(uniq), dtype=object)
         for i, code in enumerate(uniq):
-            brush = self._brush_cache.get(int(code))
-            if brush is None:
-                c = np.array([code], dtype=np.uint32).view(np.uint8)
-                brush = self._brush_cache[int(code)] = pg.mkBrush(*(int(v) for v in c))
-            table[i] = brush
+            table[i] = brush_for(self._brush_cache, int(code))
         inverse = inverse.ravel()
         data = self.scatter.data
         data["brush"][changed] = table[inverse]
