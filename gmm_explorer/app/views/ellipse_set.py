@@ -13,7 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtGui import QPainter, QPainterPath, QTransform
+
+from gmm_explorer.app.views.polylines import cosmetic_pens
 
 #: Points of the drawn unit circle: a panel is tens of pixels across.
 CIRCLE_POINTS = 49
@@ -51,11 +53,7 @@ class EllipseSet(pg.GraphicsObject):
 
     def set_pens(self, pens) -> None:
         """Set the number of slots and their pens (all hidden until set)."""
-        self._pens = []
-        for pen in pens:
-            pen = QPen(pen)
-            pen.setCosmetic(True)
-            self._pens.append(pen)
+        self._pens = cosmetic_pens(pens)
         n = len(self._pens)
         self._centres = np.zeros((n, 2))
         self._maps = np.zeros((n, 2, 2))

@@ -67,6 +67,16 @@ def _rect(x0, y0, x1, y1) -> QRectF:
     return QRectF(QPointF(x0, y0), QPointF(x1, y1))
 
 
+def cosmetic_pens(pens) -> list:
+    """Copies of ``pens`` that keep their width in pixels whatever the zoom."""
+    copies = []
+    for pen in pens:
+        pen = QPen(pen)
+        pen.setCosmetic(True)
+        copies.append(pen)
+    return copies
+
+
 class Polylines(pg.GraphicsObject):
     """A fixed number of polylines, each with its own pen, drawn in order.
 
@@ -105,11 +115,7 @@ class Polylines(pg.GraphicsObject):
     # ------------------------------------------------------------ lines
     def set_pens(self, pens) -> None:
         """Set the number of lines and their pens (existing data are dropped)."""
-        self._pens = []
-        for pen in pens:
-            pen = QPen(pen)
-            pen.setCosmetic(True)
-            self._pens.append(pen)
+        self._pens = cosmetic_pens(pens)
         n = len(self._pens)
         self._x = [np.zeros(0) for _ in range(n)]
         self._y = [np.zeros(0) for _ in range(n)]
