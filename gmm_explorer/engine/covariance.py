@@ -140,16 +140,16 @@ def whitening_factors(full, usable, lower=None):
     K, D, _ = full.shape
     factors = np.zeros((K, D, D))
     diagonals = np.ones((K, D))
-    for k in range(K):
-        if not usable[k]:
+    for k, ok in enumerate(usable.tolist()):
+        if not ok:
             continue
         factor = lower[k] if lower is not None and lower[k] is not None else \
             cholesky_or_none(full[k])
         factors[k] = _inverse_transpose_of_lower(factor)
-        diagonals[k] = np.diagonal(factor)
+        diagonals[k] = factor.diagonal()
     # one pass for every component (the same sums as one component at a time)
-    log_det = np.where(usable, -np.sum(np.log(diagonals), axis=1), np.nan)
-    return factors, log_det
+    log_det = -np.log(diagonals).sum(axis=1)
+    return factors, (log_det if usable.all() else np.where(usable, log_det, np.nan))
 
 
 def n_covariance_parameters(covariance_type, n_components, n_features):

@@ -117,7 +117,7 @@ def expanded_quadratic(means_centered, factors, extent, pairs):
         precision = factors @ factors.transpose(0, 2, 1)
     else:
         return None
-    if not np.all(expansion_bounds(means_centered, precision, extent) <= EXPANSION_BOUND):
+    if not (expansion_bounds(means_centered, precision, extent) <= EXPANSION_BOUND).all():
         return None
     return expanded_map(means_centered, precision, pairs)
 
@@ -150,11 +150,26 @@ def expanded_map(means_centered, precision, pairs):
     out = np.empty((K, D + 1 + len(first)))
     weighted = out[:, :D]
     np.matmul(precision, means_centered[:, :, None], out=weighted[:, :, None])
-    out[:, D] = -0.5 * np.sum(weighted * means_centered, axis=1)
+    out[:, D] = -0.5 * (weighted * means_centered).sum(axis=1)
     # x_i x_j for i < j stands for both P_ij x_i x_j and P_ji x_j x_i
-    np.multiply(precision[:, first, second], np.where(first == second, -0.5, -1.0),
+    np.multiply(precision[:, first, second], _product_signs(first, second),
                 out=out[:, D + 1:])
     return out
+
+
+_signs: dict = {}
+
+
+def _product_signs(first, second):
+    """-1/2 for a square ``x_i x_i``, -1 for a product standing for two terms (cached:
+    the pairs are the M-step's own cached arrays)."""
+    key = (first.tobytes(), second.tobytes())
+    signs = _signs.get(key)
+    if signs is None:
+        signs = np.where(first == second, -0.5, -1.0)
+        signs.flags.writeable = False
+        _signs[key] = signs
+    return signs
 
 
 def build_densities(means_centered, full_covariances, kinds, data_scale, floor=None,
@@ -186,10 +201,13 @@ def build_densities(means_centered, full_covariances, kinds, data_scale, floor=N
     """
     K, D = means_centered.shape
     usable = np.array([kind == "cholesky" for kind in kinds])
+    all_usable = bool(usable.all())
     factors, log_det = whitening_factors(full_covariances, usable, lower)
-    log_norm = np.where(usable, log_det - 0.5 * D * LOG_2PI, -np.inf)
+    log_norm = log_det - 0.5 * D * LOG_2PI
+    if not all_usable:
+        log_norm = np.where(usable, log_norm, -np.inf)
     null_spaces = [None] * K
-    for k in np.flatnonzero(~usable):
+    for k in () if all_usable else np.flatnonzero(~usable):
         values, vectors = linalg.eigh(full_covariances[k], check_finite=False)
         cutoff = PSEUDO_RCOND * np.max(np.abs(values))
         if floor is not None:
@@ -203,7 +221,7 @@ def build_densities(means_centered, full_covariances, kinds, data_scale, floor=N
         else:
             log_norm[k] = np.inf
     expanded = None
-    if extent is not None and pairs is not None and usable.all():
+    if extent is not None and pairs is not None and all_usable:
         expanded = expanded_quadratic(means_centered, factors, extent, pairs)
     return ComponentDensities(
         means=np.ascontiguousarray(means_centered, dtype=float),

@@ -12,12 +12,14 @@ from gmm_explorer.engine.state import STATUS_DEGENERATE, STATUS_OK, STATUS_SINGU
 # A component whose geometric-mean standard deviation is below this fraction
 # of the data's has a volume negligible next to the data's: "degenerate".
 DEGENERATE_SCALE_RATIO = 1e-3
+_LOG_DEGENERATE_RATIO = float(np.log(DEGENERATE_SCALE_RATIO))
 
 # A Gaussian whose standard deviation is below this many ulps of its mean's
 # magnitude cannot be placed in float64: the rounding error of the mean alone
 # puts its own points many standard deviations away (so EM, which would send
 # the likelihood to +inf in exact arithmetic, sees it fall instead).
 RESOLUTION_ULPS = 64
+_RESOLUTION = RESOLUTION_ULPS * float(np.finfo(float).eps)  # once: finfo costs microseconds
 REASON_NOT_PD = "not positive definite"
 REASON_UNRESOLVED = "narrower than float64 can resolve at its mean"
 REASON_CONDITION = "condition number above max_condition"
@@ -34,7 +36,7 @@ def resolution_floor(means, data_scale):
         Root-mean-square spread of the data.
     """
     magnitude = np.maximum(np.abs(means).max(axis=1), data_scale)
-    return (RESOLUTION_ULPS * np.finfo(float).eps * magnitude) ** 2
+    return (_RESOLUTION * magnitude) ** 2
 
 
 class Spectrum(NamedTuple):
@@ -70,14 +72,17 @@ def spectrum(full, floor=None):
     eigenvalues = np.linalg.eigvalsh(full)
     lower = [cholesky_or_none(m) for m in full]
     positive = np.array([factor is not None for factor in lower])
+    smallest = eigenvalues[:, 0]
     if floor is not None:
-        positive &= eigenvalues[:, 0] > floor
-    lower = [factor if ok else None for factor, ok in zip(lower, positive)]
+        positive &= smallest > floor
+    ok = positive.tolist()
+    if not all(ok):
+        lower = [factor if fine else None for factor, fine in zip(lower, ok)]
     # a ratio beyond float64 (2.25 over 5e-302, say) is an infinite condition number,
     # which is what overflow gives: nothing to warn about
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        condition = eigenvalues[:, -1] / eigenvalues[:, 0]
-    condition = np.where(positive & (eigenvalues[:, 0] > 0), condition, np.inf)
+        condition = eigenvalues[:, -1] / smallest
+    condition = np.where(positive & (smallest > 0), condition, np.inf)
     return Spectrum(eigenvalues, condition, positive, lower, floor)
 
 
@@ -118,9 +123,12 @@ def component_status(eigenvalues, condition, positive, effective_counts, max_con
     singular = ~np.asarray(positive, dtype=bool) | (np.asarray(condition) > max_condition)
     degenerate = np.asarray(effective_counts) < D + 1
     if data_log_det is not None:
-        with np.errstate(divide="ignore", invalid="ignore"):  # only singular ones have <= 0
-            log_det = np.sum(np.log(eigenvalues), axis=1)
-        degenerate |= 0.5 * (log_det - data_log_det) / D < np.log(DEGENERATE_SCALE_RATIO)
+        if (eigenvalues > 0).all():  # the usual case: no logarithm of zero to silence
+            log_det = np.log(eigenvalues).sum(axis=1)
+        else:
+            with np.errstate(divide="ignore", invalid="ignore"):  # only singular ones
+                log_det = np.log(eigenvalues).sum(axis=1)
+        degenerate |= 0.5 * (log_det - data_log_det) / D < _LOG_DEGENERATE_RATIO
     # one pass over K arrays: a loop over the components took a tenth of a small step
     return tuple(STATUS_SINGULAR if s else STATUS_DEGENERATE if d else STATUS_OK
-                 for s, d in zip(singular, degenerate))
+                 for s, d in zip(singular.tolist(), degenerate.tolist()))

@@ -162,6 +162,7 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods, Th
         self._data_log_det = None
         self._data_scale = 1.0
         self._extent = None
+        self._rows = None  # the data as the E-step reads them, kept for small data
         self._data_covariance = None
         self._rng = None
         self._ids = np.arange(0)  # the components' identities (EMState.component_ids)
@@ -214,6 +215,8 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods, Th
         # how far the data reach from their centre, per feature: bounds the digits an
         # expanded quadratic form would lose (densities.expanded_quadratic)
         self._extent = np.maximum(X.max(axis=0) - self._center, self._center - X.min(axis=0))
+        self._rows = estep.resident_rows(X, self._center,
+                                         mstep.moment_pairs(D, self.covariance_type))
         self._prior = ConjugatePrior.default(X, K) if self.prior == "conjugate" else None
         check_prior_scale(self._prior, self.covariance_type, X)
         given_w = None if weights is None else check_weights(weights, K)
@@ -295,8 +298,7 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods, Th
         dens = self._densities(means, full, spec, "resp")
         pairs = mstep.moment_pairs(D, self.covariance_type)
         _, total, sums = estep.e_step(X, self._center, dens, log_weights, self._resp,
-                                      pool=self._pool,
-                                      pairs=pairs)
+                                      pool=self._pool, pairs=pairs, rows=self._rows)
         self._sums = sums
         counts = sums[:, D].copy()
         self._densities_cache = (dens, log_weights)

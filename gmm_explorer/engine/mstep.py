@@ -91,11 +91,22 @@ def statistics_from_sums(sums, n_features, covariance_type):
     second = sums[:, D + 1:] / counts[:, None]
     if covariance_type in ("diag", "spherical"):
         return SufficientStatistics(counts, first, second)
-    rows, cols = moment_pairs(D, covariance_type)
-    full = np.zeros((K, D, D))
-    full[:, rows, cols] = second
-    full[:, cols, rows] = second
+    full = second[:, _symmetric_gather(D)].reshape(K, D, D)
     return SufficientStatistics(counts, first, full)
+
+
+@functools.lru_cache(maxsize=64)
+def _symmetric_gather(n_features):
+    """Index into the upper triangle's products (row-major) of each entry of a
+    (D, D) matrix, row-major: one gather fills both triangles."""
+    D = n_features
+    rows, cols = np.triu_indices(D)
+    position = np.empty((D, D), dtype=np.intp)
+    position[rows, cols] = np.arange(rows.size)
+    position[cols, rows] = np.arange(rows.size)
+    gather = position.ravel()
+    gather.flags.writeable = False
+    return gather
 
 
 def sufficient_statistics(X, center, resp, covariance_type):
@@ -185,9 +196,8 @@ def central_scatter(X, center, resp, stats, covariance_type):
         magnitude = stats.second.max(axis=1)
     else:
         scatter = stats.second - means[:, :, None] * means[:, None, :]
-        diag = np.diagonal(scatter, axis1=1, axis2=2)
-        smallest = diag.min(axis=1)
-        magnitude = np.diagonal(stats.second, axis1=1, axis2=2).max(axis=1)
+        smallest = scatter.diagonal(axis1=1, axis2=2).min(axis=1)
+        magnitude = stats.second.diagonal(axis1=1, axis2=2).max(axis=1)
     # Relative error of the subtraction ~ eps * magnitude / smallest variance.
     risky = ~(magnitude < _CANCELLATION_LIMIT * np.maximum(smallest, 0.0))
     if not diagonal_only:
@@ -195,7 +205,7 @@ def central_scatter(X, center, resp, stats, covariance_type):
         # smallest eigenvalue too (cheap, K small matrices).
         eig_min = np.linalg.eigvalsh(scatter)[:, 0]
         risky |= ~(magnitude < _CANCELLATION_LIMIT * np.maximum(eig_min, 0.0))
-    for k in np.flatnonzero(risky):
+    for k in np.flatnonzero(risky) if risky.any() else ():
         scatter[k] = exact_scatter(X, center, resp[k], means[k], diagonal_only)
         scatter[k] /= stats.counts[k]
     return scatter
@@ -222,7 +232,10 @@ def ml_covariances(X, center, resp, stats, covariance_type, reg_covar):
     scatter = central_scatter(X, center, resp, stats, covariance_type)
     if covariance_type == "full":
         covariances = scatter
-        covariances[:, np.arange(D), np.arange(D)] += reg_covar
+        if covariances.flags.c_contiguous:  # a view: every (D + 1)-th number is diagonal
+            covariances.reshape(len(covariances), D * D)[:, ::D + 1] += reg_covar
+        else:
+            covariances[:, np.arange(D), np.arange(D)] += reg_covar
         return covariances
     if covariance_type == "tied":
         pooled = np.tensordot(stats.counts, scatter, axes=1) / stats.counts.sum()
