@@ -200,7 +200,9 @@ class ChunkPool:
 
         ``work`` returns one item per chunk of its group. With one worker, one
         chunk, or less than :data:`MIN_SHARED_WORK` of work (``size``), it runs
-        on the calling thread.
+        on the calling thread. Otherwise the calling thread runs the first group
+        itself while pool threads run the others: one thread fewer to wake (on a
+        virtual machine a sleeping core can take milliseconds to start).
         """
         groups = min(self.n_jobs, n_chunks) if size >= MIN_SHARED_WORK else 1
         if groups <= 1 or getattr(_in_worker, "active", False):  # nested: no waiting on itself
@@ -208,11 +210,11 @@ class ChunkPool:
         bounds = [round(i * n_chunks / groups) for i in range(groups + 1)]
         # numpy's error settings are per thread: the workers take the caller's
         errors = np.geterr()
-        pool = _pool(groups)
+        pool = _pool(groups - 1)
         futures = [pool.submit(_with_errors, errors, work, a, b)
-                   for a, b in zip(bounds, bounds[1:])]
+                   for a, b in zip(bounds[1:], bounds[2:])]
         try:
-            results: list = []
+            results = list(work(bounds[0], bounds[1]))
             for future in futures:  # in chunk order, whatever finished first
                 results.extend(future.result())
             return results
