@@ -178,3 +178,20 @@ def test_the_atlas_joins_the_components_tabs_only_once_opened(faithful_window):
     assert faithful_window.tabifiedDockWidgets(dock) == []
     faithful_window.atlas_ui.show()
     assert faithful_window.docks["table"] in faithful_window.tabifiedDockWidgets(dock)
+
+
+def test_the_atlas_knows_its_data_by_the_array_itself_not_its_address():
+    import gc
+
+    import numpy as np
+
+    from gmm_explorer.app.model.atlas import _SameData
+
+    X = np.zeros((5, 2))
+    mine = _SameData(X)
+    assert mine == _SameData(X) and mine != _SameData(X.copy())
+    del X
+    gc.collect()
+    # freed data match nothing, even an array that got the old address
+    assert mine.target() is None and mine != _SameData(np.zeros((5, 2)))
+    assert _SameData(None) != _SameData(None)

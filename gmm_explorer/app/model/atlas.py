@@ -11,6 +11,7 @@ the atlas stale; nothing is recomputed until the user asks.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -62,10 +63,29 @@ class AtlasStart:
     group: int
 
 
+class _SameData:
+    """Equal only to another made on the very same data array while it lives (an id
+    alone could be reused by new data once the old array is freed)."""
+
+    __hash__ = None
+
+    def __init__(self, X):
+        self._ref = None if X is None else weakref.ref(X)
+
+    def target(self):
+        return None if self._ref is None else self._ref()
+
+    def __eq__(self, other):
+        if not isinstance(other, _SameData):
+            return NotImplemented
+        mine = self.target()
+        return mine is not None and mine is other.target()
+
+
 def _settings_key(model, X, standardize: bool = False):
     """What the atlas depends on: the model settings but the seed (the master seed
     picks the starts, it does not change the landscape), the data and their units."""
-    return replace(model, random_state=None), id(X), bool(standardize)
+    return replace(model, random_state=None), _SameData(X), bool(standardize)
 
 
 class Atlas(QObject):
@@ -253,7 +273,7 @@ class Atlas(QObject):
         ValueError
             The atlas is stale (other data), or EM cannot start so.
         """
-        if self.stale and self._key[1] != id(self.workspace.X):
+        if self.stale and self._key[1].target() is not self.workspace.X:
             raise ValueError("the atlas was made on other data; run it again on these")
         result = self.results[position]
         self._own.chose(result.recipe)
