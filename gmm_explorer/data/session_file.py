@@ -363,6 +363,8 @@ def _read_data(zf: zipfile.ZipFile, data: dict, path) -> tuple:
         lines = read_array(zf, "data/lines.npy", path) if data.get("has_lines") else None
     else:
         X, labels, lines = _load_referenced(data, path)
+        if not data.get("has_labels", True):  # saved with no classes: the file's stay unused
+            labels = None
     if X.ndim == 2:
         try:
             check_features(X.shape[1], path)

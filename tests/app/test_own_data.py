@@ -388,3 +388,23 @@ def test_features_given_by_position_can_give_up_the_class_column(qtbot, window, 
     ws.loading.choose_classes("code")
     _wait_loaded(qtbot, window)
     assert ws.feature_names == ["tiny", "plain"] and ws.class_column == "code"
+
+
+def test_a_session_pointing_at_its_file_keeps_no_classes_when_none_were_chosen(
+        qtbot, window, tmp_path):
+    ws = window.workspace
+    assert window.open_file(str(_scaled_file(tmp_path)))
+    assert ws.class_column == "kind"  # the loader's pick: the first text column
+    ws.loading.choose_classes(NO_CLASSES)
+    _wait_loaded(qtbot, window)
+    assert ws.labels is None
+    window.step()
+    session = tmp_path / "none.gmmx"
+    ws.loading.save_session(session, embed_data=False)
+    ws.loading.load_builtin("iris")
+    ws.loading.open_session(session)
+    assert ws.labels is None and ws.loading.file_options.label_column == NO_CLASSES
+    window.step()
+    ws.loading.save_session(session, embed_data=False)  # a session of that session
+    ws.loading.open_session(session)
+    assert ws.labels is None and ws.class_column in (None, "")

@@ -393,7 +393,9 @@ class DataLoading(QObject):
         read = snap.load_options or {}
         self.file_options = FileOptions(
             columns=None if read.get("columns") is None else tuple(read["columns"]),
-            label_column=read.get("label_column"), drop_missing=bool(read.get("drop_missing")),
+            # a session without classes read its file without them: so do later reads
+            label_column=NO_CLASSES if snap.labels is None else read.get("label_column"),
+            drop_missing=bool(read.get("drop_missing")),
             standardize=snap.standardize)
         ws.axes = tuple(snap.axes)
         ws.current = snap.current
