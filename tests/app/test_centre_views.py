@@ -338,3 +338,46 @@ def test_pca_of_a_standardised_fit_uses_the_standardised_axes(qtbot, workspace_o
                              "standardised variance")
     s.set_standardize(False)  # the raw axes again: the 1e3 column takes PC1 alone
     assert abs(view.pc_axes[2, 0]) > 0.999
+
+
+def test_the_person_chooses_which_features_the_pairs_view_shows(qtbot, window):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from gmm_explorer.app.shell.pair_features import PairFeaturesDialog, choose_pair_features
+
+    s = window.workspace
+    s.set_data(correlated_data(13, n=900), name="thirteen")
+    pairs = window.centre_views.pairs
+    dialog = PairFeaturesDialog(list(s.feature_names), pairs.columns_to_show())
+    qtbot.addWidget(dialog)
+    show = dialog.buttons.button(QDialogButtonBox.Ok)
+    assert dialog.chosen() == list(range(MAX_FEATURES)) and show.isEnabled()
+    dialog.list.item(12).setCheckState(pg.QtCore.Qt.Checked)  # eleven: too many
+    assert not show.isEnabled() and "uncheck 1" in dialog.count.text()
+    dialog._check([12, 3, 7])
+    assert dialog.chosen() == [3, 7, 12] and show.isEnabled()
+    assert choose_pair_features(window, dialog)
+    assert window.centre_views.current == "pairs"
+    assert pairs.features == [3, 7, 12] and len(pairs.pairs) == 6
+    assert "3 of 13 features, as chosen" in pairs.note.text
+    state = s.state
+    block = state.covariances[1][np.ix_([12, 3], [12, 3])]
+    panel = pairs.pair_panel(12, 3)
+    np.testing.assert_allclose(
+        mahalanobis_sq(panel.ellipse_data(1, 2, state.n_components), state.means[1, [12, 3]],
+                       block), 4.0, rtol=1e-9)
+    window.step()  # the choice stays through steps and data of the same features
+    s.set_data(correlated_data(13, n=600, seed=4), name="again")
+    assert pairs.features == [3, 7, 12]
+    s.set_data(correlated_data(4), name="four")  # other features: the first ones again
+    assert pairs.features == [0, 1, 2, 3]
+    with pytest.raises(ValueError, match="2 to 10"):
+        pairs.set_features([1])
+    with pytest.raises(ValueError, match="distinct"):
+        pairs.set_features([1, 1, 2])
+    pairs.set_features(None)
+    assert pairs.features == [0, 1, 2, 3]
+    assert window.actions_by_name["pair_features"].isEnabled()
+    window.workspace.loading.load_builtin("faithful")
+    assert not window.actions_by_name["pair_features"].isEnabled()
+    assert not choose_pair_features(window)  # two features: refused with the reason

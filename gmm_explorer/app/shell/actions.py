@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from gmm_explorer.app.panels.data_panel import BUILTIN_DATASETS
+from gmm_explorer.app.shell.pair_features import choose_pair_features
 
 _BUILTIN_TITLES = {"seed": "Seed scene (ten stretched blobs)", "faithful": "Old Faithful",
                    "iris": "Iris"}
@@ -60,6 +61,8 @@ def make_actions(window) -> dict:
          "Show all the points and every ellipse drawn"),
         ("selection", "Model &selection…", lambda: window.show_selection(), "Ctrl+M",
          "Open the model-selection grid: BIC, ICL or AIC for every K and covariance type"),
+        ("pair_features", "Pairs &features…", lambda: choose_pair_features(window), None,
+         "Choose which features (2 to 10) the pairs view shows"),
     ]
     specs += [(f"view:{name}", f"Centre: {title}", lambda checked=False, n=name:
                window.show_centre_view(n), f"Ctrl+{i + 1}", tip)
@@ -151,10 +154,14 @@ def _centre_view_entries(window, view_menu) -> None:
         view_menu.addAction(act)
         act.triggered.connect(lambda *_: follow())  # after a refusal too: unchecked again
 
+    features = window.actions_by_name["pair_features"]
+    view_menu.addAction(features)
+
     def follow(*_args):
         for name, act in entries.items():
             act.setChecked(name == switcher.current)
             act.setEnabled(switcher.available(name))
+        features.setEnabled(switcher.available("pairs"))
 
     switcher.viewChanged.connect(follow)
     window.workspace.dataChanged.connect(follow)

@@ -1,7 +1,8 @@
 """The centre's pairs view: a scatter-plot matrix of the fitted features.
 
 A D x D grid of small panels in one ``GraphicsLayoutWidget`` (at most
-:data:`MAX_FEATURES` features: the first ones, and a note says so). Off the
+:data:`MAX_FEATURES` features: the first ones unless the person chose others with
+:meth:`PairsView.set_features`, and a note says so). Off the
 diagonal, feature ``col`` against feature ``row``: the drawn subsample
 coloured as in the axes view (blended or hard responsibilities) and each
 component's exact marginal ellipse (the 2 x 2 block of its covariance, the
@@ -30,7 +31,7 @@ from gmm_explorer.app.views.lazy import LazyRedraw
 from gmm_explorer.app.views.scatter_view import COLOR_MODES
 from gmm_explorer.app.views.pairs_panels import FeaturePanel, PairPanel, padded_range
 
-#: Features shown at most (10 x 10 panels); beyond, the first ones.
+#: Features shown at most (10 x 10 panels); beyond, the first ones or those chosen.
 MAX_FEATURES = 10
 HOVER_PIXELS = 8
 
@@ -76,6 +77,7 @@ class PairsView(LazyRedraw, pg.GraphicsLayoutWidget):
         self.color_mode = "blended"
         self.sigma_visible = {1: True, 2: True, 3: False}
         self.features: list[int] = []
+        self.chosen_names: list[str] | None = None  # the person's choice, kept across loads
         self.pairs: dict = {}  # (row, col) -> PairPanel, row != col (positions in features)
         self.diagonal: dict = {}  # i -> FeaturePanel
         self.hovered: int | None = None  # index into the drawn points
@@ -110,6 +112,41 @@ class PairsView(LazyRedraw, pg.GraphicsLayoutWidget):
         self.sigma_visible[level] = bool(visible)
         self.on_current_changed(self.workspace.current)
 
+    def set_features(self, features) -> None:
+        """Show these data columns (2 to :data:`MAX_FEATURES`, in this order); None goes
+        back to the first ones. The choice is kept by name while the data have them.
+
+        Raises
+        ------
+        ValueError
+            Fewer than two, more than :data:`MAX_FEATURES`, repeated or unknown columns.
+        """
+        s = self.workspace
+        if features is None:
+            self.chosen_names = None
+        else:
+            columns = [int(f) for f in features]
+            bad = [f for f in columns if not 0 <= f < s.n_features]
+            if bad or len(set(columns)) != len(columns):
+                raise ValueError(f"the pairs view shows distinct columns 0 to "
+                                 f"{s.n_features - 1}; got {list(features)}")
+            if not 2 <= len(columns) <= MAX_FEATURES:
+                raise ValueError(f"the pairs view shows 2 to {MAX_FEATURES} features; "
+                                 f"{len(columns)} were chosen")
+            self.chosen_names = [s.feature_names[f] for f in columns]
+        self.on_data_changed()
+        self.on_current_changed(s.current)
+
+    def columns_to_show(self) -> list[int]:
+        """The data columns to show: the person's choice where the data have it."""
+        s = self.workspace
+        d = s.n_features
+        if self.chosen_names is not None:
+            names = list(s.feature_names)
+            if all(name in names for name in self.chosen_names):
+                return [names.index(name) for name in self.chosen_names]
+        return list(range(min(d, MAX_FEATURES))) if d >= 2 else []
+
     def _set_note(self, text: str) -> None:
         self.note.setText(text)
 
@@ -138,16 +175,22 @@ class PairsView(LazyRedraw, pg.GraphicsLayoutWidget):
             return
         s = self.workspace
         d = s.n_features
-        count = min(d, MAX_FEATURES) if d >= 2 else 0
+        columns = self.columns_to_show()
+        count = len(columns)
         if count != len(self.features):
             self._build(count)
-        self.features = list(range(count))
+        self.features = columns
         self.hovered = None
         self._codes = np.zeros(0, dtype=np.uint32)
         if not count:
             self._set_note("The pairs view needs at least two features.")
             return
-        shown = "" if d <= MAX_FEATURES else f"First {MAX_FEATURES} of {d} features. "
+        if count == d:
+            shown = ""
+        elif columns == list(range(count)):
+            shown = f"First {count} of {d} features (View > Pairs features… to choose). "
+        else:
+            shown = f"{count} of {d} features, as chosen (View > Pairs features…). "
         self._note = shown + "Hover a point to find it everywhere; click a panel for its pair."
         self._set_note(self._note)
         drawn = s.X[s.display_indices]
