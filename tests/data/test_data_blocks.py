@@ -131,6 +131,19 @@ def test_large_files_are_the_same_table_in_blocks_of_any_size(tmp_path):
         assert outcome(path, size) == whole
 
 
+def test_rows_beyond_what_the_head_foretold():
+    # long rows first: the first lines foretell few rows, and the arrays grow for the rest
+    lines = ["a,b,kind"] + [f"{i},{i},{'x' * 2000}" for i in range(300)]
+    lines += [f"{i},{'NA' if i == 150_000 else i + 0.5},y" for i in range(200_000)]
+    content = ("\n".join(lines) + "\n").encode()
+    small, whole = read(content, 1 << 16), read(content)
+    assert small.values.shape == (200_300, 2) and small.lines[-1] == 200_301
+    np.testing.assert_array_equal(small.values, whole.values)
+    np.testing.assert_array_equal(small.missing, whole.missing)
+    assert small.missing.sum() == 1 and small.missing[150_300, 1]
+    assert small.text[2].tolist() == whole.text[2].tolist()
+
+
 # --------------------------------------------------------------------------- encodings
 def test_a_late_byte_that_is_not_utf8(tmp_path):
     body = rows(5000).encode()  # 5,000 lines of ASCII
