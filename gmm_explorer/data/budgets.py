@@ -131,29 +131,91 @@ def check_fields(n_fields: int, path, line: int | None) -> None:
             path=path, line=line)
 
 
+class FieldsInBytes:
+    """Refuse a line of more than ``GMM_EXPLORER_MAX_FIELDS`` fields, in a file's raw bytes.
 
-def check_fields_in_bytes(data, path, separators=b",\t; |") -> None:
-    """Refuse a line of more than ``GMM_EXPLORER_MAX_FIELDS`` fields in the raw bytes.
+    Fed the file block by block (:meth:`feed`, then :meth:`finish`), before the text is
+    decoded or split into lines, each a string that may hold 100 MB. Only a line at least
+    as long as the budget can hold that many fields. A line that runs over the end of a
+    block is measured as it goes (its bytes and separators counted, never kept) and checked
+    where it ends. Inside a block, a line twice as long as the budget covers a whole window
+    of ``limit`` bytes without a line break, so the windows are searched (in C, without
+    copies) and only the lines around such windows are counted. A line the windows miss is
+    shorter than twice the budget, cheap for the check after splitting to find.
 
-    Runs before the text is decoded and split into lines, each a copy of a line that
-    may hold 100 MB. Only a line at least as long as the budget can hold that many
-    fields, and such a line covers a whole block of ``limit`` bytes without a line
-    break, so the blocks are searched (in C, without copies) and only the lines
-    around such blocks are counted. A line the blocks miss is shorter than twice the
-    budget, cheap for the check after splitting to find.
+    Lines end at ``\\r\\n``, ``\\r`` or ``\\n``, as the text is split; :attr:`lines` is then
+    the number of lines fed, at least the number of rows.
     """
-    limit = budget("GMM_EXPLORER_MAX_FIELDS")
-    size, start = len(data), 0
-    while start + limit <= size:
-        stop = start + limit
-        if data.find(b"\n", start, stop) >= 0 or data.find(b"\r", start, stop) >= 0:
-            start = stop
-            continue
-        first = max(data.rfind(b"\n", 0, start), data.rfind(b"\r", 0, start)) + 1
-        ends = [e for e in (data.find(b"\n", stop), data.find(b"\r", stop)) if e >= 0]
-        end = min(ends, default=size)
-        fields = 1 + max(data.count(bytes([c]), first, end) for c in separators)
-        line = (data.count(b"\n", 0, first) + data.count(b"\r", 0, first)
-                - data.count(b"\r\n", 0, first) + 1)
-        check_fields(fields, path, line)
-        start = end + 1
+
+    def __init__(self, path, separators=b",\t; |"):
+        self.path = path
+        self.limit = budget("GMM_EXPLORER_MAX_FIELDS")
+        self._separators = [bytes([c]) for c in separators]
+        self._breaks = 0                        # line breaks so far
+        self._run = 0                           # bytes of the line not ended yet
+        self._counts = [0] * len(separators)    # and its separators of each kind
+        self._after_cr = False                  # the last block ended with a \r
+
+    @property
+    def lines(self) -> int:
+        """Lines fed so far, counting the one not ended yet."""
+        return self._breaks + 1
+
+    def feed(self, block: bytes) -> None:
+        """Check the next ``block``; refuse a line over the budget as soon as it ends."""
+        skip = 1 if self._after_cr and block[:1] == b"\n" else 0  # the \n of a split \r\n
+        first = _next_break(block, skip)
+        if first < 0:
+            self._extend(block, skip, len(block))
+        else:
+            self._extend(block, skip, first)
+            self._end_line(self._breaks + 1)
+            last = max(block.rfind(b"\n"), block.rfind(b"\r"))
+            self._search(block, first + 1, last, self._breaks + 1 - skip)
+            self._run, self._counts = 0, [0] * len(self._separators)
+            self._extend(block, last + 1, len(block))
+        self._breaks += _breaks(block, skip, len(block))
+        self._after_cr = block.endswith(b"\r")
+
+    def finish(self) -> None:
+        """Check the last line, which no line break ended."""
+        self._end_line(self._breaks + 1)
+
+    def _extend(self, block: bytes, start: int, stop: int) -> None:
+        if stop > start:
+            self._run += stop - start
+            for i, sep in enumerate(self._separators):
+                self._counts[i] += block.count(sep, start, stop)
+
+    def _end_line(self, line: int) -> None:
+        if self._run >= self.limit:
+            check_fields(1 + max(self._counts), self.path, line)
+
+    def _search(self, block: bytes, pos: int, stop: int, base: int) -> None:
+        """Refuse a long line wholly inside ``block[pos:stop]``; one that begins at ``begin``
+        is line ``base`` plus the line breaks in ``block[:begin]``."""
+        limit = self.limit
+        while pos + limit <= stop:
+            end = pos + limit
+            if block.find(b"\n", pos, end) >= 0 or block.find(b"\r", pos, end) >= 0:
+                pos = end
+                continue
+            begin = max(block.rfind(b"\n", 0, pos), block.rfind(b"\r", 0, pos)) + 1
+            end = _next_break(block, end)
+            fields = 1 + max(block.count(sep, begin, end) for sep in self._separators)
+            check_fields(fields, self.path, base + _breaks(block, 0, begin))
+            pos = end + 1
+
+
+def _next_break(block: bytes, start: int) -> int:
+    """The first ``\\n`` or ``\\r`` at or after ``start``, or -1."""
+    found = [i for i in (block.find(b"\n", start), block.find(b"\r", start)) if i >= 0]
+    return min(found, default=-1)
+
+
+def _breaks(block: bytes, start: int, stop: int) -> int:
+    """Line breaks in ``block[start:stop]``, a ``\\r\\n`` counting once."""
+    n = block.count(b"\n", start, stop)
+    if block.find(b"\r", start, stop) < 0:  # the usual case; one search, in C
+        return n
+    return n + block.count(b"\r", start, stop) - block.count(b"\r\n", start, stop)

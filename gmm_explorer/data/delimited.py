@@ -1,11 +1,14 @@
 """Delimited text tables: CSV, TSV, semicolon- and whitespace-separated files.
 
-The file is decoded (UTF-8, else an announced Windows-1252/Latin-1 when it
-holds no UTF-8 character; a UTF-16 byte-order mark is honoured), ``#``
-comment lines and blank lines are skipped, the delimiter is sniffed from the
-first lines, a header row is detected, and each column is
-classed as numeric (features) or text (known classes, e.g. iris's species).
-How the file is written is decided in ``text_format.py``; reading it, here.
+The file is read in blocks, twice, and never held whole (``text_blocks.py``): a first pass
+over its bytes checks the fields-per-line budget, decides the encoding for the whole file
+(UTF-8, else an announced Windows-1252/Latin-1 when it holds no UTF-8 character; a UTF-16
+byte-order mark is honoured) and counts its lines; the second decodes the blocks and
+parses each one's complete lines as it comes (``text_lines.py``: ``#`` comment lines and
+blank lines skipped, quoted fields that span lines joined). The delimiter is sniffed from
+the first lines, a header row is detected, and each column is classed as numeric
+(features) or text (known classes, e.g. iris's species). How the file is written is
+decided in ``text_format.py``; reading it, here.
 
 Parsing is numpy's C reader (:func:`numpy.loadtxt` with a structured dtype)
 over chunks of lines, so a progress callback and a cancel check run between
@@ -13,24 +16,24 @@ chunks. Measured on a 1e6-row, 4-column CSV (81 MB, 17 significant digits) on
 the project machine: numpy 0.7 s, pandas' C reader 0.08 s, pyarrow 0.1 s, the
 ``csv`` module with ``float()`` 4.5 s. numpy is fast enough for a progress bar
 and costs no dependency; see README. A chunk that numpy refuses (a missing
-cell, a word, a ragged row) is re-read line by line in Python, which finds the
-line and column for the message, and maps missing cells to NaN.
+cell, a word, a ragged row) is re-read line by line in Python (``text_rows.py``),
+which finds the line and column for the message, and maps missing cells to NaN.
+The rows go straight into arrays allocated once for the most rows the file can hold,
+so the load's peak is the table plus a block or two.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
-from gmm_explorer.data.budgets import budget, check_fields, check_fields_in_bytes
+from gmm_explorer.data.budgets import budget, check_fields
 from gmm_explorer.data.errors import DataError, LoadCancelled
-from gmm_explorer.data.quoted_records import SAMPLE_LINES, join_quoted, record_delimiter
+from gmm_explorer.data.quoted_records import SAMPLE_LINES
+from gmm_explorer.data.text_blocks import BLOCK_BYTES, Blocks, Survey, complete_lines, survey
 from gmm_explorer.data.text_format import (
-    decode,
-    delimiter_name,
     detect_decimal_comma,
     detect_header,
     normalize_delimiter,
@@ -39,12 +42,13 @@ from gmm_explorer.data.text_format import (
     splitter,
     unique_names,
 )
+from gmm_explorer.data.text_lines import Batch, data_batches
+from gmm_explorer.data.text_rows import Rows, fast_chunk, runs_on, slow_chunk
 
+#: Rows numpy's reader reads at a time: progress and a cancel check between chunks.
 CHUNK_LINES = 65536
+_SURVEY_SHARE = 0.15  # of the progress span: the first pass over the bytes
 _FIELD_SEPARATORS = (",", "\t", ";", " ", "|")
-_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-_BLANK_LINE = re.compile(r"\n[ \t]+(?:\n|$)")
-_BLANK_START = re.compile(r"[ \t]+(?:\n|$)")
 
 
 @dataclass
@@ -92,13 +96,8 @@ class TextTable:
 
 @dataclass
 class _Layout:
-    """How the file's data lines are laid out, decided from a sample of them.
+    """How the file's data lines are laid out, decided from a sample of them."""
 
-    ``keep`` holds the 0-based file line of each data line, or is None when every line of the
-    file is a data line (no comments, no blank lines).
-    """
-
-    keep: list | None
     delimiter: str | None
     quoted: bool
     split: Callable
@@ -124,54 +123,15 @@ class _Layout:
     def text_cols(self) -> list:
         return [j for j in range(self.n_cols) if self.is_text[j]]
 
-    def line_of(self, k: int) -> int:
-        """1-based file line of data line k."""
-        return (k if self.keep is None else self.keep[k]) + 1
+    def dtype(self) -> np.dtype:
+        """One field per column, as numpy's reader reads a row."""
+        return np.dtype([(f"c{j}", "O" if self.is_text[j] else "f8")
+                         for j in range(self.n_cols)])
 
 
 # --------------------------------------------------------------------------- the steps
-def _split_lines(text: str) -> list[str]:
-    """The text's lines, broken at ``\\n`` only (``\\r\\n`` and ``\\r`` became ``\\n`` before)."""
-    if text.isascii():
-        odd_breaks = any(c in text for c in "\x0b\x0c\x1c\x1d\x1e")
-    else:
-        odd_breaks = _OTHER_BREAKS.search(text) is not None
-    if not odd_breaks:
-        return text.splitlines()  # faster than split("\n"), same result here
-    # splitlines would also break at \x0b, \x85, \u2028, ...
-    all_lines = text.split("\n")
-    if all_lines and all_lines[-1] == "":
-        all_lines.pop()
-    return all_lines
-
-
-def _data_lines(text: str, all_lines: list[str], path):
-    """The lines that hold data (no ``#`` comment, no blank line) and where they are.
-
-    Returns the data lines and ``keep``, the 0-based file line of each, or None when every
-    line is a data line (the common, fast case).
-    """
-    skipped = ("#" in text or text.startswith("\n") or "\n\n" in text
-               or (("\n " in text or "\n\t" in text) and _BLANK_LINE.search(text) is not None)
-               or _BLANK_START.match(text) is not None)
-    if not skipped and text.strip():
-        keep = None
-        data_lines = all_lines
-    else:
-        keep = [i for i, line in enumerate(all_lines)
-                if line.strip() and not line.lstrip().startswith("#")]
-        data_lines = [all_lines[i] for i in keep]
-    if not data_lines:
-        if text.strip():
-            raise DataError(
-                "holds only comment lines (starting with #) and no data; "
-                "add rows of numbers below the comments", path=path)
-        raise DataError("is empty; give a file with a header line and rows of numbers", path=path)
-    return data_lines, keep
-
-
-def _check_fields(data_lines, keep, path) -> None:
-    """Refuse a line with more fields than the budget, before any line is split.
+def _fields_refusal(batch: Batch, path) -> DataError | None:
+    """The refusal of a line with more fields than the budget, before any line is split.
 
     Splitting one line of 50 million fields would take gigabytes of Python
     strings. A line of n characters has at most n + 1 fields, so only lines
@@ -179,12 +139,36 @@ def _check_fields(data_lines, keep, path) -> None:
     in C (``str.count``) for each delimiter the sniffer could choose.
     """
     limit = budget("GMM_EXPLORER_MAX_FIELDS")
-    if max(map(len, data_lines)) < limit:
-        return
-    for i, line in enumerate(data_lines):
+    if max(map(len, batch.records)) < limit:
+        return None
+    for line, number in zip(batch.records, batch.lines):
         if len(line) >= limit:
             fields = 1 + max(line.count(c) for c in _FIELD_SEPARATORS)
-            check_fields(fields, path, (keep[i] if keep is not None else i) + 1)
+            try:
+                check_fields(fields, path, int(number))
+            except DataError as refusal:
+                return refusal
+    return None
+
+
+def _first_refusal(refusal: DataError, is_fields: bool, batches, path, cancel) -> DataError:
+    """The refusal of the whole file: ``refusal``, unless the lines after it hold one that
+    comes first.
+
+    The file's faults are named in the order of the steps, each over the whole file: a
+    quote never closed (the batches raise it), then a line over the fields budget
+    (``is_fields``: ``refusal`` is one), then a header without rows, then a row that does
+    not parse. A file refused for a row is read to its end (its lines split and joined, not
+    parsed) for the faults that come first.
+    """
+    for batch in batches:
+        if cancel is not None and cancel():
+            raise LoadCancelled(path)
+        if not is_fields:
+            earlier = _fields_refusal(batch, path)
+            if earlier is not None:
+                refusal, is_fields = earlier, True
+    return refusal
 
 
 def _column_kinds(body_rows, n_cols: int, decimal_comma: bool, force_text) -> list:
@@ -199,170 +183,183 @@ def _column_kinds(body_rows, n_cols: int, decimal_comma: bool, force_text) -> li
     return is_text
 
 
-def _layout(data_lines, keep, text: str, delimiter, force_text, path) -> _Layout:
+def _head(batches) -> tuple[Batch, bool]:
+    """The first ``SAMPLE_LINES`` data lines or more (as the batches come), and whether
+    they are all there is."""
+    head = next(batches)
+    while len(head.records) < SAMPLE_LINES:
+        more = next(batches, None)
+        if more is None:
+            return head, True
+        head = Batch(head.records + more.records, np.concatenate([head.lines, more.lines]),
+                     more.done)
+    return head, False
+
+
+def _layout(head: Batch, whole: bool, quote: bool, delimiter, force_text, path) -> _Layout:
     """Delimiter, decimal commas, header, names and column kinds, from the first lines.
+
+    ``whole`` says that ``head`` holds every data line of the file; ``quote``, that the
+    file holds a double quote somewhere.
 
     Raises :class:`DataError` when no row is left below the header.
     """
-    sample = data_lines[:SAMPLE_LINES]
+    sample = head.records[:SAMPLE_LINES]
     delim = sniff_delimiter(sample) if delimiter is None else normalize_delimiter(delimiter)
-    quoted = delim is not None and '"' in text
+    quoted = delim is not None and quote
     split = splitter(delim, quoted)
     sample_rows = split(sample)
     decimal_comma = detect_decimal_comma(sample_rows[1:] or sample_rows, delim)
     has_header = detect_header(sample_rows, decimal_comma)
     n_cols = len(sample_rows[0])
     names = unique_names(sample_rows[0]) if has_header else [f"x{j}" for j in range(n_cols)]
-    layout = _Layout(keep=keep, delimiter=delim, quoted=quoted, split=split,
+    layout = _Layout(delimiter=delim, quoted=quoted, split=split,
                      decimal_comma=decimal_comma, has_header=has_header, names=names)
-    if len(data_lines) == layout.first_data:
+    if whole and len(head.records) == layout.first_data:
         if has_header:
             raise DataError(
                 f"has a header ({', '.join(names)}) but no data rows below it; "
-                "add rows of numbers under the header", path=path, line=layout.line_of(0))
+                "add rows of numbers under the header", path=path, line=int(head.lines[0]))
         raise DataError("has no data rows; add rows of numbers", path=path)
     body_rows = sample_rows[layout.first_data:]
     layout.is_text = _column_kinds(body_rows, n_cols, decimal_comma, force_text)
     return layout
 
 
-def _fast_chunk(chunk, dtype, layout: _Layout):
-    """numpy's C reader on one chunk, or None where it refuses it (then Python reads it)."""
-    if layout.decimal_comma:
-        return None
-    try:
-        return np.loadtxt(
-            chunk, dtype=dtype, delimiter=layout.delimiter, comments=None,
-            quotechar='"' if layout.quoted else None, ndmin=1,
-        )
-    except (ValueError, TypeError):
-        return None
+def _capacity(surveyed: Survey, head: Batch, whole: bool) -> int:
+    """Rows to allocate: at most the file's lines, and not far above what the head's
+    bytes per row foretell (a file of blank lines after its rows would otherwise ask for
+    address space it does not need; more room is made if the foretelling falls short)."""
+    if whole:
+        return len(head.records)
+    foretold = surveyed.size * len(head.records) / max(head.done, 1)
+    return min(surveyed.lines, int(1.25 * foretold) + CHUNK_LINES)
 
 
-def _parse_rows(body, layout: _Layout, path, progress, cancel, progress_span):
-    """Every row, chunk by chunk, with progress and a cancel check between chunks.
+class _Lookahead:
+    """The batches, with a look at the next one when a record at a batch's end needs it."""
 
-    Returns ``values`` (N, len(numeric)), ``missing`` (same shape, bool), ``texts``
-    (text column position -> object array of shape (N,)) and ``strays``, as
-    :class:`TextTable` holds them.
+    def __init__(self, batches):
+        self._batches = batches
+        self._next: Batch | None = None
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> Batch:
+        if self._next is not None:
+            batch, self._next = self._next, None
+            return batch
+        return next(self._batches)
+
+    def more(self) -> bool:
+        """Whether another batch follows."""
+        if self._next is None:
+            self._next = next(self._batches, None)
+        return self._next is not None
+
+
+def _parse_batch(batch: Batch, skip: int, layout: _Layout, rows: Rows, path, *, batches,
+                 progress, cancel, read_before: int, to_fraction) -> None:
+    """Every row of ``batch`` after its first ``skip`` records, chunk by chunk, with
+    progress and a cancel check between chunks.
+
+    ``batches`` (a :class:`_Lookahead`) says whether rows follow the batch: a record that
+    opens a quoted field at a chunk's end is refused as it is within a chunk, unless it is
+    the file's last (numpy's reader would take it as closed at the end of its lines).
     """
-    numeric, text_cols = layout.numeric, layout.text_cols
-    dtype = np.dtype([(f"c{j}", "O" if layout.is_text[j] else "f8")
-                      for j in range(layout.n_cols)])
-    lo, hi = progress_span
-    n_rows = len(body)
-    values = np.empty((n_rows, len(numeric)))
-    missing = np.zeros((n_rows, len(numeric)), dtype=bool)
-    texts = {j: np.empty(n_rows, dtype=object) for j in text_cols}
-    strays: dict = {}
-    for start in range(0, n_rows, CHUNK_LINES):
+    records, lines = batch.records, batch.lines
+    n_records = len(records)
+    dtype, numeric, text_cols = layout.dtype(), layout.numeric, layout.text_cols
+    fast = not layout.decimal_comma
+    for start in range(skip, n_records, CHUNK_LINES):
         if cancel is not None and cancel():
             raise LoadCancelled(path)
-        chunk = body[start:start + CHUNK_LINES]
-        parsed = _fast_chunk(chunk, dtype, layout)
-        stop = start + len(chunk)
+        stop = min(start + CHUNK_LINES, n_records)
+        chunk, at = records[start:stop], rows.n
+        rows.make_room(stop - start)
+        open_end = (layout.quoted and runs_on(layout, chunk[-1])
+                    and (stop < n_records or batches.more()))
+        parsed = (fast_chunk(chunk, dtype, layout.delimiter, layout.quoted)
+                  if fast and not open_end else None)
         if parsed is not None and len(parsed) == len(chunk):
             for i, j in enumerate(numeric):
-                values[start:stop, i] = parsed[f"c{j}"]
+                rows.values[at:at + len(chunk), i] = parsed[f"c{j}"]
             for j in text_cols:
-                texts[j][start:stop] = parsed[f"c{j}"]
+                rows.texts[j][at:at + len(chunk)] = parsed[f"c{j}"]
         else:
-            _slow_chunk(chunk, start, layout, values, missing, texts, strays, path)
+            slow_chunk(chunk, lines[start:stop], layout, rows, path, open_end)
+        rows.lines[at:at + len(chunk)] = lines[start:stop]
+        rows.n += len(chunk)
         if progress is not None:
-            progress(lo + (hi - lo) * stop / n_rows)
-    return values, missing, texts, strays
+            progress(to_fraction(read_before + (batch.done - read_before) * stop / n_records))
 
 
 # --------------------------------------------------------------------------- reading
-def read_delimited(data: bytes, path, *, delimiter=None, progress=None, cancel=None,
-                   progress_span=(0.0, 1.0), force_text=()) -> TextTable:
-    """Parse the bytes of a delimited text file into a :class:`TextTable`.
+def read_delimited(data, path, *, delimiter=None, progress=None, cancel=None,
+                   progress_span=(0.0, 1.0), force_text=(),
+                   block_size: int = BLOCK_BYTES) -> TextTable:
+    """Parse a delimited text file into a :class:`TextTable`, block by block.
 
     Parameters
     ----------
-    data : bytes
-        The file's content.
+    data : bytes, bytearray, memoryview or binary file
+        The file's content: a regular file open for reading (seekable: it is read twice,
+        never whole), or a stream's bytes already in memory.
     path : str or Path
         For messages only.
     delimiter : str or None
         None sniffs it; see :func:`normalize_delimiter` for the names accepted.
     progress : callable(float) or None
-        Called with the fraction done (within ``progress_span``) after each chunk.
+        Called with the fraction done (within ``progress_span``) after each block of the
+        first pass and each chunk of rows.
     cancel : callable() -> bool or None
-        Checked between chunks; True raises :class:`LoadCancelled`.
+        Checked between blocks and between chunks; True raises :class:`LoadCancelled`.
     force_text : iterable of int
         Column positions to read as text even if they hold numbers.
+    block_size : int
+        Bytes read at a time: the memory the parse needs besides the table.
 
     Raises
     ------
     DataError
-        Empty file, header only, a word in a numeric column, ragged rows.
+        Empty file, header only, a word in a numeric column, ragged rows, a line over the
+        fields budget, an encoding that mixes two.
     """
-    check_fields_in_bytes(data, path)
-    text, encoding, note = decode(data, path)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    records, starts = _split_lines(text), None
-    if '"' in text:
-        records, starts = join_quoted(records, record_delimiter(records, delimiter), path)
-    data_lines, keep = _data_lines(text, records, path)
-    if starts is not None:  # lines of the file, not of the joined records
-        keep = starts if keep is None else [starts[k] for k in keep]
-    _check_fields(data_lines, keep, path)
-    layout = _layout(data_lines, keep, text, delimiter, force_text, path)
-    first_data = layout.first_data
-    n_rows = len(data_lines) - first_data
-    values, missing, texts, strays = _parse_rows(data_lines[first_data:], layout, path, progress,
-                                         cancel, progress_span)
-    if keep is None:
-        lines = np.arange(first_data + 1, first_data + 1 + n_rows)
-    else:
-        lines = np.asarray(keep[first_data:], dtype=np.int64) + 1
+    lo, hi = progress_span
+    mid = lo + _SURVEY_SHARE * (hi - lo)
+    blocks = Blocks(data, block_size)
+    surveyed = survey(blocks, path, cancel=cancel, progress=None if progress is None
+                      else (lambda f: progress(lo + (mid - lo) * f)))
+    batches = data_batches(complete_lines(blocks, surveyed, path, cancel), surveyed.quote,
+                           delimiter, path)
+    head, whole = _head(batches)
+    refusal = _fields_refusal(head, path)
+    if refusal is not None:
+        raise _first_refusal(refusal, True, batches, path, cancel)
+    layout = _layout(head, whole, surveyed.quote, delimiter, force_text, path)
+    rows = Rows(len(layout.numeric), layout.text_cols, _capacity(surveyed, head, whole))
+    size = max(surveyed.size, 1)
+    steps = dict(progress=progress, cancel=cancel,
+                 to_fraction=lambda done: mid + (hi - mid) * min(done / size, 1.0))
+    batches = _Lookahead(batches)
+    batch, skip, read, head = head, layout.first_data, 0, None
+    while batch is not None:
+        refusal = _fields_refusal(batch, path)
+        if refusal is not None:
+            raise _first_refusal(refusal, True, batches, path, cancel)
+        try:
+            _parse_batch(batch, skip, layout, rows, path, batches=batches, read_before=read,
+                         **steps)
+        except DataError as refusal:
+            raise _first_refusal(refusal, False, batches, path, cancel) from None
+        skip, read, batch = 0, batch.done, None  # let it go before the next is read
+        batch = next(batches, None)
+    rows.trim()
     return TextTable(
         names=layout.names, has_header=layout.has_header, numeric=layout.numeric,
-        values=values, text=texts, lines=lines, missing=missing, strays=strays,
-        delimiter=layout.delimiter,
-        encoding=encoding, decimal_comma=layout.decimal_comma,
-        notes=[note] if note is not None else [],
+        values=rows.values, text=rows.texts, lines=rows.lines, missing=rows.missing,
+        strays=rows.strays, delimiter=layout.delimiter, encoding=surveyed.encoding.name,
+        decimal_comma=layout.decimal_comma,
+        notes=[surveyed.encoding.note] if surveyed.encoding.note is not None else [],
     )
-
-
-def _slow_chunk(chunk, start, layout: _Layout, values, missing, texts, strays, path):
-    """Read one chunk cell by cell: exact line and column for any problem.
-
-    Writes rows ``start:start + len(chunk)`` of ``values``, ``missing`` and ``texts``; a
-    word in a numeric column is a missing cell counted in ``strays`` (column position ->
-    [count, first line, first word]), which the loader refuses or drops by its rows.
-    """
-    rows = layout.split(chunk)
-    first_data, n_cols = layout.first_data, layout.n_cols
-    if len(rows) != len(chunk):  # quotes that do not pair up into fields
-        bad = next((k for k, line in enumerate(chunk)
-                    if line.count('"') % 2 or len(layout.split([line])) != 1), 0)
-        raise DataError(
-            "has a quote (\") that does not pair up into a quoted field; close the quote "
-            "or remove it", path=path, line=layout.line_of(first_data + start + bad))
-    header_desc = "the header" if layout.has_header else "the first row"
-    pos = {j: i for i, j in enumerate(layout.numeric)}
-    for k, cells in enumerate(rows):
-        r = start + k
-        if len(cells) != n_cols:
-            what = delimiter_name(layout.delimiter)
-            raise DataError(
-                f"has {len(cells)} fields where {header_desc} has {n_cols}; every row needs "
-                f"the same number of values (look for a missing or extra {what}, or a {what} "
-                "inside unquoted text)", path=path, line=layout.line_of(first_data + r))
-        for j, i in pos.items():
-            v = number_or_none(cells[j], layout.decimal_comma)
-            if v is None:
-                seen = strays.setdefault(j, [0, layout.line_of(first_data + r),
-                                             cells[j].strip()])
-                seen[0] += 1
-                v = "missing"
-            if v == "missing":
-                values[r, i] = np.nan
-                missing[r, i] = True
-            else:
-                values[r, i] = v
-        for j in texts:
-            texts[j][r] = cells[j]

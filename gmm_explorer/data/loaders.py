@@ -35,7 +35,7 @@ from gmm_explorer.datasets.record import Dataset
 
 __all__ = ["DATA_SUFFIXES", "ParsedFile", "load_data"]
 
-_TEXT_SHARE = 0.15     # of the progress bar spent reading the bytes of a text file
+_TEXT_HEAD = 1 << 16   # bytes that tell a text file from a binary one
 DATA_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".dat", ".data", ".npy", ".npz")
 
 
@@ -111,14 +111,17 @@ def _parse_numpy(kind, source, *, array_name, label_column, progress, cancel) ->
 
 def _parse_text(opened: Input, source, *, delimiter, label_column, progress,
                 cancel) -> ParsedFile:
-    """A delimited text file's columns, and its classes (the first text column by default)."""
-    data = opened.take()
-    check_text(data, delimiter, source)
+    """A delimited text file's columns, and its classes (the first text column by default).
+
+    A regular file is parsed from the open file, in blocks; a stream from its bytes.
+    """
+    check_text(opened.data[:_TEXT_HEAD], delimiter, source)
+    content = opened.file if opened.file is not None else opened.take()
     table = delimited.read_delimited(
-        data, source, delimiter=delimiter, progress=progress, cancel=cancel,
-        progress_span=(_TEXT_SHARE, 1.0), force_text=(),
+        content, source, delimiter=delimiter, progress=progress, cancel=cancel, force_text=(),
     )
-    del data  # the table holds what is needed; the bytes can go before the next steps
+    del content  # the table holds what is needed; a stream's bytes can go before the next steps
+    opened.close()
     parsed = ParsedFile(values=table.values, missing=table.missing, strays=table.strays,
                         all_names=table.names,
                         numeric=list(table.numeric), lines=table.lines,
@@ -186,16 +189,20 @@ def load_data(path, *, columns=None, delimiter=None, array_name=None, drop_missi
     _check_folder(path)
     if progress is not None:
         progress(0.0)
-    # opened and read once: a pipe read twice would lose what the first read took
-    opened = read_input(path, progress=progress, cancel=cancel, share=_TEXT_SHARE)
-    kind, stream_sha256 = opened.kind, opened.sha256
-    check_kind_and_suffix(kind, Path(source), source)
-    if kind == "text":
-        parsed = _parse_text(opened, source, delimiter=delimiter, label_column=label_column,
-                             progress=progress, cancel=cancel)
-    else:
-        parsed = _parse_numpy(kind, source, array_name=array_name, label_column=label_column,
-                              progress=progress, cancel=cancel)
+    # opened once: a pipe read twice would lose what the first read took. A regular text
+    # file stays open for the parser, which reads it in blocks and never holds it whole
+    opened = read_input(path, progress=progress, cancel=cancel, text_by_path=True)
+    try:
+        kind, stream_sha256 = opened.kind, opened.sha256
+        check_kind_and_suffix(kind, Path(source), source)
+        if kind == "text":
+            parsed = _parse_text(opened, source, delimiter=delimiter,
+                                 label_column=label_column, progress=progress, cancel=cancel)
+        else:
+            parsed = _parse_numpy(kind, source, array_name=array_name,
+                                  label_column=label_column, progress=progress, cancel=cancel)
+    finally:
+        opened.close()
     numeric_columns = tuple(parsed.all_names[j] for j in parsed.numeric)
     X, feature_names, file_columns, written = choose_features(columns, parsed, source)
     check_features(X.shape[1], source)

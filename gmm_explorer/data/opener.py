@@ -3,6 +3,8 @@
 Every input goes through :func:`read_input`, which opens it once and reads it once:
 
 - a regular file is read by path, in blocks, with progress and a cancel check between them;
+  or, for a text file that is parsed as it is read (``text_by_path``), handed on open, so
+  that the parser reads it in blocks and the whole file is never in memory;
 - a stream (``-`` for stdin, ``/dev/stdin``, ``<(...)``, a named pipe) is read once into memory
   within a budget (``GMM_EXPLORER_STREAM_LIMIT``), never re-opened, because a second open of a
   pipe sees only what the first one left (the header and the first block would be lost);
@@ -26,6 +28,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from gmm_explorer.data import numpy_files
 from gmm_explorer.data.errors import DataError, LoadCancelled
@@ -39,6 +42,7 @@ WAIT_VARIABLE = "GMM_EXPLORER_STREAM_WAIT"
 _DEFAULT_LIMIT = 512 << 20   # bytes of a stream held in memory
 _DEFAULT_WAIT = 5.0          # seconds without a byte before a stream is given up
 _READ_BLOCK = 1 << 22        # 4 MiB
+_TEXT_HEAD = 1 << 16         # bytes of a text file read by path that tell text from binary
 _POLL = 0.1                  # seconds between two cancel checks while a pipe is silent
 _UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
 
@@ -51,7 +55,8 @@ class Input:
     ----------
     data : bytes or bytearray
         The whole content; for a regular NumPy file only its first bytes (NumPy maps the
-        file itself, see ``path``).
+        file itself, see ``path``), likewise for a regular text file read by the parser
+        (see ``file``).
     kind : str
         ``"npy"``, ``"npz"`` or ``"text"``, from the first bytes.
     source : str
@@ -60,6 +65,9 @@ class Input:
         The regular file, which may be opened again (a stream has none).
     sha256 : str or None
         A stream's SHA-256 (a file is hashed by path when needed).
+    file : binary file or None
+        A regular text file, still open (the very file opened, whatever its name now
+        points to), when it was asked for ``text_by_path``; :meth:`close` closes it.
     """
 
     data: bytes | bytearray
@@ -67,11 +75,18 @@ class Input:
     source: str
     path: Path | None
     sha256: str | None = None
+    file: BinaryIO | None = None
 
     def take(self) -> bytes | bytearray:
         """The content, which this record then no longer holds (so it can be freed early)."""
         data, self.data = self.data, b""
         return data
+
+    def close(self) -> None:
+        """Close the file this record holds open, if any."""
+        if self.file is not None:
+            self.file.close()
+            self.file = None
 
 
 # --------------------------------------------------------------------------- settings
@@ -148,7 +163,7 @@ def check_regular(path) -> None:
 
 # --------------------------------------------------------------------------- the reader
 def read_input(path, *, progress=None, cancel=None, share: float = 1.0,
-               numpy_by_path: bool = True) -> Input:
+               numpy_by_path: bool = True, text_by_path: bool = False) -> Input:
     """Open ``path`` once and read it; ``"-"`` reads standard input.
 
     Parameters
@@ -162,6 +177,10 @@ def read_input(path, *, progress=None, cancel=None, share: float = 1.0,
     numpy_by_path : bool
         True: for a regular ``.npy``/``.npz`` file read only its first bytes, since NumPy
         maps or unzips the file by its path (bounded memory).
+    text_by_path : bool
+        True: for a regular text file read only its first 64 KiB, and hand the open file on
+        in ``Input.file`` for the parser to read in blocks (bounded memory); the caller
+        closes it (:meth:`Input.close`).
 
     Raises
     ------
@@ -180,7 +199,8 @@ def read_input(path, *, progress=None, cancel=None, share: float = 1.0,
             raise DataError("standard input is a terminal; pipe the data in "
                             "(cat data.csv | gmm-explorer ...) or give a file name",
                             path=source)
-        return _from_fd(fd, mode, source, None, progress, cancel, share, numpy_by_path)
+        return _from_fd(fd, mode, source, None, progress, cancel, share, numpy_by_path,
+                        False)
     why = _refusal(_stat(path, source).st_mode)
     if why is not None:
         raise DataError(why, path=source)
@@ -198,12 +218,14 @@ def read_input(path, *, progress=None, cancel=None, share: float = 1.0,
         why = _refusal(mode)
         if why is not None:
             raise DataError(why, path=source)
-        return _from_fd(fd, mode, source, Path(path), progress, cancel, share, numpy_by_path)
+        return _from_fd(fd, mode, source, Path(path), progress, cancel, share, numpy_by_path,
+                        text_by_path)
     finally:
         os.close(fd)
 
 
-def _from_fd(fd, mode, source, path, progress, cancel, share, numpy_by_path) -> Input:
+def _from_fd(fd, mode, source, path, progress, cancel, share, numpy_by_path,
+             text_by_path) -> Input:
     try:
         if stat.S_ISREG(mode):
             os.set_blocking(fd, True)
@@ -211,6 +233,10 @@ def _from_fd(fd, mode, source, path, progress, cancel, share, numpy_by_path) -> 
             kind = _kind(head)
             if kind != "text" and numpy_by_path and path is not None:
                 return Input(head, kind, source, path)
+            if kind == "text" and text_by_path:
+                head += _read_exactly(fd, _TEXT_HEAD - len(head))
+                # a duplicate of the descriptor: the caller's file outlives this one
+                return Input(head, kind, source, path, file=open(os.dup(fd), "rb", buffering=0))
             data = _read_regular(fd, head, source, progress, cancel, share)
             return Input(data, kind, source, path)
         data = _read_stream(fd, source, cancel)

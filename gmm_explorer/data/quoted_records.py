@@ -29,43 +29,86 @@ def _ends_in_quote(record: str, delimiter: str) -> bool:
     return False
 
 
-def join_quoted(all_lines: list[str], delimiter, path):
+def _record_end(all_lines: list[str], i: int, delimiter: str) -> int | None:
+    """The line on which the record starting with ``all_lines[i]`` ends, or None if open.
+
+    The ``csv`` module reads the lines on from ``i`` until the record closes, in one pass;
+    joining the lines one more at a time and parsing each longer record again took time
+    quadratic in the length of the record (an unclosed quote early in a large file).
+    """
+    lines_on = (all_lines[k] for k in range(i, len(all_lines)))  # islice would step from 0
+    reader = csv.reader(lines_on, delimiter=delimiter, quotechar='"', strict=True)
+    try:
+        next(reader)
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            return None
+        # any other fault ends the record where it is found, as it ends a joined record
+    return i + reader.line_num - 1
+
+
+def join_quoted(all_lines: list[str], delimiter, path, final: bool = True, first_line: int = 0):
     """Lines joined where a quoted field runs over a line end (RFC 4180 allows it).
 
-    Returns the records and the 0-based file line each starts on, or the lines unchanged and
-    None when no quoted field spans lines (every line then has an even number of quotes, which
-    one pass of ``str.count`` shows; only the odd lines are parsed as the ``csv`` module would).
+    Parameters
+    ----------
+    all_lines : list of str
+        Consecutive lines of the file.
+    delimiter : str or None
+        As :func:`record_delimiter` decided it; None joins nothing.
+    path : str or Path
+        For messages.
+    final : bool
+        Whether the file ends after ``all_lines``. If not, a record still open at their end
+        is left for the caller to join with the lines that follow.
+    first_line : int
+        The 0-based line of ``all_lines[0]`` in the file, for messages.
+
+    Returns
+    -------
+    records : list of str
+    starts : list of int or None
+        The index in ``all_lines`` each record starts at, or None when no quoted field
+        spans lines (the records are then the lines themselves: every line has an even
+        number of quotes, which one pass of ``str.count`` shows, and only the odd lines are
+        parsed as the ``csv`` module would).
+    rest : int
+        ``all_lines[rest:]`` is a record still open at the end (``len(all_lines)`` when
+        there is none, always when ``final``).
+
+    Raises
+    ------
+    DataError
+        When ``final``, a quote never closed.
     """
+    n_lines = len(all_lines)
     if delimiter is None:
-        return all_lines, None
+        return all_lines, None, n_lines
     # the quotes of every line counted in C (a comprehension took half again as long)
     counts = np.fromiter(map(str.count, all_lines, repeat('"')), dtype=np.int64,
-                         count=len(all_lines))
+                         count=n_lines)
     odd = np.flatnonzero(counts & 1).tolist()
-    if not odd:
-        return all_lines, None
     records, starts, done = [], [], 0
     for i in odd:
         if i < done or not _ends_in_quote(all_lines[i], delimiter):
             continue
+        j = _record_end(all_lines, i, delimiter)
+        if j is None and final:
+            raise DataError(
+                "has a quoted field whose opening quote (\") is never closed; close the "
+                "quote or remove it", path=path, line=first_line + i + 1)
         records += all_lines[done:i]
         starts += range(done, i)
-        record, j = all_lines[i], i
-        while _ends_in_quote(record, delimiter):
-            j += 1
-            if j == len(all_lines):
-                raise DataError(
-                    "has a quoted field whose opening quote (\") is never closed; close the "
-                    "quote or remove it", path=path, line=i + 1)
-            record += "\n" + all_lines[j]
-        records.append(record)
+        if j is None:  # open at the end: the caller reads on
+            return records, starts, i
+        records.append("\n".join(all_lines[i:j + 1]))
         starts.append(i)
         done = j + 1
     if not starts:
-        return all_lines, None
+        return all_lines, None, n_lines
     records += all_lines[done:]
-    starts += range(done, len(all_lines))
-    return records, starts
+    starts += range(done, n_lines)
+    return records, starts, n_lines
 
 
 def record_delimiter(all_lines: list[str], delimiter):

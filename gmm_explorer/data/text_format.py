@@ -1,18 +1,15 @@
-"""How a delimited text file is written: encoding, delimiter, header, decimal commas, cells.
+"""How a delimited text file is written: binary or text, delimiter, header, decimal commas, cells.
 
 The decisions :func:`~gmm_explorer.data.delimited.read_delimited` makes from a sample of the
-file's lines before it parses them all: decode the bytes (UTF-8 for the whole file, else
-an announced Windows-1252/Latin-1 when no UTF-8 character is in it; a UTF-16 byte-order
-mark is honoured), sniff the delimiter, detect a header row and decimal commas,
-and read one cell as a number, a missing value or a word.
+file's lines before it parses them all: whether its first bytes are text, sniff the
+delimiter, detect a header row and decimal commas, and read one cell as a number, a
+missing value or a word. The encoding is decided in ``text_encoding.py``.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-
-from gmm_explorer.data.errors import DataError
 
 #: Cells read as missing values (compared after stripping, case-insensitively).
 MISSING_TOKENS = frozenset(
@@ -52,7 +49,7 @@ def normalize_delimiter(delimiter):
 
 
 
-# --------------------------------------------------------------------------- decoding
+# --------------------------------------------------------------------------- text or binary
 def looks_binary(data: bytes) -> int | None:
     """Offset of the first byte that marks ``data`` as binary, or None for text."""
     head = data[:65536]
@@ -66,56 +63,6 @@ def looks_binary(data: bytes) -> int | None:
     if bad and len(bad) > max(2, len(head[:4096]) // 100):
         return bad[0]
     return None
-
-
-# A well-formed multi-byte UTF-8 sequence (RFC 3629: no overlongs, no surrogates). Text in a
-# one-byte code page almost never holds one by chance, so finding one beside an invalid byte
-# means a file mixing two encodings, which no single decoding reads right.
-_UTF8_MULTIBYTE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
-    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
-    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
-
-
-def decode(data: bytes, path) -> tuple[str, str, str | None]:
-    """Text, encoding name and a note, deciding the encoding for the whole file.
-
-    UTF-16 by its byte-order mark; else UTF-8 (a BOM dropped) when the whole file is valid
-    UTF-8; else, when the file holds no multi-byte UTF-8 sequence at all, Windows-1252 (or
-    Latin-1, which reads any byte), with a note saying so. A file with both valid UTF-8
-    sequences and invalid bytes is refused: decoding it either way would change some of its
-    words silently.
-    """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16", None
-        except UnicodeDecodeError as exc:
-            raise DataError(
-                f"starts like UTF-16 text but cannot be decoded as such ({exc.reason} at byte "
-                f"{exc.start}); save it again as UTF-8 CSV",
-                path=path,
-            ) from None
-    try:
-        return data.decode("utf-8-sig"), "utf-8", None
-    except UnicodeDecodeError as exc:
-        bad = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
-    line = data.count(b"\n", 0, bad) + 1
-    if data.startswith(b"\xef\xbb\xbf") or _UTF8_MULTIBYTE.search(data) is not None:
-        raise DataError(
-            f"byte 0x{data[bad]:02x} is not UTF-8, but the file also holds UTF-8 characters "
-            "(tried UTF-8, then Windows-1252/Latin-1, which would misread those); it mixes "
-            "two encodings: correct that line, or save the whole file again as UTF-8",
-            path=path, line=line)
-    try:
-        # Windows' code page first: its 0x80-0x9f are letters and signs (euro, quotes),
-        # which Latin-1 would read as invisible control characters
-        text, encoding, name = data.decode("cp1252"), "cp1252", "Windows-1252"
-    except UnicodeDecodeError:  # one of the five bytes cp1252 leaves undefined
-        text, encoding, name = data.decode("latin-1"), "latin-1", "Latin-1"
-    return text, encoding, (
-        f"read as {name}: the file is not UTF-8 (the first byte that is not, 0x"
-        f"{data[bad]:02x}, is on line {line}) and holds no UTF-8 characters; "
-        "save it as UTF-8 if that is wrong")
 
 
 # --------------------------------------------------------------------------- splitting

@@ -51,7 +51,9 @@ class Case:
     env : dict
         Environment variables for a real process.
     memory : int
-        The data's real size in bytes, when peak memory is checked (process only).
+        The data's real size in bytes, when peak memory is checked (process only). Such
+        a case run by name in its process is built by the runner first, and again in the
+        process, whose build must then keep the files already there.
     window : dict or None
         Load options for the window's loader when the file is what the case is about
         (None: the case is about arguments, streams or the engine).

@@ -158,6 +158,8 @@ def spawn(case, folder: Path, entry: str | None = None, python: str = sys.execut
     if entry == "cli" and case.process:
         argv = ["main", *map(str, case.build(folder))]
     else:
+        if case.memory:  # made here: making the input is not the run whose peak counts
+            case.build(folder)
         argv = [entry, str(folder), case.name]
     began = time.perf_counter()
     proc = subprocess.Popen([python, "-c", CHILD, str(report), *argv], cwd=folder, env=env,
