@@ -6,7 +6,6 @@ multi-byte character; the tables must be the ones a single block gives, and the 
 file's content says.
 """
 
-import csv
 import re
 import tracemalloc
 
@@ -305,13 +304,10 @@ def test_the_encoding_is_decided_for_the_whole_file_as_before(parts, size):
 def joined_one_line_at_a_time(lines, delimiter):
     """Where quoted records end, as found when a record was joined one more line at a time
     and parsed again: (records, "open" and the line it opens on, or "closed")."""
-    def open_at_end(record):
-        try:
-            for _ in csv.reader([record], delimiter=delimiter, quotechar='"', strict=True):
-                pass
-        except csv.Error as exc:
-            return "unexpected end of data" in str(exc)
-        return False
+    from gmm_explorer.data.quoted_records import _ends_in_quote
+
+    def open_at_end(record):  # the csv module's own reading of one record's quotes
+        return _ends_in_quote(record, delimiter)
     records, done = [], 0
     for i in [k for k, line in enumerate(lines) if line.count('"') % 2]:
         if i < done or not open_at_end(lines[i]):
