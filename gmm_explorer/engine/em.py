@@ -15,9 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from gmm_explorer.engine import densities, diagnostics, estep, mstep
-from gmm_explorer.engine.covariance import (
-    from_full, to_full,
-)
+from gmm_explorer.engine.covariance import from_full, to_full
 from gmm_explorer.engine.errors import SingularCovarianceError
 from gmm_explorer.engine.options import check_settings
 from gmm_explorer.engine.parallel import ChunkPool, blas_limited, check_n_jobs
