@@ -2,9 +2,10 @@
 
 For each configuration both start from the same parameters; the script then
 alternates one engine ``step()`` with one scikit-learn iteration (its own
-``_e_step`` followed by ``_m_step``, exactly the body of its fit loop) and
-reports the median times, their ratio, and the engine's peak memory during a
-run against the budget ``2 * X.nbytes + N * K * 8``.
+``_e_step`` followed by ``_m_step``, exactly the body of its fit loop), or with
+``--block B`` turns of B iterations of each (as in a run of EM, where a step
+follows a step), and reports the median times, their ratio, and the engine's
+peak memory during a run against the budget ``2 * X.nbytes + N * K * 8``.
 
 Usage::
 
@@ -13,6 +14,7 @@ Usage::
     python benchmarks/bench_engine.py --only 100000,10,2,full
     python benchmarks/bench_engine.py --goals    # the threading goals, in one table
     python benchmarks/bench_engine.py --goals --one-blas-thread
+    python benchmarks/bench_engine.py --goals --block 5    # turns of five iterations
 
 By default both libraries run in the default environment (a library user's:
 OpenBLAS picks its own thread count); the engine limits BLAS to one thread
@@ -89,19 +91,27 @@ def peak_memory(X, k, covariance_type, weights, means, covariances, steps=2, n_j
     return peak + X.nbytes  # X was allocated before tracing started
 
 
-def bench(n, k, d, covariance_type, repeats, n_jobs=None):
+def bench(n, k, d, covariance_type, repeats, n_jobs=None, block=1):
+    """Median seconds per iteration of each library, in turns of ``block`` iterations.
+
+    ``block=1`` alternates single iterations; a larger block times iterations that
+    follow each other, as in a run of EM (each library finds its own data in the
+    caches, not the other's temporaries).
+    """
     X, weights, means, covariances = make_data(n, k, d)
     em = GaussianMixtureEM(k, covariance_type=covariance_type, n_jobs=n_jobs)
     em.initialize(X, weights, means, covariances)
     gm = sklearn_model(X, covariance_type, weights, means, covariances)
     ours, theirs = [], []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        em.step()
-        ours.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        sklearn_iteration(gm, X)
-        theirs.append(time.perf_counter() - start)
+    for _ in range(max(1, repeats // block)):
+        for _ in range(block):
+            start = time.perf_counter()
+            em.step()
+            ours.append(time.perf_counter() - start)
+        for _ in range(block):
+            start = time.perf_counter()
+            sklearn_iteration(gm, X)
+            theirs.append(time.perf_counter() - start)
     budget = 2 * X.nbytes + n * k * 8
     peak = peak_memory(X, k, covariance_type, weights, means, covariances, n_jobs=n_jobs)
     return statistics.median(ours), statistics.median(theirs), peak, budget
@@ -148,14 +158,14 @@ GOALS = [(100_000, 10, 2, "full", 0.05), (100_000, 10, 10, "full", 0.25),
          (100_000, 10, 10, "spherical", 0.3), (300, 3, 2, "full", 0.5)]
 
 
-def goals(n_jobs):
+def goals(n_jobs, block=1):
     """The table of the threading goals, one line each, and n_jobs=2 against 1 at N=1e6."""
     print("| case | engine ms | scikit-learn ms | ratio | goal | met | peak / (X + N K) |")
     print("|---|---|---|---|---|---|---|")
     for n, k, d, t, goal in GOALS:
         # medians of many: a shared VM's neighbours come and go within a run
         repeats = 11 if n >= 1_000_000 else (1000 if n < 1000 else 41)
-        ours, theirs, peak, _ = bench(n, k, d, t, repeats, n_jobs)
+        ours, theirs, peak, _ = bench(n, k, d, t, repeats, n_jobs, block)
         X_and_resp = n * d * 8 + n * k * 8
         ratio = ours / theirs
         print(f"| N={n:.0e}, K={k}, D={d}, {t} | {ours * 1e3:.2f} | {theirs * 1e3:.2f} | "
@@ -178,11 +188,15 @@ def main(argv=None):
                         help="the engine's worker threads (default: every core)")
     parser.add_argument("--one-blas-thread", action="store_true",
                         help="OPENBLAS_NUM_THREADS=1 for both libraries (set before numpy)")
+    parser.add_argument("--block", type=int, default=1,
+                        help="iterations each library runs in a row before the other's turn "
+                             "(default 1: single iterations alternate)")
     args = parser.parse_args(argv)
     if args.goals:
         print(f"Machine: {machine()}")
+        print(f"Turns of {args.block} iteration(s) of each library")
         print()
-        goals(args.jobs)
+        goals(args.jobs, args.block)
         return
     if args.only:
         n, k, d, t = args.only.split(",")
