@@ -357,7 +357,7 @@ def _run_batched(recipes, X, progress, cancel, n_jobs) -> list[FitResult]:
         if progress is not None:
             progress(result)
 
-    groups = _batches(recipes, X.shape[0])
+    groups = _batches(recipes, *X.shape)
     for group in groups:
         if not batched.run_batch([recipes[i] for i in group], group, X, finished, cancel,
                                  n_jobs):
@@ -384,11 +384,16 @@ def _run_batched(recipes, X, progress, cancel, n_jobs) -> list[FitResult]:
     return [results[i] for i in sorted(results)]
 
 
-def _batches(recipes, n_samples: int) -> list[list[int]]:
+def _batches(recipes, n_samples: int, n_features: int) -> list[list[int]]:
     """Indices of the batchable recipes, in batches whose responsibilities (sum of K
     times N numbers) stay within :data:`~gmm_explorer.engine.batched.MAX_BLOCK`; a fit
     that takes more than half of it is not batched (large N: one fit at a time, its
-    chunks of N over the worker threads, is the faster way)."""
+    chunks of N over the worker threads, is the faster way). Nor is any fit when the
+    rows the batch keeps (``[x, 1, products]`` of every point) would pass that budget:
+    at N = 1e6 and D = 4 they took 120 MB for 32 MB of data, growing as D squared."""
+    D = n_features
+    if (D + 1 + D * (D + 1) // 2) * n_samples > batched.MAX_BLOCK:
+        return []
     groups, group, used = [], [], 0
     for i, recipe in enumerate(recipes):
         size = recipe.settings.n_components * n_samples

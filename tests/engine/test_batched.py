@@ -128,6 +128,33 @@ def test_large_data_are_not_batched(monkeypatch):
     assert not calls and len(results) == len(recipes)
 
 
+def test_wide_data_are_not_batched_for_the_rows_the_batch_would_keep(monkeypatch):
+    import tracemalloc
+
+    # small fits, but [x, 1, products] of every point is 231 numbers a row at D = 20:
+    # 4.6 million for 20,000 rows, more than a batch may hold
+    rng = np.random.RandomState(1)
+    X = rng.randn(20_000, 20) + np.repeat(rng.randn(2, 20) * 4, 10_000, axis=0)
+    recipes = grid(types=("diag",), ks=(2,), n_init=2)
+    calls = []
+    real = batched.run_batch
+    monkeypatch.setattr(batched, "run_batch", lambda *a, **k: calls.append(a) or real(*a, **k))
+
+    def peak_of(some):
+        tracemalloc.start()
+        out = run_recipes(some, X, keep_engines=False)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return out, peak
+
+    results, peak = peak_of(recipes)
+    assert not calls and all(r.error is None for r in results)
+    # one fit at a time: the memory of the largest alone, not the rows' 37 MB
+    assert peak <= 1.1 * max(peak_of([recipe])[1] for recipe in recipes) + (1 << 20)
+    assert peak < (21 + 210) * 20_000 * 8
+    assert_same_fits(results, run_recipes(recipes, X))
+
+
 def test_the_same_bits_for_any_number_of_workers(faithful, monkeypatch):
     monkeypatch.setattr(batched, "_SHARED_WORK", 0)  # share even these small pieces
     monkeypatch.setattr(batched, "_PIECE", 2000)  # and make many of them
