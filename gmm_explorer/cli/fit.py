@@ -72,7 +72,20 @@ def cmd_fit(args, out, log) -> int:
     if not result.converged:
         log.note(f"the best start did not converge in {args.max_iter} iterations; "
                  "raise --max-iter")
+    if result.degenerate:
+        log.note(degenerate_note(result, data.n_features))
     return EXIT_OK
+
+
+def degenerate_note(result: BestFit, n_features: int) -> str:
+    """The warning for a fit with degenerate components, in plain words."""
+    which = ", ".join(str(k) for k in result.degenerate)
+    many = len(result.degenerate) > 1
+    return (f"component{'s' if many else ''} {which} of the best start ended degenerate "
+            f"(fewer than D + 1 = {n_features + 1} effective points, or a volume negligible "
+            f"next to the data's): the log-likelihood and BIC reward "
+            f"{'them' if many else 'it'}, not the data; try fewer components, or "
+            f"--prior conjugate")
 
 
 def _model_content(args, data, std, result: BestFit, master, seeds) -> dict:

@@ -77,7 +77,10 @@ def cmd_select(args, out, log) -> int:
                 "reinitialize")
         raise UsageError(f"{args.data}: no model could be fitted "
                          f"({'; '.join(sorted({c.why for c in cells}))})")
-    best = {criterion: min(usable, key=lambda c: getattr(c, criterion))
+    # a degenerate fit's criteria reward a component on a handful of points: starred only
+    # when nothing else is sound (as the window's grid)
+    sound = [c for c in usable if not c.result.degenerate] or usable
+    best = {criterion: min(sound, key=lambda c: getattr(c, criterion))
             for criterion in _CRITERIA}
     out.write("\n".join(_report(args, data, cells, best, master)) + "\n")
     if args.csv:
@@ -140,7 +143,9 @@ def _report(args, data, cells, best: dict, master) -> list[str]:
         "mclust prints -BIC, where higher is better).",
         "ICL = BIC - 2 sum log max_k r_nk: BIC plus the cost of classifying each point to its "
         "most probable component, so overlapping components pay (mclust's icl, sign flipped).",
-        "* marks the best; 'collapsed' means every start had a singular covariance.",
+        "* marks the best; 'collapsed' means every start had a singular covariance; "
+        "! marks a fit with a degenerate component (fewer than D + 1 effective points, or a "
+        "volume negligible next to the data's), starred only when no fit is sound.",
     ]
     for criterion in _CRITERIA:
         text.append("")
@@ -153,6 +158,7 @@ def _report(args, data, cells, best: dict, master) -> list[str]:
         cell, name = best[criterion], criterion.upper()
         text.append(f"best by {name}: {cell.n_components} components, "
                     f"{cell.covariance_type} covariances ({name} {getattr(cell, criterion):.3f})"
+                    + ("; degenerate, as every fit is" if cell.result.degenerate else "")
                     + (f"; fit it with: {refit}" if criterion == "bic" else ""))
     return text
 
@@ -165,8 +171,8 @@ def _table(criterion, best: Cell, cells, counts, types) -> list[str]:
         for ctype in types:
             cell = next(c for c in cells if c.n_components == K and c.covariance_type == ctype)
             if cell.usable:
-                mark = "*" if cell is best else " "
-                row.append(f"{mark}{getattr(cell, criterion):.3f}".rjust(_CELL))
+                mark = ("*" if cell is best else "") + ("!" if cell.result.degenerate else "")
+                row.append(f"{mark or ' '}{getattr(cell, criterion):.3f}".rjust(_CELL))
             else:
                 row.append((cell.why if len(cell.why) < _CELL - 1 else "refused").rjust(_CELL))
         lines.append(f"{K:>4}" + "".join(row))
@@ -186,7 +192,8 @@ def _csv_table(cells, best: dict) -> str:
             lines.append(",".join([
                 str(c.n_components), c.covariance_type, repr(float(c.log_likelihood)),
                 str(c.n_parameters), repr(float(c.bic)), repr(float(c.aic)),
-                str(bool(c.result.converged)).lower(), "ok",
+                str(bool(c.result.converged)).lower(),
+                "degenerate" if c.result.degenerate else "ok",
                 str(c is best["bic"]).lower(), str(c is best["aic"]).lower(),
                 repr(float(c.icl)), str(c is best["icl"]).lower()]))
         else:

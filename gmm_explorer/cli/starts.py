@@ -30,6 +30,8 @@ class BestFit:
     None unless ``ok``; K is ``final_components`` (``remove`` may drop some).
     The counts and texts describe the starts that collapsed or failed.
 
+    ``degenerate`` lists the best start's components that ended degenerate.
+
     The starts are ``n_starts`` recipes: 0 is the hierarchical start, ``i``
     (from 1) the one seeded by ``start_seeds[i - 1]``. ``best_start`` is the
     best recipe's index, ``best_init`` and ``best_seed`` what replay it.
@@ -58,6 +60,7 @@ class BestFit:
     failure_text: str = ""
     events: list = field(default_factory=list)
     final_components: int = 0
+    degenerate: tuple = ()
 
 
 def fit_settings(args, covariance_type, n_components) -> dict:
@@ -248,6 +251,10 @@ def _keep_best(result, best, standardizer, n_samples):
     result.best_seed = best.recipe.seed
     result.events = list(best.events)
     result.final_components = state.n_components
+    # fewer than D + 1 effective points, or a volume negligible next to the data's: the
+    # criteria reward such a component, so the choice and the report say so
+    result.degenerate = tuple(k for k, status in enumerate(state.component_status)
+                              if status == "degenerate")
 
 
 def prepare(data, args, covariance_type, n_components_max):

@@ -351,3 +351,25 @@ def test_a_model_won_by_the_hierarchical_start_says_so_and_replays(tmp_path):
     np.testing.assert_array_equal(state.means, info["means"])
     assert state.iteration == info["n_iter"]
     assert load_model(model).n_components == 2  # the current loader reads it
+
+
+def test_degenerate_fits_are_flagged_and_starred_only_when_nothing_is_sound(tmp_path):
+    # five points: every K >= 2 puts a component on a point or two (fewer than D + 1)
+    five = tmp_path / "five.csv"
+    five.write_text("".join(Path(FAITHFUL).read_text().splitlines(keepends=True)[:6]))
+    out_csv = tmp_path / "sel.csv"
+    code, out, err = run("select", five, "-k", "1-5", "--n-init", 1, "--seed", 0,
+                         "--csv", out_csv)
+    assert code == EXIT_OK, err
+    bic = out.split("\n\n")[1].splitlines()
+    starred = [line for line in bic[1:] if "*" in line]
+    assert len(starred) == 1 and starred[0].split()[0] == "1"  # not the lowest BIC
+    assert all("!" in cell for line in bic[2:] for cell in line.split()[1:])
+    rows = list(csv.DictReader(out_csv.open()))
+    assert {r["status"] for r in rows if r["n_components"] != "1"} == {"degenerate"}
+    assert {r["status"] for r in rows if r["n_components"] == "1"} == {"ok"}
+    assert "best by BIC: 1 components, full" in out
+    code, out, err = run("fit", five, "-k", 5, "-o", tmp_path / "m.json")
+    assert code == EXIT_OK and "ended degenerate" in err and "--prior conjugate" in err
+    code, out, err = run("fit", five, "-k", 1, "-o", tmp_path / "one.json")
+    assert code == EXIT_OK and "degenerate" not in err
