@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from gmm_explorer.app.model.density_grid import BACKGROUNDS
 from gmm_explorer.app.model.file_options import FileOptions
@@ -34,9 +35,17 @@ def k_range(text: str) -> tuple[int, int]:
     return counts[0], counts[-1]
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line (no usage dump) and exit status 2."""
+
+    def error(self, message):
+        print(f"gmm-explorer: {message} (see `gmm-explorer --help`)", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The window's command-line options."""
-    p = argparse.ArgumentParser(
+    p = _OneLineParser(
         prog="gmm-explorer",
         description="Open the GMM Explorer window: watch EM fit a Gaussian mixture, "
                     "one iteration at a time. (Headless: gmm-explorer fit|select|predict.)")
@@ -119,11 +128,12 @@ def frame_size(text: str) -> tuple[int, int]:
 
 
 def window_size(text: str) -> tuple[int, int]:
-    """``"1024x768"`` -> ``(1024, 768)`` (argparse turns the ValueError into one line)."""
+    """``"1024x768"`` -> ``(1024, 768)`` (argparse shows an ArgumentTypeError's own words)."""
     width, sep, height = text.lower().partition("x")
     if not sep or not width.isdigit() or not height.isdigit() or int(width) < 200 \
             or int(height) < 200:
-        raise ValueError(f"a size is WIDTHxHEIGHT in pixels, each at least 200: {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"a size is WIDTHxHEIGHT in pixels, each at least 200: {text!r}")
     return int(width), int(height)
 
 
@@ -150,6 +160,28 @@ def check_arguments(args) -> None:
                          "a data file: give one")
     if args.lower_bound:
         bound_choice(args.lower_bound)
+    if args.screenshot and Path(args.screenshot).suffix.lower() not in SCREENSHOT_SUFFIXES:
+        raise ValueError(f"--screenshot {args.screenshot}: a picture is "
+                         + ", ".join(SCREENSHOT_SUFFIXES) + "; end the name with one of them")
+    _check_outputs(args)
+
+
+#: Picture formats --screenshot writes (Qt's writers that every build has).
+SCREENSHOT_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
+
+
+def _check_outputs(args) -> None:
+    """Each file the flags would write, refused before the window opens if it cannot be."""
+    from gmm_explorer.cli.common import check_writable
+    from gmm_explorer.data.errors import DataError
+
+    for flag in ("screenshot", "export_plot", "animation"):
+        path = getattr(args, flag, None)
+        if path:
+            try:
+                check_writable(path, inputs=(args.data,))
+            except DataError as exc:
+                raise ValueError(f"--{flag.replace('_', '-')} {exc}") from None
 
 
 def file_options(args):
@@ -281,8 +313,26 @@ def _qt_message(_mode, _context, message: str) -> None:
         print(message, file=sys.stderr)
 
 
+def _near_command(argv: list[str]) -> str | None:
+    """The headless command a first word that is no file seems to misspell (``fitt``)."""
+    import difflib
+
+    word = argv[0] if argv else ""
+    # a name with a suffix or a folder is a file, missing or not: the loader says so
+    if not word or word.startswith("-") or "." in word or "/" in word or os.path.exists(word):
+        return None
+    close = difflib.get_close_matches(word.lower(), ("fit", "select", "predict"), n=1,
+                                      cutoff=0.6)
+    return close[0] if close else None
+
+
 def launch(argv: list[str]) -> int:
     """Open the window; return the process exit status."""
+    near = _near_command(argv)
+    if near:
+        print(f"gmm-explorer: {argv[0]!r} is neither a command nor a file; did you mean "
+              f"`gmm-explorer {near}`?", file=sys.stderr)
+        return 2
     args = build_parser().parse_args(argv)
     try:
         check_arguments(args)  # before the display: the mistake itself is the news
