@@ -195,10 +195,11 @@ class FeaturePanel:
         self.fit_label()
 
     def fit_label(self) -> None:
-        """The name, cut with '…' to the panel's width (the tooltip has it whole)."""
+        """The name, cut with '…' in its middle to the panel's width (the tooltip has it
+        whole): names often share their start (alcohol, alcalinity_of_ash) and end apart."""
         font = QFontMetrics(self.label.textItem.font())
         width = max(int(self.plot.getViewBox().width()) - 6, 12)
-        self.label.setText(font.elidedText(self.name, Qt.ElideRight, width))
+        self.label.setText(font.elidedText(self.name, Qt.ElideMiddle, width))
 
     def set_densities(self, state, ids: tuple) -> None:
         """Each component's ``w_k N(x; m_k, S_k[col, col])`` over the panel."""

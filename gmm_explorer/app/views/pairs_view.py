@@ -185,13 +185,14 @@ class PairsView(LazyRedraw, pg.GraphicsLayoutWidget):
         if not count:
             self._set_note("The pairs view needs at least two features.")
             return
+        # short: the note never widens the grid, so a long one is cut at the centre's edge
         if count == d:
             shown = ""
         elif columns == list(range(count)):
-            shown = f"First {count} of {d} features (View > Pairs features… to choose). "
+            shown = f"First {count} of {d} features (View > Pairs features…). "
         else:
             shown = f"{count} of {d} features, as chosen (View > Pairs features…). "
-        self._note = shown + "Hover a point to find it everywhere; click a panel for its pair."
+        self._note = shown + "Hover a point to find it; click a panel to open its pair."
         self._set_note(self._note)
         drawn = s.X[s.display_indices]
         ranges = [padded_range(s.X[:, f]) for f in self.features]
