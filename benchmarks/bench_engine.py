@@ -199,7 +199,11 @@ def main(argv=None):
         goals(args.jobs, args.block)
         return
     if args.only:
-        n, k, d, t = args.only.split(",")
+        parts = args.only.split(",")
+        if len(parts) != 4 or parts[3] not in TYPES:
+            parser.error(f"--only is N,K,D,TYPE with TYPE one of {', '.join(TYPES)}; "
+                         f"got {args.only!r}")
+        n, k, d, t = parts
         grid = [(int(float(n)), int(k), int(d), t)]
     else:
         sizes = (10_000, 100_000) if args.quick else (10_000, 100_000, 1_000_000)

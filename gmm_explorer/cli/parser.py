@@ -288,7 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also write a Python script that rebuilds the best start with plain "
                           "scikit-learn and checks it")
     fit.add_argument("--r-script", metavar="OUT.R",
-                     help="also write the same as an R script for mclust's em()")
+                     help="also write the same as an R script with mclust's estep() and mstep()")
 
     sel = sub.add_parser(
         "select", help="BIC, AIC and ICL for a range of models", formatter_class=fmt,
