@@ -189,10 +189,10 @@ class PairsView(LazyRedraw, pg.GraphicsLayoutWidget):
         if count == d:
             shown = ""
         elif columns == list(range(count)):
-            shown = f"First {count} of {d} features (View > Pairs features…). "
+            shown = f"First {count} of {d} (View > Pairs features…). "
         else:
-            shown = f"{count} of {d} features, as chosen (View > Pairs features…). "
-        self._note = shown + "Hover a point to find it; click a panel to open its pair."
+            shown = f"{count} of {d} features, as chosen. "
+        self._note = shown + "Hover to find a point; click to open a pair."
         self._set_note(self._note)
         drawn = s.X[s.display_indices]
         ranges = [padded_range(s.X[:, f]) for f in self.features]
