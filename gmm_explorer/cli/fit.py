@@ -26,6 +26,7 @@ from gmm_explorer.data.model_file import build_model_dict, write_json_atomic
 from gmm_explorer.data.model_reading import engine_from_parameters
 from gmm_explorer.engine.fits import start_seeds
 from gmm_explorer.files import file_sha256
+from gmm_explorer.words import counted
 
 
 def cmd_fit(args, out, log) -> int:
@@ -124,7 +125,7 @@ def _summary(args, data, result: BestFit, content, master, seeds) -> list[str]:
     N, K, ctype = data.n_samples, args.components, args.covariance_type
     kept = result.final_components
     lines = [
-        f"data       {args.data}: {N} points, {data.n_features} features "
+        f"data       {args.data}: {counted(N, 'point')}, {counted(data.n_features, 'feature')} "
         f"({', '.join(data.feature_names)})",
         f"model      {kept} components, {ctype} covariances"
         + (f" ({K - kept} removed after collapsing)" if kept != K else ""),

@@ -18,6 +18,7 @@ from gmm_explorer.data import DataError, check_components
 from gmm_explorer.data.errors import printable
 from gmm_explorer.data.budgets import check_covariances
 from gmm_explorer.data.model_file import n_parameters
+from gmm_explorer.words import counted
 
 #: Width of a column of the printed tables.
 _CELL = 14
@@ -135,8 +136,8 @@ def _report(args, data, cells, best: dict, master) -> list[str]:
     n_init = args.n_init
     text = [
         # names and the file's name come from files: escaped, so they cannot drive a terminal
-        printable(f"{os.path.basename(args.data)}: {data.n_samples} points, "
-                  f"{data.n_features} features ({', '.join(data.feature_names)})")
+        printable(f"{os.path.basename(args.data)}: {counted(data.n_samples, 'point')}, "
+                  f"{counted(data.n_features, 'feature')} ({', '.join(data.feature_names)})")
         + f"; best of the hierarchical start and {n_init} "
         f"seeded start{'s' if n_init != 1 else ''} per cell, run seed {master}",
         "BIC = -2 log L + p ln N, AIC = -2 log L + 2 p (scikit-learn's sign: LOWER is better; "

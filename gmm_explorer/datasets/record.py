@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gmm_explorer.words import counted
+
 __all__ = ["Dataset"]
 
 
@@ -151,12 +153,12 @@ class Dataset:
     def describe(self) -> str:
         """One line for logs: file (or name), size, columns, classes, dropped rows."""
         shown = self.name if self.format == "builtin" else os.path.basename(self.source)
-        text = (f"{shown or 'data'}: {self.n_samples} points, "
-                f"{self.n_features} features ({', '.join(self.feature_names)})")
+        text = (f"{shown or 'data'}: {counted(self.n_samples, 'point')}, "
+                f"{counted(self.n_features, 'feature')} ({', '.join(self.feature_names)})")
         if self.labels is not None:
             text += f", {len(self.label_names) or self.n_classes} known classes"
             if self.label_column is not None:
                 text += f" in {self.label_column!r}"
         if self.n_dropped:
-            text += f", {self.n_dropped} rows with missing values dropped"
+            text += f", {counted(self.n_dropped, 'row')} with missing values dropped"
         return text

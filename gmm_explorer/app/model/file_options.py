@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gmm_explorer.data.scaling import ridge_distortion
+from gmm_explorer.words import counted
 
 #: ``label_column`` value that asks for no known classes, even where the file has a text column.
 NO_CLASSES = ""
@@ -51,8 +52,8 @@ def fit_notes(workspace) -> list[str]:
     if dataset is not None and dataset.n_dropped:
         lines = ", ".join(str(n) for n in dataset.dropped_lines[:5])
         more = ", …" if dataset.n_dropped > 5 else ""
-        notes.append(f"{dataset.n_dropped:,} rows with missing values dropped (lines "
-                     f"{lines}{more}).")
+        notes.append(f"{counted(dataset.n_dropped, 'row', commas=True)} with missing values "
+                     f"dropped (line{'s' if dataset.n_dropped > 1 else ''} {lines}{more}).")
     reg = ws.model.reg_covar
     if ws.X is not None and not ws.standardize and reg > 0:
         cached = getattr(ws, "_ridge_check", None)

@@ -23,6 +23,7 @@ from gmm_explorer.data import load_data, session_file
 from gmm_explorer.app.model.units import standardized_factory
 from gmm_explorer.datasets import GENERATORS, Dataset, load_builtin, load_preset
 from gmm_explorer.files import file_sha256
+from gmm_explorer.words import counted
 
 if TYPE_CHECKING:  # the workspace holds its loading: a run-time import would be circular
     from gmm_explorer.app.model.workspace import Workspace
@@ -433,5 +434,5 @@ def _loaded_words(data: Dataset) -> str:
     d = data.X.shape[1]
     words = f"{data.X.shape[0]:,} points, {d} feature{'s' if d != 1 else ''}"
     if data.n_dropped:
-        words += f" ({data.n_dropped:,} rows with missing values dropped)"
+        words += f" ({counted(data.n_dropped, 'row', commas=True)} with missing values dropped)"
     return words
