@@ -58,8 +58,9 @@ class FeatureList(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
-        box.addWidget(self.list)
+        # the buttons above the list: a short dock cuts the list's end, not the buttons
         box.addLayout(buttons)
+        box.addWidget(self.list)
         self._fitted: list[str] = []
 
     def show_choices(self, every: list[str], fitted: list[str], enabled: bool) -> None:
