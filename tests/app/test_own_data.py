@@ -408,3 +408,15 @@ def test_a_session_pointing_at_its_file_keeps_no_classes_when_none_were_chosen(
     ws.loading.save_session(session, embed_data=False)  # a session of that session
     ws.loading.open_session(session)
     assert ws.labels is None and ws.class_column in (None, "")
+
+
+def test_too_many_components_for_a_file_are_refused_in_the_windows_words(qtbot, window,
+                                                                          tmp_path):
+    path = tmp_path / "five.csv"
+    path.write_text("a,b\n" + "\n".join(f"{i},{i * i % 7}" for i in range(5)) + "\n")
+    ws = window.workspace
+    ws.set_model(n_components=10)
+    assert not window.open_file(str(path))
+    shown = window.statusBar().currentMessage()
+    assert "n_components" not in shown
+    assert "set Components K to at most 5" in shown, shown

@@ -10,6 +10,7 @@ the person's own model settings, never with a preset's provocations.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import asdict, replace
 from typing import TYPE_CHECKING
 
@@ -309,6 +310,7 @@ class DataLoading(QObject):
             self.last_failure = (result if isinstance(result, Exception) else None,
                                  str(loader.path), loader.engine_key[1])
             # the loaders' errors name the file already; say it once
+            message = _in_window_words(message)
             message = f"Could not load {message}" if message.startswith(str(loader.path)) \
                 else f"Could not load {loader.path}: {message}"
         self.loadEnded.emit(reason, message)
@@ -409,6 +411,14 @@ class DataLoading(QObject):
         ws.message.emit(f"Session opened from {path} (iteration "
                         f"{ws.history[ws.current].iteration}).")
         return snap.view
+
+
+def _in_window_words(message: str) -> str:
+    """The engine names its parameters (``n_components``); the window, its controls."""
+    return re.sub(r"n_components=(\d+) is more than the (\d+) data points; use at most "
+                  r"\d+ components\.",
+                  r"K = \1 components is more than the \2 data points: set Components K to "
+                  r"at most \2 in the Model panel.", message)
 
 
 def _stamp(path) -> tuple | None:
