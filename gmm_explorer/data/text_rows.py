@@ -130,10 +130,13 @@ def slow_chunk(chunk: list, lines: np.ndarray, layout, rows: Rows, path,
         r = rows.n + k
         if len(cells) != n_cols:
             what = delimiter_name(layout.delimiter)
+            # one field above rows of several: most often a title line before the header
+            title = "; if the first line is a title, delete it or start it with #" \
+                if n_cols == 1 and len(cells) > 1 and r == 0 else ""
             raise DataError(
                 f"has {len(cells)} fields where {header_desc} has {n_cols}; every row needs "
                 f"the same number of values (look for a missing or extra {what}, or a {what} "
-                "inside unquoted text)", path=path, line=int(lines[k]))
+                f"inside unquoted text){title}", path=path, line=int(lines[k]))
         for j, i in pos.items():
             v = number_or_none(cells[j], layout.decimal_comma)
             if v is None:

@@ -150,3 +150,22 @@ def test_standardizer_maps_mixtures_exactly(covariance_type):
     assert std.log_likelihood_to_user(ll_z, len(X)) == pytest.approx(ll_x, rel=1e-10)
     if covariance_type == "spherical":
         assert np.all(std.scale == std.scale[0])
+
+
+def test_a_title_line_above_the_header_is_named_as_the_likely_cause(tmp_path):
+    from gmm_explorer.data import load_data
+
+    titled = tmp_path / "titled.csv"
+    titled.write_text("My measurements 2024\na,b\n1,2\n3,4\n5,6\n")
+    with pytest.raises(DataError, match="line 2: has 2 fields where the header has 1.*"
+                                        "if the first line is a title, delete it or start it "
+                                        "with #"):
+        load_data(titled)
+    commented = tmp_path / "commented.csv"
+    commented.write_text("# My measurements 2024\na,b\n1,2\n3,4\n5,6\n")
+    assert load_data(commented).X.shape == (3, 2)
+    ragged = tmp_path / "ragged.csv"  # a ragged row further down is no title
+    ragged.write_text("a,b\n1,2\n3,4,5\n")
+    with pytest.raises(DataError) as caught:
+        load_data(ragged)
+    assert "title" not in str(caught.value)
