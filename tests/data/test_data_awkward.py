@@ -168,4 +168,4 @@ def test_a_title_line_above_the_header_is_named_as_the_likely_cause(tmp_path):
     ragged.write_text("a,b\n1,2\n3,4,5\n")
     with pytest.raises(DataError) as caught:
         load_data(ragged)
-    assert "title" not in str(caught.value)
+    assert "is a title" not in str(caught.value)
