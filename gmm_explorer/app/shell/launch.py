@@ -22,6 +22,8 @@ from gmm_explorer.app.model.lower_bound import SLICES as BOUND_SLICES
 from gmm_explorer.app.model.presets import DEFAULT_PRESET, PRESETS, get_preset
 from gmm_explorer.app.model.remedies import REMEDIES
 from gmm_explorer.app.model.settings import COVARIANCE_TYPES
+from gmm_explorer.app.shell.launch_checks import (SCREENSHOT_SUFFIXES, check_outputs,
+                                                  near_command)
 from gmm_explorer.cli.parser import parse_components
 
 WINDOW_SIZE = (1280, 800)
@@ -163,25 +165,7 @@ def check_arguments(args) -> None:
     if args.screenshot and Path(args.screenshot).suffix.lower() not in SCREENSHOT_SUFFIXES:
         raise ValueError(f"--screenshot {args.screenshot}: a picture is "
                          + ", ".join(SCREENSHOT_SUFFIXES) + "; end the name with one of them")
-    _check_outputs(args)
-
-
-#: Picture formats --screenshot writes (Qt's writers that every build has).
-SCREENSHOT_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
-
-
-def _check_outputs(args) -> None:
-    """Each file the flags would write, refused before the window opens if it cannot be."""
-    from gmm_explorer.cli.common import check_writable
-    from gmm_explorer.data.errors import DataError
-
-    for flag in ("screenshot", "export_plot", "animation"):
-        path = getattr(args, flag, None)
-        if path:
-            try:
-                check_writable(path, inputs=(args.data,))
-            except DataError as exc:
-                raise ValueError(f"--{flag.replace('_', '-')} {exc}") from None
+    check_outputs(args)
 
 
 def file_options(args):
@@ -313,22 +297,9 @@ def _qt_message(_mode, _context, message: str) -> None:
         print(message, file=sys.stderr)
 
 
-def _near_command(argv: list[str]) -> str | None:
-    """The headless command a first word that is no file seems to misspell (``fitt``)."""
-    import difflib
-
-    word = argv[0] if argv else ""
-    # a name with a suffix or a folder is a file, missing or not: the loader says so
-    if not word or word.startswith("-") or "." in word or "/" in word or os.path.exists(word):
-        return None
-    close = difflib.get_close_matches(word.lower(), ("fit", "select", "predict"), n=1,
-                                      cutoff=0.6)
-    return close[0] if close else None
-
-
 def launch(argv: list[str]) -> int:
     """Open the window; return the process exit status."""
-    near = _near_command(argv)
+    near = near_command(argv)
     if near:
         print(f"gmm-explorer: {argv[0]!r} is neither a command nor a file; did you mean "
               f"`gmm-explorer {near}`?", file=sys.stderr)
