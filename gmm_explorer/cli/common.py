@@ -6,8 +6,9 @@ import os
 
 from gmm_explorer.data import DataError, load_data
 from gmm_explorer.data.errors import printable
+from gmm_explorer.data.model_file import write_text_atomic
 from gmm_explorer.datasets import Dataset
-from gmm_explorer.files import ReadOnlyTargetError, atomic_write_text, is_read_only
+from gmm_explorer.files import is_read_only
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -128,15 +129,4 @@ def _same_file(a, b) -> bool:
 
 def write_text(path, text):
     """Write ``text`` atomically; a failure is a DataError naming the path."""
-    try:
-        atomic_write_text(path, text)
-    except IsADirectoryError:
-        raise DataError("is a folder; give a file name", path=path) from None
-    except FileNotFoundError:
-        raise DataError("cannot be written: its folder does not exist", path=path) from None
-    except ReadOnlyTargetError:
-        raise DataError("is read-only; make it writable or choose another output name",
-                        path=path) from None
-    except OSError as exc:
-        raise DataError(f"cannot be written ({exc.strerror or exc}); choose another path",
-                        path=path) from None
+    write_text_atomic(path, text)

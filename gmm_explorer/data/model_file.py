@@ -218,11 +218,20 @@ def model_to_dict(em_or_state, *, provenance=None, n_samples=None, feature_names
 def write_json_atomic(path, content: dict) -> None:
     """Write JSON to ``path`` atomically (see :mod:`gmm_explorer.files`)."""
     text = json.dumps(content, indent=1, allow_nan=False) + "\n"
+    write_text_atomic(path, text, suffix=".json",
+                      folder="give a file name for the model, e.g. model.json")
+
+
+def write_text_atomic(path, text: str, suffix: str = "",
+                      folder: str = "give a file name") -> None:
+    """Write ``text`` to ``path`` atomically; a failure is one DataError naming the path.
+
+    ``folder`` is what to do when ``path`` is a folder.
+    """
     try:
-        atomic_write_text(path, text, suffix=".json")
+        atomic_write_text(path, text, suffix=suffix)
     except IsADirectoryError:
-        raise DataError("is a folder; give a file name for the model, e.g. model.json",
-                        path=path) from None
+        raise DataError(f"is a folder; {folder}", path=path) from None
     except FileNotFoundError:
         raise DataError("cannot be written: its folder does not exist; create it or choose "
                         "another path", path=path) from None
