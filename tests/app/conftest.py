@@ -13,8 +13,8 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QThread  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
+from PySide6.QtCore import QThread, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 from gmm_explorer.app.model.workspace import Workspace  # noqa: E402
 from gmm_explorer.app.shell import preferences  # noqa: E402
@@ -64,6 +64,46 @@ def modal_questions(monkeypatch):
 
     monkeypatch.setattr(QMessageBox, "exec", exec_or_fail)
     return state
+
+
+@pytest.fixture
+def answer(modal_questions):
+    """``answer(button, seen)``: press ``button`` on the next question box, recording
+    its texts in ``seen``; fails if none comes within five seconds."""
+    modal_questions["answered"] = True
+
+    def arm(button, seen):
+        tries = []
+
+        def press():
+            box = QApplication.activeModalWidget()
+            if not isinstance(box, QMessageBox):
+                tries.append(1)
+                assert len(tries) < 500, "no question came"
+                QTimer.singleShot(10, press)  # not shown yet
+                return
+            seen.append(box.text() + " " + box.informativeText())
+            box.button(button).click()
+        QTimer.singleShot(0, press)
+    return arm
+
+
+@pytest.fixture
+def seed_window(qtbot):
+    """The window on the lab's seed scene after five steps (1280x800)."""
+    from gmm_explorer.app.shell.window import ExplorerWindow
+
+    ws = Workspace()
+    ws.lab.load_preset("seed")
+    window = ExplorerWindow(ws)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    for _ in range(5):
+        window.step()
+    yield window
+    ws.shutdown()
 
 
 @pytest.fixture(autouse=True)

@@ -15,20 +15,6 @@ from gmm_explorer.app.shell.window import ExplorerWindow
 from gmm_explorer.data.animation_files import read_frames
 
 
-@pytest.fixture
-def seed_window(qtbot):
-    ws = Workspace()
-    ws.lab.load_preset("seed")
-    window = ExplorerWindow(ws)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    for _ in range(5):
-        window.step()
-    yield window
-    ws.shutdown()
-
-
 @pytest.mark.parametrize("suffix", [".gif", ".mp4"])
 def test_one_frame_per_iteration_asked_and_each_differs(seed_window, tmp_path, suffix):
     path = tmp_path / f"run{suffix}"

@@ -7,8 +7,7 @@ import zipfile
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from gmm_explorer.data.session_codec import SessionFileError
 
@@ -45,39 +44,22 @@ def test_a_session_with_broken_run_settings_is_refused_on_open(window, tmp_path,
     assert s.state.iteration == 2
 
 
-def _press(button, seen):
-    tries = []
-
-    def press():
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            tries.append(1)
-            assert len(tries) < 500, "no question came"
-            QTimer.singleShot(10, press)
-            return
-        seen.append(box.text() + " " + box.informativeText())
-        box.button(button).click()
-    QTimer.singleShot(0, press)
-
-
-def test_a_read_only_file_is_replaced_only_when_the_person_says_so(window, tmp_path,
-                                                                    modal_questions):
-    modal_questions["answered"] = True
+def test_a_read_only_file_is_replaced_only_when_the_person_says_so(window, tmp_path, answer):
     target = tmp_path / "model.json"
     target.write_text("kept")
     target.chmod(0o444)
     seen = []
-    _press(QMessageBox.Cancel, seen)
+    answer(QMessageBox.Cancel, seen)
     assert not window.desktop.export("model", target)
     assert target.read_text() == "kept"
     assert seen and "model.json is read-only" in seen[0]
-    _press(QMessageBox.Yes, seen)
+    answer(QMessageBox.Yes, seen)
     assert window.desktop.export("model", target)
     assert json.loads(target.read_text())["format"] == "gmm-explorer model"
     session = tmp_path / "work.gmmx"
     session.write_bytes(b"old")
     session.chmod(0o444)
-    _press(QMessageBox.Cancel, seen)
+    answer(QMessageBox.Cancel, seen)
     assert not window.desktop.save_session(str(session))
     assert session.read_bytes() == b"old"
     assert len(seen) == 3

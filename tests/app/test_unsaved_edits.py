@@ -3,36 +3,13 @@ before they are replaced or the window closes, and sessions that embed them."""
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 
 def _csv(path, n=60, seed=0):
     rng = np.random.default_rng(seed)
     np.savetxt(path, rng.normal(size=(n, 2)), delimiter=",", header="a,b", comments="")
     return path
-
-
-@pytest.fixture
-def answer(modal_questions):
-    """``answer(button, seen)``: press ``button`` on the next question box, recording
-    its texts in ``seen``; fails if none comes within five seconds."""
-    modal_questions["answered"] = True
-
-    def arm(button, seen):
-        tries = []
-
-        def press():
-            box = QApplication.activeModalWidget()
-            if not isinstance(box, QMessageBox):
-                tries.append(1)
-                assert len(tries) < 500, "no question came"
-                QTimer.singleShot(10, press)  # not shown yet
-                return
-            seen.append(box.text() + " " + box.informativeText())
-            box.button(button).click()
-        QTimer.singleShot(0, press)
-    return arm
 
 
 def test_edits_set_the_flag_and_saving_clears_it(session, tmp_path):

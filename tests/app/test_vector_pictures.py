@@ -5,7 +5,6 @@ import io
 import re
 
 import numpy as np
-import pytest
 import resvg_py
 from PIL import Image
 from PySide6.QtGui import QImage
@@ -16,21 +15,6 @@ from gmm_explorer.app.model.workspace import Workspace
 from gmm_explorer.app.shell.window import ExplorerWindow
 from gmm_explorer.app.views.raster import svg_to_rgb
 from gmm_explorer.app.views.svg_picture import plot_pixels
-
-
-@pytest.fixture
-def seed_window(qtbot):
-    ws = Workspace()
-    ws.lab.load_preset("seed")
-    window = ExplorerWindow(ws)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    for _ in range(5):
-        window.step()
-    yield window
-    ws.shutdown()
 
 
 def _svg_size(text):
