@@ -137,12 +137,16 @@ def _stat(path, source: str) -> os.stat_result:
         hint = "" if os.path.isabs(source) else f" (relative to {os.getcwd()})"
         raise DataError(f"no such file{hint}; check the name and the folder",
                         path=source) from None
-    except PermissionError:
-        raise DataError("cannot be read: permission denied; check the file's permissions",
-                        path=source) from None
     except OSError as exc:
-        raise DataError(f"cannot be read ({exc.strerror or exc}); check the name",
-                        path=source) from None
+        raise _cannot_read(exc, source, "check the name") from None
+
+
+def _cannot_read(exc: OSError, source: str, otherwise: str) -> DataError:
+    """The one-line error for an OS refusal to read ``source``."""
+    if isinstance(exc, PermissionError):
+        return DataError("cannot be read: permission denied; check the file's permissions",
+                         path=source)
+    return DataError(f"cannot be read ({exc.strerror or exc}); {otherwise}", path=source)
 
 
 def check_regular(path) -> None:
@@ -207,12 +211,8 @@ def read_input(path, *, progress=None, cancel=None, share: float = 1.0,
     try:
         # O_NONBLOCK: opening a pipe without a writer returns at once instead of blocking
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except PermissionError:
-        raise DataError("cannot be read: permission denied; check the file's permissions",
-                        path=source) from None
     except OSError as exc:
-        raise DataError(f"cannot be read ({exc.strerror or exc}); check the file",
-                        path=source) from None
+        raise _cannot_read(exc, source, "check the file") from None
     try:
         mode = os.fstat(fd).st_mode  # what was opened, which the name may no longer be
         why = _refusal(mode)
