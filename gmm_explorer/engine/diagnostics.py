@@ -71,23 +71,40 @@ def spectrum(full, floor=None):
     """
     eigenvalues = np.linalg.eigvalsh(full)
     lower = [cholesky_or_none(m) for m in full]
-    positive = np.array([factor is not None for factor in lower])
     smallest = eigenvalues[:, 0]
-    if floor is not None:
-        positive &= smallest > floor
+    factored = [factor is not None for factor in lower]
+    positive = np.array(factored) if floor is None else (smallest > floor) & factored
     ok = positive.tolist()
-    if not all(ok):
-        lower = [factor if fine else None for factor, fine in zip(lower, ok)]
+    largest = eigenvalues[:, -1]
+    if all(ok) and _quotient_is_finite(largest, smallest):
+        # the usual case: every ratio finite, no warnings to silence (errstate costs
+        # as much as the division)
+        return Spectrum(eigenvalues, largest / smallest, positive, lower, floor)
+    lower = [factor if fine else None for factor, fine in zip(lower, ok)]
     # a ratio beyond float64 (2.25 over 5e-302, say) is an infinite condition number,
     # which is what overflow gives: nothing to warn about
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        condition = eigenvalues[:, -1] / smallest
+        condition = largest / smallest
     condition = np.where(positive & (smallest > 0), condition, np.inf)
     return Spectrum(eigenvalues, condition, positive, lower, floor)
 
 
+def _quotient_is_finite(numerator, denominator):
+    """Whether ``numerator / denominator`` is finite everywhere without overflow, for
+    positive ``denominator`` (K,) and finite ``numerator`` (K,): one comparison of
+    extremes, in Python floats."""
+    low, high = float(denominator.min()), float(numerator.max())
+    return low > 0 and high < _FINITE_QUOTIENT * low
+
+
+# Below this ratio of the extremes no quotient of the arrays overflows.
+_FINITE_QUOTIENT = 1e300
+
+
 def singular_reasons(condition, positive, max_condition, eigenvalues=None):
     """Reason string per component, or None where it is not singular."""
+    if positive.all() and condition.max() <= max_condition:  # the usual case, in two calls
+        return [None] * len(condition)
     reasons = []
     for k, (cond, pd) in enumerate(zip(condition, positive)):
         if not pd:
