@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor
 
+from gmm_explorer.app.model.picture import ELLIPSE_HALO
 from gmm_explorer.app.views.plotting import TickGrid, _over, light_grid
 from gmm_explorer.app.views.polylines import Polylines, peak_decimate
 
@@ -64,6 +65,36 @@ def test_polylines_paint_their_pixels(qtbot):
     reds = [image.pixelColor(x, y) for x in range(image.width())
             for y in range(0, image.height(), 2)]
     assert any(c.red() > 200 and c.green() < 60 and c.blue() < 60 for c in reds)
+
+
+@pytest.mark.parametrize("halo", [None, ELLIPSE_HALO])
+def test_a_halo_keeps_a_line_visible_on_points_of_its_own_colour(qtbot, halo):
+    plot = pg.PlotWidget(background="w")
+    qtbot.addWidget(plot)
+    plot.resize(200, 200)
+    # a solid field of the line's colour, as dense points of its component would be
+    field = pg.ImageItem(np.full((10, 10, 3), (255, 0, 0), dtype=np.uint8))
+    field.setRect(QRectF(0, 0, 10, 10))
+    plot.addItem(field)
+    item = Polylines([pg.mkPen((255, 0, 0), width=2)], antialias=False, halo=halo)
+    plot.addItem(item)
+    item.set_line(0, [0, 10], [5, 5])
+    plot.setRange(xRange=(0, 10), yRange=(0, 10), padding=0)
+    plot.show()
+    image = plot.grab().toImage()
+    column = [image.pixelColor(image.width() // 2, y) for y in range(image.height())]
+    red = [c.red() > 200 and c.green() < 60 and c.blue() < 60 for c in column]
+    light = [c.green() > 150 and c.blue() > 150 for c in column]
+    field_rows = [y for y, r in enumerate(red) if r]
+    assert len(field_rows) > 100  # the field fills the view; the line is red within it
+    inside = range(field_rows[0] + 1, field_rows[-1])
+    bands = [y for y in inside if light[y]]
+    if halo is None:
+        assert not bands  # the line is lost in the field
+    else:
+        # a light band on each side of the red line, a few pixels apart, inside the field
+        assert bands and max(bands) - min(bands) <= 2 * halo[0] + 4
+        assert any(red[y] for y in range(min(bands), max(bands)))
 
 
 def test_tick_grid_lines_sit_on_the_axis_ticks(qtbot):

@@ -10,7 +10,7 @@ from PIL import Image
 from PySide6.QtGui import QImage
 
 from gmm_explorer.app import colors
-from gmm_explorer.app.model.picture import workspace_picture
+from gmm_explorer.app.model.picture import ELLIPSE_HALO, workspace_picture
 from gmm_explorer.app.model.workspace import Workspace
 from gmm_explorer.app.shell.window import ExplorerWindow
 from gmm_explorer.app.views.raster import svg_to_rgb
@@ -80,8 +80,15 @@ def test_svg_strokes_render_the_same_in_two_renderers(seed_window, tmp_path):
     assert seed_window.desktop.export("plot_svg", path)
     text = path.read_text()
     width, height = _svg_size(text)
-    widths = {float(w) for w in re.findall(r'<polyline[^>]* stroke-width="([\d.]+)"', text)}
+    strokes = re.findall(r'<polyline[^>]* stroke="(#[0-9a-f]{6})" stroke-width="([\d.]+)"',
+                         text)
+    extra, halo_rgb = ELLIPSE_HALO[0], "#%02x%02x%02x" % ELLIPSE_HALO[1]
+    widths = {float(w) for colour, w in strokes if colour != halo_rgb}
     assert widths == {1.0, 2.0}  # 1 sigma thick, 2 and 3 sigma thin, in the document's units
+    # each curve on its light band, wider by the halo on each side
+    bands = [float(w) for colour, w in strokes if colour == halo_rgb]
+    assert len(bands) == len(strokes) - len(bands)
+    assert set(bands) == {w + 2 * extra for w in widths}
     qt = svg_to_rgb(text, width, height).astype(float)
     rs = np.asarray(Image.open(io.BytesIO(bytes(resvg_py.svg_to_bytes(svg_string=text))))
                     .convert("RGB"), dtype=float)

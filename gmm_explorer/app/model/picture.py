@@ -21,6 +21,9 @@ from gmm_explorer.app import colors, geometry
 #: Stroke width (picture pixels) and dash pattern of the ellipses at 1, 2 and 3 sigma,
 #: as the centre plot draws them.
 SIGMA_STYLES = {1: (2.0, ""), 2: (1.0, "6 4"), 3: (1.0, "1.5 3")}
+#: A light band under each ellipse, this many pixels wider on each side (RGB, opacity):
+#: on dense points of the component's own colour the curve would otherwise vanish.
+ELLIPSE_HALO = (1.5, (255, 255, 255), 0.75)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 from gmm_explorer.app.views.plotting import pixel_size
@@ -91,12 +91,18 @@ class Polylines(pg.GraphicsObject):
         does not change it, and a line that only gained points at its end
         repaints just the region of its new segments: a Step repaints a strip
         of the plot, not all of it.
+    halo : tuple of (float, RGB tuple, float), optional
+        Draw each line on a solid band this many pixels wider on each side, in
+        this colour and opacity (:data:`~gmm_explorer.app.model.picture.ELLIPSE_HALO`):
+        a line over dense points of its own colour stays visible.
     """
 
-    def __init__(self, pens=(), antialias: bool = True, growing: bool = False, parent=None):
+    def __init__(self, pens=(), antialias: bool = True, growing: bool = False, halo=None,
+                 parent=None):
         super().__init__(parent)
         self._antialias = antialias
         self._growing = growing
+        self._halo = halo
         self._pens: list = []
         self._x: list = []
         self._y: list = []
@@ -186,8 +192,9 @@ class Polylines(pg.GraphicsObject):
         return x[n0 - 1:], y[n0 - 1:]
 
     def _padded(self, rect: QRectF) -> QRectF:
-        """``rect`` widened by the widest pen or dot, in data units."""
-        widths = [p.widthF() for p, on in zip(self._pens, self._visible) if on]
+        """``rect`` widened by the widest pen, halo or dot, in data units."""
+        extra = 2 * self._halo[0] if self._halo else 0.0
+        widths = [p.widthF() + extra for p, on in zip(self._pens, self._visible) if on]
         widths += [d for d, on in zip(self._dots, self._visible) if on]
         pad = 0.5 * max(widths, default=0.0) + 1.0  # pixels
         px, py = self._pixel_size()
@@ -310,6 +317,13 @@ class Polylines(pg.GraphicsObject):
         xs, ys = x[lo:hi], y[lo:hi]
         return self._build(xs, ys, xs, ys, self._dots[i])
 
+    def _halo_pen(self, pen: QPen) -> QPen:
+        extra, rgb, opacity = self._halo
+        band = QPen(QColor(*rgb, round(255 * opacity)), pen.widthF() + 2 * extra)
+        band.setCosmetic(True)
+        band.setJoinStyle(Qt.RoundJoin)
+        return band
+
     def _x_increasing(self, i: int) -> bool:
         x = self._x[i]
         key = (id(x), len(x))
@@ -328,6 +342,9 @@ class Polylines(pg.GraphicsObject):
                 continue
             part = self._window(i, exposed) if partial else None
             path, dots = part if part is not None else self._path(i, bins)
+            if self._halo:
+                painter.setPen(self._halo_pen(pen))
+                painter.drawPath(path)
             painter.setPen(pen)
             painter.drawPath(path)
             if dots is not None:

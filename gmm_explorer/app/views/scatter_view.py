@@ -30,6 +30,7 @@ from gmm_explorer.app.views.point_brushes import brush_for, changed_points
 from gmm_explorer.app import colors, geometry
 from gmm_explorer.app.model.backgrounds import Backgrounds
 from gmm_explorer.app.model.known_classes import class_names
+from gmm_explorer.app.model.picture import ELLIPSE_HALO
 from gmm_explorer.app.views.background_layer import BackgroundLayer
 from gmm_explorer.app.views.class_legend import ClassLegend
 from gmm_explorer.app.views.mean_handles import MeanHandles
@@ -97,7 +98,7 @@ class CentreView(pg.PlotWidget):
         self.scatter.setZValue(0)
         self.addItem(self.scatter)
         # every ellipse in one item: one bounding box, one paint (see polylines.py)
-        self.ellipses = Polylines()
+        self.ellipses = Polylines(halo=ELLIPSE_HALO)
         self.ellipses.setZValue(8)
         self.addItem(self.ellipses, ignoreBounds=True)
         self.handles = MeanHandles(self._on_handle_dropped)

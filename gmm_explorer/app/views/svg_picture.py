@@ -22,7 +22,7 @@ from html import escape
 import numpy as np
 
 from gmm_explorer.app import colors
-from gmm_explorer.app.model.picture import CurvesPicture, PlotPicture
+from gmm_explorer.app.model.picture import ELLIPSE_HALO, CurvesPicture, PlotPicture
 
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
 POINT_RADIUS = 2.5  # the window's points are 5 pixels across
@@ -109,11 +109,14 @@ class SvgWriter:
     def add(self, element: str) -> None:
         self.parts.append(element)
 
-    def polyline(self, frame: _Frame, xy, rgb, width: float, dash: str = "") -> None:
+    def polyline(self, frame: _Frame, xy, rgb, width: float, dash: str = "",
+                 opacity: float = 1.0) -> None:
         """A polyline in data units, split where it has non-finite points."""
         pix = frame.map(xy)
         ok = np.all(np.isfinite(pix), axis=1)
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        if opacity < 1.0:
+            dash_attr += f' stroke-opacity="{opacity:.3f}"'
         breaks = np.flatnonzero(np.diff(np.r_[0, ok.astype(int), 0]))
         for start, stop in zip(breaks[::2], breaks[1::2]):
             run = frame.clamp(pix[start:stop])
@@ -215,7 +218,9 @@ def draw_plot(svg: SvgWriter, picture: PlotPicture, box) -> _Frame:
         circles = "".join(f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{POINT_RADIUS}"/>'
                           for x, y in pix[members])
         svg.add(f'<g fill="{_hex(rgba)}" fill-opacity="{rgba[3] / 255:.3f}">{circles}</g>')
-    for curve in picture.ellipses:
+    extra, halo_rgb, halo_opacity = ELLIPSE_HALO
+    for curve in picture.ellipses:  # each on its own light band, as the window draws them
+        svg.polyline(frame, curve.xy, halo_rgb, curve.width + 2 * extra, opacity=halo_opacity)
         svg.polyline(frame, curve.xy, curve.rgb, curve.width, curve.dash)
     for (x, y), rgb in zip(frame.map(picture.means), picture.mean_rgb):
         if not (math.isfinite(x) and math.isfinite(y)):
