@@ -11,9 +11,10 @@ from gmm_explorer.app.shell.launch import build_parser, build_window, launch
 from gmm_explorer.engine import GaussianMixtureEM
 
 
-def test_screenshot_writes_a_png_of_the_window(qapp, tmp_path):
+def test_screenshot_writes_a_png_of_the_window(qapp, tmp_path, capsys):
     out = tmp_path / "window.png"
     assert launch(["--steps", "3", "--screenshot", str(out)]) == 0
+    assert capsys.readouterr().out == f"screenshot written to {out}\n"
     img = QImage(str(out))
     assert not img.isNull()
     assert (img.width(), img.height()) == launch_module.WINDOW_SIZE

@@ -398,6 +398,7 @@ def launch(argv: list[str]) -> int:
         if not ok:
             print(f"gmm-explorer: could not write {args.screenshot}", file=sys.stderr)
             return 1
+        print(f"screenshot written to {args.screenshot}")  # as the plot and animation say
         return 0
     return app.exec()
 
