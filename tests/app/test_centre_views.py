@@ -152,6 +152,23 @@ def test_pca_ellipses_are_projected_covariances(qtbot, workspace_on):
     np.testing.assert_allclose(view.scatter.data["x"], (s.X[s.display_indices] - X.mean(0)) @ V[:, 0])
 
 
+def test_the_pca_view_shows_its_own_plane_not_the_columns(qtbot, window):
+    # columns far from zero: their range holds none of the projected points
+    window.workspace.set_data(correlated_data(4) + 100.0, name="far")
+    for _ in range(3):
+        window.step()
+    assert window.show_centre_view("pca")
+    pca = window.centre_views.pca
+    qtbot.waitUntil(lambda: not pca.is_stale)
+    pca.fit_view()  # View > Fit view (Ctrl+0), and what new data get
+    (x0, x1), (y0, y1) = pca.getPlotItem().getViewBox().viewRange()
+    x, y = pca.plane_columns(window.workspace.X)
+    assert x0 <= x.min() and x.max() <= x1 and y0 <= y.min() and y.max() <= y1
+    assert x1 - x0 < 4 * np.ptp(x)  # fitted to them, not merely somewhere around them
+    curve = pca.ellipse_data(0, 2)
+    assert x0 <= curve[:, 0].min() and curve[:, 0].max() <= x1
+
+
 @pytest.fixture
 def window_4d(window):
     window.workspace.set_data(correlated_data(4), name="four")

@@ -194,10 +194,11 @@ class CentreView(pg.PlotWidget):
         if s.X is None or not len(s.X):
             return
         shown = [level for level, on in self.sigma_visible.items() if on]
-        points = s.X[:, list(s.axes)]
+        # in the plot's own plane (a subclass may show another one than two columns)
+        points = np.column_stack(self.plane_columns(s.X))
         means2 = covs2 = np.zeros((0, 2))
         if ellipses and s.state is not None:
-            means2, covs2 = geometry.marginal(s.state.means, s.state.covariances, s.axes)
+            means2, covs2 = self.plane_gaussians(s.state)
         xs, ys = geometry.view_bounds(points, means2, covs2, max(shown, default=0))
         self.getPlotItem().getViewBox().setRange(xRange=xs, yRange=ys, padding=0.05)
 
