@@ -5,7 +5,7 @@ ellipses, the condition-number lines and the table. The palette is
 Tableau 10 followed by a second, darker set, so that the seed scene's ten
 components have ten clearly different colours; its reds are replaced (by
 teal, near-black and amber), because red marks degenerate and singular
-components everywhere (``collapse_marks.RED``).
+components everywhere (:data:`COLLAPSE_RED`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ PALETTE = np.array([
     (165, 210, 150), (240, 180, 120), (255, 105, 120), (0, 225, 0),
     (255, 0, 150), (60, 45, 75),
 ], dtype=np.uint8)
+
+#: Degenerate and singular components' marks (ellipses, rings, crosses) in every view.
+COLLAPSE_RED = (210, 20, 20)
 
 #: Background colour of a status cell in the components table.
 STATUS_COLORS = {

@@ -47,7 +47,9 @@ def test_svg_has_a_coloured_circle_per_point_and_other_renderers_show_those_colo
     assert len(ws.drawn_points()) == 1000
     assert path.stat().st_size < 1_000_000
     assert "non-scaling-stroke" not in text and "<image" not in text
-    assert text.count("<circle") == 1000  # every point is inside the shown range
+    # every point is inside the shown range (the red rings of a collapse are not points)
+    points = re.findall(r'<g fill="#[0-9a-f]{6}" fill-opacity[^>]*>(.*?)</g>', text)
+    assert sum(group.count("<circle") for group in points) == 1000
 
     width, height = _svg_size(text)
     picture = workspace_picture(ws, seed_window.centre)
@@ -83,12 +85,13 @@ def test_svg_strokes_render_the_same_in_two_renderers(seed_window, tmp_path):
     strokes = re.findall(r'<polyline[^>]* stroke="(#[0-9a-f]{6})" stroke-width="([\d.]+)"',
                          text)
     extra, halo_rgb = ELLIPSE_HALO[0], "#%02x%02x%02x" % ELLIPSE_HALO[1]
-    widths = {float(w) for colour, w in strokes if colour != halo_rgb}
+    red = "#%02x%02x%02x" % colors.COLLAPSE_RED  # a degenerate component's, thicker
+    widths = {float(w) for colour, w in strokes if colour not in (halo_rgb, red)}
     assert widths == {1.0, 2.0}  # 1 sigma thick, 2 and 3 sigma thin, in the document's units
     # each curve on its light band, wider by the halo on each side
     bands = [float(w) for colour, w in strokes if colour == halo_rgb]
     assert len(bands) == len(strokes) - len(bands)
-    assert set(bands) == {w + 2 * extra for w in widths}
+    assert set(bands) == {float(w) + 2 * extra for colour, w in strokes if colour != halo_rgb}
     qt = svg_to_rgb(text, width, height).astype(float)
     rs = np.asarray(Image.open(io.BytesIO(bytes(resvg_py.svg_to_bytes(svg_string=text))))
                     .convert("RGB"), dtype=float)
@@ -97,6 +100,34 @@ def test_svg_strokes_render_the_same_in_two_renderers(seed_window, tmp_path):
     # lines of the same width cover the same area (thick bands would not)
     assert abs(ink_qt - ink_rs) < 0.1 * ink_rs, (ink_qt, ink_rs)
     assert np.mean(np.abs(qt - rs).max(axis=2) > 60) < 0.03
+
+
+def test_exports_mark_a_collapse_as_the_window_does(seed_window, tmp_path):
+    w, ws = seed_window, seed_window.workspace
+    window_marks = w.lab_ui.marks["centre"]
+    red = "#%02x%02x%02x" % colors.COLLAPSE_RED
+    for status, dashed in (("degenerate", True), ("singular", False)):
+        w.step()  # iteration 6: component 1 degenerate; 7: singular
+        flagged = window_marks.red_components()
+        assert [ws.state.component_status[k] for k in flagged] == [status]
+        picture = workspace_picture(ws, w.centre)
+        curves = [c for c in picture.ellipses if c.rgb == colors.COLLAPSE_RED]
+        assert len(curves) == 2 and all(bool(c.dash) == dashed for c in curves)  # 1, 2 sigma
+        k = flagged[0]
+        np.testing.assert_allclose(picture.rings, picture.means[[k]])
+        # the drawn points are every point here: the window rings the same ones
+        assert len(ws.drawn_points()) == len(ws.X)
+        np.testing.assert_allclose(np.sort(picture.held, axis=0),
+                                   np.sort(ws.X[window_marks.highlighted][:, list(ws.axes)],
+                                           axis=0))
+        path = tmp_path / f"{status}.svg"
+        assert w.desktop.export("plot_svg", path)
+        text = path.read_text()
+        rings = re.findall(rf'<g fill="none" stroke="{red}"[^>]*>(.*?)</g>', text)
+        assert [group.count("<circle") for group in rings] == [len(picture.held), 1]
+        strokes = re.findall(rf'<polyline[^>]* stroke="{red}"[^>]*>', text)
+        assert len(strokes) >= 2
+        assert all(("stroke-dasharray" in stroke) == dashed for stroke in strokes)
 
 
 def test_png_at_scale_two_has_twice_the_pixels(seed_window, tmp_path):

@@ -21,6 +21,8 @@ from gmm_explorer.app import colors, geometry
 #: Stroke width (picture pixels) and dash pattern of the ellipses at 1, 2 and 3 sigma,
 #: as the centre plot draws them.
 SIGMA_STYLES = {1: (2.0, ""), 2: (1.0, "6 4"), 3: (1.0, "1.5 3")}
+#: The dashes of a degenerate component's red ellipse (a singular one's is solid).
+COLLAPSE_DASH = "9 5"
 #: A light band under each ellipse, this many pixels wider on each side (RGB, opacity):
 #: on dense points of the component's own colour the curve would otherwise vanish.
 ELLIPSE_HALO = (1.5, (255, 255, 255), 0.75)
@@ -53,6 +55,12 @@ class PlotPicture:
     x_range, y_range : (float, float)
     x_label, y_label : str
     title : str
+    rings : ndarray of shape (J, 2)
+        The means of the degenerate and singular components, ringed in red as the
+        window rings them (a component on one point is otherwise invisible).
+    held : ndarray of shape (P, 2)
+        The drawn points those components hold (largest responsibility, above 1/2),
+        each ringed in red.
     """
 
     points: np.ndarray
@@ -65,6 +73,8 @@ class PlotPicture:
     x_label: str = ""
     y_label: str = ""
     title: str = ""
+    rings: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    held: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
 
 
 @dataclass(frozen=True)
@@ -138,12 +148,36 @@ def state_picture(state, points: np.ndarray, resp: np.ndarray, axes: tuple, *,
         curves = geometry.ellipse_curves(means2, covs2, level)
         for k, identity in enumerate(ids):
             ellipses.append(Curve(curves[k], colors.component_color(int(identity)), width, dash))
+    flagged = [k for k, status in enumerate(state.component_status) if status != "ok"]
+    ellipses += _collapse_curves(state, flagged, means2, covs2, sigma_visible)
+    points = np.asarray(points, dtype=float)
+    resp = np.asarray(resp, dtype=float)
+    held = np.zeros(len(points), dtype=bool)
+    if flagged and resp.size:
+        held = np.isin(resp.argmax(axis=1), flagged) & (resp.max(axis=1) > 0.5)
     return PlotPicture(
-        points=np.asarray(points, dtype=float), rgba=rgba, ellipses=tuple(ellipses),
+        points=points, rgba=rgba, ellipses=tuple(ellipses),
         means=means2, mean_rgb=tuple(colors.component_color(int(i)) for i in ids),
         x_range=tuple(x_range) if x_range is not None else padded_range(points[:, 0]),
         y_range=tuple(y_range) if y_range is not None else padded_range(points[:, 1]),
-        x_label=names[0], y_label=names[1], title=title)
+        x_label=names[0], y_label=names[1], title=title, rings=means2[flagged],
+        held=points[held])
+
+
+def _collapse_curves(state, flagged, means2, covs2, sigma_visible) -> list:
+    """Red curves over the flagged components, as the window draws them: dashed while
+    degenerate, solid when singular, thick at 1 sigma and thinner at 2 (1 sigma alone
+    when neither is shown)."""
+    if not flagged:
+        return []
+    out = []
+    levels = [level for level in (1, 2) if sigma_visible.get(level, False)] or [1]
+    for level in sorted(levels, reverse=True):
+        curves = geometry.ellipse_curves(means2[flagged], covs2[flagged], level)
+        for j, k in enumerate(flagged):
+            dash = "" if state.component_status[k] == "singular" else COLLAPSE_DASH
+            out.append(Curve(curves[j], colors.COLLAPSE_RED, 3.0 if level == 1 else 2.0, dash))
+    return out
 
 
 def history_curves(history, max_condition: float, marker: int = 0) -> CurvesPicture:

@@ -23,11 +23,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from gmm_explorer.app import geometry
-from gmm_explorer.app.colors import TEXT_ON_STATUS
+from gmm_explorer.app.colors import COLLAPSE_RED, TEXT_ON_STATUS
 from gmm_explorer.app.views.curves_view import thin_out
 from gmm_explorer.app.views.incremental import GrowingArray, HistoryCursor
 
-RED = (210, 20, 20)
+RED = COLLAPSE_RED
 ROW_COLORS = {"singular": (255, 150, 150), "degenerate": (255, 205, 195)}
 
 

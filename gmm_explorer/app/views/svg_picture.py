@@ -218,6 +218,7 @@ def draw_plot(svg: SvgWriter, picture: PlotPicture, box) -> _Frame:
         circles = "".join(f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{POINT_RADIUS}"/>'
                           for x, y in pix[members])
         svg.add(f'<g fill="{_hex(rgba)}" fill-opacity="{rgba[3] / 255:.3f}">{circles}</g>')
+    _red_rings(svg, frame, picture.held, radius=5.5, width=1.5)  # the points they hold
     extra, halo_rgb, halo_opacity = ELLIPSE_HALO
     for curve in picture.ellipses:  # each on its own light band, as the window draws them
         svg.polyline(frame, curve.xy, halo_rgb, curve.width + 2 * extra, opacity=halo_opacity)
@@ -228,9 +229,20 @@ def draw_plot(svg: SvgWriter, picture: PlotPicture, box) -> _Frame:
         # as the window's handles: a disc in the component's colour, outlined dark
         svg.add(f'<circle cx="{_num(x)}" cy="{_num(y)}" r="5.5" fill="{_hex(rgb)}" '
                 f'stroke="#202020" stroke-width="1.5"/>')
+    _red_rings(svg, frame, picture.rings, radius=12.0, width=2.5)  # collapsed means
     svg.end_clip(frame)
     svg.axes(frame, picture.x_label, picture.y_label, picture.title)
     return frame
+
+
+def _red_rings(svg: SvgWriter, frame: _Frame, centres, radius: float, width: float) -> None:
+    """Hollow red circles (pixels) round ``centres`` (n, 2) in data units, as the window's."""
+    pix = frame.map(np.asarray(centres, dtype=float).reshape(-1, 2))
+    circles = "".join(f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{_num(radius)}"/>'
+                      for x, y in pix if math.isfinite(x) and math.isfinite(y))
+    if circles:
+        svg.add(f'<g fill="none" stroke="{_hex(colors.COLLAPSE_RED)}" '
+                f'stroke-width="{_num(width)}">{circles}</g>')
 
 
 def _marker(svg: SvgWriter, frame: _Frame, x: float, ys, rgbs) -> None:
