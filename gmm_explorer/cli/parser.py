@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 
 from gmm_explorer.cli.common import UsageError
 from gmm_explorer.engine.options import COLLAPSE_POLICIES, COVARIANCE_TYPES, INIT_METHODS, PRIORS
@@ -22,6 +23,21 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message):
         raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def swallowed_data_file(words) -> str | None:
+    """The first of ``words`` (the values ``--columns`` took) that names an existing file.
+
+    ``--columns`` reads every word up to the next option, so a data file given after it
+    (``--columns waiting faithful.csv``) becomes a column name and DATA goes missing.
+    """
+    return next((word for word in words or () if os.path.isfile(word)), None)
+
+
+def columns_took_the_data(word: str, command: str) -> str:
+    """One line saying that ``--columns`` took the data file ``word``, and the fix."""
+    return (f"--columns took {word} as a column name (it reads every word up to the next "
+            f"option); give the data file first: {command} {word} --columns ...")
 
 
 # --------------------------------------------------------------------------- argument types

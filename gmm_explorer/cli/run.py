@@ -32,12 +32,24 @@ from gmm_explorer.cli.common import (
 )
 from gmm_explorer.cli.crash import write_crash_log, write_warnings_log
 from gmm_explorer.cli.fit import cmd_fit
-from gmm_explorer.cli.parser import build_parser
+from gmm_explorer.cli.parser import build_parser, columns_took_the_data, swallowed_data_file
 from gmm_explorer.cli.predict import cmd_predict
 from gmm_explorer.cli.select import cmd_select
 from gmm_explorer.data import DataError, LoadCancelled
 
 COMMANDS = {"fit": cmd_fit, "select": cmd_select, "predict": cmd_predict}
+
+
+def _columns_words(argv) -> list:
+    """The words after ``--columns`` up to the next option."""
+    if "--columns" not in argv:
+        return []
+    words = []
+    for word in argv[argv.index("--columns") + 1:]:
+        if word.startswith("-") and word != "-":
+            break
+        words.append(word)
+    return words
 
 
 def run_command(argv, stdout=None, stderr=None) -> int:
@@ -54,6 +66,9 @@ def run_command(argv, stdout=None, stderr=None) -> int:
         text = str(exc)
         if argv and argv[0] in COMMANDS:
             text = text.replace("`gmm-explorer --help`", f"`gmm-explorer {argv[0]} --help`")
+            swallowed = swallowed_data_file(_columns_words(argv))
+            if "required: DATA" in text and swallowed:
+                text = columns_took_the_data(swallowed, f"gmm-explorer {argv[0]}")
         err.write(f"error: {text}\n")
         return EXIT_USAGE
     except SystemExit as exc:  # --help

@@ -86,6 +86,16 @@ def test_bad_preset_or_file_exits_2_with_a_message(qapp, tmp_path, capsys):
     assert not (tmp_path / "x.png").exists()
 
 
+def test_a_data_file_after_columns_is_named_with_the_fix(qapp, tmp_path, capsys):
+    data = tmp_path / "two.csv"
+    data.write_text("a,b\n1,2\n3,5\n4,4\n")
+    out = tmp_path / "x.png"
+    assert launch(["--columns", "a", "b", str(data), "--screenshot", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"--columns took {data} as a column name" in err
+    assert f"gmm-explorer {data} --columns" in err and not out.exists()
+
+
 def test_negative_steps_are_refused(qapp, capsys):
     assert launch(["--steps", "-1"]) == 2
     assert "--steps" in capsys.readouterr().err

@@ -115,6 +115,11 @@ def test_collapse_under_stop_has_its_own_exit_status(tmp_path):
     (["fit", FAITHFUL, "-k", "2", "--columns", "height"], [FAITHFUL, "'eruptions'"]),
     (["fit", "/no/such/file.csv", "-k", "2"], ["/no/such/file.csv", "no such file"]),
     (["fit", FAITHFUL, "-k", "2", "-o", "/no/such/dir/m.json"], ["/no/such/dir/m.json"]),
+    # the data file after --columns, which read it as a column
+    (["fit", "--columns", "waiting", FAITHFUL, "-k", "2"],
+     [f"--columns took {FAITHFUL} as a column name", f"gmm-explorer fit {FAITHFUL} --columns"]),
+    (["select", "-k", "1-2", "--columns", "waiting", FAITHFUL], ["gmm-explorer select"]),
+    (["fit", "--columns", "waiting", "/no/such/file.csv"], ["required: DATA"]),
 ])
 def test_bad_arguments_and_input_exit_2_with_one_line(argv, words):
     code, out, err = run(*argv)

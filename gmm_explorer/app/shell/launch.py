@@ -24,7 +24,8 @@ from gmm_explorer.app.model.remedies import REMEDIES
 from gmm_explorer.app.model.settings import COVARIANCE_TYPES
 from gmm_explorer.app.shell.launch_checks import (SCREENSHOT_SUFFIXES, check_outputs,
                                                   near_command)
-from gmm_explorer.cli.parser import parse_components
+from gmm_explorer.cli.parser import (columns_took_the_data, parse_components,
+                                     swallowed_data_file)
 
 WINDOW_SIZE = (1280, 800)
 
@@ -156,6 +157,9 @@ def check_arguments(args) -> None:
     if args.data and preset.engine_preset:
         raise ValueError(f"the lab preset {args.preset!r} brings its own data; give either "
                          f"--preset {args.preset} or a data file, not both")
+    swallowed = None if args.data else swallowed_data_file(args.columns)
+    if swallowed:
+        raise ValueError(columns_took_the_data(swallowed, "gmm-explorer"))
     if not args.data and (args.columns or args.classes or args.drop_missing
                           or not args.standardize):
         raise ValueError("--columns, --classes, --no-standardize and --drop-missing are for "
