@@ -11,3 +11,13 @@ def counted(n: int, noun: str, plural: str | None = None, *, commas: bool = Fals
     """
     number = f"{n:,}" if commas else str(n)
     return f"{number} {noun if n == 1 else (plural or noun + 's')}"
+
+
+def effective_points(counts: str) -> str:
+    """``counts`` (one or more effective counts, already formatted) and "effective
+    point(s)": a count that reads exactly ``"1"`` is one point, ``"1.0"`` or two are not.
+
+    >>> effective_points("1"), effective_points("1.9"), effective_points("1, 1")
+    ('1 effective point', '1.9 effective points', '1, 1 effective points')
+    """
+    return f"{counts} effective point{'' if counts == '1' else 's'}"

@@ -265,7 +265,8 @@ def read_session(path) -> SessionSnapshot:
         if _starts_like_a_zip(path):  # cut short: its directory, at the end, is missing
             raise damaged(path, "the file is truncated: it ends before its zip directory")
         raise SessionFileError("is not a GMM Explorer session file (not a zip archive); "
-                               "to load data, use File → Open data", path=path) from None
+                               "data are opened as a data file (text, .npy or .npz), not as a "
+                               "session", path=path) from None
     except OSError as exc:
         raise SessionFileError(f"cannot be read ({exc.strerror or exc})", path=path) from None
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, EOFError, zlib.error,

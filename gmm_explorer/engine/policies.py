@@ -13,6 +13,7 @@ import numpy as np
 from gmm_explorer.engine import estep
 from gmm_explorer.engine.covariance import from_full, to_full
 from gmm_explorer.engine.state import CollapseRecord, shared_ids
+from gmm_explorer.words import effective_points
 
 _ACTIONS = {"stop": "stopped", "reinitialize": "reinitialized", "remove": "removed",
             "continue": "continued"}
@@ -112,7 +113,7 @@ class CollapsePolicies:
         fewer = max(1, self.n_components - len(record.components))
         return (
             f"Component {k} collapsed at iteration {it}: its covariance is singular "
-            f"({record.reason}; {n:.3g} effective points, smallest eigenvalue {lam:.3g}, "
+            f"({record.reason}; {effective_points(f'{n:.3g}')}, smallest eigenvalue {lam:.3g}, "
             f"condition number {cond:.3g}), so its Gaussian density is undefined and the "
             f"likelihood can grow without bound. EM stopped there (on_collapse='stop'). "
             f"Remedies: add a ridge with reg_covar (for example reg_covar=1e-6, as "

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gmm_explorer.words import effective_points
+
 STATUS_OK = "ok"
 STATUS_DEGENERATE = "degenerate"
 STATUS_SINGULAR = "singular"
@@ -84,7 +86,7 @@ class CollapseRecord:
             self.condition_numbers,
         ):
             parts.append(
-                f"component {k} ({n:.3g} effective points, smallest eigenvalue "
+                f"component {k} ({effective_points(f'{n:.3g}')}, smallest eigenvalue "
                 f"{lam:.3g}, condition number {cond:.3g})"
             )
         return (

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from gmm_explorer.engine.diagnostics import DEGENERATE_SCALE_RATIO
+from gmm_explorer.words import effective_points
 
 __all__ = ["data_log_det", "explain_status", "status_legend"]
 
@@ -92,7 +93,7 @@ def explain_status(state, k: int, max_condition: float, log_det_data: float | No
     if status == "degenerate":
         reasons = []
         if n < D + 1:
-            reasons.append(f"{_count(n, D)} effective points, fewer than D + 1 = {D + 1}")
+            reasons.append(f"{effective_points(_count(n, D))}, fewer than D + 1 = {D + 1}")
         if volume is not None and volume < floor:
             reasons.append(f"volume {_g(volume)} of the data's, below {_g(floor)}")
         return "degenerate: " + ("; ".join(reasons) or "a volume negligible next to the data's")

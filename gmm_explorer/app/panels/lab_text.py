@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from gmm_explorer.app.colors import text_color
+from gmm_explorer.words import effective_points
 
 HELP_LINK = "help:singular"
 
@@ -87,7 +88,7 @@ def panel_html(state, record, remedy: str = "none", preset=None, dark: bool = Fa
         for k, n, lam, cond in zip(record.names, record.effective_counts,
                                    record.smallest_eigenvalues, record.condition_numbers):
             items.append(f"<li><b>Component {k}</b> at <b>iteration {record.iteration}</b>: "
-                         f"{n:.3g} effective points, smallest eigenvalue {lam:.3g}, "
+                         f"{effective_points(f'{n:.3g}')}, smallest eigenvalue {lam:.3g}, "
                          f"condition number {_fmt(cond)}.</li>")
         parts.append(f"<p style='color:{text_color('bad', dark)}'><b>Collapse</b> ({record.reason}; "
                      f"action: {record.action})."
@@ -96,7 +97,7 @@ def panel_html(state, record, remedy: str = "none", preset=None, dark: bool = Fa
     if flagged:
         rows = "".join(
             f"<li>component {state.component_ids[k]}: <b>{state.component_status[k]}</b>, "
-            f"{state.effective_counts[k]:.3g} effective points, smallest eigenvalue "
+            f"{effective_points(f'{state.effective_counts[k]:.3g}')}, smallest eigenvalue "
             f"{state.eigenvalues[k, 0]:.3g}, condition number "
             f"{_fmt(state.condition_numbers[k])}</li>" for k in flagged)
         parts.append(f"<p>At iteration {state.iteration}:</p><ul>{rows}</ul>")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from gmm_explorer.app.panels.widgets import LogSlider, form_layout, with_tip
 from gmm_explorer.app.views.steady_text import NotesBox
+from gmm_explorer.words import effective_points
 
 #: The slowest Run: two seconds a step is slow enough to read the table between steps.
 MAX_DELAY = 2.0
@@ -141,7 +142,7 @@ def describe_state(workspace) -> str:
     if record is not None:
         points = ", ".join(f"{n:.3g}" for n in record.effective_counts)
         lines.append(f"Collapse: {_components(record.names)} became singular "
-                     f"({points} effective points; {record.reason}); {record.action}.")
+                     f"({effective_points(points)}; {record.reason}); {record.action}.")
     if halted:
         lines.append("EM halted here (on_collapse = stop): pick a remedy in the Collapse "
                      "panel, change a setting, step back, or Reset.")
