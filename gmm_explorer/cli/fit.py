@@ -150,10 +150,10 @@ def _summary(args, data, result: BestFit, content, master, seeds) -> list[str]:
 
 def _start_name(result: BestFit, seeds) -> str:
     """Which start won, named as the progress lines name it, and its seed (open parenthesis)."""
-    if result.best_start == 0:
-        return f"hierarchical, of it + {len(seeds)} seeded (no seed used"
-    return (f"{result.best_start} of {len(seeds)} seeded + hierarchical "
-            f"(seed {seeds[result.best_start - 1]}")
+    which = ("hierarchical" if result.best_start == 0 else
+             f"seeded {result.best_start} (seed {seeds[result.best_start - 1]})")
+    return (f"{which}, best of {len(seeds) + 1} (the hierarchical and "
+            f"{len(seeds)} seeded")
 
 
 def _collapse_message(result: BestFit, args) -> str:

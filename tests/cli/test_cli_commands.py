@@ -342,7 +342,8 @@ def test_a_model_won_by_the_hierarchical_start_says_so_and_replays(tmp_path):
     code, out, err = run("fit", data, "-k", 2, "--init", "k-means++", "--seed", 1,
                          "--no-standardize", "-q", "-o", model)
     assert code == EXIT_OK, err
-    assert "best start hierarchical, of it + 1 seeded (no seed used; run seed 1)" in out
+    assert ("best start hierarchical, best of 2 (the hierarchical and 1 seeded; "
+            "run seed 1)") in out
     info = read_model(model)
     prov = info["provenance"]
     assert prov["n_starts"] == 2 and prov["hierarchical_start"] is True
