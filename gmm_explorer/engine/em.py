@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from gmm_explorer.engine import densities, diagnostics, estep, mstep
-from gmm_explorer.engine.covariance import from_full, to_full
+from gmm_explorer.engine.covariance import data_covariance, from_full, to_full
 from gmm_explorer.engine.errors import SingularCovarianceError
 from gmm_explorer.engine.options import check_settings
 from gmm_explorer.engine.parallel import ChunkPool, blas_limited, check_n_jobs
@@ -204,7 +204,7 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods, Th
         self._rng = check_random_state(self.random_state)
         with np.errstate(over="ignore", invalid="ignore"):
             self._center = X.mean(axis=0)
-            data_cov = np.atleast_2d(np.cov(X, rowvar=False, ddof=0))
+            data_cov = data_covariance(X)
         check_spread(X, self._center, data_cov)
         self._data_covariance = data_cov
         sign, log_det = np.linalg.slogdet(data_cov)

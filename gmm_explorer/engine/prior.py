@@ -31,6 +31,8 @@ import numpy as np
 from scipy import linalg
 from scipy.special import gammaln, multigammaln
 
+from gmm_explorer.engine.covariance import data_covariance
+
 LOG_2PI = np.log(2.0 * np.pi)
 
 
@@ -69,7 +71,7 @@ class ConjugatePrior:
         kappa : float
         """
         D = X.shape[1]
-        cov = np.atleast_2d(np.cov(X, rowvar=False, ddof=1))
+        cov = data_covariance(X, ddof=1)
         factor = (1.0 / n_components) ** (2.0 / D)
         return cls(
             kappa=float(kappa),
