@@ -107,8 +107,9 @@ def _fit_cells(data, args, seeds, log) -> list[Cell]:
             else:
                 fitted.append(K)
         # one call for the whole column: the engine steps its starts as one batch
+        # a line per cell; its starts' lines too with -v (a grid runs hundreds of starts)
         results = fit_models(Z, fitted, ctype, args, seeds, std, log,
-                             label=ctype + " K={K} ")
+                             label=ctype + " K={K} ", start_lines=log.verbose)
         scored = {result.n_components: _scored(result, data, log) for result in results}
         cells += [refused[K] if K in refused else scored[K] for K in args.components]
     return cells

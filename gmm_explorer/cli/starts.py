@@ -104,11 +104,15 @@ class _StartLog:
     n_samples : int
     result : BestFit
         Its counts and texts are filled in.
+    lines : bool
+        Each start's end as a line of its own; else on the live line only (a
+        terminal's, overwritten by the next).
     """
 
-    def __init__(self, log, prefixes, standardizer, n_samples, result):
+    def __init__(self, log, prefixes, standardizer, n_samples, result, lines=True):
         self.log, self.prefixes, self.result = log, prefixes, result
         self.standardizer, self.n_samples = standardizer, n_samples
+        self.say = log.line if lines else log.live
 
     def _user_ll(self, state):
         return self.standardizer.log_likelihood_to_user(state.log_likelihood, self.n_samples)
@@ -129,19 +133,18 @@ class _StartLog:
         if fit.error is not None:
             result.n_failed += 1
             result.failure_text = fit.error
-            self.log.line(f"{prefix}: failed ({fit.error})")
+            self.say(f"{prefix}: failed ({fit.error})")
         elif fit.collapsed:
             result.n_collapsed += 1
             if fit.collapse is not None and not result.collapse_text:
                 result.collapse_text = fit.collapse.describe()
-            self.log.line(f"{prefix}: collapsed" + (f" at iteration {fit.collapse.iteration}"
-                                                    if fit.collapse is not None else ""))
+            self.say(f"{prefix}: collapsed" + (f" at iteration {fit.collapse.iteration}"
+                                               if fit.collapse is not None else ""))
         else:
             status = "converged" if fit.state.converged else "not converged"
-            self.log.line(f"{prefix}: {fit.state.iteration} iterations, {status}, "
-                          f"log-likelihood {self._user_ll(fit.state):.6f}"
-                          + (f" ({len(fit.events)} re-seed/removal events)"
-                             if fit.events else ""))
+            self.say(f"{prefix}: {fit.state.iteration} iterations, {status}, "
+                     f"log-likelihood {self._user_ll(fit.state):.6f}"
+                     + (f" ({len(fit.events)} re-seed/removal events)" if fit.events else ""))
 
 
 def start_names(seeds, label="") -> list[str]:
@@ -164,7 +167,7 @@ def fit_best(Z, n_components, covariance_type, args, seeds, standardizer, log, l
 
 
 def fit_models(Z, component_counts, covariance_type, args, seeds, standardizer, log,
-               label=""):
+               label="", start_lines=True):
     """Every model of one covariance type, from the same starts; the best sound start
     of each.
 
@@ -187,6 +190,8 @@ def fit_models(Z, component_counts, covariance_type, args, seeds, standardizer, 
     log : Log
     label : str
         Prefix of the progress lines, formatted with ``K`` (``select``'s cell).
+    start_lines : bool
+        A line for each start's end (else the live line only).
 
     Returns
     -------
@@ -207,7 +212,7 @@ def fit_models(Z, component_counts, covariance_type, args, seeds, standardizer, 
                 log.line(f"{prefix}: failed ({exc})")
             results[K].n_failed, results[K].failure_text = len(prefixes), str(exc)
             continue
-        logs[K] = _StartLog(log, prefixes, standardizer, N, results[K])
+        logs[K] = _StartLog(log, prefixes, standardizer, N, results[K], start_lines)
         recipes += starts
         owner += [(K, i) for i in range(len(starts))]
 

@@ -179,6 +179,17 @@ def test_select_table_and_csv(tmp_path):
 
 
 
+@pytest.mark.parametrize("verbose", [False, True])
+def test_select_logs_a_line_per_cell_and_per_start_only_with_v(verbose):
+    code, _, err = run("select", FAITHFUL, "-k", "1-2", "--covariance-type", "full,diag",
+                       "--n-init", 2, "--seed", 0, *(["-v"] if verbose else []))
+    assert code == EXIT_OK, err
+    cells = [line for line in err.splitlines() if re.match(r"(full|diag) K=\d: ", line)]
+    assert len(cells) == 4 and all("BIC" in line for line in cells)
+    starts = [line for line in err.splitlines() if "start 2/2: " in line and "iterations" in line]
+    assert len(starts) == (4 if verbose else 0)
+
+
 def test_select_prints_icl_beside_bic_and_aic_and_its_csv_has_it(tmp_path):
     out_csv, model = tmp_path / "sel.csv", tmp_path / "m.json"
     code, out, err = run("select", FAITHFUL, "--components", "1-3", "--covariance-type",
