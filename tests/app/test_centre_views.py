@@ -7,6 +7,7 @@ import scipy.stats
 
 from gmm_explorer.app import colors
 from gmm_explorer.app.views import point_raster
+from gmm_explorer.app.views.pairs_panels import wrapped_name
 from gmm_explorer.app.views.pairs_view import MAX_FEATURES, PairsView
 from gmm_explorer.app.views.pca_view import PcaView
 
@@ -93,6 +94,28 @@ def test_pairs_diagonal_shows_weighted_marginal_densities(qtbot, workspace_on):
         counts, _ = np.histogram(s.X[:, j], bins=len(panel.hist.yData),
                                  range=(panel.hist.xData[0], panel.hist.xData[-1]), density=True)
         np.testing.assert_allclose(panel.hist.yData, counts)
+
+
+@pytest.mark.parametrize("name", ["alcohol", "malic_acid", "alcalinity_of_ash",
+                                  "nonflavanoid_phenols", "proanthocyanins", "Sepal.Length",
+                                  "od280/od315_of_diluted_wines", "x"])
+def test_a_diagonal_name_wraps_into_three_lines_before_it_is_cut(name):
+    width = 42  # seven letters of six pixels
+
+    def advance(text):
+        return 6 * len(text)
+
+    def elide(text):  # as QFontMetrics.elidedText(ElideMiddle) would
+        return text if advance(text) <= width else text[:3] + "…" + text[-3:]
+
+    lines = wrapped_name(name, width, advance, elide)
+    assert 1 <= len(lines) <= 3 and all(advance(line) <= width for line in lines)
+    whole = "".join(lines) == name  # every letter in order, or cut once in the last line
+    assert whole or (lines[-1].count("…") == 1 and name.startswith(lines[0]))
+    if len(name) <= 3 * 7 - 3:  # room enough, whatever the breaks: the whole name
+        assert whole
+    if name == "malic_acid":
+        assert lines == ["malic_", "acid"]  # broken after its underscore
 
 
 def test_pairs_points_take_the_colours_of_their_responsibilities(qtbot, workspace_on):

@@ -16,6 +16,8 @@ updated in place on every Step:
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pyqtgraph as pg
 import scipy.stats
@@ -31,6 +33,8 @@ from gmm_explorer.app.views.polylines import Polylines
 SIGMA_STYLES = {1: (1.5, Qt.SolidLine), 2: (1.0, Qt.DashLine), 3: (1.0, Qt.DotLine)}
 SIGMA_LEVELS = (1, 2, 3)
 HIST_BINS = 30
+#: Lines a diagonal panel's feature name may take before it is cut.
+NAME_LINES = 3
 DENSITY_POINTS = 61
 _BORDER = (185, 185, 185)
 _HOVER_PEN = pg.mkPen(20, 20, 20, width=1.5)
@@ -54,6 +58,44 @@ def _bare_plot(plot) -> None:
     vb.setMenuEnabled(False)
     vb.setBorder(pg.mkPen(*_BORDER))
     vb.setDefaultPadding(0.0)
+
+
+def wrapped_name(name: str, width: int, advance, elide, lines: int = NAME_LINES) -> list:
+    """``name`` in at most ``lines`` lines of ``width`` pixels.
+
+    Lines break after ``_``, ``-``, ``.``, ``/`` and spaces, and inside a word too wide
+    for a line; what passes the last line is cut there with '…' in its middle (names
+    often share their start, as alcohol and alcalinity_of_ash, and end apart).
+
+    Parameters
+    ----------
+    name : str
+    width : int
+    advance : callable
+        Pixel width of a text (``QFontMetrics.horizontalAdvance``).
+    elide : callable
+        A text cut to ``width`` (``QFontMetrics.elidedText``).
+    lines : int
+    """
+    pieces = []
+    for word in re.findall(r"[^_\-./ ]*[_\-./ ]|[^_\-./ ]+", name) or [name]:
+        while advance(word) > width and len(word) > 1:  # a word wider than a line: cut it
+            cut = max((i for i in range(1, len(word)) if advance(word[:i]) <= width),
+                      default=1)
+            if len(word) - cut < 3 <= cut - 3:  # no tail of a letter or two on its own line
+                cut = len(word) - 3
+            pieces.append(word[:cut])
+            word = word[cut:]
+        pieces.append(word)
+    out: list = []
+    for piece in pieces:
+        if out and advance(out[-1] + piece) <= width:
+            out[-1] += piece
+        else:
+            out.append(piece)
+    if len(out) > lines:
+        out = out[:lines - 1] + [elide("".join(out[lines - 1:]))]
+    return [line.strip() for line in out]
 
 
 class PairPanel:
@@ -195,11 +237,12 @@ class FeaturePanel:
         self.fit_label()
 
     def fit_label(self) -> None:
-        """The name, cut with '…' in its middle to the panel's width (the tooltip has it
-        whole): names often share their start (alcohol, alcalinity_of_ash) and end apart."""
+        """The name in the panel's width (the tooltip has it whole)."""
         font = QFontMetrics(self.label.textItem.font())
         width = max(int(self.plot.getViewBox().width()) - 6, 12)
-        self.label.setText(font.elidedText(self.name, Qt.ElideMiddle, width))
+        self.label.setText("\n".join(wrapped_name(self.name, width, font.horizontalAdvance,
+                                                  lambda text: font.elidedText(
+                                                      text, Qt.ElideMiddle, width))))
 
     def set_densities(self, state, ids: tuple) -> None:
         """Each component's ``w_k N(x; m_k, S_k[col, col])`` over the panel."""
