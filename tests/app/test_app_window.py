@@ -445,6 +445,9 @@ def test_a_step_repaints_the_table(window, qapp):
 def test_compact_numbers():
     assert compact(8.71e15) == "8.7e15" and compact(1.04e-17) == "1e-17"
     assert compact(-14.12) == "-14.1" and compact(100.0) == "100"
+    # whole numbers keep their digits rather than take an exponent (a proline mean of 600)
+    assert compact(600.4, 2) == "600" and compact(-1234.5, 3) == "-1234"
+    assert compact(99_999.4, 2) == "99999" and compact(123_456.0, 3) == "1.2e5"
 
 
 def test_status_bar_shows_a_short_collapse_message(window, qapp):

@@ -38,13 +38,20 @@ _RIGHT_ALIGNED = (1, 3, 4)
 _STATUS_COLUMN = 2
 
 
+#: Below this, numbers of more digits than asked are shown whole, without an exponent.
+_PLAIN_BELOW = 1e5
+
+
 def compact(x: float, digits: int = 3) -> str:
     """``x`` to ``digits`` significant digits, to fit a narrow column.
 
     Numbers that need an exponent keep one digit fewer and lose the '+' and
     leading zeros: 8.71e+15 -> '8.7e15', 1.04e-17 -> '1e-17'; numbers below 1 keep one
-    digit fewer too: 0.351 -> '0.35'; 14.12 -> '14.1'.
+    digit fewer too: 0.351 -> '0.35'; 14.12 -> '14.1'. Whole numbers up to 99,999 keep
+    every digit rather than take an exponent: 600.4 -> '600' at two digits, not '6e2'.
     """
+    if 10 ** digits <= abs(x) < _PLAIN_BELOW:
+        return f"{x:.0f}"
     if 0 < abs(x) < 1:  # no room for the leading '0.': -0.0511 -> '-0.051'
         digits = max(digits - 1, 1)
     text = f"{x:.{digits}g}"
