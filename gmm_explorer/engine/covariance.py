@@ -55,8 +55,10 @@ def data_covariance(X, ddof=0):
     N, D = X.shape
     mean = X.T.mean(axis=1)
     out = np.zeros((D, D))
+    buffer = np.empty((min(N, _COVARIANCE_ROWS), D))  # one chunk's worth, reused
     for start in range(0, N, _COVARIANCE_ROWS):
-        centred = X[start:start + _COVARIANCE_ROWS] - mean
+        rows = X[start:start + _COVARIANCE_ROWS]
+        centred = np.subtract(rows, mean, out=buffer[:len(rows)])
         out += centred.T @ centred
     out *= np.true_divide(1, N - ddof)
     return out
