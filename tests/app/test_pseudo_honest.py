@@ -53,7 +53,7 @@ def test_pseudo_values_have_their_own_marker_and_legend_entry(lab_ui):
     lab_ui.panel.apply("continue", steps=4)
     pseudo = lab_ui.marks["likelihood"].pseudo
     assert pseudo.opts["symbol"] == "d" and pseudo.opts["symbolBrush"] is None
-    assert "pseudo log-likelihood (allow_singular): not comparable" in view.legend_texts()
+    assert "pseudo log-likelihood<br>(allow_singular): not comparable" in view.legend_texts()
     lab_ui.panel.apply("ridge", steps=4)  # no pseudo values: the entry goes
     assert view.legend_texts() == []
 

@@ -149,7 +149,8 @@ class ConditionMarks:
 
 
 PSEUDO_GREY = (120, 120, 120)
-PSEUDO_LEGEND = "pseudo log-likelihood (allow_singular): not comparable"
+# two lines: one was wider than the plot in a 1024x768 window
+PSEUDO_LEGEND = "pseudo log-likelihood<br>(allow_singular): not comparable"
 
 
 class LikelihoodMarks:

@@ -256,8 +256,10 @@ class ConditionView(_HistoryPlot):
         self.limit = pg.InfiniteLine(angle=0, pen=pg.mkPen((200, 30, 30), width=1.5,
                                                            style=Qt.DashLine),
                                      label="max_condition",
-                                     labelOpts={"position": 0.97, "color": (200, 30, 30),
-                                                "anchors": [(1, 0), (1, 0)]})
+                                     # at the left: a collapse's cross and the shown
+                                     # iteration's line are mostly at the right
+                                     labelOpts={"position": 0.03, "color": (200, 30, 30),
+                                                "anchors": [(0, 0), (0, 0)]})
         self.addItem(self.limit)
         # one line per component in one item (polylines.py), in log10 units:
         # the plot's log mode only labels the axis
