@@ -39,9 +39,10 @@ def data_covariance(X, ddof=0):
 
     ``np.cov`` centres a copy of the whole data, which at a million points of ten
     features was a third of the engine's peak memory. Here each chunk of
-    :data:`_COVARIANCE_ROWS` rows is centred in turn; up to that many rows the
-    numbers are ``np.cov``'s bit for bit (the same mean, product and scaling), beyond
-    it the chunks' products are summed in order (a rounding's difference).
+    :data:`_COVARIANCE_ROWS` rows is centred in turn; up to that many rows of float64
+    data the numbers are ``np.cov``'s bit for bit (the same mean, product and scaling),
+    beyond it the chunks' products are summed in order (a rounding's difference). The
+    mean is its own, as ``np.cov``'s, even where the caller has one.
 
     Parameters
     ----------

@@ -52,6 +52,10 @@ class Spectrum(NamedTuple):
     floor: np.ndarray | None = None
 
 
+# Below this ratio of the extremes no quotient of the arrays overflows.
+_FINITE_QUOTIENT = 1e300
+
+
 def spectrum(full, floor=None):
     """The :class:`Spectrum` of full (K, D, D) covariances.
 
@@ -90,21 +94,31 @@ def spectrum(full, floor=None):
 
 
 def _quotient_is_finite(numerator, denominator):
-    """Whether ``numerator / denominator`` is finite everywhere without overflow, for
-    positive ``denominator`` (K,) and finite ``numerator`` (K,): one comparison of
-    extremes, in Python floats."""
+    """Whether ``numerator / denominator`` (both (K,)) is finite everywhere without
+    overflow: one comparison of extremes, in Python floats (a NaN or a denominator at
+    or below 0 answers False)."""
     low, high = float(denominator.min()), float(numerator.max())
     return low > 0 and high < _FINITE_QUOTIENT * low
 
 
-# Below this ratio of the extremes no quotient of the arrays overflows.
-_FINITE_QUOTIENT = 1e300
-
-
 def singular_reasons(condition, positive, max_condition, eigenvalues=None):
-    """Reason string per component, or None where it is not singular."""
-    if positive.all() and condition.max() <= max_condition:  # the usual case, in two calls
-        return [None] * len(condition)
+    """Why each component is singular, or None where it is not.
+
+    Parameters
+    ----------
+    condition : ndarray of shape (K,)
+    positive : ndarray of bool, shape (K,)
+    max_condition : float
+    eigenvalues : ndarray of shape (K, D), optional
+        Ascending; tells a covariance that is not positive definite from one
+        narrower than float64 can resolve.
+
+    Returns
+    -------
+    list of (str or None), length K
+    """
+    if len(condition) and positive.all() and condition.max() <= max_condition:
+        return [None] * len(condition)  # the usual case, in two calls
     reasons = []
     for k, (cond, pd) in enumerate(zip(condition, positive)):
         if not pd:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gmm_explorer.engine.covariance import data_covariance
 from gmm_explorer.engine.diagnostics import DEGENERATE_SCALE_RATIO
 from gmm_explorer.words import effective_points
 
@@ -21,7 +22,7 @@ def data_log_det(X) -> float | None:
 
     None when that covariance is singular: the engine then skips the volume test.
     """
-    cov = np.atleast_2d(np.cov(np.asarray(X, dtype=float), rowvar=False, ddof=0))
+    cov = data_covariance(np.asarray(X, dtype=float))  # the engine's own, in chunks
     sign, log_det = np.linalg.slogdet(cov)
     return float(log_det) if sign > 0 else None
 

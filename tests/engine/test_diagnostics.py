@@ -1,0 +1,70 @@
+"""Per-component health: the spectrum and the singular reasons, usual case and edges alike."""
+
+import numpy as np
+import pytest
+from scipy import linalg
+
+from gmm_explorer.engine.diagnostics import (
+    REASON_CONDITION, REASON_NOT_PD, REASON_UNRESOLVED, singular_reasons, spectrum,
+)
+
+
+def reference_spectrum(full, floor):
+    """The rule written out one component at a time, without any shortcut."""
+    eigenvalues = np.linalg.eigvalsh(full)
+    condition, positive = [], []
+    for k, matrix in enumerate(full):
+        try:
+            linalg.cholesky(matrix, lower=True)
+            ok = True
+        except linalg.LinAlgError:
+            ok = False
+        smallest, largest = eigenvalues[k, 0], eigenvalues[k, -1]
+        ok = ok and (floor is None or smallest > floor[k])
+        positive.append(ok)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            condition.append(largest / smallest if ok and smallest > 0 else np.inf)
+    return eigenvalues, np.array(condition), np.array(positive)
+
+
+def covariances(scales):
+    """(K, 2, 2) rotated diagonal matrices with the given eigenvalue pairs."""
+    c, s = np.cos(0.3), np.sin(0.3)
+    rotation = np.array([[c, -s], [s, c]])
+    return np.array([rotation @ np.diag(pair) @ rotation.T for pair in scales])
+
+
+CASES = {
+    "healthy": [(1.0, 2.0), (0.5, 3.0)],
+    "near overflow": [(1e-300, 1e-299), (1e-150, 1e150)],  # ratios 10 and 1e300
+    "ratio past float64": [(5e-302, 2.25), (1.0, 1.0)],
+    "not positive definite": [(-1e-3, 1.0), (1.0, 2.0)],
+    "zero eigenvalue": [(0.0, 1.0), (1.0, 1.0)],
+    "tiny but resolved": [(1e-30, 1.0), (1.0, 1.0)],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("floor", [None, np.array([1e-12, 1e-12])])
+def test_the_spectrum_follows_the_rule_in_every_case(name, floor):
+    full = covariances(CASES[name])
+    with np.errstate(all="raise"):  # no warning escapes, whichever path is taken
+        spec = spectrum(full, floor)
+    eigenvalues, condition, positive = reference_spectrum(full, floor)
+    np.testing.assert_array_equal(spec.eigenvalues, eigenvalues)
+    np.testing.assert_array_equal(spec.positive, positive)
+    np.testing.assert_allclose(spec.condition, condition, rtol=1e-15)
+    assert [factor is not None for factor in spec.lower] == positive.tolist()
+
+
+def test_singular_reasons_in_the_usual_case_and_each_kind():
+    healthy = np.array([1.5, 3.0])
+    assert singular_reasons(healthy, np.array([True, True]), 1e12) == [None, None]
+    eigen = np.array([[-1e-3, 1.0], [1e-40, 1.0], [1.0, 2e13], [1.0, 2.0]])
+    reasons = singular_reasons(np.array([np.inf, np.inf, 2e13, 2.0]),
+                               np.array([False, False, True, True]), 1e12, eigen)
+    assert reasons == [REASON_NOT_PD, REASON_UNRESOLVED, REASON_CONDITION, None]
+    # a NaN condition number is not above the limit, as the loop has always had it
+    assert singular_reasons(np.array([np.nan, 1.0]), np.array([True, True]), 1e12) == \
+        [None, None]
+    assert singular_reasons(np.zeros(0), np.zeros(0, dtype=bool), 1e12) == []
