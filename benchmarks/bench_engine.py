@@ -17,8 +17,9 @@ Usage::
     python benchmarks/bench_engine.py --goals --block 5    # second timing: turns of five
 
 ``--goals`` times each case twice in one run: in turns of about half a second
-of each library's iterations (``--turn``; the goal's column: in a run of EM a
-step follows a step), and alternating single iterations (or ``--block``). The
+of each library's iterations, each turn starting EM again from the shared start
+(``--turn``; the goal's column: in a run of EM a step follows a step), and
+alternating single iterations (or ``--block``). The
 two differ because OpenBLAS's threads spin for about 0.1 s after each
 multi-threaded call (measured here: a 300 x 300 product, then 0.1 s of CPU
 during a sleep). Alternating, every engine step shares the second core with
@@ -56,6 +57,11 @@ import numpy as np  # noqa: E402
 from gmm_explorer.engine import GaussianMixtureEM  # noqa: E402
 
 TYPES = ("full", "tied", "diag", "spherical")
+
+
+#: Each library's turn in the goals' timing, in seconds, and how many turns each takes.
+TURN_SECONDS = 0.5
+TURNS = 5
 
 
 def make_data(n, k, d, seed=0):
@@ -101,30 +107,34 @@ def peak_memory(X, k, covariance_type, weights, means, covariances, steps=2, n_j
     return peak + X.nbytes  # X was allocated before tracing started
 
 
-def bench(n, k, d, covariance_type, repeats, n_jobs=None, block=1, turn=None):
-    """Median seconds per iteration of each library, in turns of ``block`` iterations.
+def bench(n, k, d, covariance_type, repeats, n_jobs=None, block=1, turn=None, turns=TURNS):
+    """Median seconds per iteration of each library.
 
-    ``block=1`` alternates single iterations; a larger block times iterations that
-    follow each other, as in a run of EM (each library finds its own data in the
-    caches, not the other's temporaries). ``turn`` (seconds) sizes each library's
-    turn by its own speed instead: about ``turn`` seconds of its iterations, in
-    ``repeats`` turns each. After a multi-threaded BLAS call OpenBLAS's threads spin
-    for about 0.1 s (measured here), so with single iterations every engine step
-    shares a core with scikit-learn's spinning BLAS threads; turns of half a second
-    leave most steps in their own library's conditions, as in a run of EM.
+    Without ``turn``: ``repeats`` iterations of each, in alternating blocks of
+    ``block`` (1: single iterations alternate). With ``turn`` (seconds): ``turns``
+    turns of each library, each about ``turn`` seconds of iterations in a row, and
+    each starting EM again from the shared start, so that every turn times the
+    iterations a run of EM begins with (how much a step costs depends on where EM
+    is: at N = 1e5, D = 10 the expanded form turned itself off at iteration 46).
+    After a multi-threaded BLAS call OpenBLAS's threads spin for about 0.1 s
+    (measured here), so with single iterations every engine step shares a core
+    with scikit-learn's spinning BLAS threads; in turns most steps do not.
     """
     X, weights, means, covariances = make_data(n, k, d)
     em = GaussianMixtureEM(k, covariance_type=covariance_type, n_jobs=n_jobs)
     em.initialize(X, weights, means, covariances)
     gm = sklearn_model(X, covariance_type, weights, means, covariances)
     if turn is None:
-        turns, ours_block, theirs_block = max(1, repeats // block), block, block
+        rounds, ours_block, theirs_block = max(1, repeats // block), block, block
     else:
-        turns = repeats
+        rounds = turns
         ours_block = _iterations_in(turn, em.step)
         theirs_block = _iterations_in(turn, lambda: sklearn_iteration(gm, X))
     ours, theirs = [], []
-    for _ in range(turns):
+    for _ in range(rounds):
+        if turn is not None:  # from the start again, untimed
+            em.initialize(X, weights, means, covariances)
+            gm = sklearn_model(X, covariance_type, weights, means, covariances)
         for _ in range(ours_block):
             start = time.perf_counter()
             em.step()
@@ -166,6 +176,8 @@ def bench_jobs(n, k, d, covariance_type, repeats, jobs, turn=None):
     times = {n_jobs: [] for n_jobs in jobs}
     for _ in range(repeats):
         for n_jobs, em in engines.items():
+            if turn is not None:  # from the start again, untimed, as in bench()
+                em.initialize(X, weights, means, covariances)
             for _ in range(blocks[n_jobs]):
                 start = time.perf_counter()
                 em.step()
@@ -195,9 +207,6 @@ def machine():
 GOALS = [(100_000, 10, 2, "full", 0.05), (100_000, 10, 10, "full", 0.25),
          (1_000_000, 10, 2, "full", 0.05), (100_000, 10, 10, "diag", 0.3),
          (100_000, 10, 10, "spherical", 0.3), (300, 3, 2, "full", 0.5)]
-#: Each library's turn in the goals' timing, in seconds, and how many turns each takes.
-TURN_SECONDS = 0.5
-TURNS = 5
 
 
 def goals(n_jobs, block=1, turn=TURN_SECONDS):
@@ -214,7 +223,7 @@ def goals(n_jobs, block=1, turn=TURN_SECONDS):
         # medians of many: a shared VM's neighbours come and go within a run
         repeats = 11 if n >= 1_000_000 else (1000 if n < 1000 else 41)
         alternating, theirs_alternating, _, _ = bench(n, k, d, t, repeats, n_jobs, block)
-        ours, theirs, peak, _ = bench(n, k, d, t, TURNS, n_jobs, turn=turn)
+        ours, theirs, peak, _ = bench(n, k, d, t, repeats, n_jobs, turn=turn)
         X_and_resp = n * d * 8 + n * k * 8
         ratio = ours / theirs
         print(f"| N={n:.0e}, K={k}, D={d}, {t} | {ours * 1e3:.2f} | {theirs * 1e3:.2f} | "
