@@ -448,6 +448,10 @@ def test_compact_numbers():
     # whole numbers keep their digits rather than take an exponent (a proline mean of 600)
     assert compact(600.4, 2) == "600" and compact(-1234.5, 3) == "-1234"
     assert compact(99_999.4, 2) == "99999" and compact(123_456.0, 3) == "1.2e5"
+    # at the rounding edge, judged after rounding
+    assert compact(999.7, 3) == "1000" and compact(99.96, 2) == "100"
+    assert compact(99.5, 2) == "100" and compact(99_999.6, 2) == "1e5"
+    assert compact(-999.7, 3) == "-1000" and compact(0.9996, 3) == "1"
 
 
 def test_status_bar_shows_a_short_collapse_message(window, qapp):

@@ -38,8 +38,9 @@ _RIGHT_ALIGNED = (1, 3, 4)
 _STATUS_COLUMN = 2
 
 
-#: Below this, numbers of more digits than asked are shown whole, without an exponent.
-_PLAIN_BELOW = 1e5
+#: Below this (once rounded), numbers of more digits than asked are shown whole, without
+#: an exponent.
+_PLAIN_BELOW = 100_000
 
 
 def compact(x: float, digits: int = 3) -> str:
@@ -50,11 +51,12 @@ def compact(x: float, digits: int = 3) -> str:
     digit fewer too: 0.351 -> '0.35'; 14.12 -> '14.1'. Whole numbers up to 99,999 keep
     every digit rather than take an exponent: 600.4 -> '600' at two digits, not '6e2'.
     """
-    if 10 ** digits <= abs(x) < _PLAIN_BELOW:
-        return f"{x:.0f}"
     if 0 < abs(x) < 1:  # no room for the leading '0.': -0.0511 -> '-0.051'
         digits = max(digits - 1, 1)
     text = f"{x:.{digits}g}"
+    # judged on the rounded numbers: 999.7 at three digits is '1000', not '1e3'
+    if "e" in text and 1 <= abs(x) and abs(round(x)) < _PLAIN_BELOW:
+        return f"{x:.0f}"
     if "e" in text:
         mantissa, exponent = f"{x:.{max(digits - 1, 1)}g}".split("e")
         text = f"{mantissa}e{int(exponent)}"
