@@ -149,7 +149,7 @@ def _summary(args, data, result: BestFit, content, master, seeds) -> list[str]:
 
 
 def _start_name(result: BestFit, seeds) -> str:
-    """Which start won, named as the progress lines name it, and its seed (open parenthesis)."""
+    """Which start won, its seed, and of how many (ends inside an open parenthesis)."""
     which = ("hierarchical" if result.best_start == 0 else
              f"seeded {result.best_start} (seed {seeds[result.best_start - 1]})")
     return (f"{which}, best of {len(seeds) + 1} (the hierarchical and "

@@ -26,12 +26,13 @@ class Parser(argparse.ArgumentParser):
 
 
 def swallowed_data_file(words) -> str | None:
-    """The first of ``words`` (the values ``--columns`` took) that names an existing file.
+    """The first of ``words`` (the values ``--columns`` took) that names an existing file,
+    or ``-`` (standard input).
 
     ``--columns`` reads every word up to the next option, so a data file given after it
     (``--columns waiting faithful.csv``) becomes a column name and DATA goes missing.
     """
-    return next((word for word in words or () if os.path.isfile(word)), None)
+    return next((word for word in words or () if word == "-" or os.path.isfile(word)), None)
 
 
 def columns_took_the_data(word: str, command: str) -> str:
@@ -279,7 +280,7 @@ def _add_model_options(p, select=False):
                    help="fit in the data's own units (default: fit in standardised units, "
                         "report in the data's units)")
     p.add_argument("-v", "--verbose", action="store_true",
-                   help="log every EM iteration on stderr")
+                   help="log every EM iteration on stderr (and, for select, each start's end)")
     p.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
                    help="worker threads for the chunks of the data (default: every core); "
                         "the results are the same for any N")

@@ -23,6 +23,7 @@ Exit status:
 from __future__ import annotations
 
 import os
+import re
 import sys
 import warnings
 
@@ -41,15 +42,21 @@ COMMANDS = {"fit": cmd_fit, "select": cmd_select, "predict": cmd_predict}
 
 
 def _columns_words(argv) -> list:
-    """The words after ``--columns`` up to the next option."""
-    if "--columns" not in argv:
+    """The words the last ``--columns`` (or an abbreviation such as ``--col``) took, as
+    argparse takes them: up to the next option, a negative number or ``-`` being words."""
+    starts = [i for i, word in enumerate(argv)
+              if word.startswith("--col") and "--columns".startswith(word)]
+    if not starts:
         return []
     words = []
-    for word in argv[argv.index("--columns") + 1:]:
-        if word.startswith("-") and word != "-":
+    for word in argv[starts[-1] + 1:]:
+        if word.startswith("-") and word != "-" and not _NEGATIVE.match(word):
             break
         words.append(word)
     return words
+
+
+_NEGATIVE = re.compile(r"^-\d+$|^-\d*\.\d+$")  # argparse's own test of a negative number
 
 
 def run_command(argv, stdout=None, stderr=None) -> int:

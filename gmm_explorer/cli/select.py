@@ -125,11 +125,20 @@ def _scored(result: BestFit, data, log) -> Cell:
         cell.log_likelihood, cell.n_parameters = ll, p
         cell.bic, cell.aic = -2 * ll + p * math.log(N), -2 * ll + 2 * p
         cell.icl = cell.bic + result.classification_cost
-        log.line(f"{ctype} K={K}: log-likelihood {ll:.3f}, BIC {cell.bic:.3f}")
+        log.line(f"{ctype} K={K}: log-likelihood {ll:.3f}, BIC {cell.bic:.3f}"
+                 + _lost_starts(result))
     else:
         cell.why = "collapsed" if result.n_collapsed else "failed"
-        log.line(f"{ctype} K={K}: {cell.why}")
+        log.line(f"{ctype} K={K}: {cell.why}" + _lost_starts(result))
     return cell
+
+
+def _lost_starts(result: BestFit) -> str:
+    """How many of a cell's starts collapsed or failed ('' when none did): its line says
+    so, since each start's own line shows only with -v."""
+    parts = [f"{n} {word}" for n, word in ((result.n_collapsed, "collapsed"),
+                                           (result.n_failed, "failed")) if n]
+    return f" ({', '.join(parts)} of {result.n_starts} starts)" if parts else ""
 
 
 def _report(args, data, cells, best: dict, master) -> list[str]:

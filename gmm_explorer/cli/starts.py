@@ -209,7 +209,7 @@ def fit_models(Z, component_counts, covariance_type, args, seeds, standardizer, 
             starts = start_recipes(args, covariance_type, K, seeds)
         except ValueError as exc:  # refused settings: every start fails alike
             for prefix in prefixes:
-                log.line(f"{prefix}: failed ({exc})")
+                (log.line if start_lines else log.live)(f"{prefix}: failed ({exc})")
             results[K].n_failed, results[K].failure_text = len(prefixes), str(exc)
             continue
         logs[K] = _StartLog(log, prefixes, standardizer, N, results[K], start_lines)

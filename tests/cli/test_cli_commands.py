@@ -120,6 +120,11 @@ def test_collapse_under_stop_has_its_own_exit_status(tmp_path):
      [f"--columns took {FAITHFUL} as a column name", f"gmm-explorer fit {FAITHFUL} --columns"]),
     (["select", "-k", "1-2", "--columns", "waiting", FAITHFUL], ["gmm-explorer select"]),
     (["fit", "--columns", "waiting", "/no/such/file.csv"], ["required: DATA"]),
+    # as argparse reads --columns: the last one, an abbreviation, negative positions, stdin
+    (["fit", "--columns", "x", "--columns", "waiting", FAITHFUL], [f"took {FAITHFUL} as"]),
+    (["fit", "--col", "waiting", FAITHFUL, "-k", "2"], [f"took {FAITHFUL} as"]),
+    (["fit", "--columns", "0", "-1", FAITHFUL, "-k", "2"], [f"took {FAITHFUL} as"]),
+    (["fit", "-k", "2", "--columns", "waiting", "-"], ["took - as a column name"]),
 ])
 def test_bad_arguments_and_input_exit_2_with_one_line(argv, words):
     code, out, err = run(*argv)
@@ -188,6 +193,18 @@ def test_select_logs_a_line_per_cell_and_per_start_only_with_v(verbose):
     assert len(cells) == 4 and all("BIC" in line for line in cells)
     starts = [line for line in err.splitlines() if "start 2/2: " in line and "iterations" in line]
     assert len(starts) == (4 if verbose else 0)
+
+
+def test_a_cells_line_says_how_many_of_its_starts_collapsed(tmp_path):
+    data = tmp_path / "stack.csv"
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(size=(40, 2)), np.tile([[3.0, 3.0]], (12, 1))])
+    np.savetxt(data, X, delimiter=",", header="a,b", comments="")
+    code, _, err = run("select", data, "-k", "3-4", "--covariance-type", "full",
+                       "--n-init", 3, "--seed", 0, "--reg-covar", 0, "--no-standardize")
+    lines = [line for line in err.splitlines() if line.startswith("full K=")]
+    assert len(lines) == 2, err
+    assert any(re.search(r"\(\d collapsed of 4 starts\)", line) for line in lines), lines
 
 
 def test_select_prints_icl_beside_bic_and_aic_and_its_csv_has_it(tmp_path):
