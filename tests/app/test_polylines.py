@@ -97,6 +97,30 @@ def test_a_halo_keeps_a_line_visible_on_points_of_its_own_colour(qtbot, halo):
         assert any(red[y] for y in range(min(bands), max(bands)))
 
 
+def test_bands_are_drawn_before_every_line_so_none_cuts_another(qtbot):
+    plot = pg.PlotWidget(background="w")
+    qtbot.addWidget(plot)
+    plot.resize(200, 200)
+    item = Polylines([pg.mkPen((255, 0, 0), width=2), pg.mkPen((0, 0, 255), width=2)],
+                     antialias=False, halo=ELLIPSE_HALO)
+    plot.addItem(item)
+    item.set_line(0, [0, 10], [5, 5])  # red, across
+    item.set_line(1, [5, 5], [0, 10])  # blue, down, drawn after it
+    plot.setRange(xRange=(0, 10), yRange=(0, 10), padding=0)
+    plot.show()
+    image = plot.grab().toImage()
+    rows = [y for y in range(image.height())
+            if sum(image.pixelColor(x, y).red() > 200 and image.pixelColor(x, y).blue() < 60
+                   for x in range(image.width())) > 50]
+    assert rows  # the red line's row(s)
+    row = [image.pixelColor(x, rows[0]) for x in range(image.width())]
+    red = [x for x, c in enumerate(row) if c.red() > 200 and c.blue() < 60 and c.green() < 60]
+    # across the blue line the red one breaks only where blue covers it (2 pixels), not
+    # for the width of blue's band (5)
+    gaps = [b - a - 1 for a, b in zip(red, red[1:]) if b - a > 1]
+    assert gaps and max(gaps) <= 3, gaps
+
+
 def test_tick_grid_lines_sit_on_the_axis_ticks(qtbot):
     plot = pg.PlotWidget(background="w")
     qtbot.addWidget(plot)

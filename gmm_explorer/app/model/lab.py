@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from gmm_explorer.app.model.compare import Comparison, begin_sides, run_sides
 from gmm_explorer.app.model.fit import start_of
+from gmm_explorer.app.model.picture import held_mask
 from gmm_explorer.app.model.remedies import REMEDIES
 from gmm_explorer.app.model.settings import ModelSettings
 from gmm_explorer.app.model.undo import PointsState
@@ -207,9 +208,7 @@ class Lab(QObject):
         key = (id(state), tuple(components))
         if self._held_key == key:
             return self._held
-        resp = s.data_responsibilities(state)
-        best = np.argmax(resp, axis=1)
-        rows = np.flatnonzero(np.isin(best, components) & (resp.max(axis=1) > 0.5))
+        rows = np.flatnonzero(held_mask(s.data_responsibilities(state), components))
         self._held_key, self._held = key, rows
         return rows
 

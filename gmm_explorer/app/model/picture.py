@@ -21,22 +21,26 @@ from gmm_explorer.app import colors, geometry
 #: Stroke width (picture pixels) and dash pattern of the ellipses at 1, 2 and 3 sigma,
 #: as the centre plot draws them.
 SIGMA_STYLES = {1: (2.0, ""), 2: (1.0, "6 4"), 3: (1.0, "1.5 3")}
-#: The dashes of a degenerate component's red ellipse (a singular one's is solid).
+#: The dashes of a degenerate component's red ellipse (a singular one's is solid), and the
+#: red ellipses' widths at 1 and 2 sigma.
 COLLAPSE_DASH = "9 5"
-#: A light band under each ellipse, this many pixels wider on each side (RGB, opacity):
-#: on dense points of the component's own colour the curve would otherwise vanish.
-#: Opaque: Qt strokes a translucent band many times slower (3.5 ms more a Step at 1e5).
-ELLIPSE_HALO = (1.5, (255, 255, 255), 1.0)
+COLLAPSE_WIDTHS = {1: 3.0, 2: 2.0}
+#: A light band under the ellipses, this many pixels wider on each side, and its RGB: on
+#: dense points of a component's own colour its curve would otherwise vanish. Opaque:
+#: Qt strokes a translucent band many times slower (3.5 ms more a Step at 1e5 points).
+ELLIPSE_HALO = (1.5, (255, 255, 255))
 
 
 @dataclass(frozen=True)
 class Curve:
-    """One closed or open polyline in data units: ``xy`` (P, 2), RGB, width, dash."""
+    """One closed or open polyline in data units: ``xy`` (P, 2), RGB, width, dash, and
+    whether it lies on a light band (:data:`ELLIPSE_HALO`) as the window's ellipses do."""
 
     xy: np.ndarray
     rgb: tuple
     width: float = 1.0
     dash: str = ""
+    banded: bool = True
 
 
 @dataclass(frozen=True)
@@ -149,13 +153,10 @@ def state_picture(state, points: np.ndarray, resp: np.ndarray, axes: tuple, *,
         curves = geometry.ellipse_curves(means2, covs2, level)
         for k, identity in enumerate(ids):
             ellipses.append(Curve(curves[k], colors.component_color(int(identity)), width, dash))
-    flagged = [k for k, status in enumerate(state.component_status) if status != "ok"]
+    flagged = flagged_components(state)
     ellipses += _collapse_curves(state, flagged, means2, covs2, sigma_visible)
     points = np.asarray(points, dtype=float)
-    resp = np.asarray(resp, dtype=float)
-    held = np.zeros(len(points), dtype=bool)
-    if flagged and resp.size:
-        held = np.isin(resp.argmax(axis=1), flagged) & (resp.max(axis=1) > 0.5)
+    held = held_mask(resp, flagged) if len(points) else np.zeros(0, dtype=bool)
     return PlotPicture(
         points=points, rgba=rgba, ellipses=tuple(ellipses),
         means=means2, mean_rgb=tuple(colors.component_color(int(i)) for i in ids),
@@ -165,19 +166,37 @@ def state_picture(state, points: np.ndarray, resp: np.ndarray, axes: tuple, *,
         held=points[held])
 
 
+def flagged_components(state) -> list:
+    """Indices of the components whose status is not ``"ok"`` (drawn in red)."""
+    return [k for k, status in enumerate(state.component_status) if status != "ok"]
+
+
+def held_mask(resp, components) -> np.ndarray:
+    """Which points ``components`` hold: their largest responsibility, above 1/2, is one of
+    them. ``resp`` has shape (M, K); the mask (M,)."""
+    resp = np.asarray(resp, dtype=float)
+    if not len(components) or not resp.size:
+        return np.zeros(len(resp), dtype=bool)
+    return np.isin(resp.argmax(axis=1), components) & (resp.max(axis=1) > 0.5)
+
+
+def collapse_levels(sigma_visible) -> list:
+    """The sigma levels of a flagged component's red curves: 1 and 2 as shown, else 1."""
+    return [level for level in (1, 2) if sigma_visible.get(level, False)] or [1]
+
+
 def _collapse_curves(state, flagged, means2, covs2, sigma_visible) -> list:
     """Red curves over the flagged components, as the window draws them: dashed while
-    degenerate, solid when singular, thick at 1 sigma and thinner at 2 (1 sigma alone
-    when neither is shown)."""
+    degenerate, solid when singular, :data:`COLLAPSE_WIDTHS` wide."""
     if not flagged:
         return []
     out = []
-    levels = [level for level in (1, 2) if sigma_visible.get(level, False)] or [1]
-    for level in sorted(levels, reverse=True):
+    for level in sorted(collapse_levels(sigma_visible), reverse=True):
         curves = geometry.ellipse_curves(means2[flagged], covs2[flagged], level)
         for j, k in enumerate(flagged):
             dash = "" if state.component_status[k] == "singular" else COLLAPSE_DASH
-            out.append(Curve(curves[j], colors.COLLAPSE_RED, 3.0 if level == 1 else 2.0, dash))
+            out.append(Curve(curves[j], colors.COLLAPSE_RED, COLLAPSE_WIDTHS[level], dash,
+                             banded=False))
     return out
 
 

@@ -24,16 +24,12 @@ from PySide6.QtGui import QBrush, QColor
 
 from gmm_explorer.app import geometry
 from gmm_explorer.app.colors import COLLAPSE_RED, TEXT_ON_STATUS
+from gmm_explorer.app.model.picture import COLLAPSE_WIDTHS, collapse_levels, flagged_components
 from gmm_explorer.app.views.curves_view import thin_out
 from gmm_explorer.app.views.incremental import GrowingArray, HistoryCursor
 
 RED = COLLAPSE_RED
 ROW_COLORS = {"singular": (255, 150, 150), "degenerate": (255, 205, 195)}
-
-
-def flagged(state) -> list:
-    """Indices of the components whose status is not ``"ok"``."""
-    return [k for k, s in enumerate(state.component_status) if s != "ok"]
 
 
 def _pen(width, style=Qt.SolidLine, color=RED):
@@ -71,18 +67,17 @@ class CentreMarks:
         """Redraw the marks for the shown state."""
         s = self.workspace
         state = s.state
-        ks = flagged(state) if state is not None and s.X is not None else []
+        ks = flagged_components(state) if state is not None and s.X is not None else []
         used = 0
         if ks:
             m2, c2 = geometry.marginal(state.means[ks], state.covariances[ks], s.axes)
-            levels = [lv for lv in (1, 2) if self.centre.sigma_visible.get(lv)] or [1]
-            for level in levels:
+            for level in collapse_levels(self.centre.sigma_visible):
                 curves = geometry.ellipse_curves(m2, c2, level)
                 for j, k in enumerate(ks):
                     style = Qt.SolidLine if state.component_status[k] == "singular" \
                         else Qt.DashLine
                     c = self._curve(used)
-                    c.setPen(_pen(3.0 if level == 1 else 2.0, style))
+                    c.setPen(_pen(COLLAPSE_WIDTHS[level], style))
                     c.setData(curves[j, :, 0], curves[j, :, 1])
                     c.setVisible(True)
                     used += 1
@@ -104,7 +99,7 @@ class CentreMarks:
     def red_components(self) -> list:
         """Components drawn in red now (for tests)."""
         s = self.workspace
-        return flagged(s.state) if s.state is not None else []
+        return flagged_components(s.state) if s.state is not None else []
 
 
 class ConditionMarks:

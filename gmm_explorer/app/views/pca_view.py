@@ -120,7 +120,12 @@ class PcaView(LazyRedraw, CentreView):
         return (s.X[s.display_indices] - self.data_mean) / self.data_scale @ self.pc_axes
 
     def plane_columns(self, X: np.ndarray) -> tuple:
-        projected = (X - self.data_mean) / self.data_scale @ self.pc_axes
+        if not self._usable() or X.shape[1] != self.pc_axes.shape[0]:
+            return np.zeros(0), np.zeros(0)
+        # (X - c) / s @ V as X @ (V / s) - (c / s) @ V: (N, 2) temporaries, not (N, D) ones
+        # (160 MB at a million points of ten features, on every Fit view)
+        V = self.pc_axes / self.data_scale[:, None]
+        projected = X @ V - self.data_mean @ V
         return projected[:, 0], projected[:, 1]
 
     def axis_labels(self) -> tuple:

@@ -91,10 +91,10 @@ class Polylines(pg.GraphicsObject):
         does not change it, and a line that only gained points at its end
         repaints just the region of its new segments: a Step repaints a strip
         of the plot, not all of it.
-    halo : tuple of (float, RGB tuple, float), optional
-        Draw each line on a solid band this many pixels wider on each side, in
-        this colour and opacity (:data:`~gmm_explorer.app.model.picture.ELLIPSE_HALO`):
-        a line over dense points of its own colour stays visible.
+    halo : tuple of (float, RGB tuple), optional
+        Draw the lines on solid bands this many pixels wider on each side, in this
+        colour (:data:`~gmm_explorer.app.model.picture.ELLIPSE_HALO`), every band
+        before any line: a line over dense points of its own colour stays visible.
     """
 
     def __init__(self, pens=(), antialias: bool = True, growing: bool = False, halo=None,
@@ -318,8 +318,8 @@ class Polylines(pg.GraphicsObject):
         return self._build(xs, ys, xs, ys, self._dots[i])
 
     def _halo_pen(self, pen: QPen) -> QPen:
-        extra, rgb, opacity = self._halo
-        band = QPen(QColor(*rgb, round(255 * opacity)), pen.widthF() + 2 * extra)
+        extra, rgb = self._halo
+        band = QPen(QColor(*rgb), pen.widthF() + 2 * extra)
         band.setCosmetic(True)
         band.setJoinStyle(Qt.RoundJoin)
         return band
@@ -337,14 +337,17 @@ class Polylines(pg.GraphicsObject):
         partial = (self._growing and exposed is not None and not exposed.isEmpty()
                    and exposed.width() < 0.5 * self.boundingRect().width())
         painter.setRenderHint(QPainter.Antialiasing, self._antialias)
+        drawn = []
         for i, pen in enumerate(self._pens):
             if not self._visible[i] or not len(self._x[i]):
                 continue
             part = self._window(i, exposed) if partial else None
-            path, dots = part if part is not None else self._path(i, bins)
-            if self._halo:
+            drawn.append((i, pen, *(part if part is not None else self._path(i, bins))))
+        if self._halo:  # every band first: a band drawn later would cut earlier lines
+            for _, pen, path, _ in drawn:
                 painter.setPen(self._halo_pen(pen))
                 painter.drawPath(path)
+        for i, pen, path, dots in drawn:
             painter.setPen(pen)
             painter.drawPath(path)
             if dots is not None:

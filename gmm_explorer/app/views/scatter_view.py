@@ -196,6 +196,8 @@ class CentreView(pg.PlotWidget):
         shown = [level for level, on in self.sigma_visible.items() if on]
         # in the plot's own plane (a subclass may show another one than two columns)
         points = np.column_stack(self.plane_columns(s.X))
+        if not len(points):  # no plane for these data (PCA of a single column)
+            return
         means2 = covs2 = np.zeros((0, 2))
         if ellipses and s.state is not None:
             means2, covs2 = self.plane_gaussians(s.state)

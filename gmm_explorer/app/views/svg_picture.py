@@ -109,14 +109,11 @@ class SvgWriter:
     def add(self, element: str) -> None:
         self.parts.append(element)
 
-    def polyline(self, frame: _Frame, xy, rgb, width: float, dash: str = "",
-                 opacity: float = 1.0) -> None:
+    def polyline(self, frame: _Frame, xy, rgb, width: float, dash: str = "") -> None:
         """A polyline in data units, split where it has non-finite points."""
         pix = frame.map(xy)
         ok = np.all(np.isfinite(pix), axis=1)
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        if opacity < 1.0:
-            dash_attr += f' stroke-opacity="{opacity:.3f}"'
         breaks = np.flatnonzero(np.diff(np.r_[0, ok.astype(int), 0]))
         for start, stop in zip(breaks[::2], breaks[1::2]):
             run = frame.clamp(pix[start:stop])
@@ -219,9 +216,11 @@ def draw_plot(svg: SvgWriter, picture: PlotPicture, box) -> _Frame:
                           for x, y in pix[members])
         svg.add(f'<g fill="{_hex(rgba)}" fill-opacity="{rgba[3] / 255:.3f}">{circles}</g>')
     _red_rings(svg, frame, picture.held, radius=5.5, width=1.5)  # the points they hold
-    extra, halo_rgb, halo_opacity = ELLIPSE_HALO
-    for curve in picture.ellipses:  # each on its own light band, as the window draws them
-        svg.polyline(frame, curve.xy, halo_rgb, curve.width + 2 * extra, opacity=halo_opacity)
+    extra, halo_rgb = ELLIPSE_HALO
+    for curve in picture.ellipses:  # the light bands first, as the window draws them
+        if curve.banded:
+            svg.polyline(frame, curve.xy, halo_rgb, curve.width + 2 * extra)
+    for curve in picture.ellipses:
         svg.polyline(frame, curve.xy, curve.rgb, curve.width, curve.dash)
     for (x, y), rgb in zip(frame.map(picture.means), picture.mean_rgb):
         if not (math.isfinite(x) and math.isfinite(y)):
