@@ -156,8 +156,12 @@ class Standardizer:
         return bool(np.all(self.center == 0) and np.all(self.scale == 1))
 
     def transform(self, X):
-        """Standardised units: ``(X - center) / scale``."""
-        return (np.asarray(X, dtype=np.float64) - self.center) / self.scale
+        """Standardised units: ``(X - center) / scale``, a new read-only array (the engine
+        then keeps it as its own data instead of copying it)."""
+        Z = np.asarray(X, dtype=np.float64) - self.center
+        Z /= self.scale  # in place: one (N, D) array, not two at once
+        Z.setflags(write=False)
+        return Z
 
     def inverse_transform(self, Z):
         """The user's units: ``center + scale * Z``."""

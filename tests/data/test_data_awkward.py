@@ -152,6 +152,20 @@ def test_standardizer_maps_mixtures_exactly(covariance_type):
         assert np.all(std.scale == std.scale[0])
 
 
+def test_standardised_data_are_read_only_so_the_engine_keeps_them_without_a_copy():
+    from gmm_explorer.engine import GaussianMixtureEM
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(500, 3)) * [1.0, 10.0, 100.0] + 5.0
+    std = Standardizer.fit(X, "full")
+    Z = std.transform(X)
+    assert not Z.flags.writeable and X.flags.writeable  # the caller's data untouched
+    np.testing.assert_array_equal(Z, (X - std.center) / std.scale)
+    em = GaussianMixtureEM(2, random_state=0)
+    em.initialize(Z)
+    assert em.X is Z  # shared, not copied: one copy of the data fewer in fit and select
+
+
 def test_a_title_line_above_the_header_is_named_as_the_likely_cause(tmp_path):
     from gmm_explorer.data import load_data
 
