@@ -142,3 +142,30 @@ def test_the_compare_window_opens_whole_on_the_screen_with_its_table_whole(windo
     table = cw.table
     assert table.viewport().height() >= table.verticalHeader().length()
     assert not table.verticalScrollBar().isVisible()
+
+
+@pytest.mark.parametrize("height", [400, 150, 90, 60])
+def test_a_short_history_plot_takes_a_short_title_not_a_cut_one(qtbot, height):
+    from PySide6.QtGui import QFontMetrics
+
+    from gmm_explorer.app.model.workspace import Workspace
+    from gmm_explorer.app.views.curves_view import LikelihoodView
+
+    ws = Workspace()
+    view = LikelihoodView(ws)
+    qtbot.addWidget(view)
+    view.resize(300, height)
+    view.show()
+    qtbot.waitExposed(view)
+    axis = view.getAxis("left")
+    room = view.getPlotItem().getViewBox().height()
+    width = QFontMetrics(axis.label.font()).horizontalAdvance
+    titles = view.left_titles
+    fitting = [t for t in titles if width(t) <= room]
+    # the longest title that fits, or the shortest when none does
+    assert axis.labelText == (fitting[0] if fitting else titles[-1])
+    if height == 400:
+        assert axis.labelText == "log-likelihood (nats)"
+    if height == 60:
+        assert axis.labelText != "log-likelihood (nats)"
+    ws.shutdown()

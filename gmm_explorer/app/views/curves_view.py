@@ -13,7 +13,8 @@ from PySide6.QtCore import Qt
 
 from gmm_explorer.app import colors
 from gmm_explorer.app.views.incremental import GrowingArray, HistoryCursor
-from gmm_explorer.app.views.plotting import cache_axes, light_grid, plain_axes
+from gmm_explorer.app.views.plotting import (cache_axes, fitting_left_label, light_grid,
+                                             plain_axes)
 from gmm_explorer.app.views.polylines import Polylines
 
 LL_PEN = pg.mkPen((31, 119, 180), width=2)
@@ -64,6 +65,10 @@ def thin_out(curve) -> None:
 class _HistoryPlot(pg.PlotWidget):
     """A plot over iterations with a marker at the shown iteration."""
 
+    #: The value axis's titles, longest first (a class default: the base class's
+    #: __init__ already sends a resize, before the subclass sets its own)
+    left_titles: tuple = ()
+
     def __init__(self, workspace, parent=None):
         super().__init__(parent, background="w")
         self.workspace = workspace
@@ -102,6 +107,12 @@ class _HistoryPlot(pg.PlotWidget):
             self._x_top = top
             self.setXRange(0, top, padding=0.02)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        # a short dock gets a short title, not a cut one (no plot item: being closed)
+        if self.left_titles and getattr(self, "plotItem", None) is not None:
+            fitting_left_label(self, self.left_titles)
+
     def on_current_changed(self, index: int) -> None:
         """Move the marker to the shown iteration."""
         state = self.workspace.state
@@ -114,7 +125,8 @@ class LikelihoodView(_HistoryPlot):
 
     def __init__(self, workspace, parent=None):
         super().__init__(workspace, parent)
-        self.setLabel("left", "log-likelihood (nats)")
+        self.left_titles = ("log-likelihood (nats)", "log-lik. (nats)", "nats")
+        self.setLabel("left", self.left_titles[0])
         self.setToolTip("Total log-likelihood of the data at each iteration (blue) and, "
                         "with the prior on, the objective EM maximises (orange).\n"
                         "The dashed line marks the shown iteration; gaps are iterations "
@@ -248,7 +260,8 @@ class ConditionView(_HistoryPlot):
         super().__init__(workspace, parent)
         self.setLogMode(y=True)
         self.getAxis("left").enableAutoSIPrefix(False)
-        self.setLabel("left", "condition number")
+        self.left_titles = ("condition number", "condition")
+        self.setLabel("left", self.left_titles[0])
         self.setToolTip("2-norm condition number of each component's covariance "
                         "(largest / smallest eigenvalue), log scale, one line per component "
                         "in its colour.\nThe red line is max_condition: above it a covariance "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QRectF
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 
@@ -131,3 +131,19 @@ def light_grid(plot_widget, alpha: float) -> TickGrid:
     plot = plot_widget.getPlotItem()
     plot.showGrid(x=False, y=False)
     return TickGrid(plot, alpha)
+
+
+def fitting_left_label(plot_widget, titles) -> str:
+    """Set the left axis's title to the first of ``titles`` (longest first) whose text
+    fits the plot's height, else the last; the one chosen.
+
+    A vertical title longer than its plot is cut at both ends ("(nats" of
+    "log-likelihood (nats)" in a short dock).
+    """
+    axis = plot_widget.getAxis("left")
+    metrics = QFontMetrics(axis.label.font())
+    room = plot_widget.getPlotItem().getViewBox().height()
+    title = next((t for t in titles if metrics.horizontalAdvance(t) <= room), titles[-1])
+    if axis.labelText != title:
+        plot_widget.setLabel("left", title)
+    return title
