@@ -169,3 +169,32 @@ def test_a_short_history_plot_takes_a_short_title_not_a_cut_one(qtbot, height):
     if height == 60:
         assert axis.labelText != "log-likelihood (nats)"
     ws.shutdown()
+
+
+def test_a_table_too_wide_for_its_dock_scrolls_rather_than_cutting_its_columns(
+        small_window, qapp):
+    from gmm_explorer.app.views.table_view import COLUMNS
+
+    w = small_window
+    for _ in range(3):
+        w.step()
+    qapp.processEvents()
+    table = w.table
+    bar = table.horizontalScrollBar()
+    last = table.columnCount() - 1
+    assert bar.maximum() > 0  # at 1024x768 the seven columns do not fit the dock
+    assert bar.isVisible()  # so a person can scroll to them
+    bar.setValue(bar.maximum())  # scrolled to the end: the means and eigenvalues in view
+    qapp.processEvents()
+    assert table.columnViewportPosition(COLUMNS.index("mean")) >= 0
+    right = table.columnViewportPosition(last) + table.columnWidth(last)
+    assert right <= table.viewport().width() + 1
+
+
+def test_at_1280_by_800_the_table_needs_no_scrollbar(window, qapp):
+    window.resize(1280, 800)
+    for _ in range(3):
+        window.step()
+    qapp.processEvents()
+    bar = window.table.horizontalScrollBar()
+    assert bar.maximum() == 0 and not bar.isVisible()

@@ -88,7 +88,8 @@ class ComponentTable(QTableWidget):
         self.verticalHeader().hide()
         # Every column takes its contents' width and the eigenvalues the rest: the columns
         # fill the dock without a horizontal scrollbar. At D = 2 everything fits at
-        # 1280x800; longer vectors (large D) are elided and their tooltips have every value.
+        # 1280x800 (a narrower dock scrolls sideways); longer vectors (large D) are elided
+        # and their tooltips have every value.
         # The widths are fitted here (_fit_columns), once per update and only for columns
         # whose text changed: with QHeaderView.ResizeToContents the header measured every
         # column again on each dataChanged, 0.1 ms each.
@@ -101,7 +102,7 @@ class ComponentTable(QTableWidget):
         self._status_shown: dict = {}  # row -> the status whose colour its cell was given
         header.setStretchLastSection(False)
         self.setColumnWidth(0, 26)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)  # not means cut off
         self.setTextElideMode(Qt.ElideRight)
         self.setToolTip("The components of the shown iteration; hover a column title for "
                         "its meaning.")
