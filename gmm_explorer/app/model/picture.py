@@ -25,16 +25,18 @@ SIGMA_STYLES = {1: (2.0, ""), 2: (1.0, "6 4"), 3: (1.0, "1.5 3")}
 #: red ellipses' widths at 1 and 2 sigma.
 COLLAPSE_DASH = "9 5"
 COLLAPSE_WIDTHS = {1: 3.0, 2: 2.0}
-#: A light band under the ellipses, this many pixels wider on each side, and its RGB: on
-#: dense points of a component's own colour its curve would otherwise vanish. Opaque:
-#: Qt strokes a translucent band many times slower (3.5 ms more a Step at 1e5 points).
+#: A light band under the solid (1-sigma) ellipses, this many pixels wider on each side,
+#: and its RGB: on dense points of a component's own colour its curve would otherwise
+#: vanish. Opaque, not antialiased, and none under the dashed curves: a translucent band
+#: under every curve cost 3.5 ms a Step at 1e5 points, Qt stroking it many times slower.
 ELLIPSE_HALO = (1.5, (255, 255, 255))
 
 
 @dataclass(frozen=True)
 class Curve:
     """One closed or open polyline in data units: ``xy`` (P, 2), RGB, width, dash, and
-    whether it lies on a light band (:data:`ELLIPSE_HALO`) as the window's ellipses do."""
+    whether it lies on a light band (:data:`ELLIPSE_HALO`) as the window's solid ellipses
+    do (dashed curves never do)."""
 
     xy: np.ndarray
     rgb: tuple

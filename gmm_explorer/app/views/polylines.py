@@ -92,7 +92,7 @@ class Polylines(pg.GraphicsObject):
         repaints just the region of its new segments: a Step repaints a strip
         of the plot, not all of it.
     halo : tuple of (float, RGB tuple), optional
-        Draw the lines on solid bands this many pixels wider on each side, in this
+        Draw the solid lines on bands this many pixels wider on each side, in this
         colour (:data:`~gmm_explorer.app.model.picture.ELLIPSE_HALO`), every band
         before any line: a line over dense points of its own colour stays visible.
     """
@@ -344,9 +344,14 @@ class Polylines(pg.GraphicsObject):
             part = self._window(i, exposed) if partial else None
             drawn.append((i, pen, *(part if part is not None else self._path(i, bins))))
         if self._halo:  # every band first: a band drawn later would cut earlier lines
+            # without antialiasing: a wide antialiased stroke costs three times as much
+            # (3.3 against 1.0 ms for twenty ellipses), and the line on it is smooth anyway
+            painter.setRenderHint(QPainter.Antialiasing, False)
             for _, pen, path, _ in drawn:
-                painter.setPen(self._halo_pen(pen))
-                painter.drawPath(path)
+                if pen.style() == Qt.SolidLine:  # the 1-sigma curves: dashes stay light
+                    painter.setPen(self._halo_pen(pen))
+                    painter.drawPath(path)
+            painter.setRenderHint(QPainter.Antialiasing, self._antialias)
         for i, pen, path, dots in drawn:
             painter.setPen(pen)
             painter.drawPath(path)
