@@ -1,5 +1,7 @@
 """The centre's pairs and PCA views: exact geometry, linking, switching, many features."""
 
+import re
+
 import numpy as np
 import pyqtgraph as pg
 import pytest
@@ -190,6 +192,25 @@ def test_the_pca_view_shows_its_own_plane_not_the_columns(qtbot, window):
     assert x1 - x0 < 4 * np.ptp(x)  # fitted to them, not merely somewhere around them
     curve = pca.ellipse_data(0, 2)
     assert x0 <= curve[:, 0].min() and curve[:, 0].max() <= x1
+
+
+def test_an_svg_of_the_pca_view_draws_its_plane(qtbot, window, tmp_path):
+    window.workspace.set_data(correlated_data(4) + 100.0, name="far")
+    for _ in range(3):
+        window.step()
+    assert window.show_centre_view("pca")
+    pca = window.centre_views.pca
+    qtbot.waitUntil(lambda: not pca.is_stale)
+    pca.fit_view()
+    path = tmp_path / "pca.svg"
+    assert window.desktop.export("plot_svg", path)
+    text = path.read_text()
+    # every drawn point inside the PCA range (the columns' values, near 100, are not)
+    points = sum(group.count("<circle") for group in
+                 re.findall(r'<g fill="#[0-9a-f]{6}" fill-opacity[^>]*>(.*?)</g>', text))
+    assert points == len(window.workspace.drawn_points())
+    assert "PC1 (" in text and "PC2 (" in text
+    assert text.count("<polyline") >= 2 * window.workspace.state.n_components
 
 
 @pytest.fixture

@@ -125,7 +125,8 @@ def padded_range(values: np.ndarray, padding: float = 0.05) -> tuple:
 
 def state_picture(state, points: np.ndarray, resp: np.ndarray, axes: tuple, *,
                   color_mode: str = "blended", sigma_visible=None, x_range=None,
-                  y_range=None, names=("", ""), title: str = "") -> PlotPicture:
+                  y_range=None, names=("", ""), title: str = "",
+                  gaussians=None) -> PlotPicture:
     """The centre plot of ``state`` from its responsibilities (pure, thread-safe).
 
     Parameters
@@ -142,11 +143,16 @@ def state_picture(state, points: np.ndarray, resp: np.ndarray, axes: tuple, *,
         Which of the 1, 2, 3 sigma ellipses to draw (default 1 and 2).
     x_range, y_range : (float, float), optional
         Default: the points' extent, padded by 5 %.
+    gaussians : tuple of ndarray, optional
+        Each component's 2-D mean (K, 2) and covariance (K, 2, 2) in the plot's
+        plane, when that is not the two ``axes`` (the PCA view's); ``points`` are
+        then in that plane too.
     """
     sigma_visible = {1: True, 2: True, 3: False} if sigma_visible is None else sigma_visible
     ids = state.component_ids
     rgba = colors.point_colors(resp, color_mode, ids=ids)
-    means2, covs2 = geometry.marginal(state.means, state.covariances, axes)
+    means2, covs2 = (geometry.marginal(state.means, state.covariances, axes)
+                     if gaussians is None else gaussians)
     ellipses = []
     for level in sorted(SIGMA_STYLES, reverse=True):
         if not sigma_visible.get(level, False):
@@ -231,9 +237,14 @@ def workspace_picture(workspace, view=None, index: int | None = None) -> PlotPic
         options = dict(color_mode=mode, sigma_visible=dict(view.sigma_visible),
                        x_range=(x0, x1), y_range=(y0, y1))
     names = s.feature_names
-    picture = state_picture(state, s.drawn_points(), s.display_responsibilities(index), s.axes,
-                            names=(names[s.axes[0]], names[s.axes[1]]) if names else ("", ""),
-                            title=f"iteration {state.iteration}", **options)
+    labels = (names[s.axes[0]], names[s.axes[1]]) if names else ("", "")
+    points = s.drawn_points()
+    if view is not None:  # the view's own plane: two columns, or the PCA view's axes
+        points = view.plane_points()
+        options["gaussians"] = view.plane_gaussians(state)
+        labels = view.axis_labels() or ("", "")
+    picture = state_picture(state, points, s.display_responsibilities(index), s.axes,
+                            names=labels, title=f"iteration {state.iteration}", **options)
     if view is not None and view.color_mode == "class" and s.labels is not None:
         picture = replace(picture, rgba=colors.class_point_colors(s.labels[s.display_indices]))
     if view is not None and not view.means_visible:  # as the window: means hidden
