@@ -177,8 +177,10 @@ def test_pca_ellipses_are_projected_covariances(qtbot, workspace_on):
     np.testing.assert_allclose(view.scatter.data["x"], (s.X[s.display_indices] - X.mean(0)) @ V[:, 0])
 
 
-def test_the_pca_view_shows_its_own_plane_not_the_columns(qtbot, window):
-    # columns far from zero: their range holds none of the projected points
+@pytest.fixture
+def far_pca(window, qtbot):
+    """The window's PCA view, fitted (Fit view) after three steps on data whose columns sit
+    far from zero: their range holds none of the projected points."""
     window.workspace.set_data(correlated_data(4) + 100.0, name="far")
     for _ in range(3):
         window.step()
@@ -186,22 +188,19 @@ def test_the_pca_view_shows_its_own_plane_not_the_columns(qtbot, window):
     pca = window.centre_views.pca
     qtbot.waitUntil(lambda: not pca.is_stale)
     pca.fit_view()  # View > Fit view (Ctrl+0), and what new data get
-    (x0, x1), (y0, y1) = pca.getPlotItem().getViewBox().viewRange()
-    x, y = pca.plane_columns(window.workspace.X)
+    return pca
+
+
+def test_the_pca_view_shows_its_own_plane_not_the_columns(window, far_pca):
+    (x0, x1), (y0, y1) = far_pca.getPlotItem().getViewBox().viewRange()
+    x, y = far_pca.plane_columns(window.workspace.X)
     assert x0 <= x.min() and x.max() <= x1 and y0 <= y.min() and y.max() <= y1
     assert x1 - x0 < 4 * np.ptp(x)  # fitted to them, not merely somewhere around them
-    curve = pca.ellipse_data(0, 2)
+    curve = far_pca.ellipse_data(0, 2)
     assert x0 <= curve[:, 0].min() and curve[:, 0].max() <= x1
 
 
-def test_an_svg_of_the_pca_view_draws_its_plane(qtbot, window, tmp_path):
-    window.workspace.set_data(correlated_data(4) + 100.0, name="far")
-    for _ in range(3):
-        window.step()
-    assert window.show_centre_view("pca")
-    pca = window.centre_views.pca
-    qtbot.waitUntil(lambda: not pca.is_stale)
-    pca.fit_view()
+def test_an_svg_of_the_pca_view_draws_its_plane(window, far_pca, tmp_path):
     path = tmp_path / "pca.svg"
     assert window.desktop.export("plot_svg", path)
     text = path.read_text()
