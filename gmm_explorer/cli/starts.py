@@ -205,14 +205,15 @@ def fit_models(Z, component_counts, covariance_type, args, seeds, standardizer, 
         prefixes = start_names(seeds, label.format(K=K))
         results[K] = BestFit(K, covariance_type, ok=False, start_seeds=list(seeds),
                              n_starts=len(prefixes))
+        start_log = _StartLog(log, prefixes, standardizer, N, results[K], start_lines)
         try:
             starts = start_recipes(args, covariance_type, K, seeds)
         except ValueError as exc:  # refused settings: every start fails alike
             for prefix in prefixes:
-                (log.line if start_lines else log.live)(f"{prefix}: failed ({exc})")
+                start_log.say(f"{prefix}: failed ({exc})")
             results[K].n_failed, results[K].failure_text = len(prefixes), str(exc)
             continue
-        logs[K] = _StartLog(log, prefixes, standardizer, N, results[K], start_lines)
+        logs[K] = start_log
         recipes += starts
         owner += [(K, i) for i in range(len(starts))]
 

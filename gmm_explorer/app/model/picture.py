@@ -35,14 +35,14 @@ ELLIPSE_HALO = (1.5, (255, 255, 255))
 @dataclass(frozen=True)
 class Curve:
     """One closed or open polyline in data units: ``xy`` (P, 2), RGB, width, dash, and
-    whether it lies on a light band (:data:`ELLIPSE_HALO`) as the window's solid ellipses
-    do (dashed curves never do)."""
+    whether it lies on a light band (:data:`ELLIPSE_HALO`), as the window's solid
+    component ellipses do."""
 
     xy: np.ndarray
     rgb: tuple
     width: float = 1.0
     dash: str = ""
-    banded: bool = True
+    banded: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,8 @@ def state_picture(state, points: np.ndarray, resp: np.ndarray, axes: tuple, *,
         width, dash = SIGMA_STYLES[level]
         curves = geometry.ellipse_curves(means2, covs2, level)
         for k, identity in enumerate(ids):
-            ellipses.append(Curve(curves[k], colors.component_color(int(identity)), width, dash))
+            ellipses.append(Curve(curves[k], colors.component_color(int(identity)), width, dash,
+                                  banded=not dash))
     flagged = flagged_components(state)
     ellipses += _collapse_curves(state, flagged, means2, covs2, sigma_visible)
     points = np.asarray(points, dtype=float)
@@ -203,8 +204,7 @@ def _collapse_curves(state, flagged, means2, covs2, sigma_visible) -> list:
         curves = geometry.ellipse_curves(means2[flagged], covs2[flagged], level)
         for j, k in enumerate(flagged):
             dash = "" if state.component_status[k] == "singular" else COLLAPSE_DASH
-            out.append(Curve(curves[j], colors.COLLAPSE_RED, COLLAPSE_WIDTHS[level], dash,
-                             banded=False))
+            out.append(Curve(curves[j], colors.COLLAPSE_RED, COLLAPSE_WIDTHS[level], dash))
     return out
 
 

@@ -28,11 +28,10 @@ from gmm_explorer.app.model.picture import COLLAPSE_WIDTHS, collapse_levels, fla
 from gmm_explorer.app.views.curves_view import thin_out
 from gmm_explorer.app.views.incremental import GrowingArray, HistoryCursor
 
-RED = COLLAPSE_RED
 ROW_COLORS = {"singular": (255, 150, 150), "degenerate": (255, 205, 195)}
 
 
-def _pen(width, style=Qt.SolidLine, color=RED):
+def _pen(width, style=Qt.SolidLine, color=COLLAPSE_RED):
     pen = pg.mkPen(color, width=width, style=style)
     pen.setCosmetic(True)
     return pen
@@ -108,7 +107,8 @@ class ConditionMarks:
     def __init__(self, view, workspace):
         self.view, self.workspace = view, workspace
         self.crosses = view.plot([], [], pen=None, symbol="x", symbolSize=16,
-                                 symbolPen=pg.mkPen(RED, width=2.5), symbolBrush=RED)
+                                 symbolPen=pg.mkPen(COLLAPSE_RED, width=2.5),
+                                 symbolBrush=COLLAPSE_RED)
         self.crosses.setZValue(30)
         self.points: list = []  # (component identity, iteration)
         self.cursor = HistoryCursor()  # each state is scanned once (see incremental.py)
@@ -154,7 +154,7 @@ class LikelihoodMarks:
     def __init__(self, view, workspace):
         self.view, self.workspace = view, workspace
         self.arrows = view.plot([], [], pen=None, symbol="t1", symbolSize=16,
-                                symbolPen=pg.mkPen(RED), symbolBrush=RED)
+                                symbolPen=pg.mkPen(COLLAPSE_RED), symbolBrush=COLLAPSE_RED)
         self.stems = view.plot([], [], pen=_pen(1.5, Qt.DotLine), connect="pairs")
         # hollow diamonds, unlike the log-likelihood's filled dots: a pseudo value is
         # another quantity (densities on the support only), never a point of that curve
@@ -163,7 +163,7 @@ class LikelihoodMarks:
         self.pseudo = view.plot([], [], connect="finite", **pseudo_look)
         thin_out(self.pseudo)
         self.pseudo_sample = pg.PlotDataItem(**pseudo_look)  # the legend's sample only
-        self.label = pg.TextItem("+∞", color=RED, anchor=(1.3, 0.5))
+        self.label = pg.TextItem("+∞", color=COLLAPSE_RED, anchor=(1.3, 0.5))
         view.addItem(self.label, ignoreBounds=True)
         self.label.hide()
         self.top = None

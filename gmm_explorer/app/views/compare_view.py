@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from gmm_explorer.app import colors, geometry
 from gmm_explorer.app.model.remedies import REMEDIES
-from gmm_explorer.app.views.collapse_marks import RED
 from gmm_explorer.app.views.one_d_density import component_densities, curve_grid, histogram
 
 INCOMPARABLE_GREY = (150, 150, 150)
@@ -86,7 +85,8 @@ class _SidePlot(pg.PlotWidget):
                 c.setVisible(False)
                 continue
             status = state.component_status[k]
-            color = RED if status != "ok" else colors.component_color(state.component_ids[k])
+            color = (colors.COLLAPSE_RED if status != "ok"
+                     else colors.component_color(state.component_ids[k]))
             style = Qt.DashLine if status == "degenerate" else Qt.SolidLine
             pen = pg.mkPen(color, width=2.5 if status != "ok" else 1.5, style=style)
             pen.setCosmetic(True)
@@ -129,7 +129,7 @@ class CompareWindow(QWidget):
         self._make_outcome_table()
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: rgb{RED};")
+        self.error.setStyleSheet(f"color: rgb{colors.COLLAPSE_RED};")
         self.error.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(top)

@@ -117,7 +117,7 @@ class PcaView(LazyRedraw, CentreView):
         s = self.workspace
         if not self._usable():
             return np.zeros((0, 2))
-        return (s.X[s.display_indices] - self.data_mean) / self.data_scale @ self.pc_axes
+        return np.column_stack(self.plane_columns(s.X[s.display_indices]))
 
     def plane_columns(self, X: np.ndarray) -> tuple:
         if not self._usable() or X.shape[1] != self.pc_axes.shape[0]:

@@ -218,7 +218,7 @@ def draw_plot(svg: SvgWriter, picture: PlotPicture, box) -> _Frame:
     _red_rings(svg, frame, picture.held, radius=5.5, width=1.5)  # the points they hold
     extra, halo_rgb = ELLIPSE_HALO
     for curve in picture.ellipses:  # the light bands first, as the window draws them
-        if curve.banded and not curve.dash:
+        if curve.banded:
             svg.polyline(frame, curve.xy, halo_rgb, curve.width + 2 * extra)
     for curve in picture.ellipses:
         svg.polyline(frame, curve.xy, curve.rgb, curve.width, curve.dash)
