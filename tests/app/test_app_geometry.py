@@ -85,10 +85,10 @@ def test_component_colour_is_stable_and_distinct_for_ten():
 def test_no_component_colour_looks_like_the_warning_red():
     # red marks degenerate and singular components: an ordinary component drawn
     # in red would read as a warning
-    from gmm_explorer.app.views.collapse_marks import RED
+    from gmm_explorer.app.colors import COLLAPSE_RED
 
     for k in range(len(colors.PALETTE)):
-        distance = np.linalg.norm(np.subtract(colors.component_color(k), RED))
+        distance = np.linalg.norm(np.subtract(colors.component_color(k), COLLAPSE_RED))
         assert distance > 100, (k, colors.component_color(k))
 
 
