@@ -56,7 +56,7 @@ class Spectrum(NamedTuple):
 _FINITE_QUOTIENT = 1e300
 
 
-def spectrum(full, floor=None):
+def spectrum(full, floor=None, eigenvalues=None):
     """The :class:`Spectrum` of full (K, D, D) covariances.
 
     A covariance is usable when its Cholesky factorisation succeeds in
@@ -68,12 +68,15 @@ def spectrum(full, floor=None):
     full : ndarray of shape (K, D, D)
     floor : ndarray of shape (K,), optional
         From :func:`resolution_floor`.
+    eigenvalues : ndarray of shape (K, D), optional
+        ``np.linalg.eigvalsh(full)``, when the caller has it already.
 
     Returns
     -------
     Spectrum
     """
-    eigenvalues = np.linalg.eigvalsh(full)
+    if eigenvalues is None:
+        eigenvalues = np.linalg.eigvalsh(full)
     lower = [cholesky_or_none(m) for m in full]
     smallest = eigenvalues[:, 0]
     factored = [factor is not None for factor in lower]
@@ -151,8 +154,13 @@ def component_status(eigenvalues, condition, positive, effective_counts, max_con
     tuple of str
     """
     D = eigenvalues.shape[1]
-    singular = ~np.asarray(positive, dtype=bool) | (np.asarray(condition) > max_condition)
-    degenerate = np.asarray(effective_counts) < D + 1
+    positive, condition = np.asarray(positive, dtype=bool), np.asarray(condition)
+    effective_counts = np.asarray(effective_counts)
+    if len(condition) and _all_ok(eigenvalues, condition, positive, effective_counts,
+                                  max_condition, data_log_det):
+        return (STATUS_OK,) * len(condition)
+    singular = ~positive | (condition > max_condition)
+    degenerate = effective_counts < D + 1
     if data_log_det is not None:
         if (eigenvalues > 0).all():  # the usual case: no logarithm of zero to silence
             log_det = np.log(eigenvalues).sum(axis=1)
@@ -163,3 +171,20 @@ def component_status(eigenvalues, condition, positive, effective_counts, max_con
     # one pass over K arrays: a loop over the components took a tenth of a small step
     return tuple(STATUS_SINGULAR if s else STATUS_DEGENERATE if d else STATUS_OK
                  for s, d in zip(singular.tolist(), degenerate.tolist()))
+
+
+def _all_ok(eigenvalues, condition, positive, effective_counts, max_condition, data_log_det):
+    """Whether :func:`component_status` would call every component ``"ok"``, in a few
+    reductions (the usual case; its rule, in elementwise form, took a tenth of a small
+    step). The volume test compares the smallest log-determinant: the test's arithmetic
+    is monotone in it, so no other component can fail it. Any NaN answers False."""
+    D = eigenvalues.shape[1]
+    if not (positive.all() and condition.max() <= max_condition
+            and effective_counts.min() >= D + 1):
+        return False
+    if data_log_det is None:
+        return True
+    if not eigenvalues.min() > 0:
+        return False
+    log_det = float(np.log(eigenvalues).sum(axis=1).min())
+    return not 0.5 * (log_det - data_log_det) / D < _LOG_DEGENERATE_RATIO

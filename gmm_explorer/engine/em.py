@@ -240,16 +240,18 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods, Th
 
     # ------------------------------------------------------------ EM proper
     def _m_step(self, resp):
-        """(weights, means, native covariances, effective counts) from (K, N) responsibilities."""
+        """(weights, means, native covariances, effective counts, eigenvalues of the full
+        covariances or None) from (K, N) responsibilities."""
         X, center = self._X, self._center
         if resp is self._resp and self._sums is not None:
             stats = mstep.statistics_from_sums(self._sums, X.shape[1], self.covariance_type)
         else:
             stats = mstep.sufficient_statistics(X, center, resp, self.covariance_type)
+        eigenvalues = None
         if self._prior is None:
             means_c = stats.means
-            cov = mstep.ml_covariances(X, center, resp, stats, self.covariance_type,
-                                       self.reg_covar)
+            cov, eigenvalues = mstep.ml_covariances(X, center, resp, stats,
+                                                    self.covariance_type, self.reg_covar)
         else:
             # The prior's mean is the data's mean, i.e. the centre used here.
             means_c = map_means(stats, self._prior)
@@ -257,7 +259,7 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods, Th
             cov = map_covariances(scatter, stats, self._prior, self.covariance_type)
             cov = mstep.add_ridge(cov, self.covariance_type, self.reg_covar)
         weights = stats.counts / stats.counts.sum()
-        return weights, means_c + center, cov, stats.counts
+        return weights, means_c + center, cov, stats.counts, eigenvalues
 
     def _floor(self, means):
         return diagnostics.resolution_floor(means, self._data_scale)
@@ -348,10 +350,10 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods, Th
         # scikit-learn's rule: the change between the two E-steps before this M-step
         # decides, so this M-step is taken whatever it says and is then the last
         settled = len(self.history) > 1 and self._settled(previous, self.history[-2])
-        weights, means, cov, counts = self._m_step(self._resp)
+        weights, means, cov, counts, eigenvalues = self._m_step(self._resp)
         K, D = means.shape
         full = to_full(cov, self.covariance_type, K, D)
-        spec = diagnostics.spectrum(full, self._floor(means))
+        spec = diagnostics.spectrum(full, self._floor(means), eigenvalues)
         eigenvalues, condition = spec.eigenvalues, spec.condition
         reasons = diagnostics.singular_reasons(condition, spec.positive, self.max_condition,
                                                eigenvalues)

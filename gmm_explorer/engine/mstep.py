@@ -188,25 +188,40 @@ def central_scatter(X, center, resp, stats, covariance_type):
     ndarray of shape (K, D, D) for full and tied, (K, D) for diag and spherical
         ``W_k / n_k`` where ``W_k = sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T``.
     """
-    means = stats.means
     diagonal_only = covariance_type in ("diag", "spherical")
+    scatter, magnitude = _moment_scatter(stats, diagonal_only)
     if diagonal_only:
-        scatter = stats.second - means**2
         smallest = scatter.min(axis=1)
-        magnitude = stats.second.max(axis=1)
     else:
-        scatter = stats.second - means[:, :, None] * means[:, None, :]
-        smallest = scatter.diagonal(axis1=1, axis2=2).min(axis=1)
-        magnitude = stats.second.diagonal(axis1=1, axis2=2).max(axis=1)
-    # Relative error of the subtraction ~ eps * magnitude / smallest variance.
-    risky = ~(magnitude < _CANCELLATION_LIMIT * np.maximum(smallest, 0.0))
-    if not diagonal_only:
-        # A small diagonal is not the only way to lose digits: check the
-        # smallest eigenvalue too (cheap, K small matrices).
-        eig_min = np.linalg.eigvalsh(scatter)[:, 0]
-        risky |= ~(magnitude < _CANCELLATION_LIMIT * np.maximum(eig_min, 0.0))
+        # The smallest eigenvalue: a small diagonal is not the only way to lose digits.
+        smallest = np.linalg.eigvalsh(scatter)[:, 0]
+    return _exact_where_cancelled(scatter, smallest, magnitude, X, center, resp, stats,
+                                  diagonal_only)
+
+
+def _moment_scatter(stats, diagonal_only):
+    """``second - m m^T`` (or its diagonal), and each component's largest second
+    moment, the magnitude the subtraction's rounding is relative to."""
+    means = stats.means
+    if diagonal_only:
+        return stats.second - means**2, stats.second.max(axis=1)
+    scatter = stats.second - means[:, :, None] * means[:, None, :]
+    return scatter, stats.second.diagonal(axis1=1, axis2=2).max(axis=1)
+
+
+def _cancelled(smallest, magnitude):
+    """Components whose subtraction may have lost more than :data:`_CANCELLATION_LIMIT`
+    allows: relative error about ``eps * magnitude / smallest`` (a NaN counts)."""
+    return ~(magnitude < _CANCELLATION_LIMIT * np.maximum(smallest, 0.0))
+
+
+def _exact_where_cancelled(scatter, smallest, magnitude, X, center, resp, stats,
+                           diagonal_only):
+    """``scatter`` with every cancelled component (:func:`_cancelled`) recomputed
+    from explicit differences, in place."""
+    risky = _cancelled(smallest, magnitude)
     for k in np.flatnonzero(risky) if risky.any() else ():
-        scatter[k] = exact_scatter(X, center, resp[k], means[k], diagonal_only)
+        scatter[k] = exact_scatter(X, center, resp[k], stats.means[k], diagonal_only)
         scatter[k] /= stats.counts[k]
     return scatter
 
@@ -226,24 +241,50 @@ def ml_covariances(X, center, resp, stats, covariance_type, reg_covar):
 
     Returns
     -------
-    ndarray in the native shape of ``covariance_type``.
+    covariances : ndarray in the native shape of ``covariance_type``
+    eigenvalues : ndarray of shape (K, D), or None
+        For ``"full"``, each covariance's eigenvalues (ascending, as
+        ``np.linalg.eigvalsh`` gives them): the cancellation check needs them
+        anyway, and the caller's spectrum can take them. None for other types.
     """
     D = X.shape[1]
-    scatter = central_scatter(X, center, resp, stats, covariance_type)
     if covariance_type == "full":
-        covariances = scatter
-        if covariances.flags.c_contiguous:  # a view: every (D + 1)-th number is diagonal
-            covariances.reshape(len(covariances), D * D)[:, ::D + 1] += reg_covar
-        else:
-            covariances[:, np.arange(D), np.arange(D)] += reg_covar
-        return covariances
+        return _full_covariances(X, center, resp, stats, reg_covar)
+    scatter = central_scatter(X, center, resp, stats, covariance_type)
     if covariance_type == "tied":
         pooled = np.tensordot(stats.counts, scatter, axes=1) / stats.counts.sum()
         pooled[np.arange(D), np.arange(D)] += reg_covar
-        return pooled
+        return pooled, None
     if covariance_type == "diag":
-        return scatter + reg_covar
-    return scatter.mean(axis=1) + reg_covar
+        return scatter + reg_covar, None
+    return scatter.mean(axis=1) + reg_covar, None
+
+
+def _full_covariances(X, center, resp, stats, reg_covar):
+    """Full covariances with the ridge, and their eigenvalues: the eigenvalues of the
+    covariance, less the ridge, stand for the scatter's in the cancellation check (one
+    eigen-decomposition a step instead of two; the two differ by rounding at about
+    ``eps`` times the largest, far below the check's margin)."""
+    D = X.shape[1]
+    covariances, magnitude = _moment_scatter(stats, diagonal_only=False)
+    _add_ridge_in_place(covariances, reg_covar)
+    eigenvalues = np.linalg.eigvalsh(covariances)
+    risky = _cancelled(eigenvalues[:, 0] - reg_covar, magnitude)
+    if not risky.any():
+        return covariances, eigenvalues
+    for k in np.flatnonzero(risky):
+        covariances[k] = exact_scatter(X, center, resp[k], stats.means[k]) / stats.counts[k]
+        covariances[k, np.arange(D), np.arange(D)] += reg_covar
+    return covariances, np.linalg.eigvalsh(covariances)
+
+
+def _add_ridge_in_place(covariances, reg_covar):
+    """``reg_covar`` on the diagonal of (K, D, D) matrices, in place."""
+    K, D, _ = covariances.shape
+    if covariances.flags.c_contiguous:  # a view: every (D + 1)-th number is diagonal
+        covariances.reshape(K, D * D)[:, ::D + 1] += reg_covar
+    else:
+        covariances[:, np.arange(D), np.arange(D)] += reg_covar
 
 
 def add_ridge(cov, covariance_type, reg_covar):
