@@ -225,3 +225,45 @@ def test_recipes_and_the_command_line_take_n_jobs():
     two = run_recipes(recipes, X, n_jobs=2)
     assert [r.state.log_likelihood for r in one] == [r.state.log_likelihood for r in two]
     assert two[0].engine.n_jobs == 2
+
+
+def test_each_switch_reads_and_sets_the_library_threadpoolctl_sees():
+    from gmm_explorer.engine import parallel
+
+    switches = parallel._blas_controller()
+    assert switches  # numpy's BLAS at least
+    with threadpool_limits(limits=2, user_api="blas"):
+        assert [switch.get() for switch in switches] == \
+            [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+        for switch in switches:
+            switch.set(1)
+        assert {lib["num_threads"] for lib in threadpool_info()
+                if lib["user_api"] == "blas"} == {1}
+
+
+class _Library:
+    """A stand-in for a threadpoolctl controller, counting through its methods."""
+
+    internal_api, threading_layer, dynlib = "openblas", "pthreads", object()
+
+    def __init__(self):
+        self.count = 3
+
+    def get_num_threads(self):
+        return self.count
+
+    def set_num_threads(self, count):
+        self.count = count
+
+
+@pytest.mark.parametrize("change", [{}, {"threading_layer": "openmp"},
+                                    {"internal_api": "mkl"}])
+def test_a_library_without_openblas_functions_keeps_the_controllers_methods(change):
+    from gmm_explorer.engine.parallel import _ThreadSwitch
+
+    library = _Library()
+    for name, value in change.items():
+        setattr(library, name, value)
+    switch = _ThreadSwitch(library)
+    switch.set(1)
+    assert library.count == 1 and switch.get() == 1
