@@ -160,10 +160,10 @@ def whitening_factors(full, usable, lower=None):
     Parameters
     ----------
     full : ndarray of shape (K, D, D)
-    usable : ndarray of bool, shape (K,)
+    usable : sequence of bool, length K
         Components whose covariance is positive definite in float64; the
         others get ``U = 0`` and ``log|U| = nan`` and must be handled by the
-        caller (see :mod:`gmm_explorer.engine.singular`).
+        caller (:func:`~gmm_explorer.engine.densities.build_densities` does).
 
     Returns
     -------
@@ -174,7 +174,8 @@ def whitening_factors(full, usable, lower=None):
     K, D, _ = full.shape
     factors = np.zeros((K, D, D))
     diagonals = np.ones((K, D))
-    for k, ok in enumerate(usable.tolist()):
+    usable = np.asarray(usable, dtype=bool).tolist()
+    for k, ok in enumerate(usable):
         if not ok:
             continue
         factor = lower[k] if lower is not None and lower[k] is not None else \
@@ -183,7 +184,7 @@ def whitening_factors(full, usable, lower=None):
         diagonals[k] = factor.diagonal()
     # one pass for every component (the same sums as one component at a time)
     log_det = -np.log(diagonals).sum(axis=1)
-    return factors, (log_det if usable.all() else np.where(usable, log_det, np.nan))
+    return factors, (log_det if all(usable) else np.where(usable, log_det, np.nan))
 
 
 def n_covariance_parameters(covariance_type, n_components, n_features):

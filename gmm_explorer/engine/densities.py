@@ -22,6 +22,7 @@ PSEUDO_RCOND = 1e6 * np.finfo(float).eps
 # A point is on a singular component's support when its distance to it is
 # below this fraction of the data's scale.
 SUPPORT_RTOL = 1e-8
+_TINY = float(np.finfo(float).tiny)  # once: finfo costs microseconds a step
 
 
 @dataclass
@@ -117,7 +118,8 @@ def expanded_quadratic(means_centered, factors, extent, pairs):
         precision = factors @ factors.transpose(0, 2, 1)
     else:
         return None
-    if not (expansion_bounds(means_centered, precision, extent) <= EXPANSION_BOUND).all():
+    bounds = expansion_bounds(means_centered, precision, extent).tolist()
+    if not all(bound <= EXPANSION_BOUND for bound in bounds):  # a NaN fails too
         return None
     return expanded_map(means_centered, precision, pairs)
 
@@ -200,14 +202,14 @@ def build_densities(means_centered, full_covariances, kinds, data_scale, floor=N
     ComponentDensities
     """
     K, D = means_centered.shape
-    usable = np.array([kind == "cholesky" for kind in kinds])
-    all_usable = bool(usable.all())
+    usable = [kind == "cholesky" for kind in kinds]
+    all_usable = all(usable)
     factors, log_det = whitening_factors(full_covariances, usable, lower)
     log_norm = log_det - 0.5 * D * LOG_2PI
     if not all_usable:
         log_norm = np.where(usable, log_norm, -np.inf)
     null_spaces = [None] * K
-    for k in () if all_usable else np.flatnonzero(~usable):
+    for k in () if all_usable else np.flatnonzero(np.logical_not(usable)):
         values, vectors = linalg.eigh(full_covariances[k], check_finite=False)
         cutoff = PSEUDO_RCOND * np.max(np.abs(values))
         if floor is not None:
@@ -229,6 +231,6 @@ def build_densities(means_centered, full_covariances, kinds, data_scale, floor=N
         factors=factors,
         log_norm=log_norm,
         null_spaces=null_spaces,
-        support_tol=SUPPORT_RTOL * max(data_scale, np.finfo(float).tiny),
+        support_tol=SUPPORT_RTOL * max(data_scale, _TINY),
         expanded=expanded,
     )

@@ -12,6 +12,8 @@ predict, score, sample, BIC, and a model made from given parameters) lives in
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from gmm_explorer.engine import densities, diagnostics, estep, mstep
@@ -266,14 +268,13 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods, Th
 
     def _densities(self, means, full, spec, kinds_for):
         """ComponentDensities for responsibilities (``"resp"``) or the true likelihood."""
-        kinds = []
-        for pd, cond in zip(spec.positive, spec.condition):
-            if kinds_for == "true":
-                kinds.append("cholesky" if pd else "point-mass")
-            elif not pd or (self.on_collapse == "continue" and cond > self.max_condition):
-                kinds.append("pseudo")
-            else:
-                kinds.append("cholesky")
+        positive = spec.positive.tolist()
+        if kinds_for == "true":
+            kinds = ["cholesky" if pd else "point-mass" for pd in positive]
+        else:
+            flat = self.on_collapse == "continue"  # too flat counts as singular too
+            kinds = ["pseudo" if not pd or (flat and cond > self.max_condition) else "cholesky"
+                     for pd, cond in zip(positive, spec.condition.tolist())]
         return densities.build_densities(means - self._center, full, kinds, self._data_scale,
                                          self._floor(means) if spec.floor is None
                                          else spec.floor, spec.lower, self._extent,
@@ -386,7 +387,7 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods, Th
         if state.collapse is not None and state.collapse.action in ("reinitialized",
                                                                      "removed"):
             return False
-        if not (np.isfinite(state.objective) and np.isfinite(before.objective)):
+        if not (math.isfinite(state.objective) and math.isfinite(before.objective)):
             return False
         return bool(abs(state.objective - before.objective) / self._X.shape[0] < self.tol)
 

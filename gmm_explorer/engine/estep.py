@@ -317,7 +317,7 @@ def e_step(X, center, densities, log_weights, resp_out=None, point_out=None, pai
     constant = densities.log_norm + log_weights
     expanded = densities.expanded
     if expanded is not None and expanded.shape[1] == D + 1 + n_products:
-        if np.isfinite(constant).all():
+        if all(math.isfinite(c) for c in constant.tolist()):  # K small: no numpy reduction
             # the weights and normalising constants ride on the row of ones: one pass less
             expanded = expanded.copy()
             expanded[:, D] += constant

@@ -87,8 +87,8 @@ def statistics_from_sums(sums, n_features, covariance_type):
     D = n_features
     K = sums.shape[0]
     counts = sums[:, D] + COUNT_GUARD
-    first = sums[:, :D] / counts[:, None]
-    second = sums[:, D + 1:] / counts[:, None]
+    per_point = sums / counts[:, None]  # one division (the counts' column is not read)
+    first, second = per_point[:, :D], per_point[:, D + 1:]
     if covariance_type in ("diag", "spherical"):
         return SufficientStatistics(counts, first, second)
     full = second[:, _symmetric_gather(D)].reshape(K, D, D)

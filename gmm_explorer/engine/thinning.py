@@ -155,6 +155,8 @@ class ThinnedHistory:
     _stride = 1
     _full = 0            # full states in the history, as last counted
     _counted = -1        # the history's length when ``_full`` was right
+    _sized = None        # the covariances' shape that ``_size`` (a full state's bytes) is for
+    _size = 0
     _replayed: OrderedDict | None = None
     _thinning = True     # off in the twin engine that replays
     # the window replays on its thread while a job (an animation's frames) may replay on
@@ -200,8 +202,13 @@ class ThinnedHistory:
         if not self.history:
             return 4
         latest = self.history[-1]
-        size = full_state_bytes(latest) if not is_thinned(latest) else 1
-        return max(4, self.history_budget // max(size, 1))
+        if is_thinned(latest):
+            return max(4, self.history_budget)
+        # a full state's size follows from K and D: summed once per shape, not per step
+        shape = latest.covariances.shape
+        if self._sized != shape:
+            self._sized, self._size = shape, full_state_bytes(latest)
+        return max(4, self.history_budget // max(self._size, 1))
 
     # ------------------------------------------------------------ thinning
     def _after_append(self) -> None:
