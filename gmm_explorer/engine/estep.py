@@ -356,10 +356,12 @@ def e_step(X, center, densities, log_weights, resp_out=None, point_out=None, pai
         return out
 
     total, unbounded = 0.0, False
-    sums = np.zeros((K, D + 1 + n_products)) if keep else None
-    for chunk_sums, chunk_total, chunk_unbounded in (pool or _SERIAL).map_groups(
-            chunk_group, len(bounds), N * K * D):
-        if keep:
+    chunks = (pool or _SERIAL).map_groups(chunk_group, len(bounds), N * K * D)
+    # one chunk's sums are the sums (adding them to zeros would only copy them)
+    sums = None if not keep else chunks[0][0] if len(chunks) == 1 else \
+        np.zeros((K, D + 1 + n_products))
+    for chunk_sums, chunk_total, chunk_unbounded in chunks:
+        if keep and len(chunks) > 1:
             sums += chunk_sums  # in chunk order, as one thread would
         if not unbounded:
             unbounded = chunk_unbounded
