@@ -134,8 +134,9 @@ def expansion_bounds(means_centered, precision, extent):
     precision : ndarray of shape (K, D, D)
     extent : ndarray of shape (D,)
     """
-    spread = extent + np.abs(means_centered)
-    return np.einsum("kd,kde,ke->k", spread, np.abs(precision), spread)
+    spread = (extent + np.abs(means_centered))[:, :, None]
+    # two small matrix products: a three-operand einsum took twice as long here
+    return (spread.transpose(0, 2, 1) @ (np.abs(precision) @ spread))[:, 0, 0]
 
 
 def expanded_map(means_centered, precision, pairs):

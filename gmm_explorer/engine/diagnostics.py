@@ -78,12 +78,14 @@ def spectrum(full, floor=None, eigenvalues=None):
     if eigenvalues is None:
         eigenvalues = np.linalg.eigvalsh(full)
     lower = [cholesky_or_none(m) for m in full]
-    smallest = eigenvalues[:, 0]
-    factored = [factor is not None for factor in lower]
-    positive = np.array(factored) if floor is None else (smallest > floor) & factored
-    ok = positive.tolist()
-    largest = eigenvalues[:, -1]
-    if all(ok) and _quotient_is_finite(largest, smallest):
+    smallest, largest = eigenvalues[:, 0], eigenvalues[:, -1]
+    # over lists: K numbers, and numpy's calls cost more than the work here
+    ok = [factor is not None for factor in lower]
+    if floor is not None:
+        ok = [fine and low > level
+              for fine, low, level in zip(ok, smallest.tolist(), floor.tolist())]
+    positive = np.array(ok, dtype=bool)
+    if all(ok) and _quotient_is_finite(largest.tolist(), smallest.tolist()):
         # the usual case: every ratio finite, no warnings to silence (errstate costs
         # as much as the division)
         return Spectrum(eigenvalues, largest / smallest, positive, lower, floor)
@@ -97,11 +99,13 @@ def spectrum(full, floor=None, eigenvalues=None):
 
 
 def _quotient_is_finite(numerator, denominator):
-    """Whether ``numerator / denominator`` (both (K,)) is finite everywhere without
-    overflow: one comparison of extremes, in Python floats (a NaN or a denominator at
-    or below 0 answers False)."""
-    low, high = float(denominator.min()), float(numerator.max())
-    return low > 0 and high < _FINITE_QUOTIENT * low
+    """Whether ``numerator / denominator`` (lists of K floats) is finite everywhere
+    without overflow: comparisons against the smallest denominator (a NaN or a
+    denominator at or below 0 answers False)."""
+    if not all(value > 0 for value in denominator):
+        return False
+    limit = _FINITE_QUOTIENT * min(denominator, default=1.0)
+    return all(value < limit for value in numerator)
 
 
 def singular_reasons(condition, positive, max_condition, eigenvalues=None):
@@ -174,9 +178,9 @@ def component_status(eigenvalues, condition, positive, effective_counts, max_con
 
 
 def _all_ok(eigenvalues, condition, positive, effective_counts, max_condition, data_log_det):
-    """Whether :func:`component_status` would call every component ``"ok"``, in a few
-    reductions (the usual case; its rule, in elementwise form, took a tenth of a small
-    step). The volume test compares the smallest log-determinant: the test's arithmetic
+    """Whether :func:`component_status` would call every component ``"ok"``, mostly over
+    lists of K numbers (the usual case; its rule, in elementwise form, took a tenth of a
+    small step). The volume test compares the smallest log-determinant: the test's arithmetic
     is monotone in it, so no other component can fail it. Any NaN answers False."""
     D = eigenvalues.shape[1]
     if not (_healthy(positive, condition, max_condition)
@@ -186,7 +190,7 @@ def _all_ok(eigenvalues, condition, positive, effective_counts, max_condition, d
         return True
     if not eigenvalues.min() > 0:
         return False
-    log_det = float(np.log(eigenvalues).sum(axis=1).min())
+    log_det = min(np.log(eigenvalues).sum(axis=1).tolist())  # no NaN: every eigenvalue > 0
     return not 0.5 * (log_det - data_log_det) / D < _LOG_DEGENERATE_RATIO
 
 

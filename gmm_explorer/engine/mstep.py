@@ -269,8 +269,10 @@ def _full_covariances(X, center, resp, stats, reg_covar):
     covariances, magnitude = _moment_scatter(stats, diagonal_only=False)
     _add_ridge_in_place(covariances, reg_covar)
     eigenvalues = np.linalg.eigvalsh(covariances)
-    risky = _cancelled(eigenvalues[:, 0] - reg_covar, magnitude)
-    if not risky.any():
+    # :func:`_cancelled`'s test, over lists: K numbers, and numpy's calls cost more here
+    risky = [not magnitude_k < _CANCELLATION_LIMIT * max(smallest_k - reg_covar, 0.0)
+             for magnitude_k, smallest_k in zip(magnitude.tolist(), eigenvalues[:, 0].tolist())]
+    if not any(risky):
         return covariances, eigenvalues
     for k in np.flatnonzero(risky):
         covariances[k] = exact_scatter(X, center, resp[k], stats.means[k]) / stats.counts[k]
