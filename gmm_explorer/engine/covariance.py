@@ -172,18 +172,21 @@ def whitening_factors(full, usable, lower=None):
         ``sum(log(diag(U_k)))``, i.e. ``-0.5 * log|Sigma_k|``.
     """
     K, D, _ = full.shape
-    factors = np.zeros((K, D, D))
-    diagonals = np.ones((K, D))
     usable = np.asarray(usable, dtype=bool).tolist()
+    # gathered in lists and stacked once: K assignments into arrays cost more
+    factors, diagonals = [], []
     for k, ok in enumerate(usable):
         if not ok:
+            factors.append(np.zeros((D, D)))
+            diagonals.append(np.ones(D))
             continue
         factor = lower[k] if lower is not None and lower[k] is not None else \
             cholesky_or_none(full[k])
-        factors[k] = _inverse_transpose_of_lower(factor)
-        diagonals[k] = factor.diagonal()
+        factors.append(_inverse_transpose_of_lower(factor))
+        diagonals.append(factor.diagonal())
+    factors = np.array(factors).reshape(K, D, D)  # C order whatever each factor's order
     # one pass for every component (the same sums as one component at a time)
-    log_det = -np.log(diagonals).sum(axis=1)
+    log_det = -np.log(np.array(diagonals).reshape(K, D)).sum(axis=1)
     return factors, (log_det if all(usable) else np.where(usable, log_det, np.nan))
 
 

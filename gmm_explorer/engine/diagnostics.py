@@ -35,8 +35,11 @@ def resolution_floor(means, data_scale):
     data_scale : float
         Root-mean-square spread of the data.
     """
-    magnitude = np.maximum(np.abs(means).max(axis=1), data_scale)
-    return (_RESOLUTION * magnitude) ** 2
+    # K numbers after the reduction, in lists: numpy's calls cost more than the work
+    # (``x * x`` is numpy's square; Python's max keeps a NaN first argument, as np.maximum)
+    scaled = [_RESOLUTION * max(value, data_scale)
+              for value in np.abs(means).max(axis=1).tolist()]
+    return np.array([value * value for value in scaled], dtype=float)
 
 
 class Spectrum(NamedTuple):

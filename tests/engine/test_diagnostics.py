@@ -5,7 +5,8 @@ import pytest
 from scipy import linalg
 
 from gmm_explorer.engine.diagnostics import (
-    REASON_CONDITION, REASON_NOT_PD, REASON_UNRESOLVED, singular_reasons, spectrum,
+    REASON_CONDITION, REASON_NOT_PD, REASON_UNRESOLVED, RESOLUTION_ULPS, resolution_floor,
+    singular_reasons, spectrum,
 )
 
 
@@ -68,3 +69,17 @@ def test_singular_reasons_in_the_usual_case_and_each_kind():
     assert singular_reasons(np.array([np.nan, 1.0]), np.array([True, True]), 1e12) == \
         [None, None]
     assert singular_reasons(np.zeros(0), np.zeros(0, dtype=bool), 1e12) == []
+
+
+def test_the_resolution_floor_follows_its_formula_bit_for_bit():
+    # the formula written with numpy's elementwise calls; magnitudes from 1e-300 to 1e300
+    rng = np.random.RandomState(1)
+    ulps = RESOLUTION_ULPS * np.finfo(float).eps
+    for _ in range(500):
+        means = rng.randn(5, 3) * 10.0 ** rng.uniform(-300, 300, size=(5, 3))
+        scale = 10.0 ** rng.uniform(-300, 300)
+        with np.errstate(over="ignore"):
+            expected = (ulps * np.maximum(np.abs(means).max(axis=1), scale)) ** 2
+        assert np.array_equal(resolution_floor(means, scale), expected)
+    nan_row = resolution_floor(np.array([[np.nan, 1.0], [2.0, 3.0]]), 1.0)
+    assert np.isnan(nan_row[0]) and nan_row[1] == (ulps * 3.0) ** 2
