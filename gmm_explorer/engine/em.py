@@ -353,7 +353,8 @@ class GaussianMixtureEM(CollapsePolicies, StartDrawing, FittedMixtureMethods, Th
         settled = len(self.history) > 1 and self._settled(previous, self.history[-2])
         weights, means, cov, counts, eigenvalues = self._m_step(self._resp)
         K, D = means.shape
-        full = to_full(cov, self.covariance_type, K, D)
+        # the M-step's full matrices are new and nothing writes to them: no copy
+        full = cov if self.covariance_type == "full" else to_full(cov, self.covariance_type, K, D)
         spec = diagnostics.spectrum(full, self._floor(means), eigenvalues)
         eigenvalues, condition = spec.eigenvalues, spec.condition
         reasons = diagnostics.singular_reasons(condition, spec.positive, self.max_condition,
