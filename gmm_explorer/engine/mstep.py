@@ -195,8 +195,9 @@ def central_scatter(X, center, resp, stats, covariance_type):
     else:
         # The smallest eigenvalue: a small diagonal is not the only way to lose digits.
         smallest = np.linalg.eigvalsh(scatter)[:, 0]
-    return _exact_where_cancelled(scatter, smallest, magnitude, X, center, resp, stats,
-                                  diagonal_only)
+    risky = _cancelled(smallest.tolist(), magnitude.tolist())
+    _recompute_exactly(scatter, risky, X, center, resp, stats, diagonal_only)
+    return scatter
 
 
 def _moment_scatter(stats, diagonal_only):
@@ -210,20 +211,24 @@ def _moment_scatter(stats, diagonal_only):
 
 
 def _cancelled(smallest, magnitude):
-    """Components whose subtraction may have lost more than :data:`_CANCELLATION_LIMIT`
-    allows: relative error about ``eps * magnitude / smallest`` (a NaN counts)."""
-    return ~(magnitude < _CANCELLATION_LIMIT * np.maximum(smallest, 0.0))
+    """Which components' subtraction may have lost more than :data:`_CANCELLATION_LIMIT`
+    allows: relative error about ``eps * magnitude / smallest`` (a NaN counts).
+
+    Lists of K floats in and out: on a few numbers numpy's calls cost more than the
+    work (Python's max keeps a NaN first argument, as np.maximum does).
+    """
+    return [not magnitude_k < _CANCELLATION_LIMIT * max(smallest_k, 0.0)
+            for smallest_k, magnitude_k in zip(smallest, magnitude)]
 
 
-def _exact_where_cancelled(scatter, smallest, magnitude, X, center, resp, stats,
-                           diagonal_only):
-    """``scatter`` with every cancelled component (:func:`_cancelled`) recomputed
-    from explicit differences, in place."""
-    risky = _cancelled(smallest, magnitude)
-    for k in np.flatnonzero(risky) if risky.any() else ():
+def _recompute_exactly(scatter, risky, X, center, resp, stats, diagonal_only):
+    """Every ``risky`` component of ``scatter`` from explicit differences, in place;
+    the indices recomputed."""
+    indices = np.flatnonzero(risky) if any(risky) else ()
+    for k in indices:
         scatter[k] = exact_scatter(X, center, resp[k], stats.means[k], diagonal_only)
         scatter[k] /= stats.counts[k]
-    return scatter
+    return indices
 
 
 def ml_covariances(X, center, resp, stats, covariance_type, reg_covar):
@@ -247,36 +252,52 @@ def ml_covariances(X, center, resp, stats, covariance_type, reg_covar):
         ``np.linalg.eigvalsh`` gives them): the cancellation check needs them
         anyway, and the caller's spectrum can take them. None for other types.
     """
-    D = X.shape[1]
     if covariance_type == "full":
         return _full_covariances(X, center, resp, stats, reg_covar)
     scatter = central_scatter(X, center, resp, stats, covariance_type)
     if covariance_type == "tied":
         pooled = np.tensordot(stats.counts, scatter, axes=1) / stats.counts.sum()
-        pooled[np.arange(D), np.arange(D)] += reg_covar
+        _add_ridge_in_place(pooled[None], reg_covar)
         return pooled, None
     if covariance_type == "diag":
         return scatter + reg_covar, None
     return scatter.mean(axis=1) + reg_covar, None
 
 
+#: Up to this multiple of every component's largest second moment, the ridge cannot
+#: hide the cancellation check's eigenvalue: ``eig(S + r I) - r`` is off by about
+#: ``eps * (r + |S|)``, against a threshold of ``|S| * 1e-11 / eps``.
+_RIDGE_HIDES = 1e3
+
+
 def _full_covariances(X, center, resp, stats, reg_covar):
-    """Full covariances with the ridge, and their eigenvalues: the eigenvalues of the
-    covariance, less the ridge, stand for the scatter's in the cancellation check (one
-    eigen-decomposition a step instead of two; the two differ by rounding at about
-    ``eps`` times the largest, far below the check's margin)."""
-    D = X.shape[1]
+    """Full covariances with the ridge, and their eigenvalues.
+
+    Where the ridge is small next to every component's second moments (the usual
+    case), the covariances' eigenvalues less the ridge stand for the scatter's in
+    the cancellation check: one eigen-decomposition a step instead of two, the same
+    verdicts but at the check's threshold. A larger ridge could hide a small
+    eigenvalue, so there the scatter's own decide, before the ridge, as in
+    :func:`central_scatter`.
+    """
     covariances, magnitude = _moment_scatter(stats, diagonal_only=False)
-    _add_ridge_in_place(covariances, reg_covar)
-    eigenvalues = np.linalg.eigvalsh(covariances)
-    # :func:`_cancelled`'s test, over lists: K numbers, and numpy's calls cost more here
-    risky = [not magnitude_k < _CANCELLATION_LIMIT * max(smallest_k - reg_covar, 0.0)
-             for magnitude_k, smallest_k in zip(magnitude.tolist(), eigenvalues[:, 0].tolist())]
-    if not any(risky):
-        return covariances, eigenvalues
-    for k in np.flatnonzero(risky):
-        covariances[k] = exact_scatter(X, center, resp[k], stats.means[k]) / stats.counts[k]
-        covariances[k, np.arange(D), np.arange(D)] += reg_covar
+    magnitudes = magnitude.tolist()
+    ridge_first = all(reg_covar <= _RIDGE_HIDES * value for value in magnitudes)  # NaN: no
+    if ridge_first:
+        _add_ridge_in_place(covariances, reg_covar)
+        eigenvalues = np.linalg.eigvalsh(covariances)
+        smallest = [value - reg_covar for value in eigenvalues[:, 0].tolist()]
+    else:
+        smallest = np.linalg.eigvalsh(covariances)[:, 0].tolist()
+    risky = _cancelled(smallest, magnitudes)
+    recomputed = _recompute_exactly(covariances, risky, X, center, resp, stats, False)
+    if ridge_first:
+        if not len(recomputed):
+            return covariances, eigenvalues
+        for k in recomputed:  # a new scatter, without its ridge
+            _add_ridge_in_place(covariances[k:k + 1], reg_covar)
+    else:
+        _add_ridge_in_place(covariances, reg_covar)
     return covariances, np.linalg.eigvalsh(covariances)
 
 
@@ -298,5 +319,5 @@ def add_ridge(cov, covariance_type, reg_covar):
         return cov + reg_covar
     cov = cov.copy()
     D = cov.shape[-1]
-    cov[..., np.arange(D), np.arange(D)] += reg_covar
+    _add_ridge_in_place(cov.reshape(-1, D, D), reg_covar)  # a view of the copy (full or tied)
     return cov

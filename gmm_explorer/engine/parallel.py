@@ -5,9 +5,9 @@ columns), so a multi-threaded BLAS mostly starts and synchronises its threads
 on every call: with OpenBLAS's default threads one step at N=1e5, K=10, D=10
 took three times as long as with one. The engine therefore
 
-- limits BLAS to one thread while it computes (:func:`one_blas_thread`, with
-  threadpoolctl, the library scikit-learn uses; the caller's setting is restored
-  afterwards), whatever the environment says, and
+- limits BLAS to one thread while it computes (:func:`one_blas_thread`; threadpoolctl,
+  the library scikit-learn uses, finds the BLAS libraries; the caller's setting is
+  restored afterwards), whatever the environment says, and
 - spreads the row chunks of the E-step over a pool of worker threads
   (:class:`ChunkPool`): numpy and BLAS release the GIL in their kernels, so
   every core works and none is oversubscribed.
@@ -94,9 +94,10 @@ def _blas_controller():
         return _controller
 
 
-#: (prefix, suffix) of OpenBLAS's function names in its builds: its own, and the
-#: scipy-openblas wheels numpy and scipy ship (32- and 64-bit integers).
-_OPENBLAS_AFFIXES = (("", ""), ("scipy_", ""), ("scipy_", "64_"), ("", "64_"))
+#: (prefix, suffix) of OpenBLAS's function names in its builds (threadpoolctl's list):
+#: its own, 64-bit-integer builds, and the scipy-openblas wheels numpy and scipy ship.
+_OPENBLAS_AFFIXES = tuple((prefix, suffix) for prefix in ("", "scipy_")
+                          for suffix in ("", "64_", "_64"))
 
 
 class _ThreadSwitch:
@@ -105,10 +106,13 @@ class _ThreadSwitch:
     Every step sets the count and gives it back, four calls a library; through
     threadpoolctl's controller (the fallback) each call took about 1.8 µs of a
     small step of 180, through OpenBLAS's own functions by ctypes about 0.4.
-    Those are found on the controller's ``dynlib`` under the names OpenBLAS's
-    builds use, and trusted only when they read the count the controller reads;
-    an OpenMP build (whose count is per thread) or another library keeps the
-    controller's methods.
+    Those are looked up on the controller's ``dynlib``, the library's own handle
+    (so another library's function cannot answer), under the names OpenBLAS's
+    builds use, and trusted only when they read the count the controller reads.
+    An OpenMP build (whose count is per thread) or another library keeps the
+    controller's methods. The direct calls skip threadpoolctl's rule that only
+    the first thread to set a count may change it; the engine sets counts from
+    the main thread only (:func:`one_blas_thread`) either way.
     """
 
     def __init__(self, library):
@@ -144,13 +148,13 @@ def one_blas_thread():
     """BLAS runs one thread inside the block; the caller's setting is restored after.
 
     Only on the main thread: OpenBLAS keeps one thread count for the whole
-    process and ignores a new count set from any other thread (measured with
-    OpenBLAS 0.3.31: the call returns and nothing changes), so a block there
-    changes nothing and the caller's setting applies (``gmm-explorer`` sets one
-    BLAS thread before numpy loads, for its worker threads). Nested blocks limit
-    once; at the end each library gets back its count, unless someone set it
-    otherwise meanwhile. While the main thread computes, other threads' BLAS
-    calls run one thread too.
+    process, so engines stepping in two threads would undo each other's setting
+    (one giving the count back while the other computes). A block in any other
+    thread changes nothing and the caller's setting applies (``gmm-explorer``
+    sets one BLAS thread before numpy loads, for its worker threads). Nested
+    blocks limit once; at the end each library gets back its count, unless
+    someone set it otherwise meanwhile. While the main thread computes, other
+    threads' BLAS calls run one thread too.
     """
     limiting = _enter()
     try:

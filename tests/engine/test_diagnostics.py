@@ -5,8 +5,8 @@ import pytest
 from scipy import linalg
 
 from gmm_explorer.engine.diagnostics import (
-    REASON_CONDITION, REASON_NOT_PD, REASON_UNRESOLVED, RESOLUTION_ULPS, resolution_floor,
-    singular_reasons, spectrum,
+    DEGENERATE_SCALE_RATIO, REASON_CONDITION, REASON_NOT_PD, REASON_UNRESOLVED,
+    RESOLUTION_ULPS, component_status, resolution_floor, singular_reasons, spectrum,
 )
 
 
@@ -83,3 +83,55 @@ def test_the_resolution_floor_follows_its_formula_bit_for_bit():
         assert np.array_equal(resolution_floor(means, scale), expected)
     nan_row = resolution_floor(np.array([[np.nan, 1.0], [2.0, 3.0]]), 1.0)
     assert np.isnan(nan_row[0]) and nan_row[1] == (ulps * 3.0) ** 2
+
+
+def reference_status(eigenvalues, condition, positive, counts, max_condition, data_log_det):
+    """The status rule written out one component at a time, without any shortcut."""
+    D = eigenvalues.shape[1]
+    statuses = []
+    for k in range(len(condition)):
+        if not positive[k] or condition[k] > max_condition:
+            statuses.append("singular")
+            continue
+        degenerate = counts[k] < D + 1
+        if data_log_det is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                log_det = np.log(eigenvalues[k]).sum()
+            degenerate = degenerate or \
+                0.5 * (log_det - data_log_det) / D < np.log(DEGENERATE_SCALE_RATIO)
+        statuses.append("degenerate" if degenerate else "ok")
+    return tuple(statuses)
+
+
+def test_statuses_follow_the_rule_in_the_usual_case_and_at_every_edge():
+    rng = np.random.RandomState(2)
+    odd = np.array([0.0, -1.0, np.nan, np.inf, 1e-300])
+    seen = set()
+    for _ in range(3000):
+        K, D = rng.randint(1, 6), rng.randint(1, 5)
+        eigenvalues = np.sort(rng.uniform(0.5, 2.0, (K, D)), axis=1)
+        condition = rng.uniform(1.0, 10.0, K)
+        positive = np.ones(K, dtype=bool)
+        counts = rng.uniform(D + 1, 50.0, K)
+        if rng.rand() < 0.5:  # half the cases have one thing wrong somewhere
+            k = rng.randint(K)
+            change = rng.randint(5)
+            if change == 0:
+                eigenvalues[k, rng.randint(D)] = rng.choice(odd)
+            elif change == 1:
+                condition[k] = rng.choice([np.nan, np.inf, 1e13])
+            elif change == 2:
+                positive[k] = False
+            elif change == 3:
+                counts[k] = rng.choice([np.nan, D + 0.5, D + 1.0])
+            else:
+                eigenvalues[k] *= 1e-7  # a tiny volume
+        data_log_det = None if rng.rand() < 0.1 else rng.uniform(-5, 5)
+        expected = reference_status(eigenvalues, condition, positive, counts, 1e12,
+                                    data_log_det)
+        with np.errstate(all="raise"):  # nor any warning, on either path
+            got = component_status(eigenvalues, condition, positive, counts, 1e12,
+                                   data_log_det)
+        assert got == expected
+        seen.update(expected)
+    assert seen == {"ok", "degenerate", "singular"}

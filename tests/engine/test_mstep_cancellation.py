@@ -65,3 +65,22 @@ def test_other_types_recompute_too_and_give_no_eigenvalues(covariance_type):
     far = np.diag(scatter[1]) if covariance_type == "tied" else scatter[1]
     assert np.abs(far - expected.diagonal()).max() < 1e-9 * 1e-6
     assert mstep.ml_covariances(X, center, resp, stats, covariance_type, 1e-6)[1] is None
+
+
+@pytest.mark.parametrize("reg_covar", [1e-3, 1.0])
+def test_a_ridge_far_above_a_component_leaves_the_check_to_its_scatter(reg_covar):
+    # a tight cluster at the data's centre: its second moment is 1e-20, so the ridge
+    # would swamp the eigenvalue the check reads; the scatter's own must decide
+    rng = np.random.RandomState(0)
+    blob = rng.randn(100, 2) + [50.0, 0.0]
+    X = np.vstack([blob, -blob, 1e-10 * rng.randn(30, 2)])
+    resp = np.zeros((3, len(X)))
+    for k, rows in enumerate((slice(0, 100), slice(100, 200), slice(200, 230))):
+        resp[k, rows] = 1.0
+    center = X.mean(axis=0)
+    stats = mstep.sufficient_statistics(X, center, resp, "full")
+    covariances, eigenvalues = mstep.ml_covariances(X, center, resp, stats, "full", reg_covar)
+    expected = mstep.central_scatter(X, center, resp, stats, "full")
+    expected[:, [0, 1], [0, 1]] += reg_covar
+    assert np.array_equal(covariances, expected)
+    assert np.array_equal(eigenvalues, np.linalg.eigvalsh(covariances))

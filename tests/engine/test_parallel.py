@@ -198,8 +198,8 @@ def test_a_setting_made_meanwhile_survives_the_last_block():
 def test_a_block_in_another_thread_leaves_the_setting_alone():
     import threading
 
-    # OpenBLAS ignores a thread count set from a thread other than the main one, so
-    # there the engine must not take one either: it could never give it back
+    # the count is the whole process's: an engine in another thread must leave it to the
+    # caller, or two engines stepping in two threads would undo each other's setting
     seen = []
 
     def engine_thread():
