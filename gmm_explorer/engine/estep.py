@@ -27,6 +27,7 @@ The densities themselves are built once per state in
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -60,6 +61,7 @@ _RESP_FLOOR = float(np.exp(np.full(67, LOG_RESP_FLOOR)).min())
 _SCALAR_FLOOR_WIDTH = 2048
 
 
+@functools.lru_cache(maxsize=256)  # every step asks again, with the same sizes
 def chunk_rows(n_components, n_features, n_samples=None, n_products=None, expanded=False):
     """Rows per chunk of the E-step's (and the M-step's) passes over the data.
 

@@ -274,6 +274,7 @@ def _with_errors(errors: dict, work: Callable[[int, int], list], first: int, sto
         return work(first, stop)
 
 
+@functools.lru_cache(maxsize=64)
 def chunk_bounds(n_samples: int, step: int) -> Sequence[tuple]:
-    """(start, stop) of each chunk of ``step`` rows."""
-    return [(start, min(n_samples, start + step)) for start in range(0, n_samples, step)]
+    """(start, stop) of each chunk of ``step`` rows (cached: every step asks again)."""
+    return tuple((start, min(n_samples, start + step)) for start in range(0, n_samples, step))
