@@ -61,7 +61,7 @@ _RESP_FLOOR = float(np.exp(np.full(67, LOG_RESP_FLOOR)).min())
 _SCALAR_FLOOR_WIDTH = 2048
 
 
-@functools.lru_cache(maxsize=256)  # every step asks again, with the same sizes
+@functools.lru_cache(maxsize=256, typed=True)  # every step asks again, the same sizes
 def chunk_rows(n_components, n_features, n_samples=None, n_products=None, expanded=False):
     """Rows per chunk of the E-step's (and the M-step's) passes over the data.
 

@@ -249,8 +249,10 @@ def ml_covariances(X, center, resp, stats, covariance_type, reg_covar):
     covariances : ndarray in the native shape of ``covariance_type``
     eigenvalues : ndarray of shape (K, D), or None
         For ``"full"``, each covariance's eigenvalues (ascending, as
-        ``np.linalg.eigvalsh`` gives them): the cancellation check needs them
-        anyway, and the caller's spectrum can take them. None for other types.
+        ``np.linalg.eigvalsh`` gives them), for the caller's spectrum: where the
+        ridge is small next to the components (the usual case) the cancellation
+        check reads them, so one eigen-decomposition serves both. None for other
+        types.
     """
     if covariance_type == "full":
         return _full_covariances(X, center, resp, stats, reg_covar)
@@ -266,7 +268,7 @@ def ml_covariances(X, center, resp, stats, covariance_type, reg_covar):
 
 #: Up to this multiple of every component's largest second moment, the ridge cannot
 #: hide the cancellation check's eigenvalue: ``eig(S + r I) - r`` is off by about
-#: ``eps * (r + |S|)``, against a threshold of ``|S| * 1e-11 / eps``.
+#: ``eps * (r + |S|)``, against a threshold of ``|S| * eps / 1e-11``.
 _RIDGE_HIDES = 1e3
 
 

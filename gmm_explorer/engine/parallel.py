@@ -274,7 +274,7 @@ def _with_errors(errors: dict, work: Callable[[int, int], list], first: int, sto
         return work(first, stop)
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=64, typed=True)
 def chunk_bounds(n_samples: int, step: int) -> Sequence[tuple]:
     """(start, stop) of each chunk of ``step`` rows (cached: every step asks again)."""
     return tuple((start, min(n_samples, start + step)) for start in range(0, n_samples, step))
