@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 
 import numpy as np
 
@@ -357,14 +358,11 @@ def e_step(X, center, densities, log_weights, resp_out=None, point_out=None, pai
             out.append((np.dot(block, rows.T) if keep else None, chunk_total, unbounded))
         return out
 
-    total, unbounded = 0.0, False
     chunks = (pool or _SERIAL).map_groups(chunk_group, len(bounds), N * K * D)
-    # one chunk's sums are the sums (adding them to zeros would only copy them)
-    sums = None if not keep else chunks[0][0] if len(chunks) == 1 else \
-        np.zeros((K, D + 1 + n_products))
-    for chunk_sums, chunk_total, chunk_unbounded in chunks:
-        if keep and len(chunks) > 1:
-            sums += chunk_sums  # in chunk order, as one thread would
+    # in chunk order, as one thread would add them (one chunk's sums are the sums)
+    sums = functools.reduce(operator.add, [chunk[0] for chunk in chunks]) if keep else None
+    total, unbounded = 0.0, False
+    for _, chunk_total, chunk_unbounded in chunks:
         if not unbounded:
             unbounded = chunk_unbounded
             total += chunk_total
